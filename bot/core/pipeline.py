@@ -1,0 +1,88 @@
+"""The summariser: one document in, one :class:`SummaryResult` out.
+
+Pure composition: the encoder, the spaCy pipeline, the sentence scorer and the optional
+abstractor are injected (see ``bot.adapters.models``), so this module loads nothing.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from bot.core import priorities, quotes, summary
+from bot.core.errors import EmptyInputError
+from bot.core.protocols import Abstractor, Encoder
+from bot.core.types import Document, SummaryResult
+
+
+class Summariser:
+    """Summary, key quotes and priorities for articles and threads."""
+
+    def __init__(
+        self,
+        encoder: Encoder,
+        nlp: Any,
+        scorer: Any | None = None,
+        abstractor: Abstractor | None = None,
+    ) -> None:
+        self.encoder = encoder
+        self.nlp = nlp
+        self.scorer = scorer
+        self.abstractor = abstractor
+
+    @property
+    def model_name(self) -> str:
+        """What produced the summary, for the output's ``model`` field."""
+        if self.abstractor is not None:
+            return self.abstractor.name
+        return self.encoder.name + (" + learned scorer" if self.scorer is not None else "")
+
+    def summarise(self, doc: Document) -> SummaryResult:
+        """Summarise one document; raises :class:`EmptyInputError` when it has no text."""
+        start = time.perf_counter()
+        if not doc.text.strip():
+            raise EmptyInputError("There is no text to summarise.")
+        if doc.kind == "thread":
+            result = self._thread(doc)
+        else:
+            result = self._article(doc)
+        result.elapsed_ms = (time.perf_counter() - start) * 1000
+        return result
+
+    def _article(self, doc: Document) -> SummaryResult:
+        parsed = self.nlp(doc.text)
+        if self.abstractor is not None:
+            sentences = self.abstractor.summarise(doc.text)
+        else:
+            sentences = summary.summarise_article(parsed, self.encoder, self.scorer)
+        return SummaryResult(
+            source=doc.source,
+            kind="article",
+            title=doc.title,
+            summary=sentences,
+            quotes=quotes.extract_article_quotes(parsed),
+            priorities=priorities.extract_article_priorities(parsed),
+            decisions=[],
+            model=self.model_name,
+            notices=list(doc.notices),
+        )
+
+    def _thread(self, doc: Document) -> SummaryResult:
+        messages = list(doc.messages)
+        parsed = list(self.nlp.pipe([m.text for m in messages]))
+        if self.abstractor is not None:
+            sentences = self.abstractor.summarise(doc.text)
+        else:
+            sentences = summary.summarise_thread(messages, parsed, self.encoder, self.scorer)
+        actions, decisions = priorities.extract_thread_actions(messages, parsed)
+        return SummaryResult(
+            source=doc.source,
+            kind="thread",
+            title=doc.title,
+            summary=sentences,
+            quotes=quotes.extract_thread_quotes(messages, parsed),
+            priorities=actions,
+            decisions=decisions,
+            model=self.model_name,
+            notices=list(doc.notices),
+        )
