@@ -1,0 +1,1 @@
+"""Developer commands: evaluation and benchmarks (wired into ``python -m bot``)."""

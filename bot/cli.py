@@ -1,0 +1,148 @@
+"""Command-line entry point: ``python -m bot summarise|eval|bench|serve``.
+
+This is the composition root for the CLI: it reads settings, configures logging and
+loads the models once, then hands them to the commands.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import sys
+from collections.abc import Sequence
+from typing import TextIO
+
+from bot.settings import Settings, SettingsError, load_settings
+
+logger = logging.getLogger(__name__)
+
+EXIT_OK, EXIT_INPUT_ERROR, EXIT_USAGE = 0, 1, 2
+
+
+def _build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="slack-summariser",
+        description="Summarise articles and threads locally: summary, key quotes, priorities.",
+    )
+    parser.add_argument("-v", "--verbose", action="store_true", help="log debug output to stderr")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    summ = sub.add_parser("summarise", aliases=["summarize"], help="summarise files, URLs or stdin")
+    summ.add_argument("inputs", nargs="+", metavar="INPUT", help="file path, '-' for stdin, or an http(s) URL")
+    summ.add_argument("--kind", choices=["auto", "article", "thread"], default="auto")
+    summ.add_argument("--format", choices=["text", "markdown", "json"], default="text", dest="fmt")
+
+    ev = sub.add_parser("eval", help="ROUGE and quote-attribution scores on the evaluation sets")
+    bench = sub.add_parser("bench", help="latency, cold start and memory of the summariser")
+    bench_slack = sub.add_parser("bench-slack", help="ack and reply latency of the Slack app")
+    sub.add_parser("serve", help="run the Slack bot (Socket Mode or HTTP)")
+
+    from bot.tools import bench as bench_tool
+    from bot.tools import eval as eval_tool
+
+    eval_tool.add_arguments(ev)
+    bench_tool.add_arguments(bench)
+    try:
+        from bot.tools import bench_slack as bench_slack_tool
+
+        bench_slack_tool.add_arguments(bench_slack)
+    except ImportError:  # pragma: no cover - only while the Slack bench is absent
+        pass
+    return parser
+
+
+def _configure_logging(settings: Settings, verbose: bool) -> None:
+    logging.basicConfig(
+        level=logging.DEBUG if verbose else getattr(logging, settings.log_level),
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+    # Libraries are chatty at INFO; the CLI's stderr is for our messages.
+    for noisy in ("httpx", "httpcore", "trafilatura", "urllib3", "filelock", "transformers"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+
+
+def _emit(result_dict: dict, rendered: str, fmt: str, out: TextIO) -> None:
+    if fmt == "json":
+        out.write(json.dumps(result_dict, ensure_ascii=False) + "\n")
+    else:
+        out.write(rendered + "\n\n")
+    out.flush()
+
+
+def _summarise(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.adapters.loaders import load_input
+    from bot.adapters.models import load_summariser
+    from bot.core.errors import SummariserError
+    from bot.render import render_markdown, render_text
+
+    out = sys.stdout
+    summariser = None
+    failures = 0
+    inputs: Sequence[str] = args.inputs
+    progress = None
+    if len(inputs) > 1 and sys.stderr.isatty():
+        from tqdm import tqdm
+
+        progress = tqdm(total=len(inputs), unit="input", file=sys.stderr)
+    for spec in inputs:
+        try:
+            doc = load_input(spec, settings, kind=args.kind)
+            if summariser is None:  # load once, and only when there is something to do
+                summariser = load_summariser(settings)
+            result = summariser.summarise(doc)
+        except SummariserError as exc:
+            failures += 1
+            print(f"slack-summariser: {spec}: {exc}", file=sys.stderr)
+            if args.fmt == "json":
+                out.write(json.dumps({"source": spec, "error": str(exc)}, ensure_ascii=False) + "\n")
+            continue
+        finally:
+            if progress is not None:
+                progress.update(1)
+        renderer = render_markdown if args.fmt == "markdown" else render_text
+        _emit(result.to_dict(), "" if args.fmt == "json" else renderer(result), args.fmt, out)
+    if progress is not None:
+        progress.close()
+    return EXIT_INPUT_ERROR if failures else EXIT_OK
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the CLI; returns the process exit code (0 ok, 1 input errors, 2 usage)."""
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")  # the default models ship inside wheels
+    parser = _build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # argparse exits 2 on usage errors, 0 on --help
+        return int(exc.code or 0)
+    try:
+        settings = load_settings()
+    except SettingsError as exc:
+        print(f"slack-summariser: configuration error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    _configure_logging(settings, args.verbose)
+
+    if args.command in ("summarise", "summarize"):
+        return _summarise(args, settings)
+    if args.command == "serve":
+        from bot.slack.serve import main as serve_main
+
+        return serve_main(settings)
+    if args.command == "bench-slack":
+        from bot.tools import bench_slack
+
+        return bench_slack.run(args, settings)
+    if args.command == "eval":
+        from bot.adapters.models import load_summariser
+        from bot.tools import eval as eval_tool
+
+        return eval_tool.run(args, load_summariser(settings))
+    from bot.tools import bench as bench_tool
+
+    return bench_tool.run(args, settings)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

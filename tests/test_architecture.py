@@ -1,0 +1,70 @@
+"""Guards on the layering: the core is pure, and importing the package loads nothing heavy."""
+
+from __future__ import annotations
+
+import ast
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+BOT = Path(__file__).resolve().parent.parent / "bot"
+
+# The core turns text into structured results; it must never reach Slack, the network,
+# the environment or the adapters that do.
+FORBIDDEN_IN_CORE = (
+    "slack_bolt", "slack_sdk", "httpx", "requests", "urllib", "http", "socket", "aiohttp",
+    "trafilatura", "sqlalchemy", "apscheduler", "dotenv",
+    "bot.slack", "bot.adapters", "bot.settings", "bot.cli", "bot.tools",
+)
+
+
+def _imports(path: Path) -> list[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    names: list[str] = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names += [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.append(node.module)
+    return names
+
+
+CORE_FILES = sorted((BOT / "core").glob("*.py"))
+
+
+@pytest.mark.parametrize("path", CORE_FILES, ids=lambda p: p.name)
+def test_core_imports_no_slack_http_or_adapters(path: Path) -> None:
+    bad = [n for n in _imports(path) if any(n == f or n.startswith(f + ".") for f in FORBIDDEN_IN_CORE)]
+    assert bad == [], f"{path.name} imports {bad}"
+
+
+@pytest.mark.parametrize("path", CORE_FILES, ids=lambda p: p.name)
+def test_core_reads_no_environment(path: Path) -> None:
+    source = path.read_text(encoding="utf-8")
+    assert "os.environ" not in source and "getenv" not in source
+
+
+def test_layers_point_one_way() -> None:
+    """Adapters never import the Slack layer or the entry points."""
+    for path in sorted((BOT / "adapters").glob("*.py")):
+        bad = [n for n in _imports(path) if n.startswith(("bot.slack", "bot.cli", "bot.tools", "slack_bolt"))]
+        assert bad == [], f"{path.name} imports {bad}"
+
+
+def test_importing_every_module_loads_no_model_or_network() -> None:
+    modules = sorted(
+        ".".join(p.relative_to(BOT.parent).with_suffix("").parts)
+        for p in BOT.rglob("*.py")
+        if p.name != "__main__.py"
+    )
+    code = (
+        "import importlib, sys\n"
+        f"for m in {modules!r}: importlib.import_module(m)\n"
+        "heavy = [m for m in ('torch', 'spacy', 'transformers') if m in sys.modules]\n"
+        "print(','.join(heavy))\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip() == "", f"importing the package loaded {proc.stdout.strip()}"
