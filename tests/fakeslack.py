@@ -1,0 +1,317 @@
+"""A fake Slack Web API on 127.0.0.1 for tests.
+
+``FakeSlack`` serves ``/api/<method>`` like Slack's Web API (enough of it for the bot),
+records every call, and records POSTs to ``response_url`` paths. Point a
+``slack_sdk.WebClient(base_url=fake.api_url)`` or ``Settings(slack_api_url=fake.api_url)``
+at it. Nothing here touches the internet.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qsl, urlsplit
+
+Payload = dict[str, Any] | Callable[[dict[str, Any]], dict[str, Any]]
+
+_DEFAULT_PAGE = 100
+
+
+@dataclass
+class _Override:
+    payload: Payload
+    status: int
+    headers: dict[str, str]
+    times: int | None
+
+
+def _page(items: list[dict[str, Any]], params: dict[str, Any]) -> tuple[list[dict[str, Any]], str]:
+    """Slice ``items`` by Slack's ``limit`` + ``cursor``; return the page and the next cursor."""
+    limit = int(params.get("limit") or _DEFAULT_PAGE) or _DEFAULT_PAGE
+    start = int(params.get("cursor") or 0)
+    chunk = items[start : start + limit]
+    nxt = str(start + limit) if start + limit < len(items) else ""
+    return chunk, nxt
+
+
+def _in_range(ts: str, params: dict[str, Any]) -> bool:
+    """Apply Slack's ``oldest``/``latest`` bounds (exclusive unless ``inclusive``)."""
+    value = float(ts)
+    inclusive = str(params.get("inclusive", "")).lower() in {"1", "true"}
+    if params.get("oldest") not in (None, ""):
+        oldest = float(params["oldest"])
+        if value < oldest or (value == oldest and not inclusive):
+            return False
+    if params.get("latest") not in (None, ""):
+        latest = float(params["latest"])
+        if value > latest or (value == latest and not inclusive):
+            return False
+    return True
+
+
+class FakeSlack:
+    """A threaded fake of the Slack Web API; use as a context manager or call ``close()``."""
+
+    def __init__(self) -> None:
+        self.calls: list[tuple[str, dict[str, Any]]] = []
+        self.responses: list[tuple[str, dict[str, Any]]] = []
+        self.users: dict[str, dict[str, Any]] = {}
+        self.messages: dict[str, list[dict[str, Any]]] = {}
+        self._overrides: dict[str, _Override] = {}
+        self._lock = threading.Condition()
+        self._ts_counter = itertools.count(1)
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
+        self._server.daemon_threads = True
+        port = self._server.server_address[1]
+        self.base_url = f"http://127.0.0.1:{port}"
+        self.api_url = f"{self.base_url}/api/"
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._thread.start()
+
+    # -- public API -------------------------------------------------------------------
+
+    def __enter__(self) -> FakeSlack:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Stop the server."""
+        self._server.shutdown()
+        self._server.server_close()
+
+    def response_url(self, name: str = "r1") -> str:
+        """A URL under ``base_url`` whose POSTs are recorded in ``responses``."""
+        return f"{self.base_url}/response/{name}"
+
+    def set_response(
+        self,
+        method: str,
+        payload: Payload,
+        status: int = 200,
+        headers: dict[str, str] | None = None,
+        times: int | None = None,
+    ) -> None:
+        """Override the answer to ``method``; with ``times``, only for that many calls."""
+        with self._lock:
+            self._overrides[method] = _Override(payload, status, dict(headers or {}), times)
+
+    def clear_response(self, method: str) -> None:
+        """Drop an override so ``method`` gets its default answer again."""
+        with self._lock:
+            self._overrides.pop(method, None)
+
+    def calls_to(self, method: str) -> list[dict[str, Any]]:
+        """Parameters of every call to ``method`` so far, in order."""
+        with self._lock:
+            return [params for name, params in self.calls if name == method]
+
+    def wait_for(self, method: str, count: int = 1, timeout: float = 10.0) -> list[dict[str, Any]]:
+        """Block until ``count`` calls to ``method`` arrived; raise ``TimeoutError`` otherwise."""
+        deadline = time.monotonic() + timeout
+        with self._lock:
+            while True:
+                found = [params for name, params in self.calls if name == method]
+                if len(found) >= count:
+                    return found
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    raise TimeoutError(
+                        f"expected {count} call(s) to {method}, got {len(found)}: "
+                        f"{[name for name, _ in self.calls]}"
+                    )
+                self._lock.wait(left)
+
+    def wait_for_response(self, count: int = 1, timeout: float = 10.0) -> list[tuple[str, dict]]:
+        """Block until ``count`` POSTs to response URLs arrived."""
+        deadline = time.monotonic() + timeout
+        with self._lock:
+            while len(self.responses) < count:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    raise TimeoutError(
+                        f"expected {count} response_url POST(s), got {len(self.responses)}"
+                    )
+                self._lock.wait(left)
+            return list(self.responses)
+
+    # -- request handling -------------------------------------------------------------
+
+    def _record(self, method: str, params: dict[str, Any]) -> _Override | None:
+        with self._lock:
+            self.calls.append((method, params))
+            override = self._overrides.get(method)
+            if override is not None and override.times is not None:
+                override.times -= 1
+                if override.times <= 0:
+                    del self._overrides[method]
+            self._lock.notify_all()
+            return override
+
+    def _record_response(self, path: str, body: dict[str, Any]) -> None:
+        with self._lock:
+            self.responses.append((path, body))
+            self._lock.notify_all()
+
+    def _api(
+        self, method: str, params: dict[str, Any]
+    ) -> tuple[int, dict[str, str], dict[str, Any]]:
+        override = self._record(method, params)
+        if override is not None:
+            payload = override.payload(params) if callable(override.payload) else override.payload
+            return override.status, override.headers, payload
+        handler = self._DEFAULTS.get(method)
+        return 200, {}, handler(self, params) if handler else {"ok": True}
+
+    def _next_ts(self) -> str:
+        return f"1700000000.{next(self._ts_counter):06d}"
+
+    def _post(self, params: dict[str, Any]) -> dict[str, Any]:
+        ts = str(params.get("ts") or self._next_ts())
+        channel = params.get("channel")
+        message = {"text": params.get("text", ""), "ts": ts}
+        return {"ok": True, "channel": channel, "ts": ts, "message": message}
+
+    def _ephemeral(self, params: dict[str, Any]) -> dict[str, Any]:
+        return {"ok": True, "message_ts": self._next_ts()}
+
+    def _permalink(self, params: dict[str, Any]) -> dict[str, Any]:
+        channel, ts = params.get("channel", ""), str(params.get("message_ts", ""))
+        link = f"https://example.slack.com/archives/{channel}/p{ts.replace('.', '')}"
+        return {"ok": True, "channel": channel, "permalink": link}
+
+    def _user(self, params: dict[str, Any]) -> dict[str, Any]:
+        user = self.users.get(str(params.get("user")))
+        return {"ok": True, "user": user} if user else {"ok": False, "error": "user_not_found"}
+
+    def _channel_messages(self, channel: str) -> list[dict[str, Any]]:
+        """Copies of the channel's messages, parents annotated with thread_ts/reply_count."""
+        with self._lock:
+            raw = [dict(m) for m in self.messages.get(channel, [])]
+        replies: dict[str, int] = {}
+        for msg in raw:
+            if msg.get("thread_ts") and msg["thread_ts"] != msg["ts"]:
+                replies[msg["thread_ts"]] = replies.get(msg["thread_ts"], 0) + 1
+        for msg in raw:
+            if msg["ts"] in replies:
+                msg.setdefault("thread_ts", msg["ts"])
+                msg.setdefault("reply_count", replies[msg["ts"]])
+        return raw
+
+    def _history(self, params: dict[str, Any]) -> dict[str, Any]:
+        top = [
+            m
+            for m in self._channel_messages(str(params.get("channel")))
+            if m.get("thread_ts") in (None, m["ts"]) and _in_range(m["ts"], params)
+        ]
+        top.sort(key=lambda m: float(m["ts"]), reverse=True)
+        chunk, nxt = _page(top, params)
+        return {
+            "ok": True,
+            "messages": chunk,
+            "has_more": bool(nxt),
+            "response_metadata": {"next_cursor": nxt},
+        }
+
+    def _replies(self, params: dict[str, Any]) -> dict[str, Any]:
+        ts = str(params.get("ts"))
+        msgs = self._channel_messages(str(params.get("channel")))
+        parent = [m for m in msgs if m["ts"] == ts]
+        if not parent:
+            return {"ok": False, "error": "thread_not_found"}
+        thread = [
+            m
+            for m in msgs
+            if m.get("thread_ts") == ts and m["ts"] != ts and _in_range(m["ts"], params)
+        ]
+        thread.sort(key=lambda m: float(m["ts"]))
+        chunk, nxt = _page(parent + thread, params)
+        return {
+            "ok": True,
+            "messages": chunk,
+            "has_more": bool(nxt),
+            "response_metadata": {"next_cursor": nxt},
+        }
+
+    _DEFAULTS: dict[str, Callable[[FakeSlack, dict[str, Any]], dict[str, Any]]] = {
+        "auth.test": lambda self, p: {
+            "ok": True,
+            "url": "https://example.slack.com/",
+            "team": "Example",
+            "user": "bot",
+            "team_id": "T1",
+            "user_id": "UBOT",
+            "bot_id": "BBOT",
+        },
+        "chat.postMessage": _post,
+        "chat.update": _post,
+        "chat.delete": _post,
+        "chat.postEphemeral": _ephemeral,
+        "chat.getPermalink": _permalink,
+        "users.info": _user,
+        "conversations.info": lambda self, p: {
+            "ok": True,
+            "channel": {"id": p.get("channel"), "name": "general"},
+        },
+        "conversations.join": lambda self, p: {"ok": True, "channel": {"id": p.get("channel")}},
+        "conversations.history": _history,
+        "conversations.replies": _replies,
+    }
+
+    def _handler_class(self) -> type[BaseHTTPRequestHandler]:
+        fake = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
+                # keep test output quiet
+                pass
+
+            def _body(self) -> tuple[bytes, str]:
+                length = int(self.headers.get("Content-Length") or 0)
+                ctype = self.headers.get("Content-Type") or ""
+                return (self.rfile.read(length) if length else b""), ctype
+
+            def _params(self, query: str, body: bytes, ctype: str) -> dict[str, Any]:
+                params: dict[str, Any] = dict(parse_qsl(query, keep_blank_values=True))
+                if body and "application/json" in ctype:
+                    params.update(json.loads(body.decode("utf-8")))
+                elif body and "application/x-www-form-urlencoded" in ctype:
+                    params.update(parse_qsl(body.decode("utf-8"), keep_blank_values=True))
+                return params
+
+            def _send(self, status: int, headers: dict[str, str], payload: dict[str, Any]) -> None:
+                data = json.dumps(payload).encode("utf-8")
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json; charset=utf-8")
+                self.send_header("Content-Length", str(len(data)))
+                for key, value in headers.items():
+                    self.send_header(key, value)
+                self.end_headers()
+                self.wfile.write(data)
+
+            def _handle(self) -> None:
+                url = urlsplit(self.path)
+                body, ctype = self._body()
+                if url.path.startswith("/api/"):
+                    params = self._params(url.query, body, ctype)
+                    self._send(*fake._api(url.path[len("/api/") :], params))
+                elif url.path.startswith("/response/") and self.command == "POST":
+                    payload = json.loads(body.decode("utf-8")) if body else {}
+                    fake._record_response(url.path, payload)
+                    self._send(200, {}, {"ok": True})
+                else:
+                    self._send(404, {}, {"ok": False, "error": "unknown_path"})
+
+            do_GET = _handle
+            do_POST = _handle
+
+        return Handler
