@@ -1,0 +1,282 @@
+"""Pure Block Kit builders for every message the bot posts.
+
+Everything that comes from content (titles, summaries, quotes, names, URLs) goes through
+:func:`bot.slack.mrkdwn.escape`, so an article or a thread can never ping ``@channel`` or
+forge a link; the only mentions emitted are owner mentions built from validated user ids.
+Slack's limits are enforced by trimming with a visible note, never by rejecting.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any, Protocol
+
+from bot.core.types import Priority, Quote, SummaryResult
+from bot.slack import strings
+from bot.slack.mrkdwn import escape, truncate
+
+SECTION_LIMIT = 3000
+HEADER_LIMIT = 150
+CONTEXT_LIMIT = 2000
+MAX_BLOCKS = 50
+MESSAGE_LIMIT = 40_000
+DIGEST_SENTENCES = 2
+
+_USER_ID = re.compile(r"^[UW][A-Z0-9]{2,}$")
+_SAFE_URL = re.compile(r"^https?://[^\s<>|]+$")
+
+Block = dict[str, Any]
+
+
+class DigestItemLike(Protocol):
+    """What :func:`digest_blocks` reads from a ``bot.slack.digest.DigestItem``."""
+
+    kind: str
+    ts: str
+    permalink: str | None
+    title: str | None
+    summary: list[str]
+
+
+class DigestLike(Protocol):
+    """What :func:`digest_blocks` reads from a ``bot.slack.digest.Digest``."""
+
+    channel_id: str
+    period_start: float
+    period_end: float
+    items: Sequence[DigestItemLike]
+    priorities: Sequence[Priority]
+
+
+def _header(text: str) -> Block:
+    return {
+        "type": "header",
+        "text": {"type": "plain_text", "text": truncate(escape(text), HEADER_LIMIT), "emoji": True},
+    }
+
+
+def _section(mrkdwn: str) -> Block:
+    if len(mrkdwn) > SECTION_LIMIT:
+        note = "\n" + strings.TRIMMED
+        mrkdwn = truncate(mrkdwn, SECTION_LIMIT - len(note)) + note
+    return {"type": "section", "text": {"type": "mrkdwn", "text": mrkdwn}}
+
+
+def _context(mrkdwn: str) -> Block:
+    return {"type": "context", "elements": [{"type": "mrkdwn", "text": truncate(mrkdwn, CONTEXT_LIMIT)}]}
+
+
+def _divider() -> Block:
+    return {"type": "divider"}
+
+
+def _sections(heading: str, lines: Iterable[str]) -> list[Block]:
+    """Pack ``lines`` under ``heading`` into as few sections as fit the per-section limit."""
+    blocks: list[Block] = []
+    current = heading
+    for line in lines:
+        candidate = f"{current}\n{line}" if current else line
+        if len(candidate) <= SECTION_LIMIT or not current:
+            current = candidate
+            continue
+        blocks.append(_section(current))
+        current = line
+    if current:
+        blocks.append(_section(current))
+    return blocks
+
+
+def link(url: str | None, label: str) -> str:
+    """A mrkdwn link to an http(s) URL, or the escaped label alone when the URL is unsafe."""
+    safe_label = escape(label).replace("|", "¦")
+    if url and _SAFE_URL.match(url):
+        return f"<{escape(url)}|{safe_label}>"
+    return safe_label
+
+
+def mention(user_id: str | None) -> str | None:
+    """``<@U123>`` for a well-formed Slack user id, else ``None`` (never built from content)."""
+    if user_id and _USER_ID.match(user_id):
+        return f"<@{user_id}>"
+    return None
+
+
+def _person(name: str | None, names: Mapping[str, str]) -> str | None:
+    if not name:
+        return None
+    return escape(names.get(name, name))
+
+
+def _quote_line(quote: Quote, names: Mapping[str, str], permalinks: Mapping[str, str]) -> str:
+    text = escape(" ".join(quote.text.split()))
+    line = f"> “{text}”"
+    speaker = _person(quote.speaker, names)
+    if speaker:
+        line += f" — _{speaker}_"
+    if quote.ts and quote.ts in permalinks:
+        line += " " + link(permalinks[quote.ts], "(message)")
+    return line
+
+
+def priority_line(
+    index: int,
+    priority: Priority,
+    names: Mapping[str, str] | None = None,
+    permalinks: Mapping[str, str] | None = None,
+) -> str:
+    """One numbered priority: text, owner (a mention when the id is known), due phrase."""
+    names = names or {}
+    line = f"{index}. {escape(priority.text)}"
+    owner = mention(priority.owner_id) or _person(priority.owner, names)
+    if owner:
+        line += f" — {owner}"
+    if priority.due:
+        line += f" ({escape(strings.DUE.format(due=priority.due))})"
+    if priority.ts and permalinks and priority.ts in permalinks:
+        line += " " + link(permalinks[priority.ts], "(message)")
+    return line
+
+
+def _default_title(result: SummaryResult) -> str:
+    if result.title and result.title.strip():
+        return result.title.strip()
+    return strings.THREAD_TITLE if result.kind == "thread" else strings.ARTICLE_TITLE
+
+
+def summary_blocks(
+    result: SummaryResult,
+    source_url: str | None = None,
+    names: Mapping[str, str] | None = None,
+    permalinks: Mapping[str, str] | None = None,
+) -> list[Block]:
+    """Header, summary, key quotes, priorities, decisions and a context line for one result."""
+    names = names or {}
+    permalinks = permalinks or {}
+    blocks: list[Block] = [_header(_default_title(result))]
+    summary = " ".join(escape(s.strip()) for s in result.summary if s.strip())
+    blocks.append(_section(summary or strings.NO_SUMMARY))
+    if result.quotes:
+        lines = [_quote_line(q, names, permalinks) for q in result.quotes]
+        blocks.extend(_sections(strings.SECTION_QUOTES, lines))
+    if result.priorities:
+        lines = [priority_line(i, p, names, permalinks) for i, p in enumerate(result.priorities, 1)]
+        blocks.extend(_sections(strings.SECTION_PRIORITIES, lines))
+    if result.decisions:
+        blocks.extend(_sections(strings.SECTION_DECISIONS, (f"• {escape(d)}" for d in result.decisions)))
+    for notice in result.notices:
+        blocks.append(_context(f"_{escape(notice)}_"))
+    source = f"{link(source_url, 'Source')} · " if source_url else ""
+    blocks.append(
+        _context(strings.CONTEXT.format(source=source, model=escape(result.model or "?"),
+                                        seconds=result.elapsed_ms / 1000))
+    )
+    return fit_blocks(blocks)
+
+
+def summary_text(result: SummaryResult) -> str:
+    """Plain-text fallback (notifications, clients without blocks); escaped, within limits."""
+    parts = [_default_title(result), " ".join(s.strip() for s in result.summary)]
+    if result.priorities:
+        parts.append("Priorities:")
+        parts.extend(
+            f"{i}. {p.text}" + (f" ({p.owner})" if p.owner else "")
+            for i, p in enumerate(result.priorities, 1)
+        )
+    return truncate(escape("\n".join(p for p in parts if p)), MESSAGE_LIMIT // 10)
+
+
+def _when(epoch: float) -> str:
+    """Slack date formatting: rendered in each reader's own time zone."""
+    return f"<!date^{int(epoch)}^{{date_short_pretty}} {{time}}|{int(epoch)}>"
+
+
+def _digest_item(item: DigestItemLike) -> str:
+    label = item.title.strip() if item.title and item.title.strip() else item.kind.capitalize()
+    sentences = " ".join(escape(s.strip()) for s in item.summary[:DIGEST_SENTENCES] if s.strip())
+    return f"*{link(item.permalink, label)}*\n{sentences or strings.NO_SUMMARY}"
+
+
+def digest_blocks(digest: DigestLike) -> list[Block]:
+    """Per item a short summary with a permalink, then the combined priorities with owners."""
+    blocks: list[Block] = [
+        _header(strings.DIGEST_TITLE),
+        _context(strings.DIGEST_CONTEXT.format(count=len(digest.items), since=_when(digest.period_start))),
+    ]
+    blocks.extend(_section(_digest_item(item)) for item in digest.items)
+    if digest.priorities:
+        blocks.append(_divider())
+        lines = [priority_line(i, p) for i, p in enumerate(digest.priorities, 1)]
+        blocks.extend(_sections(strings.SECTION_PRIORITIES, lines))
+    return fit_blocks(blocks)
+
+
+def digest_text(digest: DigestLike) -> str:
+    """Plain-text fallback of a digest."""
+    lines = [strings.DIGEST_TITLE]
+    for item in digest.items:
+        lines.append(f"• {item.title or item.kind}: {' '.join(item.summary[:DIGEST_SENTENCES])}")
+    return truncate(escape("\n".join(lines)), MESSAGE_LIMIT // 10)
+
+
+def help_blocks() -> list[Block]:
+    """The help message listing every command."""
+    return [_header(strings.HELP_TITLE), *_sections("", (f"• {line}" for line in strings.HELP_LINES))]
+
+
+def progress_blocks(what: str) -> list[Block]:
+    """The short "Summarising…" placeholder replaced later with chat.update."""
+    return [_section(f":hourglass_flowing_sand: {escape(strings.progress(what))}")]
+
+
+def error_blocks(message: str) -> list[Block]:
+    """A warning line; the message is escaped since errors may quote user input."""
+    return [_section(f":warning: {escape(message)}")]
+
+
+def notice_blocks(mrkdwn: str) -> list[Block]:
+    """One section of trusted mrkdwn written by us (confirmations with channel links)."""
+    return [_section(mrkdwn)]
+
+
+def _block_chars(block: Block) -> int:
+    total = 0
+    text = block.get("text")
+    if isinstance(text, dict):
+        total += len(text.get("text", ""))
+    for element in block.get("elements", ()):
+        total += len(element.get("text", "")) if isinstance(element, dict) else 0
+    return total
+
+
+def fit_blocks(blocks: Sequence[Block]) -> list[Block]:
+    """Keep within 50 blocks and 40,000 characters, ending with a note when anything is cut.
+
+    A trailing context block (source, model, time) is always kept.
+    """
+    if len(blocks) <= MAX_BLOCKS and sum(_block_chars(b) for b in blocks) <= MESSAGE_LIMIT:
+        return list(blocks)
+    tail = [blocks[-1]] if blocks and blocks[-1].get("type") == "context" else []
+    body = blocks[: len(blocks) - len(tail)]
+    max_body = MAX_BLOCKS - len(tail) - 1  # one block for the note
+    budget = MESSAGE_LIMIT - sum(_block_chars(b) for b in tail) - CONTEXT_LIMIT
+    kept: list[Block] = []
+    used = 0
+    for block in body:
+        size = _block_chars(block)
+        if len(kept) >= max_body or used + size > budget:
+            break
+        kept.append(block)
+        used += size
+    note = _context(strings.MORE_ITEMS.format(count=len(body) - len(kept)))
+    return [*kept, note, *tail]
+
+
+def join_blocks(*groups: Sequence[Block]) -> list[Block]:
+    """Concatenate block groups with dividers, then apply the limits once."""
+    merged: list[Block] = []
+    for group in groups:
+        if merged and group:
+            merged.append(_divider())
+        merged.extend(group)
+    return fit_blocks(merged)

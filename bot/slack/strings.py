@@ -1,0 +1,102 @@
+"""Every user-facing sentence of the Slack layer, in one place.
+
+Constants are plain text or mrkdwn written by us; helpers that interpolate values take
+already-escaped or trusted values only (channel ids, times, counts).
+"""
+
+from __future__ import annotations
+
+COMMAND = "/summarise"
+
+HELP_TITLE = "Summariser: what I can do"
+HELP_LINES: tuple[str, ...] = (
+    f"`{COMMAND} <link>` summarise an article (summary, key quotes, priorities).",
+    f"`{COMMAND} <pasted text>` summarise text you paste.",
+    f"`{COMMAND} channel [24h|7d]` recap of this channel's recent discussion, "
+    "thread replies included (default 24h), shown only to you.",
+    f"`{COMMAND} digest daily [HH:MM]` post a digest here every day (default 09:00, your time zone).",
+    f"`{COMMAND} digest weekly [mon..sun] [HH:MM]` post a digest here once a week (default Monday).",
+    f"`{COMMAND} digest now` post a digest of what was shared since the last one.",
+    f"`{COMMAND} digest status` show this channel's digest schedule.",
+    f"`{COMMAND} digest off` stop this channel's digest.",
+    "Mention me in a thread (`@Summariser`) to summarise the thread, "
+    "or use the message shortcut *Summarise this* on any message.",
+)
+HELP_FALLBACK = HELP_TITLE + "\n" + "\n".join(HELP_LINES)
+
+PROGRESS = "Summarising {what}…"
+PROGRESS_ARTICLE = "the article"
+PROGRESS_TEXT = "your text"
+PROGRESS_THREAD = "this thread"
+PROGRESS_CHANNEL = "this channel's recent discussion"
+PROGRESS_DIGEST = "the digest"
+
+THREAD_TITLE = "Thread summary"
+ARTICLE_TITLE = "Article summary"
+TEXT_TITLE = "Summary"
+CHANNEL_TITLE = "Channel recap (last {period})"
+DIGEST_TITLE = "Digest: what was shared here"
+ARTICLE_AND_DISCUSSION = "The linked article"
+DISCUSSION = "The discussion"
+
+SECTION_QUOTES = "*Key quotes*"
+SECTION_PRIORITIES = "*Priorities*"
+SECTION_DECISIONS = "*Decisions*"
+NO_SUMMARY = "_No summary could be written for this input._"
+TRIMMED = "_(trimmed to fit Slack's message limits)_"
+MORE_ITEMS = "_…and {count} more not shown (Slack's message limits)._"
+CONTEXT = "{source}Model: {model} · {seconds:.1f}s"
+DIGEST_CONTEXT = "{count} item(s) shared since {since}"
+DUE = "due {due}"
+
+QUIET_DAY = "Quiet day: nothing was shared in this channel since the last digest."
+DIGEST_NOTHING = "Nothing was shared in this channel since the last digest, so there is no digest to post."
+DIGEST_POSTED = "Digest posted."
+
+DIGEST_SUBSCRIBED = "Subscribed: I'll post a {cadence} digest in <#{channel}> {when} ({tz}). Next one: {next_run}."
+DIGEST_UNSUBSCRIBED = "Digest stopped for <#{channel}>."
+DIGEST_NOT_SUBSCRIBED = (
+    f"<#{{channel}}> has no digest. Start one with `{COMMAND} digest daily` "
+    f"or `{COMMAND} digest weekly`."
+)
+DIGEST_STATUS = "<#{channel}> gets a {cadence} digest {when} ({tz}). Next one: {next_run}."
+DIGEST_UNKNOWN_NEXT = "not scheduled yet"
+DIGEST_WHEN_DAILY = "every day at {hhmm}"
+DIGEST_WHEN_WEEKLY = "every {weekday} at {hhmm}"
+DIGEST_NO_SCHEDULER = "Digests are not available on this server (no scheduler is running)."
+
+BAD_COMMAND = "I didn't understand `{text}`. " + f"Try `{COMMAND} help`."
+BAD_PERIOD = "I can recap the last `24h` or `7d` only (you wrote `{text}`)."
+BAD_TIME = "`{text}` isn't a time; use 24-hour HH:MM, e.g. `08:30`."
+BAD_WEEKDAY = "`{text}` isn't a weekday; use mon, tue, wed, thu, fri, sat or sun."
+TOO_LONG = (
+    "That text is too long to summarise here ({size:,} characters; the limit is {limit:,}). "
+    "Share it as a link instead, or paste a shorter part."
+)
+NOTHING_IN_CHANNEL = "Nothing was said in this channel in the last {period}."
+EMPTY_THREAD = "There is nothing in this thread to summarise yet."
+NOTHING_TO_SUMMARISE = "That message has no text or link I can summarise."
+MENTION_HINT = (
+    "Mention me inside a thread to summarise it, or include a link to an article. "
+    f"`{COMMAND} help` lists everything I can do."
+)
+
+NOT_IN_CHANNEL = (
+    "I'm not a member of this channel, so I can't read or post here. "
+    "Invite me with `/invite @Summariser` and try again."
+)
+MISSING_SCOPE = (
+    "I'm missing a Slack permission for that ({needed}). "
+    "Ask a workspace admin to reinstall the app with the scopes in manifest.json."
+)
+CHANNEL_NOT_FOUND = (
+    "I can't see that channel. If it's private, invite me with `/invite @Summariser` first."
+)
+SLACK_ERROR = "Slack refused the request ({error}). Please try again in a minute."
+UNEXPECTED = "Sorry, something went wrong while summarising. The error was logged; please try again."
+BUSY = "I'm busy with other summaries; yours is queued and will arrive shortly."
+
+
+def progress(what: str) -> str:
+    """The short "Summarising…" line posted before a slow job."""
+    return PROGRESS.format(what=what)
