@@ -1,0 +1,122 @@
+"""The CLI end to end: formats, several inputs, exit codes and bad inputs."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bot import cli
+from tests.conftest import REPO_ROOT, SEED_ARTICLE
+
+SAMPLE_THREAD = REPO_ROOT / "seeds" / "sample-thread.txt"
+
+
+@pytest.fixture
+def run_cli(summariser, monkeypatch, capsys):
+    """Run ``main`` in-process with the session's models; returns (code, stdout, stderr)."""
+    import bot.adapters.models as models
+
+    monkeypatch.setattr(models, "load_summariser", lambda settings: summariser)
+    monkeypatch.chdir(REPO_ROOT)
+
+    def _run(*argv: str, stdin: bytes | None = None) -> tuple[int, str, str]:
+        if stdin is not None:
+            monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(stdin)))
+        code = cli.main(list(argv))
+        out, err = capsys.readouterr()
+        return code, out, err
+
+    return _run
+
+
+def test_seed_article_as_json(run_cli) -> None:
+    code, out, err = run_cli("summarise", str(SEED_ARTICLE), "--format", "json")
+    assert code == 0, err
+    lines = out.strip().splitlines()
+    assert len(lines) == 1
+    data = json.loads(lines[0])
+    assert set(data) >= {"source", "kind", "title", "summary", "quotes", "priorities", "decisions", "model", "elapsed_ms"}
+    assert data["kind"] == "article"
+    assert data["title"].startswith("Vice Premier Zhang Guoqing Emphasizes")
+    assert 1 <= len(data["summary"]) <= 3
+    assert sum(len(s.split()) for s in data["summary"]) <= 90
+    seed = SEED_ARTICLE.read_text(encoding="utf-8")
+    for sentence in data["summary"]:
+        assert " ".join(sentence.split()) in " ".join(seed.split())
+    assert 2 <= len(data["quotes"]) <= 5
+    assert data["quotes"][0]["text"] == "smart transformation and digitalization"
+    assert len(data["priorities"]) >= 5
+
+
+def test_text_and_markdown_formats(run_cli) -> None:
+    code, out, _ = run_cli("summarise", str(SEED_ARTICLE))
+    assert code == 0 and "Summary" in out and "Priorities" in out and "1. " in out
+    code, out, _ = run_cli("summarise", str(SEED_ARTICLE), "--format", "markdown")
+    assert code == 0 and out.startswith("## Vice Premier") and "**Priorities**" in out
+
+
+def test_thread_transcript_from_stdin(run_cli) -> None:
+    code, out, err = run_cli("summarise", "-", "--format", "json", stdin=SAMPLE_THREAD.read_bytes())
+    assert code == 0, err
+    data = json.loads(out)
+    assert data["kind"] == "thread" and data["source"] == "-"
+    assert 1 <= len(data["summary"]) <= 2
+    assert any(p["owner"] for p in data["priorities"])
+
+
+def test_one_bad_input_does_not_stop_the_others(run_cli, tmp_path: Path) -> None:
+    empty = tmp_path / "empty.txt"
+    empty.write_text("   \n\n")
+    code, out, err = run_cli("summarise", str(empty), str(SEED_ARTICLE), str(tmp_path / "missing.txt"), "--format", "json")
+    assert code == 1
+    rows = [json.loads(line) for line in out.strip().splitlines()]
+    assert [("error" in r) for r in rows] == [True, False, True]
+    assert rows[1]["kind"] == "article"
+    assert str(empty) in err and "missing.txt" in err
+    assert "Traceback" not in err
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        (b"", "no text"),
+        (b"\x00\x01\x02\x89PNG\r\n\x1a\n" * 200, "binary"),
+    ],
+)
+def test_bad_files_exit_1_with_a_message(run_cli, tmp_path: Path, content: bytes, expected: str) -> None:
+    path = tmp_path / "input.bin"
+    path.write_bytes(content)
+    code, out, err = run_cli("summarise", str(path))
+    assert code == 1
+    assert expected in err.lower() and "Traceback" not in err
+    assert out == ""
+
+
+def test_forced_kind(run_cli) -> None:
+    code, out, _ = run_cli("summarise", str(SEED_ARTICLE), "--kind", "thread", "--format", "json")
+    assert code == 0 and json.loads(out)["kind"] == "thread"
+
+
+def test_usage_errors_exit_2(run_cli) -> None:
+    assert run_cli("summarise")[0] == 2
+    assert run_cli("summarise", "x", "--format", "yaml")[0] == 2
+    assert run_cli("frobnicate")[0] == 2
+
+
+def test_real_cold_cli_on_the_seed() -> None:
+    """The README's main job, as a separate process with no Slack tokens."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SLACK_")}
+    env["HF_HUB_OFFLINE"] = "1"
+    proc = subprocess.run(
+        [sys.executable, "-m", "bot", "summarise", str(SEED_ARTICLE)],
+        capture_output=True, text=True, cwd=REPO_ROOT, env=env, timeout=180, check=False,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert "Priorities" in proc.stdout and "Key quotes" in proc.stdout
+    assert "Traceback" not in proc.stderr

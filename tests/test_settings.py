@@ -1,0 +1,80 @@
+"""Settings: defaults, parsing, and one clear line for bad values."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.settings import DEFAULT_SLACK_API_URL, SettingsError, load_settings
+
+
+def test_defaults_without_environment() -> None:
+    s = load_settings({}, dotenv_path=None)
+    assert s.slack_bot_token is None
+    assert s.slack_api_url == DEFAULT_SLACK_API_URL
+    assert s.database_url == "sqlite:///data/bot.db"
+    assert s.port == 3000 and s.worker_pool_size == 4
+    assert s.digest_default_time == "09:00" and s.message_retention_days == 7
+    assert s.fetch_allow_hosts == frozenset()
+
+
+def test_values_are_parsed() -> None:
+    s = load_settings(
+        {
+            "SLACK_BOT_TOKEN": "xoxb-1",
+            "SLACK_API_URL": "http://127.0.0.1:9999/api",
+            "FETCH_ALLOW_HOSTS": " Intranet.local, 127.0.0.1 ,",
+            "WORKER_POOL_SIZE": "8",
+            "DIGEST_QUIET_MESSAGE": "yes",
+            "SUMMARY_MODEL": "facebook/bart-large-cnn",
+        },
+        dotenv_path=None,
+    )
+    assert s.slack_api_url == "http://127.0.0.1:9999/api/"
+    assert s.fetch_allow_hosts == frozenset({"intranet.local", "127.0.0.1"})
+    assert s.worker_pool_size == 8 and s.digest_quiet_message is True
+    assert s.summary_model == "facebook/bart-large-cnn"
+
+
+def test_environment_overrides_dotenv(tmp_path: Path) -> None:
+    env_file = tmp_path / ".env"
+    env_file.write_text("PORT=4000\nSLACK_BOT_TOKEN=xoxb-file\n")
+    s = load_settings({"PORT": "5000"}, dotenv_path=env_file)
+    assert s.port == 5000 and s.slack_bot_token == "xoxb-file"
+
+
+@pytest.mark.parametrize(
+    ("env", "message"),
+    [
+        ({"PORT": "eighty"}, "PORT must be a whole number"),
+        ({"WORKER_POOL_SIZE": "0"}, "WORKER_POOL_SIZE must be at least 1"),
+        ({"DIGEST_DEFAULT_TIME": "25:00"}, "DIGEST_DEFAULT_TIME must be HH:MM"),
+        ({"DIGEST_QUIET_MESSAGE": "maybe"}, "DIGEST_QUIET_MESSAGE must be true or false"),
+        ({"SLACK_API_URL": "ftp://x"}, "SLACK_API_URL must be an http(s) URL"),
+        ({"LOG_LEVEL": "LOUD"}, "LOG_LEVEL must be"),
+        ({"FETCH_TIMEOUT_S": "-1"}, "FETCH_TIMEOUT_S must be positive"),
+    ],
+)
+def test_malformed_values_fail_with_one_line(env: dict[str, str], message: str) -> None:
+    with pytest.raises(SettingsError) as info:
+        load_settings(env, dotenv_path=None)
+    assert message in str(info.value) and "\n" not in str(info.value)
+
+
+@pytest.mark.parametrize(
+    ("env", "message"),
+    [
+        ({}, "SLACK_BOT_TOKEN is not set"),
+        ({"SLACK_BOT_TOKEN": "xoxb-1"}, "SLACK_SIGNING_SECRET is not set"),
+        ({"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_APP_TOKEN": "xoxb-wrong"}, "must be an app-level token"),
+    ],
+)
+def test_require_slack(env: dict[str, str], message: str) -> None:
+    with pytest.raises(SettingsError, match=message):
+        load_settings(env, dotenv_path=None).require_slack()
+
+
+def test_require_slack_accepts_http_and_socket_modes() -> None:
+    load_settings({"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_SIGNING_SECRET": "s"}, dotenv_path=None).require_slack()
+    load_settings({"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_APP_TOKEN": "xapp-1"}, dotenv_path=None).require_slack()
