@@ -1,0 +1,232 @@
+"""Digest scheduling with APScheduler 3: one cron job per subscription, in its time zone.
+
+A restart neither skips nor double-posts a digest. Each run is keyed by its scheduled
+fire time (``"{channel}:{fire_time_iso}"``) and claimed with ``Store.record_digest``
+before ``run_digest`` is called, so a run happens at most once whichever process, job or
+catch-up gets there first; on start, :meth:`DigestScheduler.catch_up` runs the latest
+missed fire time of each subscription once if it is still within the grace period.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from apscheduler.executors.pool import ThreadPoolExecutor
+from apscheduler.jobstores.base import JobLookupError
+from apscheduler.schedulers.background import BackgroundScheduler
+from apscheduler.triggers.cron import CronTrigger
+
+from bot.slack.store import Store, Subscription
+
+logger = logging.getLogger(__name__)
+
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+EVENT_RETENTION = timedelta(days=2)
+_LOOKBACK = {"daily": timedelta(days=2), "weekly": timedelta(days=8)}
+_PURGE_JOB_ID = "purge"
+
+RunDigest = Callable[[str, float, float], None]
+
+
+def digest_trigger(sub: Subscription) -> CronTrigger:
+    """The cron trigger of a subscription: ``hhmm`` daily, or on ``weekday``, in ``sub.tz``.
+
+    Raises ``ValueError`` for a malformed ``hhmm`` and ``ZoneInfoNotFoundError`` for an
+    unknown time zone.
+    """
+    hour, minute = (int(part) for part in sub.hhmm.split(":"))
+    day_of_week = WEEKDAYS[sub.weekday or 0] if sub.cadence == "weekly" else None
+    return CronTrigger(
+        day_of_week=day_of_week, hour=hour, minute=minute, timezone=ZoneInfo(sub.tz)
+    )
+
+
+def latest_fire_time(sub: Subscription, now: datetime) -> datetime | None:
+    """The most recent scheduled time of ``sub`` at or before ``now`` (aware, in ``sub.tz``)."""
+    trigger = digest_trigger(sub)
+    fire = trigger.get_next_fire_time(None, now - _LOOKBACK[sub.cadence])
+    latest = None
+    while fire is not None and fire <= now:
+        latest = fire
+        fire = trigger.get_next_fire_time(fire, fire + timedelta(seconds=1))
+    return latest
+
+
+def run_key(channel_id: str, fire_time: datetime) -> str:
+    """The idempotency key of one scheduled digest run."""
+    return f"{channel_id}:{fire_time.isoformat()}"
+
+
+def _utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+class DigestScheduler:
+    """Runs channel digests on time, at most once per scheduled time, across restarts."""
+
+    def __init__(
+        self,
+        store: Store,
+        run_digest: RunDigest,
+        grace_s: int = 3600,
+        clock: Callable[[], datetime] | None = None,
+        retention_days: int = 7,
+        max_workers: int = 2,
+    ) -> None:
+        self.store = store
+        self.run_digest = run_digest
+        self.grace = timedelta(seconds=grace_s)
+        self.clock = clock or _utc_now
+        self.retention = timedelta(days=retention_days)
+        self._scheduler = BackgroundScheduler(
+            timezone=UTC,
+            executors={"default": ThreadPoolExecutor(max_workers)},
+            job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": grace_s},
+        )
+
+    # -- lifecycle ------------------------------------------------------------------
+
+    def start(self) -> None:
+        """Schedule every subscription and the daily purge, then catch up missed runs.
+
+        The catch-up runs as an immediate job so ``start`` returns without waiting for it.
+        """
+        for sub in self.store.subscriptions():
+            self._schedule(sub)
+        self._scheduler.add_job(
+            self.purge,
+            CronTrigger(hour=3, minute=17, timezone=UTC),
+            id=_PURGE_JOB_ID,
+            replace_existing=True,
+        )
+        self._scheduler.add_job(self.catch_up, id="catch_up", replace_existing=True)
+        self._scheduler.start()
+
+    def shutdown(self) -> None:
+        """Stop scheduling and wait for running digests to finish."""
+        if self._scheduler.running:
+            self._scheduler.shutdown(wait=True)
+
+    # -- jobs -----------------------------------------------------------------------
+
+    def sync(self, channel_id: str) -> None:
+        """(Re)schedule the channel's job after a subscribe, or remove it after unsubscribe."""
+        sub = self.store.subscription(channel_id)
+        if sub is None:
+            try:
+                self._scheduler.remove_job(self._job_id(channel_id))
+            except JobLookupError:
+                pass
+            return
+        self._schedule(sub)
+
+    def next_run(self, channel_id: str) -> datetime | None:
+        """When the channel's next digest is due (in its time zone), or ``None``."""
+        sub = self.store.subscription(channel_id)
+        if sub is None:
+            return None
+        try:
+            return digest_trigger(sub).get_next_fire_time(None, self.clock())
+        except (ValueError, ZoneInfoNotFoundError):
+            return None
+
+    def job_ids(self) -> list[str]:
+        """Ids of the scheduled APScheduler jobs (for status and tests)."""
+        return sorted(job.id for job in self._scheduler.get_jobs())
+
+    def _job_id(self, channel_id: str) -> str:
+        return f"digest:{channel_id}"
+
+    def _schedule(self, sub: Subscription) -> None:
+        try:
+            trigger = digest_trigger(sub)
+        except (ValueError, ZoneInfoNotFoundError):
+            logger.error(
+                "Not scheduling the digest of %s: bad time %r or zone %r",
+                sub.channel_id,
+                sub.hhmm,
+                sub.tz,
+            )
+            return
+        self._scheduler.add_job(
+            self._fire,
+            trigger,
+            args=[sub.channel_id],
+            id=self._job_id(sub.channel_id),
+            replace_existing=True,
+        )
+
+    def _fire(self, channel_id: str) -> None:
+        sub = self.store.subscription(channel_id)
+        if sub is not None:
+            self._run_if_due(sub, self.clock())
+
+    # -- running --------------------------------------------------------------------
+
+    def run_due(self, now: datetime | None = None) -> list[str]:
+        """Run every subscription whose latest fire time is unclaimed and within grace.
+
+        Returns the channel ids whose digest ran.
+        """
+        now = now or self.clock()
+        subs = self.store.subscriptions()
+        return [sub.channel_id for sub in subs if self._run_if_due(sub, now)]
+
+    def catch_up(self) -> list[str]:
+        """Run, once, each subscription's latest missed digest that is still within grace."""
+        ran = self.run_due(self.clock())
+        if ran:
+            logger.info("Caught up %d missed digest(s): %s", len(ran), ", ".join(ran))
+        return ran
+
+    def _run_if_due(self, sub: Subscription, now: datetime) -> bool:
+        try:
+            fire = latest_fire_time(sub, now)
+        except (ValueError, ZoneInfoNotFoundError):
+            logger.error("Bad digest schedule for %s: %r %r", sub.channel_id, sub.hhmm, sub.tz)
+            return False
+        if fire is None:
+            return False
+        key = run_key(sub.channel_id, fire)
+        if now - fire > self.grace:
+            if not self.store.digest_recorded(key):
+                logger.info(
+                    "Skipping the digest of %s due %s: past the grace period",
+                    sub.channel_id,
+                    fire.isoformat(),
+                )
+            return False
+        period_end = fire.timestamp()
+        # Read the previous digest before claiming this one, which becomes the latest.
+        period_start = self._period_start(sub, fire)
+        if not self.store.record_digest(sub.channel_id, key, period_end):
+            return False
+        logger.info("Running the digest of %s for %s", sub.channel_id, fire.isoformat())
+        try:
+            self.run_digest(sub.channel_id, period_start, period_end)
+        except Exception:
+            # The run stays claimed: retrying could post twice if the failure came late.
+            logger.exception("The digest of %s for %s failed", sub.channel_id, fire.isoformat())
+        return True
+
+    def _period_start(self, sub: Subscription, fire: datetime) -> float:
+        """The previous scheduled time (DST-aware), or a later digest's end if there was one."""
+        previous = latest_fire_time(sub, fire - timedelta(seconds=1))
+        start = previous.timestamp() if previous else fire.timestamp() - 86_400
+        last = self.store.last_digest(sub.channel_id)
+        if last is not None and start < last < fire.timestamp():
+            start = last
+        return start
+
+    # -- retention ------------------------------------------------------------------
+
+    def purge(self, now: datetime | None = None) -> tuple[int, int]:
+        """Delete stored messages past retention and old event ids; return both counts."""
+        now = now or self.clock()
+        messages = self.store.purge_messages((now - self.retention).timestamp())
+        events = self.store.purge_events((now - EVENT_RETENTION).timestamp())
+        logger.info("Purged %d stored message(s) and %d event id(s)", messages, events)
+        return messages, events

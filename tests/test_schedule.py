@@ -1,0 +1,199 @@
+"""Digest scheduling: a controllable clock, restarts, grace period and DST."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from bot.slack.schedule import DigestScheduler, latest_fire_time
+from bot.slack.store import Store
+
+PARIS = ZoneInfo("Europe/Paris")
+
+
+def paris(*args: int) -> datetime:
+    return datetime(*args, tzinfo=PARIS)
+
+
+class Recorder:
+    """A run_digest stand-in that records its calls."""
+
+    def __init__(self) -> None:
+        self.runs: list[tuple[str, float, float]] = []
+        self.ran = threading.Event()
+
+    def __call__(self, channel_id: str, period_start: float, period_end: float) -> None:
+        self.runs.append((channel_id, period_start, period_end))
+        self.ran.set()
+
+
+@pytest.fixture()
+def db_url(tmp_path: Path) -> str:
+    return f"sqlite:///{tmp_path}/bot.db"
+
+
+@pytest.fixture()
+def store(db_url: str) -> Iterator[Store]:
+    s = Store(db_url)
+    s.subscribe("CDAY", "daily", "09:00", "Europe/Paris")
+    s.subscribe("CWEEK", "weekly", "09:00", "Europe/Paris", weekday=0)
+    yield s
+    s.close()
+
+
+def make(store: Store, now: datetime, grace_s: int = 3600) -> tuple[DigestScheduler, Recorder]:
+    recorder = Recorder()
+    return DigestScheduler(store, recorder, grace_s=grace_s, clock=lambda: now), recorder
+
+
+# 2026-01-05 is a Monday.
+@pytest.mark.parametrize(
+    ("now", "expected"),
+    [
+        (paris(2026, 1, 5, 8, 59), []),
+        (paris(2026, 1, 5, 9, 0), ["CDAY", "CWEEK"]),
+        (paris(2026, 1, 5, 9, 59), ["CDAY", "CWEEK"]),
+        (paris(2026, 1, 5, 10, 1), []),  # past the one-hour grace
+        (paris(2026, 1, 6, 9, 30), ["CDAY"]),  # Tuesday: daily only
+    ],
+)
+def test_run_due(store: Store, now: datetime, expected: list[str]) -> None:
+    scheduler, recorder = make(store, now)
+    assert scheduler.run_due(now) == expected
+    assert [channel for channel, _, _ in recorder.runs] == expected
+
+
+def test_periods_are_the_previous_fire_time_to_this_one(store: Store) -> None:
+    now = paris(2026, 1, 5, 9, 0, 5)
+    scheduler, recorder = make(store, now)
+    scheduler.run_due(now)
+    periods = {channel: (start, end) for channel, start, end in recorder.runs}
+    end = paris(2026, 1, 5, 9, 0).timestamp()
+    assert periods["CDAY"] == (paris(2026, 1, 4, 9, 0).timestamp(), end)
+    assert periods["CWEEK"] == (paris(2025, 12, 29, 9, 0).timestamp(), end)
+
+
+def test_restart_does_not_double_post(db_url: str, store: Store) -> None:
+    first, first_runs = make(store, paris(2026, 1, 6, 9, 0, 1))
+    assert first.run_due() == ["CDAY"]
+    assert first.run_due(paris(2026, 1, 6, 9, 20)) == []
+
+    restarted_store = Store(db_url)
+    second, second_runs = make(restarted_store, paris(2026, 1, 6, 9, 30))
+    assert second.catch_up() == []
+    assert second_runs.runs == []
+    assert len(first_runs.runs) == 1
+    restarted_store.close()
+
+
+def test_restart_catches_up_a_missed_run_once(db_url: str, store: Store) -> None:
+    # The bot was down at 09:00 and comes back at 09:40: the missed digest runs once.
+    scheduler, recorder = make(Store(db_url), paris(2026, 1, 6, 9, 40))
+    assert scheduler.catch_up() == ["CDAY"]
+    assert scheduler.catch_up() == []
+    again, again_runs = make(Store(db_url), paris(2026, 1, 6, 9, 45))
+    assert again.catch_up() == []
+    assert len(recorder.runs) == 1 and again_runs.runs == []
+
+
+def test_missed_run_past_grace_is_skipped(store: Store) -> None:
+    scheduler, recorder = make(store, paris(2026, 1, 6, 11, 0))
+    assert scheduler.catch_up() == []
+    assert recorder.runs == []
+
+
+def test_period_starts_at_a_later_digest(store: Store) -> None:
+    # A digest recorded after the previous fire time (e.g. by hand) bounds the next period.
+    store.record_digest("CDAY", "CDAY:manual", paris(2026, 1, 5, 15, 0).timestamp())
+    scheduler, recorder = make(store, paris(2026, 1, 6, 9, 0))
+    scheduler.run_due()
+    start = {c: s for c, s, _ in recorder.runs}["CDAY"]
+    assert start == paris(2026, 1, 5, 15, 0).timestamp()
+
+
+def test_failing_digest_is_logged_and_not_retried(
+    store: Store, caplog: pytest.LogCaptureFixture
+) -> None:
+    calls: list[str] = []
+
+    def boom(channel_id: str, start: float, end: float) -> None:
+        calls.append(channel_id)
+        raise RuntimeError("slack is down")
+
+    now = paris(2026, 1, 6, 9, 0)
+    scheduler = DigestScheduler(store, boom, clock=lambda: now)
+    assert scheduler.run_due() == ["CDAY"]
+    assert scheduler.run_due() == []
+    assert calls == ["CDAY"]
+    assert "failed" in caplog.text
+
+
+@pytest.mark.parametrize(
+    ("now", "expected_utc"),
+    [
+        # Europe/Paris switches to summer time on 2026-03-29 at 02:00 local.
+        (paris(2026, 3, 28, 12, 0), datetime(2026, 3, 28, 8, 0, tzinfo=UTC)),
+        (paris(2026, 3, 29, 12, 0), datetime(2026, 3, 29, 7, 0, tzinfo=UTC)),
+        # ...and back on 2026-10-25 at 03:00 local.
+        (paris(2026, 10, 25, 12, 0), datetime(2026, 10, 25, 8, 0, tzinfo=UTC)),
+    ],
+)
+def test_fire_times_follow_dst(store: Store, now: datetime, expected_utc: datetime) -> None:
+    sub = store.subscription("CDAY")
+    assert sub is not None
+    fire = latest_fire_time(sub, now)
+    assert fire is not None
+    assert fire.astimezone(UTC) == expected_utc
+    assert (fire.hour, fire.minute) == (9, 0)
+
+
+def test_dst_day_period_is_23_hours(store: Store) -> None:
+    now = paris(2026, 3, 29, 9, 0)
+    scheduler, recorder = make(store, now)
+    scheduler.run_due()
+    _, start, end = recorder.runs[0]
+    assert end - start == 23 * 3600
+
+
+def test_next_run_and_sync(store: Store) -> None:
+    scheduler, _ = make(store, paris(2026, 1, 6, 10, 0))
+    assert scheduler.next_run("CDAY") == paris(2026, 1, 7, 9, 0)
+    assert scheduler.next_run("CWEEK") == paris(2026, 1, 12, 9, 0)
+    assert scheduler.next_run("CNONE") is None
+
+    store.subscribe("CNEW", "weekly", "17:30", "America/New_York", weekday=4)
+    scheduler.sync("CNEW")
+    assert "digest:CNEW" in scheduler.job_ids()
+    expected = datetime(2026, 1, 9, 17, 30, tzinfo=ZoneInfo("America/New_York"))
+    assert scheduler.next_run("CNEW") == expected
+
+    store.unsubscribe("CNEW")
+    scheduler.sync("CNEW")
+    scheduler.sync("CNEW")  # removing twice is harmless
+    assert "digest:CNEW" not in scheduler.job_ids()
+
+
+def test_start_schedules_jobs_and_catches_up(store: Store) -> None:
+    scheduler, recorder = make(store, paris(2026, 1, 6, 9, 10))
+    scheduler.start()
+    try:
+        assert recorder.ran.wait(5)
+        assert {"digest:CDAY", "digest:CWEEK", "purge"} <= set(scheduler.job_ids())
+    finally:
+        scheduler.shutdown()
+    assert [c for c, _, _ in recorder.runs] == ["CDAY"]
+
+
+def test_purge_uses_retention(store: Store) -> None:
+    now = datetime(2026, 1, 10, tzinfo=UTC)
+    store.save_message("CDAY", str((now - timedelta(days=8)).timestamp()), "old", "U1")
+    store.save_message("CDAY", str((now - timedelta(days=1)).timestamp()), "recent", "U1")
+    scheduler = DigestScheduler(store, Recorder(), clock=lambda: now, retention_days=7)
+    messages, _ = scheduler.purge()
+    assert messages == 1
+    assert [m.text for m in store.messages_between("CDAY", 0, now.timestamp())] == ["recent"]
