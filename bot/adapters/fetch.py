@@ -1,0 +1,257 @@
+"""Fetches a web page safely (no private networks, bounded size and time) and extracts its article."""
+
+from __future__ import annotations
+
+import codecs
+import ipaddress
+import logging
+import re
+import socket
+import time
+from dataclasses import dataclass
+from urllib.parse import urljoin
+
+import httpx
+
+from bot.core.errors import BlockedURLError, FetchError
+
+logger = logging.getLogger(__name__)
+
+MAX_REDIRECTS = 5
+USER_AGENT = (
+    "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
+    "Chrome/124.0 Safari/537.36 slack-summariser/0.1"
+)
+_HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
+_TEXT_TYPES = frozenset({"text/plain", "text/markdown", "text/x-markdown"})
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([\w.:-]+)""", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class FetchedPage:
+    """The article of a fetched page: final URL (after redirects), title and plain text."""
+
+    url: str
+    title: str | None
+    text: str
+
+
+@dataclass(frozen=True)
+class _Target:
+    """Where to connect for one hop: the checked IP, with the original host for Host and SNI."""
+
+    url: httpx.URL
+    host: str
+    ip: str
+
+
+def normalise_host(host: str) -> str:
+    """Host as compared with the allow list: lowercase, no brackets, no trailing dot."""
+    return host.strip().strip("[]").rstrip(".").lower()
+
+
+def _is_public(address: str) -> bool:
+    ip = ipaddress.ip_address(address.split("%", 1)[0])  # drop an IPv6 zone id ("fe80::1%eth0")
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        ip = ip.ipv4_mapped
+    blocked = (
+        ip.is_private
+        or ip.is_loopback
+        or ip.is_link_local
+        or ip.is_reserved
+        or ip.is_multicast
+        or ip.is_unspecified
+    )
+    return ip.is_global and not blocked
+
+
+def _resolve(url: httpx.URL, allow_hosts: frozenset[str]) -> _Target:
+    """Check scheme and host of ``url`` and pick the address to connect to; connects to nothing."""
+    if url.scheme not in ("http", "https"):
+        raise BlockedURLError(f"I can only read http and https links, not {url.scheme or 'that'} links.")
+    host = normalise_host(url.host)
+    if not host:
+        raise FetchError("That link has no host name.")
+    port = url.port or (443 if url.scheme == "https" else 80)
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except (socket.gaierror, UnicodeError):
+        raise FetchError(f"I couldn't find {host}: the name does not resolve.") from None
+    addresses = [str(info[4][0]) for info in infos]
+    if not addresses:
+        raise FetchError(f"I couldn't find {host}: the name does not resolve.")
+    allowed = {normalise_host(h) for h in allow_hosts}
+    if host not in allowed and not all(_is_public(a) for a in addresses):
+        raise BlockedURLError(
+            f"I won't fetch {host}: it points at a private or local network address."
+        )
+    return _Target(url=url, host=host, ip=addresses[0])
+
+
+def _pinned_request(client: httpx.Client, target: _Target) -> httpx.Request:
+    """A GET that connects to the checked IP while keeping Host, SNI and certificate checks on the name.
+
+    Connecting to the address we checked (rather than letting the client resolve the name
+    again) closes the DNS-rebinding window between the check and the connection.
+    """
+    headers = {"Host": target.url.netloc.decode("ascii")}
+    extensions = {"sni_hostname": target.host} if target.url.scheme == "https" else {}
+    return client.build_request(
+        "GET", target.url.copy_with(host=target.ip), headers=headers, extensions=extensions
+    )
+
+
+def _read_capped(response: httpx.Response, max_bytes: int, deadline: float, timeout_s: float) -> bytes:
+    declared = response.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > max_bytes:
+        raise FetchError(_too_big(max_bytes))
+    chunks: list[bytes] = []
+    size = 0
+    for chunk in response.iter_bytes():
+        size += len(chunk)
+        if size > max_bytes:
+            raise FetchError(_too_big(max_bytes))
+        if time.monotonic() > deadline:  # a slow trickle must not hold a worker forever
+            raise FetchError(f"The page took longer than {timeout_s:g} seconds to load.")
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _too_big(max_bytes: int) -> str:
+    return f"The page is larger than {max_bytes / 1_000_000:g} MB, more than I read."
+
+
+def _refuse_content_type(mime: str) -> None:
+    if mime in _HTML_TYPES or mime in _TEXT_TYPES or not mime:
+        return
+    if mime == "application/pdf":
+        raise FetchError("That link is a PDF, not a web page I can read.")
+    family = mime.split("/", 1)[0]
+    if family in ("image", "video", "audio"):
+        article = "an" if family[0] in "aeiou" else "a"
+        raise FetchError(f"That link is {article} {family} file, not a web page I can read.")
+    raise FetchError(f"That link is not a web page I can read (it is {mime}).")
+
+
+def decode_bytes(data: bytes, declared: str | None = None, *, partial: bool = False) -> str | None:
+    """Decode ``data`` with the declared charset, else UTF-8, else a detected charset.
+
+    ``partial`` means ``data`` may end inside a multi-byte character (a capped read); that
+    tail is dropped. Returns ``None`` when no encoding decodes the bytes cleanly.
+    """
+    candidates = [declared] if declared else []
+    candidates += ["utf-8-sig"]
+    for encoding in candidates:
+        try:
+            return codecs.getincrementaldecoder(encoding)("strict").decode(data, final=not partial)
+        except (LookupError, UnicodeDecodeError):
+            continue
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data).best()
+    if best is not None and best.encoding:
+        return str(best)
+    try:
+        return data.decode("cp1252")
+    except UnicodeDecodeError:
+        return None
+
+
+def _html_charset(body: bytes) -> str | None:
+    m = _META_CHARSET.search(body[:4096])
+    return m.group(1).decode("ascii", "ignore") if m else None
+
+
+def extract_html(html: str, url: str | None = None) -> tuple[str | None, str]:
+    """Title and main text of an HTML page (scripts, styles and navigation removed)."""
+    import trafilatura
+
+    doc = trafilatura.bare_extraction(
+        html, url=url, with_metadata=True, include_comments=False, include_tables=True
+    )
+    title = getattr(doc, "title", None) or None
+    text = getattr(doc, "text", None) or ""
+    if not text.strip():
+        # Too little for the article heuristics (a short page): keep its visible text.
+        text = trafilatura.html2txt(html)
+    return title, text.strip()
+
+
+def looks_like_html(text: str) -> bool:
+    """True when the start of ``text`` is an HTML document or fragment."""
+    head = text[:1024].lstrip().lower()
+    return head.startswith(("<!doctype html", "<html", "<head", "<body")) or bool(
+        re.search(r"<(p|div|article|h1|title)[\s>]", head)
+    )
+
+
+def _page(url: str, body: bytes, mime: str, charset: str | None) -> FetchedPage:
+    is_html = mime in _HTML_TYPES or (not mime and body.lstrip()[:1] == b"<")
+    declared = charset or (_html_charset(body) if is_html else None)
+    text = decode_bytes(body, declared)
+    if text is None:
+        text = body.decode("utf-8", errors="replace")
+    title: str | None = None
+    if is_html or looks_like_html(text):
+        title, text = extract_html(text, url)
+    if not text.strip():
+        raise FetchError("I couldn't find any article text on that page.")
+    return FetchedPage(url=url, title=title, text=text.strip())
+
+
+def fetch_url(
+    url: str,
+    *,
+    allow_hosts: frozenset[str] = frozenset(),
+    timeout_s: float = 10.0,
+    max_bytes: int = 5_000_000,
+) -> FetchedPage:
+    """Fetch ``url`` and return its article text.
+
+    Every hop (redirects are followed by hand, at most five) is checked before connecting:
+    only http(s), and only hosts whose every address is public unless the host is in
+    ``allow_hosts``. Raises :class:`BlockedURLError` for refused targets and
+    :class:`FetchError` with a user-facing message for everything else that goes wrong.
+    """
+    deadline = time.monotonic() + timeout_s
+    current = url.strip()
+    # trust_env=False: an environment proxy would resolve names itself, bypassing the check.
+    with httpx.Client(
+        timeout=timeout_s, follow_redirects=False, trust_env=False, headers={"User-Agent": USER_AGENT}
+    ) as client:
+        for _ in range(MAX_REDIRECTS + 1):
+            try:
+                parsed = httpx.URL(current)
+            except httpx.InvalidURL:
+                raise FetchError(f"{current} is not a valid link.") from None
+            target = _resolve(parsed, allow_hosts)
+            request = _pinned_request(client, target)
+            try:
+                response = client.send(request, stream=True)
+            except httpx.TimeoutException:
+                raise FetchError(f"{target.host} took longer than {timeout_s:g} seconds to answer.") from None
+            except httpx.HTTPError as exc:
+                logger.info("fetch of %s failed: %s", current, exc)
+                raise FetchError(f"I couldn't connect to {target.host}.") from None
+            try:
+                if response.is_redirect:
+                    current = urljoin(current, response.headers["location"])
+                    logger.debug("redirect to %s", current)
+                    continue
+                if response.status_code >= 400:
+                    reason = response.reason_phrase or "an error"
+                    raise FetchError(f"The page answered {response.status_code} {reason}.")
+                mime = response.headers.get("content-type", "").split(";", 1)[0].strip().lower()
+                _refuse_content_type(mime)
+                try:
+                    body = _read_capped(response, max_bytes, deadline, timeout_s)
+                except httpx.TimeoutException:
+                    raise FetchError(f"The page took longer than {timeout_s:g} seconds to load.") from None
+                except httpx.HTTPError:
+                    raise FetchError(f"The connection to {target.host} broke while reading the page.") from None
+                charset = response.charset_encoding
+            finally:
+                response.close()
+            logger.info("fetched %s (%d bytes, %s)", current, len(body), mime or "no content type")
+            return _page(current, body, mime, charset)
+    raise FetchError(f"The link redirected more than {MAX_REDIRECTS} times; I gave up.")
