@@ -71,7 +71,9 @@ class FakeSlack:
         port = self._server.server_address[1]
         self.base_url = f"http://127.0.0.1:{port}"
         self.api_url = f"{self.base_url}/api/"
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        )
         self._thread.start()
 
     # -- public API -------------------------------------------------------------------

@@ -1,0 +1,245 @@
+"""Reading Slack: threads, channel history, user names and permalinks (Web API adapter).
+
+Everything goes through the ``slack_sdk.WebClient`` passed in. Slack limits
+``conversations.history``/``conversations.replies`` for non-Marketplace apps to about one
+call a minute, so the bot builds digests from its own store and reads history only to
+fill a gap; 429 answers are retried by the client's ``RateLimitErrorRetryHandler``
+(give it a ``max_retry_count`` large enough for the pages a backfill needs).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import threading
+import time
+from collections.abc import Callable, Iterator
+from typing import Any
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from bot.core.types import Message
+from bot.slack.store import Store
+
+logger = logging.getLogger(__name__)
+
+PAGE_SIZE = 200
+"""Messages asked per page; Slack may return fewer (15 for rate-limited apps)."""
+
+SKIP_SUBTYPES = frozenset(
+    {
+        "bot_message",
+        "bot_add",
+        "bot_remove",
+        "channel_join",
+        "channel_leave",
+        "group_join",
+        "group_leave",
+        "channel_topic",
+        "channel_purpose",
+        "channel_name",
+        "channel_archive",
+        "channel_unarchive",
+        "pinned_item",
+        "unpinned_item",
+        "reminder_add",
+        "tombstone",
+    }
+)
+"""Message subtypes that are not something a person said."""
+
+_MENTION = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^>]*)?>")
+_CHANNEL = re.compile(r"<#C[A-Z0-9]+\|([^>]+)>")
+
+
+def is_human_message(raw: dict[str, Any]) -> bool:
+    """Whether a raw Slack message was written by a person (not a bot, join, topic...)."""
+    if raw.get("bot_id") or raw.get("subtype") in SKIP_SUBTYPES:
+        return False
+    return bool(raw.get("user")) and bool((raw.get("text") or "").strip())
+
+
+def resolve_mentions(text: str, name: Callable[[str], str]) -> str:
+    """Replace ``<@U123>`` with ``@Name`` and ``<#C1|general>`` with ``#general``."""
+    text = _MENTION.sub(lambda m: "@" + name(m[1]), text)
+    return _CHANNEL.sub(lambda m: "#" + m[1], text)
+
+
+def _pages(call: Callable[..., Any], **params: Any) -> Iterator[list[dict[str, Any]]]:
+    """Yield the ``messages`` of each page of a cursor-paginated Web API method."""
+    cursor: str | None = None
+    while True:
+        response = call(**params, cursor=cursor) if cursor else call(**params)
+        yield list(response.get("messages") or [])
+        cursor = (response.get("response_metadata") or {}).get("next_cursor") or None
+        if not cursor or not response.get("has_more", True):
+            return
+
+
+def fetch_thread(
+    client: WebClient, channel: str, thread_ts: str, limit: int = 1000
+) -> list[dict[str, Any]]:
+    """The parent and replies of a thread, oldest first, at most ``limit`` messages.
+
+    Raises ``SlackApiError`` (e.g. ``not_in_channel``, ``thread_not_found``).
+    """
+    messages: list[dict[str, Any]] = []
+    for page in _pages(
+        client.conversations_replies, channel=channel, ts=thread_ts, limit=min(limit, PAGE_SIZE)
+    ):
+        messages.extend(page)
+        if len(messages) >= limit:
+            break
+    return messages[:limit]
+
+
+def fetch_history(
+    client: WebClient,
+    channel: str,
+    oldest: float,
+    latest: float,
+    include_threads: bool = True,
+    max_messages: int = 2000,
+) -> list[dict[str, Any]]:
+    """Channel messages posted in ``[oldest, latest]``, oldest first, with thread replies.
+
+    Replies are fetched for each parent that has any (one ``conversations.replies`` per
+    thread), and only those posted within the window are kept. Stops at ``max_messages``.
+    Raises ``SlackApiError``.
+    """
+    top: list[dict[str, Any]] = []
+    for page in _pages(
+        client.conversations_history,
+        channel=channel,
+        oldest=f"{oldest:.6f}",
+        latest=f"{latest:.6f}",
+        inclusive=True,
+        limit=min(max_messages, PAGE_SIZE),
+    ):
+        top.extend(page)
+        if len(top) >= max_messages:
+            break
+    top = top[:max_messages]
+    collected = list(top)
+    if include_threads:
+        for parent in top:
+            if len(collected) >= max_messages:
+                break
+            if not parent.get("reply_count") or parent.get("thread_ts") != parent.get("ts"):
+                continue
+            replies = fetch_thread(
+                client, channel, parent["ts"], limit=max_messages - len(collected) + 1
+            )
+            collected.extend(
+                r
+                for r in replies
+                if r.get("ts") != parent["ts"] and oldest <= float(r["ts"]) <= latest
+            )
+    collected.sort(key=lambda m: float(m["ts"]))
+    return collected[:max_messages]
+
+
+def backfill(
+    client: WebClient,
+    store: Store,
+    channel: str,
+    oldest: float,
+    latest: float,
+    max_messages: int = 2000,
+) -> int:
+    """Fill the store with a channel's messages in ``[oldest, latest]`` (just after subscribing).
+
+    Only what people wrote is kept. Returns the number of messages saved; raises
+    ``SlackApiError`` when the history cannot be read.
+    """
+    saved = 0
+    for raw in fetch_history(client, channel, oldest, latest, max_messages=max_messages):
+        if is_human_message(raw):
+            store.save_message(
+                channel, raw["ts"], raw["text"], raw.get("user"), raw.get("thread_ts")
+            )
+            saved += 1
+    logger.info("Backfilled %d message(s) of %s", saved, channel)
+    return saved
+
+
+def permalink(client: WebClient, channel: str, ts: str) -> str | None:
+    """The message's permalink, or ``None`` when Slack will not give one."""
+    try:
+        return str(client.chat_getPermalink(channel=channel, message_ts=ts)["permalink"])
+    except SlackApiError as exc:
+        logger.warning("No permalink for %s/%s: %s", channel, ts, exc.response.get("error"))
+        return None
+
+
+class UserDirectory:
+    """User names and time zones from ``users.info``, cached for ``ttl_s`` seconds.
+
+    A failed lookup falls back to the user id and is retried after ``error_ttl_s``.
+    """
+
+    def __init__(
+        self,
+        client: WebClient,
+        ttl_s: float = 3600.0,
+        error_ttl_s: float = 60.0,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.client = client
+        self.ttl_s = ttl_s
+        self.error_ttl_s = error_ttl_s
+        self.clock = clock
+        self._cache: dict[str, tuple[float, dict[str, Any]]] = {}  # id -> (expires, user)
+        self._lock = threading.Lock()
+
+    def _user(self, user_id: str) -> dict[str, Any]:
+        # One lock around the lookup so concurrent callers trigger a single users.info call.
+        with self._lock:
+            hit = self._cache.get(user_id)
+            if hit and self.clock() < hit[0]:
+                return hit[1]
+            try:
+                user = dict(self.client.users_info(user=user_id)["user"])
+                ttl = self.ttl_s
+            except SlackApiError as exc:
+                logger.warning("users.info failed for %s: %s", user_id, exc.response.get("error"))
+                user, ttl = {}, self.error_ttl_s
+            self._cache[user_id] = (self.clock() + ttl, user)
+            return user
+
+    def name(self, user_id: str) -> str:
+        """The user's real name, else display name or handle, else the id itself."""
+        user = self._user(user_id)
+        profile = user.get("profile") or {}
+        for candidate in (
+            user.get("real_name"),
+            profile.get("real_name"),
+            profile.get("display_name"),
+            user.get("name"),
+        ):
+            if candidate:
+                return str(candidate)
+        return user_id
+
+    def tz(self, user_id: str) -> str:
+        """The user's IANA time zone, ``"UTC"`` when unknown."""
+        return str(self._user(user_id).get("tz") or "UTC")
+
+    def names(self, user_ids: list[str] | set[str]) -> dict[str, str]:
+        """``{user id: name}`` for several users (for rendering mentions)."""
+        return {uid: self.name(uid) for uid in user_ids}
+
+
+def to_messages(raw: list[dict[str, Any]], users: UserDirectory) -> list[Message]:
+    """Model input from raw Slack messages: people only, mentions rendered as ``@Name``."""
+    return [
+        Message(
+            author=users.name(item["user"]),
+            text=resolve_mentions(item["text"], users.name),
+            ts=item.get("ts"),
+            author_id=item["user"],
+        )
+        for item in raw
+        if is_human_message(item)
+    ]
