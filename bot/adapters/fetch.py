@@ -148,8 +148,14 @@ def decode_bytes(data: bytes, declared: str | None = None, *, partial: bool = Fa
             continue
     from charset_normalizer import from_bytes
 
-    best = from_bytes(data).best()
-    if best is not None and best.encoding:
+    matches = list(from_bytes(data))
+    if matches:
+        best = matches[0]
+        # Single-byte Latin encodings often tie; Windows-1252 is by far the most common of them.
+        for match in matches:
+            tie = (match.chaos, match.coherence) == (best.chaos, best.coherence)
+            if tie and "cp1252" in match.could_be_from_charset:
+                return data.decode("cp1252", errors="replace")
         return str(best)
     try:
         return data.decode("cp1252")
