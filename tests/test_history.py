@@ -18,7 +18,7 @@ from bot.slack.history import (
     fetch_thread,
     is_human_message,
     permalink,
-    resolve_mentions,
+    plain_text,
     to_messages,
 )
 from bot.slack.store import Store
@@ -181,10 +181,19 @@ def test_is_human_message(raw: dict, human: bool) -> None:
     assert is_human_message(raw) is human
 
 
-def test_resolve_mentions() -> None:
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("<@U1> and <@W2|grace>", "@Ada and @Grace"),
+        ("see <#C9|general> <!here>", "see #general @here"),
+        ("read <https://x.org/a|the post> or <https://y.org>", "read the post or https://y.org"),
+        ("a &lt; b &amp;&amp; c &gt; d", "a < b && c > d"),
+        ("<!subteam^S1|@devs> ping", "@devs ping"),
+    ],
+)
+def test_plain_text(text: str, expected: str) -> None:
     names = {"U1": "Ada", "W2": "Grace"}.__getitem__
-    text = "<@U1> and <@W2|grace> see <#C9|general>, not <https://x.org|x>"
-    assert resolve_mentions(text, names) == "@Ada and @Grace see #general, not <https://x.org|x>"
+    assert plain_text(text, names) == expected
 
 
 def test_to_messages(client: WebClient) -> None:

@@ -9,6 +9,7 @@ fill a gap; 429 answers are retried by the client's ``RateLimitErrorRetryHandler
 
 from __future__ import annotations
 
+import html
 import logging
 import re
 import threading
@@ -49,8 +50,7 @@ SKIP_SUBTYPES = frozenset(
 )
 """Message subtypes that are not something a person said."""
 
-_MENTION = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^>]*)?>")
-_CHANNEL = re.compile(r"<#C[A-Z0-9]+\|([^>]+)>")
+_MARKUP = re.compile(r"<([^<>|]+)(?:\|([^<>]*))?>")
 
 
 def is_human_message(raw: dict[str, Any]) -> bool:
@@ -60,10 +60,22 @@ def is_human_message(raw: dict[str, Any]) -> bool:
     return bool(raw.get("user")) and bool((raw.get("text") or "").strip())
 
 
-def resolve_mentions(text: str, name: Callable[[str], str]) -> str:
-    """Replace ``<@U123>`` with ``@Name`` and ``<#C1|general>`` with ``#general``."""
-    text = _MENTION.sub(lambda m: "@" + name(m[1]), text)
-    return _CHANNEL.sub(lambda m: "#" + m[1], text)
+def plain_text(text: str, name: Callable[[str], str]) -> str:
+    """Slack markup as plain text for the model: ``<@U1>`` -> ``@Name``, ``<#C1|general>`` ->
+    ``#general``, ``<!here>`` -> ``@here``, ``<url|label>`` -> ``label``, ``&amp;`` -> ``&``.
+    """
+
+    def render(m: re.Match[str]) -> str:
+        target, label = m[1], m[2]
+        if target.startswith("@"):
+            return "@" + name(target[1:])
+        if target.startswith("#"):
+            return "#" + (label or target[1:])
+        if target.startswith("!"):
+            return "@" + (label or target[1:].split("^")[0]).lstrip("@")
+        return label or target
+
+    return html.unescape(_MARKUP.sub(render, text))
 
 
 def _pages(call: Callable[..., Any], **params: Any) -> Iterator[list[dict[str, Any]]]:
@@ -236,7 +248,7 @@ def to_messages(raw: list[dict[str, Any]], users: UserDirectory) -> list[Message
     return [
         Message(
             author=users.name(item["user"]),
-            text=resolve_mentions(item["text"], users.name),
+            text=plain_text(item["text"], users.name),
             ts=item.get("ts"),
             author_id=item["user"],
         )
