@@ -1,0 +1,281 @@
+"""Decisions, asks and commitments in a chat thread, with owners and due phrases.
+
+Each message is parsed on its own (one spaCy ``Doc`` per message); statements are found
+per sentence from the dependency parse, and an acceptance ("Sure, I'll do it") hands the
+latest open ask to its author.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from typing import Any, Literal
+
+from bot.core.text import normalise_quotes
+from bot.core.types import Message, Priority
+
+StatementKind = Literal["decision", "commitment", "ask"]
+
+_WEIGHTS: dict[str, float] = {"decision": 3.0, "commitment": 2.0, "ask": 1.5}
+_MENTION = re.compile(r"<@([A-Z0-9]+)(?:\|([^>]+))?>|(?<![\w<])@([\w.-]+)")
+_LEADING_MENTION = re.compile(r"^\s*(?:<@([A-Z0-9]+)(?:\|([^>]+))?>|@([\w.-]+))[\s,:]*")
+_DECISION_PREFIX = re.compile(r"^\s*(?:agreed|decision|decided|resolved|final decision|conclusion)\s*[:\-]\s*", re.I)
+_DECISION_PHRASE = re.compile(
+    r"\b(?:let'?s|let us)\s+(?:go|stick|stay)\s+with\b|\b(?:we're|we are|we'll|we will)\s+go(?:ing)?\s+with\b"
+    r"|\bthe plan is to\b|\b(?:we|team)\s+(?:have\s+)?(?:decided|agreed|settled|chose|opted|concluded)\b"
+    r"|\bit'?s (?:decided|settled|agreed)\b|\bsigned off\b",
+    re.I,
+)
+_DAY = r"(?:mon|tues|wednes|thurs|fri|satur|sun)day"
+_DUE = re.compile(
+    r"\b(?:(?:by|before|until|till|no later than)\s+(?:the\s+)?(?:end of (?:the\s+)?(?:day|week|month|sprint|quarter)"
+    rf"|{_DAY}|tomorrow|tonight|today|noon|midnight|eod|eow|cob|next \w+|this \w+|\d{{1,2}}(?::\d{{2}})?\s*(?:am|pm)?"
+    r"|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.? \d{1,2}(?:st|nd|rd|th)?)"
+    r"|before the \w+(?: \w+)?"
+    rf"|(?:on|this|next)\s+{_DAY}|next (?:week|month|sprint|quarter|year)|this (?:week|afternoon|evening|morning)"
+    r"|end of (?:the\s+)?(?:day|week|month|sprint|quarter)|tomorrow(?: morning| afternoon)?|tonight|today"
+    r"|eod|eow|cob|asap|within \w+ (?:hours?|days?|weeks?))\b",
+    re.I,
+)
+_ACCEPT_START = frozenset({"sure", "ok", "okay", "yes", "yep", "yeah", "will", "on", "done", "absolutely", "np", "sounds"})
+_ANAPHORIC_OBJECTS = frozenset({"it", "that", "this", "them"})
+_ASK_AUX = frozenset({"can", "could", "would", "will"})
+_COMMIT_AUX = frozenset({"'ll", "will", "shall", "’ll", "can"})
+_NEED_WORDS = frozenset({"need", "needs", "should", "must", "have", "has"})
+_TODO_PREFIX = re.compile(r"^\s*(?:todo|to-do|action item|action|ai)\s*:\s*", re.I)
+_SKIP_DEPS = frozenset({"nsubj", "nsubjpass", "aux", "auxpass", "intj", "punct", "npadvmod", "mark"})
+
+
+@dataclass(frozen=True)
+class ThreadStatement:
+    """One decision, commitment or ask found in a message sentence."""
+
+    kind: StatementKind
+    text: str
+    """The verbatim sentence (for quotes) or the decision sentence."""
+    message_index: int
+    order: int
+    action: str | None = None
+    owner: str | None = None
+    owner_id: str | None = None
+    due: str | None = None
+
+    @property
+    def weight(self) -> float:
+        """How much a reader wants this statement quoted."""
+        return _WEIGHTS[self.kind]
+
+
+@dataclass(frozen=True)
+class ThreadAnalysis:
+    """Everything :func:`analyse_thread` finds."""
+
+    statements: list[ThreadStatement]
+    actions: list[Priority]
+    decisions: list[str]
+
+
+def find_due(text: str) -> str | None:
+    """The due phrase of ``text`` ("by Friday", "tomorrow", "EOD"...), if it states one."""
+    match = _DUE.search(normalise_quotes(text))
+    return text[match.start() : match.end()] if match else None
+
+
+def _owner_from_mention(text: str) -> tuple[str, str | None] | None:
+    match = _LEADING_MENTION.match(text)
+    if match is None:
+        return None
+    if match.group(1):
+        return (match.group(2) or f"<@{match.group(1)}>", match.group(1))
+    return (match.group(3), None)
+
+
+def _vocative(sent: Any) -> str | None:
+    """A name the sentence addresses: ``Tom, can you ...`` or ``... by Friday, Tom?``."""
+    tokens = [t for t in sent if not t.is_space]
+    if len(tokens) >= 2 and tokens[0].pos_ == "PROPN" and tokens[1].text == ",":
+        return tokens[0].text
+    if len(tokens) >= 3 and tokens[-1].is_punct and tokens[-2].pos_ == "PROPN" and tokens[-3].text == ",":
+        return tokens[-2].text
+    return None
+
+
+def _verb_phrase(verb: Any, due: tuple[int, int] | None) -> str:
+    """The verb and its complements, without subject, auxiliaries, vocatives or due phrase."""
+    kept: list[Any] = [verb]
+    for child in verb.children:
+        if child.dep_ in _SKIP_DEPS or child.lower_ == "please":
+            continue
+        kept.extend(child.subtree)
+    kept.sort(key=lambda t: t.i)
+    if due is not None:
+        kept = [t for t in kept if not (due[0] <= t.idx < due[1])]
+    while kept and (kept[-1].is_punct or kept[-1].lower_ in {"by", "before", "until", "please"}):
+        kept.pop()
+    while kept and kept[0].is_punct:
+        kept.pop(0)
+    parts: list[str] = []
+    for k, tok in enumerate(kept):
+        parts.append(tok.text)
+        if k + 1 < len(kept):
+            nxt = kept[k + 1]
+            parts.append(tok.whitespace_ if nxt.i == tok.i + 1 else " ")
+    return "".join(parts).strip()
+
+
+def _main_verb(sent: Any) -> Any | None:
+    root = sent.root
+    if root.pos_ in {"VERB", "AUX"}:
+        return root
+    for token in sent:
+        if token.pos_ == "VERB":
+            return token
+    return None
+
+
+def _aux_words(verb: Any) -> set[str]:
+    return {c.lower_ for c in verb.children if c.dep_ in {"aux", "auxpass"}}
+
+
+def _subject(verb: Any) -> Any | None:
+    return next((c for c in verb.children if c.dep_ in {"nsubj", "nsubjpass"}), None)
+
+
+def _is_acceptance(sent: Any, verb: Any | None) -> bool:
+    words = [t.lower_ for t in sent if not (t.is_punct or t.is_space)]
+    if not words:
+        return False
+    if words[0] in _ACCEPT_START and len(words) <= 6:
+        return True
+    if verb is not None and any(c.dep_ == "dobj" and c.lower_ in _ANAPHORIC_OBJECTS for c in verb.children):
+        return len(words) <= 8
+    return False
+
+
+def _classify_sentence(sent: Any, index: int, order: int, message: Message) -> ThreadStatement | None:
+    raw = sent.text.strip()
+    if not raw:
+        return None
+    prefix = _DECISION_PREFIX.match(raw)
+    if prefix is not None and raw[prefix.end() :].strip():
+        return ThreadStatement("decision", raw[prefix.end() :].strip(), index, order)
+    if _DECISION_PHRASE.search(normalise_quotes(raw)):
+        return ThreadStatement("decision", raw, index, order)
+    verb = _main_verb(sent)
+    due_text = find_due(raw)
+    due_span: tuple[int, int] | None = None
+    if due_text is not None:
+        offset = sent.start_char + sent.text.index(due_text) if due_text in sent.text else None
+        due_span = (offset, offset + len(due_text)) if offset is not None else None
+    if verb is None:
+        return None
+    subject = _subject(verb)
+    aux = _aux_words(verb)
+    subject_word = subject.lower_ if subject is not None else None
+    action = _verb_phrase(verb, due_span)
+    if not action or " " not in action and verb.lower_ in {"do", "be", "have"}:
+        return None
+    if subject_word == "i" and aux & _COMMIT_AUX or (subject_word == "i" and _going_to(sent)):
+        if _is_acceptance(sent, verb):
+            return ThreadStatement("commitment", raw, index, order, action=None, due=due_text)
+        return ThreadStatement(
+            "commitment", raw, index, order, action, message.author, message.author_id, due_text
+        )
+    if sent[0].lower_ == "let" and any(t.lower_ == "me" for t in sent[:3]):
+        xcomp = next((c for c in sent[0].children if c.dep_ in {"ccomp", "xcomp"}), None)
+        if xcomp is not None:
+            phrase = _verb_phrase(xcomp, due_span)
+            return ThreadStatement(
+                "commitment", raw, index, order, phrase, message.author, message.author_id, due_text
+            )
+    mention = _owner_from_mention(raw)
+    owner, owner_id = mention if mention is not None else (_vocative(sent), None)
+    is_question_ask = subject_word == "you" and bool(aux & _ASK_AUX)
+    is_imperative = subject is None and verb.tag_ == "VB" and verb.dep_ == "ROOT"
+    has_please = any(t.lower_ == "please" for t in sent)
+    is_need = subject_word in {"we", "someone", "somebody", "you"} and bool(
+        aux & _NEED_WORDS or verb.lower_ in {"need", "needs"}
+    )
+    todo = _TODO_PREFIX.match(raw) is not None
+    if is_question_ask or is_imperative or has_please or is_need or todo or (owner and mention):
+        if verb.lower_ in {"need", "needs"}:
+            xcomp = next((c for c in verb.children if c.dep_ == "xcomp"), None)
+            if xcomp is not None:
+                action = _verb_phrase(xcomp, due_span)
+        if is_imperative and not (has_please or owner or todo) and raw.endswith("?"):
+            return None
+        return ThreadStatement("ask", raw, index, order, action, owner, owner_id, due_text)
+    return None
+
+
+def _going_to(sent: Any) -> bool:
+    lowered = sent.text.lower()
+    return "going to" in lowered or "gonna" in lowered
+
+
+def _same_person(owner: str | None, message: Message) -> bool:
+    if owner is None:
+        return False
+    candidates = {message.author or "", message.author_id or "", f"<@{message.author_id}>"}
+    first = (message.author or "").split()
+    if first:
+        candidates.add(first[0])
+    return owner.lower().lstrip("@") in {c.lower() for c in candidates if c}
+
+
+def analyse_thread(messages: Sequence[Message], parsed: Sequence[Any]) -> ThreadAnalysis:
+    """Decisions, asks and commitments of a thread; acceptances give asks an owner."""
+    statements: list[ThreadStatement] = []
+    order = 0
+    for index, (message, doc) in enumerate(zip(messages, parsed)):
+        for sent in doc.sents:
+            statement = _classify_sentence(sent, index, order, message)
+            order += 1
+            if statement is None:
+                continue
+            if statement.kind == "commitment" and statement.action is None:
+                _accept_open_ask(statements, message, index)
+            statements.append(statement)
+    actions = [
+        Priority(
+            text=s.action,
+            owner=s.owner,
+            due=s.due,
+            ts=messages[s.message_index].ts,
+            owner_id=s.owner_id,
+        )
+        for s in statements
+        if s.kind != "decision" and s.action
+    ]
+    decisions = list(dict.fromkeys(s.text for s in statements if s.kind == "decision"))
+    return ThreadAnalysis(statements, _dedupe_actions(actions), decisions)
+
+
+def _accept_open_ask(statements: list[ThreadStatement], message: Message, index: int) -> None:
+    """Give the latest open ask from someone else to the author of an acceptance."""
+    for k in range(len(statements) - 1, -1, -1):
+        ask = statements[k]
+        if ask.kind != "ask" or ask.message_index == index or index - ask.message_index > 3:
+            continue
+        if ask.owner is None or _same_person(ask.owner, message):
+            statements[k] = replace(
+                ask, owner=ask.owner or message.author, owner_id=ask.owner_id or message.author_id
+            )
+            return
+
+
+def _dedupe_actions(actions: list[Priority]) -> list[Priority]:
+    seen: set[str] = set()
+    unique: list[Priority] = []
+    for action in actions:
+        key = action.text.lower()
+        if key not in seen:
+            seen.add(key)
+            unique.append(action)
+    return unique
+
+
+def classify_thread(messages: Sequence[Message], parsed: Sequence[Any]) -> list[ThreadStatement]:
+    """The decision, commitment and ask statements of a thread, in order."""
+    return analyse_thread(messages, parsed).statements
