@@ -69,7 +69,7 @@ def _resolve(url: httpx.URL, allow_hosts: frozenset[str]) -> _Target:
     """Check scheme and host of ``url`` and pick the address to connect to; connects to nothing."""
     if url.scheme not in ("http", "https"):
         raise BlockedURLError(f"I can only read http and https links, not {url.scheme or 'that'} links.")
-    host = normalise_host(url.host)
+    host = normalise_host(url.raw_host.decode("ascii"))  # IDNA ("xn--...") form, as DNS and TLS see it
     if not host:
         raise FetchError("That link has no host name.")
     port = url.port or (443 if url.scheme == "https" else 80)
@@ -81,7 +81,7 @@ def _resolve(url: httpx.URL, allow_hosts: frozenset[str]) -> _Target:
     if not addresses:
         raise FetchError(f"I couldn't find {host}: the name does not resolve.")
     allowed = {normalise_host(h) for h in allow_hosts}
-    if host not in allowed and not all(_is_public(a) for a in addresses):
+    if host not in allowed and normalise_host(url.host) not in allowed and not all(_is_public(a) for a in addresses):
         raise BlockedURLError(
             f"I won't fetch {host}: it points at a private or local network address."
         )
@@ -226,6 +226,8 @@ def fetch_url(
         timeout=timeout_s, follow_redirects=False, trust_env=False, headers={"User-Agent": USER_AGENT}
     ) as client:
         for _ in range(MAX_REDIRECTS + 1):
+            if time.monotonic() > deadline:
+                raise FetchError(f"The page took longer than {timeout_s:g} seconds to load.")
             try:
                 parsed = httpx.URL(current)
             except httpx.InvalidURL:

@@ -224,8 +224,19 @@ def _guess_title(text: str) -> str | None:
     return first
 
 
-def _thread_text(messages: Sequence[Message]) -> str:
-    return "\n".join(f"{m.author}: {m.text}" if m.author else m.text for m in messages)
+def _thread_document(
+    messages: Sequence[Message], source: str, title: str | None, notices: Sequence[str]
+) -> Document:
+    """A thread whose text is one "Author: text" line per message, as the summariser reads it."""
+    text = "\n".join(f"{m.author}: {m.text}" if m.author else m.text for m in messages)
+    return Document(
+        kind="thread",
+        text=text,
+        source=source,
+        title=title,
+        messages=tuple(messages),
+        notices=tuple(notices),
+    )
 
 
 def _split_blocks(text: str) -> list[Message]:
@@ -266,14 +277,7 @@ def build_document(
     if kind == "thread" and messages is None:
         messages = _split_blocks(kept)
     if messages is not None:
-        return Document(
-            kind="thread",
-            text=_thread_text(messages),
-            source=source,
-            title=title,
-            messages=tuple(messages),
-            notices=tuple(notices),
-        )
+        return _thread_document(messages, source, title, notices)
     return Document(
         kind="article",
         text=kept,
@@ -308,16 +312,9 @@ def document_from_messages(
         if size > max_chars and kept:
             break
         kept.append(message)
-    notices: tuple[str, ...] = ()
+    notices: list[str] = []
     if len(kept) < len(usable):
-        notices = (f"The thread has {len(usable):,} messages; summarised the first {len(kept):,}.",)
+        notices.append(f"The thread has {len(usable):,} messages; summarised the first {len(kept):,}.")
     if len(kept[0].text) > max_chars:
         kept[0] = Message(kept[0].author, truncate(kept[0].text, max_chars), kept[0].ts, kept[0].author_id)
-    return Document(
-        kind="thread",
-        text=_thread_text(kept),
-        source=source,
-        title=title,
-        messages=tuple(kept),
-        notices=notices,
-    )
+    return _thread_document(kept, source, title, notices)
