@@ -206,10 +206,16 @@ def test_non_english_text(tmp_path: Path) -> None:
     assert (doc.kind, doc.text) == ("article", chinese)
 
 
-def test_stdin(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_stdin() -> None:
     doc = load_input("-", SETTINGS, stdin=io.BytesIO(b"[09:05] Tom: hi\n[09:06] Ana: hello"))
     assert doc.source == "stdin"
     assert doc.kind == "thread"
+
+
+def test_missing_stdin(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(loaders.sys, "stdin", None)
+    with pytest.raises(InputError, match="no standard input"):
+        load_input("-", SETTINGS)
 
 
 def test_stdin_binary_and_huge() -> None:

@@ -127,7 +127,10 @@ def load_input(spec: str, settings: Settings, kind: str = "auto", stdin: BinaryI
     limit = max_chars * 4
     if spec == "-":
         source = "stdin"
-        data, size = _read_stream(stdin if stdin is not None else sys.stdin.buffer, limit)
+        stream = stdin if stdin is not None else getattr(sys.stdin, "buffer", None)
+        if stream is None:
+            raise InputError("There is no standard input to read from.")
+        data, size = _read_stream(stream, limit)
     else:
         source = spec
         data, size = _read_file(spec, limit)

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from bot.core.errors import EmptyInputError, InputError
 from bot.core.types import Document, Kind, Message
 
-# C0/C1 control characters except tab and newline (CR is normalised away first).
+# C0/C1 controls except tab and newline (CR is normalised first), zero-width spaces and BOMs.
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b\ufeff]")
 _BLANK_RUN = re.compile(r"\n{3,}")
 
