@@ -1,0 +1,272 @@
+"""Building a channel digest from stored messages (data only; posting is elsewhere).
+
+Candidates are the links people shared, the busiest threads and long messages; each is
+summarised on its own, and the priorities of all of them are combined, deduplicated and
+attributed. A candidate that fails (an unreachable URL, an empty thread) is skipped.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from itertools import zip_longest
+from urllib.parse import urlsplit
+
+from bot.core.detect import build_document, document_from_messages
+from bot.core.errors import SummariserError
+from bot.core.text import canonical, normalise_ws, word_count
+from bot.core.types import Document, Message, Priority, SummaryResult
+from bot.slack.history import plain_text
+from bot.slack.store import StoredMessage
+
+logger = logging.getLogger(__name__)
+
+MAX_PRIORITIES = 10
+TITLE_CHARS = 80
+
+# Slack wraps links as <https://...> or <https://...|label>; bare URLs occur in pasted text.
+_SLACK_URL = re.compile(r"<(https?://[^>|\s]+)(?:\|[^>]*)?>")
+_BARE_URL = re.compile(r"(?<![<|])\bhttps?://[^\s<>|]+")
+_UNFETCHABLE_HOSTS = ("slack.com",)
+"""Hosts whose pages are not articles (message permalinks, app pages)."""
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """Something worth a digest entry."""
+
+    kind: str
+    """``"article"`` (a shared link), ``"thread"`` or ``"message"`` (a long one)."""
+    ts: str
+    """The message that shared the link, the thread parent, or the long message."""
+    messages: tuple[StoredMessage, ...]
+    url: str | None = None
+
+
+@dataclass
+class DigestItem:
+    """One summarised entry of a digest."""
+
+    kind: str
+    ts: str
+    permalink: str | None
+    title: str | None
+    summary: list[str]
+    result: SummaryResult
+    url: str | None = None
+
+
+@dataclass
+class Digest:
+    """A channel's digest for one period."""
+
+    channel_id: str
+    period_start: float
+    period_end: float
+    items: list[DigestItem] = field(default_factory=list)
+    priorities: list[Priority] = field(default_factory=list)
+    """Combined over all items, deduplicated, with owners where known."""
+
+
+def shared_urls(text: str) -> list[str]:
+    """Fetchable http(s) URLs in a Slack message, in order, without duplicates."""
+    found = _SLACK_URL.findall(text) + _BARE_URL.findall(_SLACK_URL.sub(" ", text))
+    urls: list[str] = []
+    for url in found:
+        host = (urlsplit(url).hostname or "").lower()
+        if any(host == h or host.endswith("." + h) for h in _UNFETCHABLE_HOSTS):
+            continue
+        if url not in urls:
+            urls.append(url)
+    return urls
+
+
+def pick_candidates(
+    messages: list[StoredMessage],
+    max_items: int = 8,
+    long_message_words: int = 80,
+    min_thread_replies: int = 3,
+) -> list[Candidate]:
+    """Choose what to summarise: shared links, the busiest threads and long messages.
+
+    The three kinds take turns (link, thread, long message, link, ...) so that one kind
+    cannot crowd out the others; within a kind, links go by first share, threads by reply
+    count and messages by length. The result is in channel order (by ts).
+    """
+    by_ts = sorted(messages, key=lambda m: float(m.ts))
+    articles: list[Candidate] = []
+    seen_urls: set[str] = set()
+    for msg in by_ts:
+        for url in shared_urls(msg.text):
+            if url not in seen_urls:
+                seen_urls.add(url)
+                articles.append(Candidate("article", msg.ts, (msg,), url))
+
+    replies: dict[str, list[StoredMessage]] = {}
+    for msg in by_ts:
+        if msg.thread_ts:
+            replies.setdefault(msg.thread_ts, []).append(msg)
+    busy = [m for m in by_ts if not m.thread_ts and m.reply_count >= min_thread_replies]
+    busy.sort(key=lambda m: m.reply_count, reverse=True)  # stable: ties keep channel order
+    threads = [Candidate("thread", p.ts, (p, *replies.get(p.ts, []))) for p in busy]
+    in_threads = {m.ts for c in threads for m in c.messages}
+
+    long_ones = [
+        m
+        for m in by_ts
+        if word_count(m.text) >= long_message_words
+        and m.ts not in in_threads
+        and not shared_urls(m.text)
+    ]
+    long_ones.sort(key=lambda m: word_count(m.text), reverse=True)
+    singles = [Candidate("message", m.ts, (m,)) for m in long_ones]
+
+    chosen = [c for trio in zip_longest(articles, threads, singles) for c in trio if c is not None]
+    return sorted(chosen[:max_items], key=lambda c: float(c.ts))
+
+
+def _snippet(text: str, limit: int = TITLE_CHARS) -> str | None:
+    """The start of a message as a title: first line, cut at a word boundary."""
+    line = normalise_ws(text.strip().split("\n", 1)[0]) if text.strip() else ""
+    if len(line) <= limit:
+        return line or None
+    cut = line[:limit].rsplit(" ", 1)[0]
+    return cut + "…"
+
+
+class _Names:
+    """Wraps ``names`` to remember who was mentioned, so owners can be mapped back to ids."""
+
+    def __init__(self, names: Callable[[str], str]) -> None:
+        self._names = names
+        self.ids: dict[str, str] = {}
+
+    def __call__(self, user_id: str) -> str:
+        name = self._names(user_id)
+        self.ids.setdefault(name.lower(), user_id)
+        first = name.split()[0].lower() if name.split() else ""
+        if first:
+            self.ids.setdefault(first, user_id)
+        return name
+
+    def owner_id(self, owner: str | None) -> str | None:
+        return self.ids.get(owner.lstrip("@").lower()) if owner else None
+
+
+def _document(
+    candidate: Candidate,
+    channel_id: str,
+    fetch: Callable[[str], Document],
+    names: _Names,
+    max_chars: int,
+) -> Document:
+    if candidate.url is not None:
+        return fetch(candidate.url)
+    if candidate.kind == "thread":
+        thread = [
+            Message(
+                author=names(m.user_id) if m.user_id else None,
+                text=plain_text(m.text, names),
+                ts=m.ts,
+                author_id=m.user_id,
+            )
+            for m in candidate.messages
+        ]
+        return document_from_messages(
+            thread, source=f"thread {candidate.ts} in {channel_id}", max_chars=max_chars
+        )
+    text = plain_text(candidate.messages[0].text, names)
+    return build_document(
+        text, source=f"message {candidate.ts} in {channel_id}", kind="article", max_chars=max_chars
+    )
+
+
+def combine_priorities(
+    results: list[tuple[str, SummaryResult]],
+    owner_id: Callable[[str | None], str | None] = lambda owner: None,
+    max_items: int = MAX_PRIORITIES,
+) -> list[Priority]:
+    """Priorities of several results, first occurrence kept, owners filled in from duplicates.
+
+    ``results`` pairs each result with the ts of the message it came from, used when a
+    priority has none of its own. ``owner_id`` maps an owner's name to a user id.
+    """
+    combined: dict[str, Priority] = {}
+    for ts, result in results:
+        for priority in result.priorities:
+            key = canonical(priority.text).lower().rstrip(".!")
+            if not key:
+                continue
+            found = combined.get(key)
+            if found is None:
+                combined[key] = replace(
+                    priority,
+                    ts=priority.ts or ts,
+                    owner_id=priority.owner_id or owner_id(priority.owner),
+                )
+            elif found.owner is None and priority.owner is not None:
+                combined[key] = replace(
+                    found,
+                    owner=priority.owner,
+                    owner_id=priority.owner_id or owner_id(priority.owner),
+                    due=found.due or priority.due,
+                )
+    return list(combined.values())[:max_items]
+
+
+def build_digest(
+    channel_id: str,
+    period_start: float,
+    period_end: float,
+    messages: list[StoredMessage],
+    summarise: Callable[[Document], SummaryResult],
+    fetch: Callable[[str], Document],
+    names: Callable[[str], str],
+    permalink: Callable[[str], str | None],
+    *,
+    max_items: int = 8,
+    max_chars: int = 200_000,
+) -> Digest:
+    """Summarise the period's candidates into a :class:`Digest`.
+
+    A candidate that fails (fetch error, nothing to summarise, ...) is skipped with a
+    logged warning; the digest itself never fails because of one item.
+    """
+    known = _Names(names)
+    items: list[DigestItem] = []
+    for candidate in pick_candidates(messages, max_items=max_items):
+        try:
+            doc = _document(candidate, channel_id, fetch, known, max_chars)
+            result = summarise(doc)
+        except SummariserError as exc:
+            logger.warning(
+                "Digest of %s: skipping %s %s: %s",
+                channel_id,
+                candidate.kind,
+                candidate.url or candidate.ts,
+                exc,
+            )
+            continue
+        except Exception:
+            # One broken item must not cost the channel its whole digest.
+            what = candidate.url or candidate.ts
+            logger.exception("Digest of %s: %s %s failed", channel_id, candidate.kind, what)
+            continue
+        title = doc.title or result.title or candidate.url
+        if title is None:
+            title = _snippet(plain_text(candidate.messages[0].text, known))
+        items.append(
+            DigestItem(
+                kind=candidate.kind,
+                ts=candidate.ts,
+                permalink=permalink(candidate.ts),
+                title=title,
+                summary=list(result.summary),
+                result=result,
+                url=candidate.url,
+            )
+        )
+    priorities = combine_priorities([(i.ts, i.result) for i in items], owner_id=known.owner_id)
+    return Digest(channel_id, period_start, period_end, items, priorities)
