@@ -39,9 +39,11 @@ _DUE = re.compile(
     re.I,
 )
 _ACCEPT_START = frozenset({"sure", "ok", "okay", "yes", "yep", "yeah", "will", "on", "done", "absolutely", "np", "sounds"})
+_LIGHT_VERBS = frozenset({"do", "will", "sounds", "sound", "be", "is", "works", "work"})
 _ANAPHORIC_OBJECTS = frozenset({"it", "that", "this", "them"})
 _ASK_AUX = frozenset({"can", "could", "would", "will"})
 _COMMIT_AUX = frozenset({"'ll", "will", "shall", "’ll", "can"})
+_ASKED = frozenset({"you", "someone", "somebody", "anyone", "anybody"})
 _NEED_WORDS = frozenset({"need", "needs", "should", "must", "have", "has"})
 _TODO_PREFIX = re.compile(r"^\s*(?:todo|to-do|action item|action|ai)\s*:\s*", re.I)
 _SKIP_DEPS = frozenset({"nsubj", "nsubjpass", "aux", "auxpass", "intj", "punct", "npadvmod", "mark"})
@@ -53,13 +55,19 @@ class ThreadStatement:
 
     kind: StatementKind
     text: str
-    """The verbatim sentence (for quotes) or the decision sentence."""
+    """The verbatim sentence, for quoting."""
     message_index: int
     order: int
     action: str | None = None
+    """What must be done (asks, commitments) or what was decided (decisions)."""
     owner: str | None = None
     owner_id: str | None = None
     due: str | None = None
+
+    @property
+    def is_acceptance(self) -> bool:
+        """A bare "Sure, I'll do it" that only takes on someone else's ask."""
+        return self.kind == "commitment" and not self.action
 
     @property
     def weight(self) -> float:
@@ -146,11 +154,11 @@ def _is_acceptance(sent: Any, verb: Any | None) -> bool:
     words = [t.lower_ for t in sent if not (t.is_punct or t.is_space)]
     if not words:
         return False
-    if words[0] in _ACCEPT_START and len(words) <= 6:
-        return True
+    if len(words) > 8:
+        return False
     if verb is not None and any(c.dep_ == "dobj" and c.lower_ in _ANAPHORIC_OBJECTS for c in verb.children):
-        return len(words) <= 8
-    return False
+        return True
+    return words[0] in _ACCEPT_START and (verb is None or verb.lower_ in _LIGHT_VERBS)
 
 
 def _classify_sentence(sent: Any, index: int, order: int, message: Message) -> ThreadStatement | None:
@@ -159,10 +167,13 @@ def _classify_sentence(sent: Any, index: int, order: int, message: Message) -> T
         return None
     prefix = _DECISION_PREFIX.match(raw)
     if prefix is not None and raw[prefix.end() :].strip():
-        return ThreadStatement("decision", raw[prefix.end() :].strip(), index, order)
+        decided = raw[prefix.end() :].strip()
+        return ThreadStatement("decision", raw, index, order, action=decided[0].upper() + decided[1:])
     if _DECISION_PHRASE.search(normalise_quotes(raw)):
-        return ThreadStatement("decision", raw, index, order)
+        return ThreadStatement("decision", raw, index, order, action=raw)
     verb = _main_verb(sent)
+    if _is_acceptance(sent, verb):
+        return ThreadStatement("commitment", raw, index, order)
     due_text = find_due(raw)
     due_span: tuple[int, int] | None = None
     if due_text is not None:
@@ -171,14 +182,16 @@ def _classify_sentence(sent: Any, index: int, order: int, message: Message) -> T
     if verb is None:
         return None
     subject = _subject(verb)
+    if verb.lower_ == "going" or (verb.lower_ in {"want", "plan"} and subject is not None and subject.lower_ == "i"):
+        xcomp = next((c for c in verb.children if c.dep_ == "xcomp"), None)
+        if xcomp is not None:
+            verb = xcomp
     aux = _aux_words(verb)
     subject_word = subject.lower_ if subject is not None else None
     action = _verb_phrase(verb, due_span)
     if not action or " " not in action and verb.lower_ in {"do", "be", "have"}:
         return None
-    if subject_word == "i" and aux & _COMMIT_AUX or (subject_word == "i" and _going_to(sent)):
-        if _is_acceptance(sent, verb):
-            return ThreadStatement("commitment", raw, index, order, action=None, due=due_text)
+    if subject_word == "i" and (aux & _COMMIT_AUX or _going_to(sent)):
         return ThreadStatement(
             "commitment", raw, index, order, action, message.author, message.author_id, due_text
         )
@@ -191,10 +204,10 @@ def _classify_sentence(sent: Any, index: int, order: int, message: Message) -> T
             )
     mention = _owner_from_mention(raw)
     owner, owner_id = mention if mention is not None else (_vocative(sent), None)
-    is_question_ask = subject_word == "you" and bool(aux & _ASK_AUX)
+    is_question_ask = subject_word in _ASKED and bool(aux & _ASK_AUX)
     is_imperative = subject is None and verb.tag_ == "VB" and verb.dep_ == "ROOT"
     has_please = any(t.lower_ == "please" for t in sent)
-    is_need = subject_word in {"we", "someone", "somebody", "you"} and bool(
+    is_need = subject_word in _ASKED | {"we"} and bool(
         aux & _NEED_WORDS or verb.lower_ in {"need", "needs"}
     )
     todo = _TODO_PREFIX.match(raw) is not None
@@ -234,7 +247,7 @@ def analyse_thread(messages: Sequence[Message], parsed: Sequence[Any]) -> Thread
             order += 1
             if statement is None:
                 continue
-            if statement.kind == "commitment" and statement.action is None:
+            if statement.is_acceptance:
                 _accept_open_ask(statements, message, index)
             statements.append(statement)
     actions = [
@@ -248,7 +261,7 @@ def analyse_thread(messages: Sequence[Message], parsed: Sequence[Any]) -> Thread
         for s in statements
         if s.kind != "decision" and s.action
     ]
-    decisions = list(dict.fromkeys(s.text for s in statements if s.kind == "decision"))
+    decisions = list(dict.fromkeys(s.action or s.text for s in statements if s.kind == "decision"))
     return ThreadAnalysis(statements, _dedupe_actions(actions), decisions)
 
 

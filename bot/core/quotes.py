@@ -19,6 +19,7 @@ from bot.core.types import Message, Quote
 logger = logging.getLogger(__name__)
 
 _MAX_QUOTE_WORDS = 60
+_MIN_WORDS = 3
 _MIN_UNATTRIBUTED_WORDS = 6
 _INHERIT_GAP_CHARS = 250
 _NEAR_SENTENCE_TOKENS = 10
@@ -77,7 +78,7 @@ def extract_thread_quotes(
     quotes: list[Quote] = []
     seen: set[str] = set()
     for statement in ranked:
-        if statement.text in seen:
+        if statement.is_acceptance or statement.text in seen:
             continue
         seen.add(statement.text)
         message = messages[statement.message_index]
@@ -167,7 +168,7 @@ def _direct_quotes(
         text = doc.text[span.start : _trim_words(doc, chars, span)].strip()
         words = len(text.split())
         previous = (span.end, speaker, named)
-        if speaker is None and words < _MIN_UNATTRIBUTED_WORDS:
+        if words < _MIN_WORDS or speaker is None and words < _MIN_UNATTRIBUTED_WORDS:
             continue
         score = (2.0 if named else 1.0 if speaker else 0.0)
         score += 1.0 if words >= 8 else 0.0 if words >= 4 else -1.5

@@ -88,7 +88,13 @@ def subject_of(verb: Token) -> Token | None:
 
 
 def _clean_name(tokens: Iterable[Token]) -> str:
-    words = [t.text for t in tokens if t.tag_ != "POS" and t.text not in {"'s", "’s"}]
+    """Name text without possessive marks, cut before a verb the NER swallowed."""
+    words: list[str] = []
+    for token in tokens:
+        if token.tag_.startswith("VB"):
+            break
+        if token.tag_ != "POS" and token.text not in {"'s", "\u2019s"}:
+            words.append(token.text)
     return " ".join(words).strip()
 
 
@@ -217,7 +223,7 @@ class SpeakerResolver:
         return None
 
     def _noun_phrase(self, subject: Token) -> str | None:
-        if subject.pos_ not in {"NOUN", "PROPN"}:
+        if subject.pos_ in {"PRON", "DET", "PUNCT", "VERB", "AUX"}:
             return None
         start = subject.left_edge.i
         end = subject.i + 1
