@@ -73,6 +73,7 @@ TOO_LONG = (
     "That text is too long to summarise here ({size:,} characters; the limit is {limit:,}). "
     "Share it as a link instead, or paste a shorter part."
 )
+BINARY = "That looks like binary data, not text. Paste the text itself, or share a link to the page."
 NOTHING_IN_CHANNEL = "Nothing was said in this channel in the last {period}."
 EMPTY_THREAD = "There is nothing in this thread to summarise yet."
 NOTHING_TO_SUMMARISE = "That message has no text or link I can summarise."

@@ -1,0 +1,17 @@
+"""Bolt listeners, one module per feature; :func:`register_all` wires them to an app."""
+
+from __future__ import annotations
+
+from slack_bolt import App
+
+from bot.slack.deps import Deps
+from bot.slack.listeners import command, dedupe, mention, messages, shortcut
+
+
+def register_all(app: App, deps: Deps) -> None:
+    """Register the dedupe middleware first, then every listener."""
+    dedupe.register(app, deps)
+    command.register(app, deps)
+    mention.register(app, deps)
+    shortcut.register(app, deps)
+    messages.register(app, deps)

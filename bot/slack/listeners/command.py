@@ -1,0 +1,147 @@
+"""/summarise (and /summarize): help, link, pasted text, channel recap, digests.
+
+Replies go through the command's response_url. Summaries of a link or pasted text are
+posted ``in_channel`` (the point is to share them); help, channel recaps, digest settings
+and every error are ephemeral, seen by the caller only.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass
+from typing import Any, Callable
+
+from slack_bolt import Ack, App, Respond
+
+from bot.slack import blocks, jobs, strings
+from bot.slack.deps import Deps
+
+logger = logging.getLogger(__name__)
+
+COMMANDS = re.compile(r"^/summari[sz]e$")
+DEFAULT_PERIOD_S = 86_400
+MAX_PERIOD_S = 7 * 86_400
+_PERIOD = re.compile(r"^(\d{1,3})([hd])$")
+_HHMM = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
+WEEKDAYS = {name: i for i, names in enumerate(
+    (("mon", "monday"), ("tue", "tues", "tuesday"), ("wed", "wednesday"), ("thu", "thur", "thurs", "thursday"),
+     ("fri", "friday"), ("sat", "saturday"), ("sun", "sunday"))
+) for name in names}
+
+
+@dataclass(frozen=True)
+class Parsed:
+    """What a command's text asks for.
+
+    ``action`` is one of help, url, text, channel, digest_daily, digest_weekly, digest_off,
+    digest_now, digest_status, error (``text`` then holds the user-facing message).
+    """
+
+    action: str
+    text: str | None = None
+    period_s: int | None = None
+    hhmm: str | None = None
+    weekday: int | None = None
+
+
+def _hhmm(token: str) -> str | None:
+    match = _HHMM.match(token)
+    return f"{int(match.group(1)):02d}:{match.group(2)}" if match else None
+
+
+def _parse_period(args: list[str]) -> Parsed:
+    if not args:
+        return Parsed("channel", period_s=DEFAULT_PERIOD_S)
+    match = _PERIOD.match(args[0].lower())
+    seconds = int(match.group(1)) * (3600 if match.group(2) == "h" else 86_400) if match else 0
+    if not match or not 0 < seconds <= MAX_PERIOD_S:
+        return Parsed("error", text=strings.BAD_PERIOD.format(text=args[0]))
+    return Parsed("channel", period_s=seconds)
+
+
+def _parse_digest(args: list[str], raw: str) -> Parsed:
+    sub = args[0].lower() if args else ""
+    rest = args[1:]
+    if sub in {"off", "now", "status"} and not rest:
+        return Parsed(f"digest_{sub}")
+    if sub not in {"daily", "weekly"}:
+        return Parsed("error", text=strings.BAD_COMMAND.format(text=raw))
+    weekday: int | None = None
+    if sub == "weekly" and rest and ":" not in rest[0]:
+        weekday = WEEKDAYS.get(rest[0].lower())
+        if weekday is None:
+            return Parsed("error", text=strings.BAD_WEEKDAY.format(text=rest[0]))
+        rest = rest[1:]
+    hhmm: str | None = None
+    if rest:
+        hhmm = _hhmm(rest[0])
+        if hhmm is None or len(rest) > 1:
+            return Parsed("error", text=strings.BAD_TIME.format(text=" ".join(rest)))
+    if sub == "weekly" and weekday is None:
+        weekday = 0
+    return Parsed(f"digest_{sub}", hhmm=hhmm, weekday=weekday)
+
+
+def parse_command(text: str) -> Parsed:
+    """Parse the text after /summarise. Short ``channel``/``digest`` forms are commands;
+    a lone link is an article; anything else is pasted text."""
+    raw = (text or "").strip()
+    words = raw.split()
+    if not words or (len(words) == 1 and words[0].lower() in {"help", "?"}):
+        return Parsed("help")
+    head = words[0].lower()
+    if head == "channel" and len(words) <= 2:
+        return _parse_period(words[1:])
+    if head == "digest" and len(words) <= 4:
+        return _parse_digest(words[1:], raw)
+    if len(words) == 1 and (url := jobs.find_url(words[0])):
+        return Parsed("url", text=url)
+    return Parsed("text", text=jobs.unescape_slack(raw))
+
+
+def handle(deps: Deps, command: dict[str, Any], ack: Ack, respond: Respond) -> None:
+    """Ack within Slack's 3 s with a help or progress line, then dispatch the work."""
+    parsed = parse_command(str(command.get("text", "")))
+    channel = str(command.get("channel_id", ""))
+    user = str(command.get("user_id", ""))
+    private = jobs.ResponseUrlReply(respond, "ephemeral")
+    if parsed.action == "help":
+        ack(text=strings.HELP_FALLBACK, blocks=blocks.help_blocks(), response_type="ephemeral")
+    elif parsed.action == "error":
+        message = parsed.text or strings.BAD_COMMAND.format(text="")
+        ack(text=message, blocks=blocks.error_blocks(message), response_type="ephemeral")
+    elif parsed.action in {"url", "text", "channel", "digest_now"}:
+        what = {
+            "url": strings.PROGRESS_ARTICLE,
+            "text": strings.PROGRESS_TEXT,
+            "channel": strings.PROGRESS_CHANNEL,
+            "digest_now": strings.PROGRESS_DIGEST,
+        }[parsed.action]
+        ack(text=strings.progress(what), response_type="ephemeral")
+        shared = jobs.ResponseUrlReply(respond, "in_channel")
+        work: dict[str, Callable[[], Any]] = {
+            "url": lambda: jobs.summarise_url(deps, parsed.text or "", shared),
+            "text": lambda: jobs.summarise_text(deps, parsed.text or "", shared),
+            "channel": lambda: jobs.summarise_channel(deps, channel, parsed.period_s or DEFAULT_PERIOD_S, private),
+            "digest_now": lambda: jobs.digest_now(deps, channel, private),
+        }
+        jobs.submit(deps, f"command {parsed.action}", work[parsed.action])
+    else:
+        # Digest settings are quick Web API and database calls: done here, after the ack.
+        ack()
+        if parsed.action == "digest_off":
+            jobs.digest_unsubscribe(deps, channel, private)
+        elif parsed.action == "digest_status":
+            jobs.digest_status(deps, channel, private)
+        else:
+            cadence = parsed.action.removeprefix("digest_")
+            jobs.digest_subscribe(deps, channel, user, cadence, parsed.hhmm, parsed.weekday, private)
+
+
+def register(app: App, deps: Deps) -> None:
+    """Listen to /summarise and /summarize."""
+
+    @app.command(COMMANDS)
+    def on_command(command: dict[str, Any], ack: Ack, respond: Respond) -> None:
+        handle(deps, command, ack, respond)

@@ -1,0 +1,163 @@
+"""Listener units: command parsing, message storing, job error handling (fake summarisers)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+from slack_sdk.errors import SlackApiError
+
+from bot.core.errors import FetchError
+from bot.slack import jobs, strings
+from bot.slack.listeners import messages
+from bot.slack.listeners.command import Parsed, parse_command
+
+PARSE_TABLE: list[tuple[str, Parsed]] = [
+    ("", Parsed("help")),
+    ("  help ", Parsed("help")),
+    ("channel", Parsed("channel", period_s=86_400)),
+    ("channel 24h", Parsed("channel", period_s=86_400)),
+    ("channel 7d", Parsed("channel", period_s=7 * 86_400)),
+    ("channel 2h", Parsed("channel", period_s=7200)),
+    ("digest daily", Parsed("digest_daily")),
+    ("digest daily 7:05", Parsed("digest_daily", hhmm="07:05")),
+    ("digest weekly", Parsed("digest_weekly", weekday=0)),
+    ("digest weekly mon 08:30", Parsed("digest_weekly", hhmm="08:30", weekday=0)),
+    ("digest weekly Friday", Parsed("digest_weekly", weekday=4)),
+    ("digest weekly 17:45", Parsed("digest_weekly", hhmm="17:45", weekday=0)),
+    ("DIGEST OFF", Parsed("digest_off")),
+    ("digest now", Parsed("digest_now")),
+    ("digest status", Parsed("digest_status")),
+    ("https://example.com/a?b=1", Parsed("url", text="https://example.com/a?b=1")),
+    ("<https://example.com/a?b=1&amp;c=2|example.com>", Parsed("url", text="https://example.com/a?b=1&c=2")),
+    ("Ports grew &amp; ships &lt;waited&gt; less.", Parsed("text", text="Ports grew & ships <waited> less.")),
+    ("channel 4 is down again, can someone look?", Parsed("text", text="channel 4 is down again, can someone look?")),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), PARSE_TABLE, ids=[t or "<empty>" for t, _ in PARSE_TABLE])
+def test_parse_command(text: str, expected: Parsed) -> None:
+    assert parse_command(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "fragment"),
+    [
+        ("channel 30d", "24h"),
+        ("channel soon", "24h"),
+        ("digest weekly someday", "weekday"),
+        ("digest daily 25:00", "HH:MM"),
+        ("digest weekly mon 9", "HH:MM"),
+        ("digest", "help"),
+        ("digest hourly", "help"),
+    ],
+)
+def test_parse_errors_explain(text: str, fragment: str) -> None:
+    parsed = parse_command(text)
+    assert parsed.action == "error" and parsed.text and fragment in parsed.text
+
+
+@pytest.mark.parametrize(
+    ("text", "url"),
+    [
+        ("look <https://a.test/x|a.test> now", "https://a.test/x"),
+        ("plain https://a.test/y.", "https://a.test/y"),
+        ("<@U123> no link", None),
+        ("<mailto:a@b.c|a@b.c>", None),
+    ],
+)
+def test_find_url(text: str, url: str | None) -> None:
+    assert jobs.find_url(text) == url
+
+
+def test_looks_binary() -> None:
+    assert jobs.looks_binary("\x00\x01\x02abc\x03\x04")
+    assert not jobs.looks_binary("Plain text.\n\tWith tabs and ünïcode.")
+
+
+@dataclass
+class FakeStore:
+    subscribed: set[str] = field(default_factory=set)
+    saved: dict[tuple[str, str], tuple[str, str | None, str | None]] = field(default_factory=dict)
+
+    def subscription(self, channel_id: str) -> object | None:
+        return object() if channel_id in self.subscribed else None
+
+    def save_message(self, channel_id: str, ts: str, text: str, user_id: str | None, thread_ts: str | None = None) -> None:
+        self.saved[(channel_id, ts)] = (text, user_id, thread_ts)
+
+    def delete_message(self, channel_id: str, ts: str) -> None:
+        self.saved.pop((channel_id, ts), None)
+
+
+@dataclass
+class FakeDeps:
+    store: FakeStore
+
+
+def test_messages_are_stored_for_subscribed_channels_only() -> None:
+    deps: Any = FakeDeps(FakeStore(subscribed={"C1"}))
+    messages.handle(deps, {"channel": "C1", "ts": "1.1", "user": "U1", "text": "hello"})
+    messages.handle(deps, {"channel": "C2", "ts": "1.2", "user": "U1", "text": "elsewhere"})
+    messages.handle(deps, {"channel": "C1", "ts": "1.3", "bot_id": "B1", "text": "a bot"})
+    messages.handle(deps, {"channel": "C1", "ts": "1.4", "subtype": "channel_join", "user": "U2", "text": "joined"})
+    messages.handle(deps, {"channel": "C1", "ts": "1.5", "user": "U2", "text": "reply", "thread_ts": "1.1"})
+    assert deps.store.saved == {("C1", "1.1"): ("hello", "U1", None), ("C1", "1.5"): ("reply", "U2", "1.1")}
+    messages.handle(deps, {"channel": "C1", "subtype": "message_changed",
+                           "message": {"ts": "1.1", "user": "U1", "text": "hello, edited"}})
+    messages.handle(deps, {"channel": "C1", "subtype": "message_deleted", "deleted_ts": "1.5"})
+    assert deps.store.saved == {("C1", "1.1"): ("hello, edited", "U1", None)}
+
+
+@dataclass
+class RecordingReply:
+    events: list[tuple[str, Any]] = field(default_factory=list)
+
+    def progress(self, what: str) -> None:
+        self.events.append(("progress", what))
+
+    def finish(self, blocks: list[dict[str, Any]], text: str) -> None:
+        self.events.append(("finish", text))
+
+    def fail(self, message: str) -> None:
+        self.events.append(("fail", message))
+
+
+def _raise(exc: Exception) -> Any:
+    def work() -> Any:
+        raise exc
+
+    return work
+
+
+@pytest.mark.parametrize(
+    ("exc", "expected"),
+    [
+        (FetchError("I couldn't connect to example.com."), "I couldn't connect to example.com."),
+        (SlackApiError("x", {"ok": False, "error": "not_in_channel"}), strings.NOT_IN_CHANNEL),
+        (SlackApiError("x", {"ok": False, "error": "missing_scope", "needed": "channels:history"}),
+         strings.MISSING_SCOPE.format(needed="channels:history")),
+        (SlackApiError("x", {"ok": False, "error": "channel_not_found"}), strings.CHANNEL_NOT_FOUND),
+        (RuntimeError("boom"), strings.UNEXPECTED),
+    ],
+    ids=["input", "not_in_channel", "missing_scope", "channel_not_found", "unexpected"],
+)
+def test_run_job_turns_failures_into_messages(exc: Exception, expected: str) -> None:
+    reply = RecordingReply()
+    assert jobs.run_job("t", reply, "x", _raise(exc)) is False
+    assert reply.events == [("progress", "x"), ("fail", expected)]
+
+
+def test_run_job_survives_a_failing_reply() -> None:
+    class Broken(RecordingReply):
+        def fail(self, message: str) -> None:
+            raise SlackApiError("x", {"ok": False, "error": "not_in_channel"})
+
+    assert jobs.run_job("t", Broken(), None, _raise(RuntimeError("boom"))) is False
+
+
+def test_run_job_success() -> None:
+    reply = RecordingReply()
+    assert jobs.run_job("t", reply, None, lambda: ([], "done")) is True
+    assert reply.events == [("finish", "done")]

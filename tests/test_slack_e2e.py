@@ -1,0 +1,366 @@
+"""End to end: the HTTP app on 127.0.0.1, signed requests, FakeSlack, the real models."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, timedelta
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+import pytest
+from slack_sdk.signature import SignatureVerifier
+
+from bot.settings import Settings
+from bot.slack import strings
+from bot.slack.app import build_app
+from bot.slack.serve import build_deps, build_http_server, build_socket_handler, close_deps
+from tests.fakeslack import FakeSlack
+
+SECRET = "e2e-signing-secret"
+CHANNEL = "C0GENERAL"
+ARTICLE_HTML = """<!doctype html><html><head><title>Harbour cranes arrive in Fuzhou</title></head>
+<body><nav>Home | News</nav><article><h1>Harbour cranes arrive in Fuzhou</h1>
+<p>Three new harbour cranes arrived in Fuzhou on Monday, doubling the port's container capacity.</p>
+<p>The port authority said the cranes will start work in March after two months of testing.</p>
+<p>"This is the biggest upgrade the port has had in twenty years," said director Lin Wei.</p>
+<p>Shipping companies welcomed the news, saying waiting times for vessels should fall by half.</p>
+<p>The cranes were built in Shanghai and cost 40 million dollars in total.</p>
+</article></body></html>"""
+THREAD = [
+    ("U0ANA", "<!here> the launch checklist for the Fuzhou port dashboard is ready for review."),
+    ("U0BO", "<!here> I reviewed the checklist and the load tests still fail on the export page."),
+    ("U0ANA", "<!here> Bo, please fix the export page load test by Friday."),
+    ("U0BO", "<!here> OK, I will fix the export page load test by Friday and then we ship on Monday."),
+]
+
+
+class ArticleServer:
+    """A local web server serving one HTML article."""
+
+    def __init__(self) -> None:
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self) -> None:
+                body = ARTICLE_HTML.encode()
+                self.send_response(200)
+                self.send_header("Content-Type", "text/html; charset=utf-8")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *args: Any) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        self.url = f"http://127.0.0.1:{self.server.server_port}/news/cranes"
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+class Bot:
+    """The app in HTTP mode on 127.0.0.1 with its Web API pointed at FakeSlack."""
+
+    def __init__(self, fake: FakeSlack, summariser: Any, db: Path, **overrides: Any) -> None:
+        values: dict[str, Any] = {
+            "slack_bot_token": "xoxb-test",
+            "slack_signing_secret": SECRET,
+            "slack_api_url": fake.api_url,
+            "database_url": f"sqlite:///{db}",
+            "fetch_allow_hosts": frozenset({"127.0.0.1"}),
+            "worker_pool_size": 2,
+        }
+        self.settings = Settings(**{**values, **overrides})
+        self.deps = build_deps(self.settings, summariser)
+        self.listeners = ThreadPoolExecutor(max_workers=4)
+        self.app = build_app(self.deps, listener_executor=self.listeners)
+        self.server = build_http_server(self.app, "127.0.0.1", 0)
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        self.url = f"http://127.0.0.1:{self.server.server_port}"
+        self.verifier = SignatureVerifier(SECRET)
+
+    def post(self, body: str, content_type: str, *, sign: bool = True, age_s: int = 0,
+             headers: dict[str, str] | None = None) -> tuple[int, str]:
+        timestamp = str(int(time.time()) - age_s)
+        all_headers = {"Content-Type": content_type, **(headers or {})}
+        if sign:
+            all_headers["X-Slack-Request-Timestamp"] = timestamp
+            all_headers["X-Slack-Signature"] = self.verifier.generate_signature(timestamp=timestamp, body=body)
+        request = urllib.request.Request(self.url + "/slack/events", data=body.encode(), headers=all_headers)
+        try:
+            with urllib.request.urlopen(request, timeout=10) as response:
+                return response.status, response.read().decode()
+        except urllib.error.HTTPError as exc:
+            return exc.code, exc.read().decode()
+
+    def command(self, fake: FakeSlack, text: str, name: str = "r1", user: str = "U0ANA") -> tuple[int, str]:
+        form = {
+            "command": "/summarise", "text": text, "channel_id": CHANNEL, "user_id": user,
+            "team_id": "T1", "response_url": fake.response_url(name), "trigger_id": "t1",
+        }
+        return self.post(urlencode(form), "application/x-www-form-urlencoded")
+
+    def event(self, event: dict[str, Any], event_id: str, retry: int | None = None) -> tuple[int, str]:
+        body = json.dumps({"type": "event_callback", "team_id": "T1", "api_app_id": "A1",
+                           "event_id": event_id, "event_time": int(time.time()), "event": event})
+        headers = {"X-Slack-Retry-Num": str(retry), "X-Slack-Retry-Reason": "http_timeout"} if retry else None
+        return self.post(body, "application/json", headers=headers)
+
+    def shortcut(self, fake: FakeSlack, message: dict[str, Any]) -> tuple[int, str]:
+        payload = {
+            "type": "message_action", "callback_id": "summarise_message", "team": {"id": "T1"},
+            "channel": {"id": CHANNEL}, "user": {"id": "U0ANA"}, "message": message,
+            "response_url": fake.response_url("shortcut"), "trigger_id": "t2", "message_ts": message["ts"],
+        }
+        return self.post(urlencode({"payload": json.dumps(payload)}), "application/x-www-form-urlencoded")
+
+    def close(self) -> None:
+        """Stop serving, then wait for every listener and queued job to finish."""
+        self.server.shutdown()
+        self.server.server_close()
+        self.listeners.shutdown(wait=True)
+        close_deps(self.deps)
+
+
+@pytest.fixture
+def fake() -> Iterator[FakeSlack]:
+    with FakeSlack() as fake:
+        fake.users = {
+            "U0ANA": {"id": "U0ANA", "name": "ana", "real_name": "Ana Lima", "tz": "Europe/Paris"},
+            "U0BO": {"id": "U0BO", "name": "bo", "real_name": "Bo Chen", "tz": "Asia/Shanghai"},
+        }
+        yield fake
+
+
+@pytest.fixture
+def article() -> Iterator[ArticleServer]:
+    server = ArticleServer()
+    yield server
+    server.close()
+
+
+@pytest.fixture
+def bot(fake: FakeSlack, summariser: Any, tmp_path: Path) -> Iterator[Bot]:
+    running = Bot(fake, summariser, tmp_path / "bot.db")
+    yield running
+    running.close()
+
+
+def _thread_messages(fake: FakeSlack, parent_ts: str = "1700001000.000100", link: str | None = None) -> str:
+    messages = []
+    for i, (user, text) in enumerate(THREAD):
+        ts = f"{float(parent_ts) + i:.6f}"
+        if i == 0 and link:
+            text += f" Background: <{link}|the article>"
+        messages.append({"ts": ts, "user": user, "text": text, "thread_ts": parent_ts})
+    fake.messages[CHANNEL] = messages
+    return parent_ts
+
+
+def _dump(params: dict[str, Any]) -> str:
+    return json.dumps(params.get("blocks", "")) + json.dumps(params.get("text", ""))
+
+
+def test_healthz(bot: Bot) -> None:
+    with urllib.request.urlopen(bot.url + "/healthz", timeout=5) as response:
+        assert response.status == 200 and response.read() == b"ok"
+
+
+def test_empty_command_answers_help(bot: Bot, fake: FakeSlack) -> None:
+    status, body = bot.command(fake, "")
+    assert status == 200
+    payload = json.loads(body)
+    assert payload["response_type"] == "ephemeral"
+    assert "digest weekly" in json.dumps(payload["blocks"]) and "channel" in payload["text"]
+
+
+@pytest.mark.parametrize(
+    ("sign", "age_s", "tamper"),
+    [(False, 0, False), (True, 600, False), (True, 0, True)],
+    ids=["unsigned", "stale", "wrong-signature"],
+)
+def test_bad_signatures_are_refused(bot: Bot, fake: FakeSlack, sign: bool, age_s: int, tamper: bool) -> None:
+    body = urlencode({"command": "/summarise", "text": "help", "response_url": fake.response_url()})
+    headers = {"X-Slack-Signature": "v0=" + "0" * 64} if tamper else None
+    if tamper:
+        status, _ = bot.post(body, "application/x-www-form-urlencoded", sign=False,
+                             headers={**(headers or {}), "X-Slack-Request-Timestamp": str(int(time.time()))})
+    else:
+        status, _ = bot.post(body, "application/x-www-form-urlencoded", sign=sign, age_s=age_s)
+    assert status == 401
+    assert fake.responses == []
+
+
+def test_pasted_text_is_summarised_in_channel(bot: Bot, fake: FakeSlack, seed_text: str) -> None:
+    status, body = bot.command(fake, "<!channel> Fujian report\n\n" + seed_text)
+    assert status == 200 and "Summarising" in body
+    path, response = fake.wait_for_response(1, timeout=60)[0]
+    assert path == "/response/r1" and response["response_type"] == "in_channel"
+    dumped = _dump(response)
+    assert "Fujian" in dumped
+    assert "&lt;!channel&gt;" in dumped and "<!channel>" not in dumped
+
+
+def test_url_is_fetched_and_summarised(bot: Bot, fake: FakeSlack, article: ArticleServer) -> None:
+    bot.command(fake, f"<{article.url}>")
+    response = fake.wait_for_response(1, timeout=60)[0][1]
+    dumped = _dump(response)
+    assert "cranes" in dumped.lower()
+    assert article.url in dumped  # the context line links the source
+
+
+def test_blocked_url_gets_a_clear_message(fake: FakeSlack, summariser: Any, tmp_path: Path) -> None:
+    strict = Bot(fake, summariser, tmp_path / "strict.db", fetch_allow_hosts=frozenset())
+    try:
+        strict.command(fake, "http://127.0.0.1:9/secret")
+        response = fake.wait_for_response(1, timeout=30)[0][1]
+    finally:
+        strict.close()
+    assert response["response_type"] == "ephemeral"
+    assert ":warning:" in response["blocks"][0]["text"]["text"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("x" * 3_000_000, "too long"), ("\x00\x01\x02\x03\x04binary\x05\x06\x07" * 200, "binary")],
+    ids=["huge", "binary"],
+)
+def test_bad_input_is_answered_and_the_bot_stays_up(bot: Bot, fake: FakeSlack, text: str, expected: str) -> None:
+    status, _ = bot.command(fake, text, name="bad")
+    assert status == 200
+    response = fake.wait_for_response(1, timeout=30)[0][1]
+    assert response["response_type"] == "ephemeral" and expected in response["text"]
+    bot.command(fake, "The port opened a new terminal. It doubles capacity. Ships will wait less.", name="ok")
+    follow_up = fake.wait_for_response(2, timeout=30)[1]
+    assert follow_up[0] == "/response/ok" and "terminal" in _dump(follow_up[1])
+
+
+def test_thread_mention_answers_in_thread_with_article(bot: Bot, fake: FakeSlack, article: ArticleServer) -> None:
+    parent = _thread_messages(fake, link=article.url)
+    mention = {"type": "app_mention", "user": "U0BO", "text": "<@UBOT> summarise please",
+               "ts": "1700001100.000100", "thread_ts": parent, "channel": CHANNEL}
+    assert bot.event(mention, "Ev1")[0] == 200
+    progress = fake.wait_for("chat.postMessage", 1, timeout=10)[0]
+    assert progress["thread_ts"] == parent and progress["channel"] == CHANNEL
+    update = fake.wait_for("chat.update", 1, timeout=60)[0]
+    dumped = _dump(update)
+    assert "export page" in dumped  # the discussion
+    assert "cranes" in dumped.lower()  # the linked article
+    assert "<@U0BO>" in dumped  # Bo owns the fix: an owner mention built from his user id
+    assert "<!here>" not in dumped and "here" in dumped  # shown as text, never a ping
+    assert "Bo Chen" in dumped  # names resolved with users.info
+
+
+def test_duplicates_and_retries_reply_once_even_after_restart(
+    bot: Bot, fake: FakeSlack, summariser: Any, tmp_path: Path
+) -> None:
+    parent = _thread_messages(fake)
+    mention = {"type": "app_mention", "user": "U0ANA", "text": "<@UBOT> tl;dr",
+               "ts": "1700001100.000200", "thread_ts": parent, "channel": CHANNEL}
+    bot.event(mention, "EvDup")
+    fake.wait_for("chat.update", 1, timeout=60)
+    assert bot.event(mention, "EvDup", retry=1)[0] == 200
+    assert bot.event(mention, "EvDup")[0] == 200
+    bot.close()
+    restarted = Bot(fake, summariser, tmp_path / "bot.db")
+    try:
+        assert restarted.event(mention, "EvDup", retry=2)[0] == 200
+    finally:
+        restarted.close()
+    assert len(fake.calls_to("chat.postMessage")) == 1
+    assert len(fake.calls_to("chat.update")) == 1
+
+
+def test_shortcut_on_a_link_answers_in_thread(bot: Bot, fake: FakeSlack, article: ArticleServer) -> None:
+    message = {"type": "message", "ts": "1700002000.000100", "user": "U0BO", "text": f"read this <{article.url}>"}
+    assert bot.shortcut(fake, message)[0] == 200
+    progress = fake.wait_for("chat.postMessage", 1, timeout=10)[0]
+    assert progress["thread_ts"] == message["ts"]
+    update = fake.wait_for("chat.update", 1, timeout=60)[0]
+    assert "cranes" in _dump(update).lower()
+
+
+def test_not_in_channel_is_explained(bot: Bot, fake: FakeSlack) -> None:
+    fake.set_response("chat.postMessage", {"ok": False, "error": "not_in_channel"})
+    message = {"type": "message", "ts": "1700003000.000100", "user": "U0BO", "text": "A long note. " * 20}
+    bot.shortcut(fake, message)
+    path, response = fake.wait_for_response(1, timeout=30)[0]
+    assert path == "/response/shortcut" and response["response_type"] == "ephemeral"
+    assert "/invite" in response["text"]
+
+
+def test_digest_subscribe_now_and_scheduled(bot: Bot, fake: FakeSlack, article: ArticleServer) -> None:
+    bot.command(fake, "digest daily 09:00", name="sub")
+    confirmation = fake.wait_for_response(1, timeout=30)[0][1]
+    assert "daily digest" in confirmation["text"] and "Europe/Paris" in confirmation["text"]
+    now = time.time()
+    events = [
+        {"type": "message", "channel": CHANNEL, "user": "U0ANA", "ts": f"{now - 60:.6f}",
+         "text": f"Worth a read: <{article.url}>"},
+        {"type": "message", "channel": CHANNEL, "user": "U0BO", "ts": f"{now - 30:.6f}",
+         "text": "Reminder <!channel>: the export page load test must be fixed by Friday. " * 8},
+    ]
+    for i, event in enumerate(events):
+        assert bot.event(event, f"EvMsg{i}")[0] == 200
+    deadline = time.monotonic() + 10
+    while len(bot.deps.store.messages_between(CHANNEL, now - 120, now + 1)) < 2:
+        assert time.monotonic() < deadline, "messages were not stored"
+        time.sleep(0.05)
+
+    bot.command(fake, "digest now", name="now")
+    digest = fake.wait_for("chat.postMessage", 1, timeout=90)[0]
+    assert digest["channel"] == CHANNEL
+    dumped = _dump(digest)
+    assert strings.DIGEST_TITLE in dumped and "cranes" in dumped.lower()
+    assert "<!channel>" not in dumped
+
+    bot.command(fake, "digest status", name="status")
+    status = [r for p, r in fake.wait_for_response(3, timeout=30) if p == "/response/status"][0]
+    assert "every day at 09:00" in status["text"]
+
+    later = {"type": "message", "channel": CHANNEL, "user": "U0ANA", "ts": f"{time.time():.6f}",
+             "text": "Ana here: the cranes go live in March, so please book the crane operators training. " * 6}
+    bot.event(later, "EvMsgLater")
+    scheduler = bot.deps.scheduler
+    assert scheduler is not None
+    fire = scheduler.next_run(CHANNEL)
+    assert fire is not None
+    deadline = time.monotonic() + 10
+    while len(bot.deps.store.messages_between(CHANNEL, now - 120, fire.timestamp())) < 3:
+        assert time.monotonic() < deadline, "the later message was not stored"
+        time.sleep(0.05)
+    assert scheduler.run_due(fire.astimezone(UTC) + timedelta(minutes=1)) == [CHANNEL]
+    scheduled = fake.wait_for("chat.postMessage", 2, timeout=90)[1]
+    assert scheduled["channel"] == CHANNEL and "crane operators" in _dump(scheduled)
+    assert scheduler.run_due(fire.astimezone(UTC) + timedelta(minutes=2)) == []  # claimed once
+
+
+def test_socket_mode_handler_builds_without_connecting(bot: Bot) -> None:
+    settings = Settings(slack_bot_token="xoxb-test", slack_app_token="xapp-1-test", slack_api_url=bot.settings.slack_api_url)
+    handler = build_socket_handler(bot.app, settings)
+    try:
+        assert handler.app is bot.app
+        assert handler.client.app_token == "xapp-1-test"
+        assert not handler.client.is_connected()
+    finally:
+        handler.close()
+
+
+def test_scheduled_run_with_nothing_shared_posts_nothing(bot: Bot, fake: FakeSlack) -> None:
+    bot.command(fake, "digest weekly mon 08:30", name="weekly")
+    assert "Monday" in fake.wait_for_response(1, timeout=30)[0][1]["text"]
+    scheduler = bot.deps.scheduler
+    assert scheduler is not None
+    fire = scheduler.next_run(CHANNEL)
+    assert fire is not None and fire.weekday() == 0 and (fire.hour, fire.minute) == (8, 30)
+    assert scheduler.run_due(fire.astimezone(UTC) + timedelta(seconds=30)) == [CHANNEL]
+    assert fake.calls_to("chat.postMessage") == []
