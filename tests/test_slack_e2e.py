@@ -364,3 +364,21 @@ def test_scheduled_run_with_nothing_shared_posts_nothing(bot: Bot, fake: FakeSla
     assert fire is not None and fire.weekday() == 0 and (fire.hour, fire.minute) == (8, 30)
     assert scheduler.run_due(fire.astimezone(UTC) + timedelta(seconds=30)) == [CHANNEL]
     assert fake.calls_to("chat.postMessage") == []
+
+
+@pytest.mark.parametrize(
+    ("settings", "fragment"),
+    [
+        (Settings(), "SLACK_BOT_TOKEN"),
+        (Settings(slack_bot_token="xoxb-1"), "SLACK_SIGNING_SECRET"),
+        (Settings(slack_bot_token="xoxb-1", slack_app_token="xoxb-wrong"), "xapp-"),
+    ],
+)
+def test_serve_refuses_bad_settings_with_one_line(
+    settings: Settings, fragment: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from bot.slack.serve import main
+
+    assert main(settings) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and fragment in err and "Traceback" not in err

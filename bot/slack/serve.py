@@ -53,13 +53,15 @@ def _plain(start_response: StartResponse, status: str, body: bytes) -> list[byte
     return [body]
 
 
-def make_wsgi_app(app: App) -> Any:
-    """WSGI callable: Bolt at ``/slack/events``, ``ok`` at ``/healthz``, 413 for huge bodies."""
-    bolt = SlackRequestHandler(app, path=EVENTS_PATH)
+def make_wsgi_app(app: App | None) -> Any:
+    """WSGI callable: Bolt at ``/slack/events`` (when given), ``ok`` at ``/healthz``, 413 for huge bodies."""
+    bolt = SlackRequestHandler(app, path=EVENTS_PATH) if app is not None else None
 
     def wsgi(environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
         if environ.get("PATH_INFO") == HEALTH_PATH and environ.get("REQUEST_METHOD") in {"GET", "HEAD"}:
             return _plain(start_response, "200 OK", b"ok")
+        if bolt is None:
+            return _plain(start_response, "404 Not Found", b"not found")
         if int(environ.get("CONTENT_LENGTH") or 0) > MAX_BODY_BYTES:
             return _plain(start_response, "413 Payload Too Large", b"request body too large")
         return bolt(environ, start_response)
@@ -67,8 +69,11 @@ def make_wsgi_app(app: App) -> Any:
     return wsgi
 
 
-def build_http_server(app: App, host: str, port: int) -> WSGIServer:
-    """A threaded HTTP server for ``app`` (port 0 picks a free port: ``server.server_port``)."""
+def build_http_server(app: App | None, host: str, port: int) -> WSGIServer:
+    """A threaded HTTP server for ``app`` (port 0 picks a free port: ``server.server_port``).
+
+    With ``app=None`` it serves ``/healthz`` only (the container health check in Socket Mode).
+    """
     return make_server(host, port, make_wsgi_app(app), server_class=_ThreadingWSGIServer,
                        handler_class=_QuietHandler)
 
@@ -133,10 +138,10 @@ def main(settings: Settings) -> int:
         summariser = load_summariser(settings)
         deps = build_deps(settings, summariser)
     except (SettingsError, ModelError) as exc:
-        print(f"slack-summariser: {exc}", file=sys.stderr)
+        print(f"slack-summariser: configuration error: {exc}", file=sys.stderr)
         return EXIT_CONFIG
     except SQLAlchemyError as exc:
-        print(f"slack-summariser: DATABASE_URL could not be opened: {exc.__class__.__name__}", file=sys.stderr)
+        print(f"slack-summariser: configuration error: DATABASE_URL could not be opened ({exc.__class__.__name__})", file=sys.stderr)
         return EXIT_CONFIG
     app = build_app(deps)
     if threading.current_thread() is threading.main_thread():
@@ -145,7 +150,9 @@ def main(settings: Settings) -> int:
     deps.scheduler.start()  # also catches up a digest missed while the bot was down
     try:
         if settings.slack_app_token:
-            logger.info("connecting to Slack in Socket Mode")
+            health = build_http_server(None, "0.0.0.0", settings.port)
+            threading.Thread(target=health.serve_forever, name="healthz", daemon=True).start()
+            logger.info("connecting to Slack in Socket Mode (health check on port %d)", health.server_port)
             build_socket_handler(app, settings).start()
         else:
             server = build_http_server(app, "0.0.0.0", settings.port)
