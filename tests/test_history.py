@@ -222,3 +222,11 @@ def test_backfill_saves_human_messages(fake: FakeSlack, client: WebClient) -> No
         ("1001.000000", "1000.000000", "U2", 0),
         ("1002.000000", "1000.000000", "U2", 0),
     ]
+
+
+def test_backfill_without_threads(fake: FakeSlack, client: WebClient) -> None:
+    fake.messages["C1"] = thread(1000, 2)
+    store = Store("sqlite://")
+    assert backfill(client, store, "C1", 0, 2000, include_threads=False) == 1
+    assert fake.calls_to("conversations.replies") == []
+    assert [m.ts for m in store.messages_between("C1", 0, 2000)] == ["1000.000000"]

@@ -159,14 +159,20 @@ def backfill(
     oldest: float,
     latest: float,
     max_messages: int = 2000,
+    include_threads: bool = True,
 ) -> int:
     """Fill the store with a channel's messages in ``[oldest, latest]`` (just after subscribing).
 
-    Only what people wrote is kept. Returns the number of messages saved; raises
+    Only what people wrote is kept. Each page and each thread is one rate-limited call
+    (about one a minute for non-Marketplace apps), so ``include_threads=False`` or a small
+    ``max_messages`` keep a backfill short. Returns the number of messages saved; raises
     ``SlackApiError`` when the history cannot be read.
     """
     saved = 0
-    for raw in fetch_history(client, channel, oldest, latest, max_messages=max_messages):
+    history = fetch_history(
+        client, channel, oldest, latest, include_threads=include_threads, max_messages=max_messages
+    )
+    for raw in history:
         if is_human_message(raw):
             store.save_message(
                 channel, raw["ts"], raw["text"], raw.get("user"), raw.get("thread_ts")
