@@ -95,6 +95,21 @@ def test_long_thread_reply_is_not_a_separate_message() -> None:
     assert [c.kind for c in pick_candidates(messages)] == ["thread"]
 
 
+def test_pick_candidates_since_keeps_old_parents_for_threads_only() -> None:
+    messages = [
+        msg(10, "old <https://a.org/old>", replies=3),
+        msg(20, LONG),
+        *[msg(100 + i, f"new reply {i}", user="U2", thread_ts=10) for i in range(3)],
+        msg(200, "new <https://a.org/new>"),
+    ]
+    got = pick_candidates(messages, since=100.0)
+    assert [(c.kind, c.ts, c.url) for c in got] == [
+        ("thread", "10.000000", None),
+        ("article", "200.000000", "https://a.org/new"),
+    ]
+    assert len(pick_candidates(messages)) == 4
+
+
 def test_pick_candidates_empty() -> None:
     assert pick_candidates([msg(1, "hi"), msg(2, "ok")]) == []
 

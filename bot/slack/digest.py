@@ -88,17 +88,21 @@ def pick_candidates(
     max_items: int = 8,
     long_message_words: int = 80,
     min_thread_replies: int = 3,
+    since: float | None = None,
 ) -> list[Candidate]:
     """Choose what to summarise: shared links, the busiest threads and long messages.
 
     The three kinds take turns (link, thread, long message, link, ...) so that one kind
     cannot crowd out the others; within a kind, links go by first share, threads by reply
-    count and messages by length. The result is in channel order (by ts).
+    count and messages by length. The result is in channel order (by ts). Messages
+    before ``since`` (thread parents from an earlier period) only count as the start of
+    a thread, so a link or note already covered by an earlier digest is not repeated.
     """
     by_ts = sorted(messages, key=lambda m: float(m.ts))
+    recent = [m for m in by_ts if since is None or float(m.ts) >= since]
     articles: list[Candidate] = []
     seen_urls: set[str] = set()
-    for msg in by_ts:
+    for msg in recent:
         for url in shared_urls(msg.text):
             if url not in seen_urls:
                 seen_urls.add(url)
@@ -115,7 +119,7 @@ def pick_candidates(
 
     long_ones = [
         m
-        for m in by_ts
+        for m in recent
         if word_count(m.text) >= long_message_words
         and m.ts not in in_threads
         and not shared_urls(m.text)
@@ -236,7 +240,7 @@ def build_digest(
     """
     known = _Names(names)
     items: list[DigestItem] = []
-    for candidate in pick_candidates(messages, max_items=max_items):
+    for candidate in pick_candidates(messages, max_items=max_items, since=period_start):
         try:
             doc = _document(candidate, channel_id, fetch, known, max_chars)
             result = summarise(doc)
