@@ -105,6 +105,16 @@ class FakeSlack:
         with self._lock:
             self._overrides[method] = _Override(payload, status, dict(headers or {}), times)
 
+    def rate_limit(self, method: str, retry_after: int = 1, times: int = 1) -> None:
+        """Answer the next ``times`` calls to ``method`` with 429 and ``Retry-After``."""
+        self.set_response(
+            method,
+            {"ok": False, "error": "ratelimited"},
+            status=429,
+            headers={"Retry-After": str(retry_after)},
+            times=times,
+        )
+
     def clear_response(self, method: str) -> None:
         """Drop an override so ``method`` gets its default answer again."""
         with self._lock:

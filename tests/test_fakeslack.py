@@ -90,13 +90,7 @@ def test_history_filters_orders_and_annotates_threads(fake: FakeSlack) -> None:
 
 
 def test_override_429_then_default(fake: FakeSlack) -> None:
-    fake.set_response(
-        "users.info",
-        {"ok": False, "error": "ratelimited"},
-        status=429,
-        headers={"Retry-After": "3"},
-        times=1,
-    )
+    fake.rate_limit("users.info", retry_after=3)
     with pytest.raises(SlackApiError) as err:
         _client(fake).users_info(user="U1")
     assert err.value.response.status_code == 429

@@ -109,13 +109,7 @@ def test_fetch_history_without_threads_and_capped(fake: FakeSlack, client: WebCl
 
 def test_rate_limit_is_retried_by_the_client(fake: FakeSlack, client: WebClient) -> None:
     fake.messages["C1"] = [{"ts": "100.000000", "user": "U1", "text": "hi"}]
-    fake.set_response(
-        "conversations.history",
-        {"ok": False, "error": "ratelimited"},
-        status=429,
-        headers={"Retry-After": "1"},
-        times=1,
-    )
+    fake.rate_limit("conversations.history", retry_after=1)
     got = fetch_history(client, "C1", 0, 200)
     assert [m["text"] for m in got] == ["hi"]
     assert len(fake.calls_to("conversations.history")) == 2
