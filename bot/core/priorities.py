@@ -183,7 +183,7 @@ def _region(head: Token, verb: Token, sent: Any) -> list[Token]:
         start = head.left_edge.i
     # "the importance of developing X, accelerating Y, and laying Z": the parser hangs
     # later gerunds off the trigger verb as advcl, so they must not end the region.
-    gerunds = any(t.tag_ == "VBG" for t in sent.doc[start : head.i + 1])
+    gerunds = any(t.tag_ == "VBG" or t.lower_.endswith("ing") for t in sent.doc[start : head.i + 1])
     tokens: list[Token] = []
     for token in sent[start - sent.start :]:
         if token.i > head.i and _breaks_clause(token, head, verb, gerunds):
@@ -275,12 +275,20 @@ def _starts_item(segment: list[Token], previous_root: Token, comma: bool) -> boo
 def _merge_bare(
     segments: list[list[Token]], roots: list[Token], after_comma: list[bool]
 ) -> list[list[Token]]:
-    """Rejoin "in-depth learning" with "and implementation of X" (a shared complement)."""
+    """Rejoin conjuncts that share a complement.
+
+    "cultivating and expanding new sources" (a verb without its own object) and
+    "in-depth learning and implementation of X" (nominalisations sharing an ``of`` phrase)
+    are one item each; "lower fares and better service on buses" stays two.
+    """
     merged: list[list[Token]] = []
     carry: list[Token] = []
     for index, (segment, root) in enumerate(zip(segments, roots)):
         content = [t for t in segment if not t.is_punct]
         bare = not content or content[-1] == root
+        if bare and root.pos_ not in {"VERB", "AUX"} and index + 1 < len(segments):
+            heads = {root.i, roots[index + 1].i}
+            bare = any(t.lower_ == "of" and t.head.i in heads for t in segments[index + 1])
         current = carry + segment
         if bare and index + 1 < len(segments) and not after_comma[index + 1]:
             nxt = segments[index + 1][0]

@@ -8,6 +8,8 @@ from dataclasses import dataclass
 _OPENERS = frozenset("\u201c\u201e\u00ab")
 _CLOSERS = frozenset("\u201d\u00bb")
 _STRAIGHT = '"'
+_LOW_OPENER = "\u201e"
+_LOW_OPENER_CLOSER = "\u201c"
 _PARAGRAPH = re.compile(r"\n\s*\n|\n")
 _HAS_WORD = re.compile(r"[^\W\d_]{2}")
 _EDGE_PUNCT = " \t\n,;:"
@@ -52,18 +54,21 @@ def find_quote_spans(text: str) -> list[QuoteSpan]:
     spans: list[QuoteSpan] = []
     for para_start, para_end in _paragraphs(text):
         open_at: int | None = None
+        opener = ""
         for i in range(para_start, para_end):
             char = text[i]
             if char == _STRAIGHT:
                 if open_at is None:
-                    open_at = i + 1
+                    open_at, opener = i + 1, char
                     continue
+            elif char == _LOW_OPENER_CLOSER and opener == _LOW_OPENER and open_at is not None:
+                pass  # German style: „...“
             elif char in _OPENERS:
                 if open_at is not None:
                     span = _trimmed(text, open_at, i, closed=False)
                     if span is not None:
                         spans.append(span)
-                open_at = i + 1
+                open_at, opener = i + 1, char
                 continue
             elif char not in _CLOSERS:
                 continue

@@ -1,0 +1,153 @@
+"""Article priorities (split coordinated asks) and thread actions and decisions."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from bot.core.action_items import find_due
+from bot.core.priorities import extract_article_priorities, extract_thread_actions
+from bot.core.types import Message, Priority
+
+SEED_ASKS = [
+    "smart transformation and digitalization of advanced manufacturing",
+    "active promotion of green and low-carbon technologies",
+    "deep integration of modern services with advanced manufacturing",
+    "support for innovation and collaboration among large, medium, and small enterprises",
+    "rapid formation of competitive advanced manufacturing clusters in the market",
+]
+SEED_URGED = [
+    "implementation of an innovation-driven development strategy",
+    "acceleration of key core technology breakthroughs",
+    "continuous enhancement of the resilience and safety level of advanced manufacturing",
+]
+
+
+def _texts(nlp: Any, text: str, max_items: int = 8) -> list[str]:
+    return [p.text for p in extract_article_priorities(nlp(text), max_items=max_items)]
+
+
+def test_seed_article_asks_first_then_urged(nlp: Any, seed_text: str) -> None:
+    assert _texts(nlp, seed_text) == SEED_ASKS + SEED_URGED
+
+
+def test_seed_sentence_alone_gives_five_items(nlp: Any, seed_text: str) -> None:
+    sentence = next(line for line in seed_text.splitlines() if line.startswith("The Vice Premier called"))
+    assert _texts(nlp, sentence) == SEED_ASKS
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "First, the city must cut emissions by 2030. Second, it should expand the tram network.",
+            ["cut emissions by 2030", "expand the tram network"],
+        ),
+        (
+            "The plan has two priorities: first, build affordable housing; second, fix the roads.",
+            ["build affordable housing", "fix the roads"],
+        ),
+        (
+            "It is essential to protect the wetlands. Officials need to publish the data.",
+            ["protect the wetlands", "publish the data"],
+        ),
+        (
+            "The minister stressed the importance of training nurses, funding rural clinics, and "
+            "cutting waiting lists.",
+            ["training nurses", "funding rural clinics", "cutting waiting lists"],
+        ),
+        (
+            "She called for lower fares and better service on night buses. Ticket sales rose.",
+            ["lower fares", "better service on night buses"],
+        ),
+        ("The weather was mild and the harvest was good.", []),
+    ],
+)
+def test_article_priority_triggers(nlp: Any, text: str, expected: list[str]) -> None:
+    assert _texts(nlp, text) == expected
+
+
+def test_near_duplicates_are_dropped_and_cap_holds(nlp: Any) -> None:
+    text = (
+        "We must reduce costs. The board urged the company to reduce its costs. "
+        "We must hire engineers. We must open an office. We must ship the app."
+    )
+    items = _texts(nlp, text, max_items=3)
+    assert len(items) == 3
+    assert sum("cost" in item for item in items) == 1
+
+
+@pytest.mark.parametrize(
+    ("text", "due"),
+    [
+        ("send it by Friday", "by Friday"),
+        ("done tomorrow please", "tomorrow"),
+        ("land it before the release", "before the release"),
+        ("need this EOD", "EOD"),
+        ("let's revisit next week", "next week"),
+        ("no date here", None),
+        ("by the way, thanks", None),
+    ],
+)
+def test_find_due(text: str, due: str | None) -> None:
+    assert find_due(text) == due
+
+
+def _actions(nlp: Any, messages: list[Message]) -> tuple[list[Priority], list[str]]:
+    return extract_thread_actions(messages, list(nlp.pipe([m.text for m in messages])))
+
+
+@pytest.mark.parametrize(
+    ("messages", "expected"),
+    [
+        (
+            [Message("Alice", "Tom, can you send the deck by Friday?", "1", "UA")],
+            [Priority("send the deck", "Tom", "by Friday", "1", None)],
+        ),
+        (
+            [
+                Message("Alice", "Tom, can you send the deck by Friday?", "1", "UA"),
+                Message("Tom", "Sure, I'll do it.", "2", "UT"),
+            ],
+            [Priority("send the deck", "Tom", "by Friday", "1", "UT")],
+        ),
+        (
+            [Message("Bob", "I'll write the doc.", "3", "UB")],
+            [Priority("write the doc", "Bob", None, "3", "UB")],
+        ),
+        (
+            [Message("Carol", "@Dan please review the PR before the release.", "4", "UC")],
+            [Priority("review the PR", "Dan", "before the release", "4", None)],
+        ),
+        (
+            [Message("Carol", "<@U123> can you update the ticket tomorrow?", "5", "UC")],
+            [Priority("update the ticket", "<@U123>", "tomorrow", "5", "U123")],
+        ),
+        (
+            [
+                Message("Dan", "Can someone check the logs?", "6", "UD"),
+                Message("Eve", "On it!", "7", "UE"),
+            ],
+            [Priority("check the logs", "Eve", None, "6", "UE")],
+        ),
+        ([Message("Eve", "Nice weather today.", "8", "UE")], []),
+    ],
+)
+def test_thread_actions(nlp: Any, messages: list[Message], expected: list[Priority]) -> None:
+    actions, _ = _actions(nlp, messages)
+    assert actions == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "decision"),
+    [
+        ("Let's go with Postgres.", "Let's go with Postgres."),
+        ("We decided to ship on Monday.", "We decided to ship on Monday."),
+        ("Agreed: we ship the beta next week.", "We ship the beta next week."),
+        ("Can we ship on Monday?", None),
+    ],
+)
+def test_thread_decisions(nlp: Any, text: str, decision: str | None) -> None:
+    _, decisions = _actions(nlp, [Message("Ann", text, "1", "U1")])
+    assert decisions == ([decision] if decision else [])
