@@ -5,10 +5,8 @@ from __future__ import annotations
 import json
 import threading
 import time
-import urllib.error
 import urllib.request
 from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -16,12 +14,12 @@ from typing import Any
 from urllib.parse import urlencode
 
 import pytest
-from slack_sdk.signature import SignatureVerifier
 
 from bot.settings import Settings
 from bot.slack import strings
 from bot.slack.app import build_app
-from bot.slack.serve import build_deps, build_http_server, build_socket_handler, close_deps
+from bot.slack.serve import build_socket_handler
+from bot.tools.bench_slack import LocalSlackApp
 from tests.fakeslack import FakeSlack
 
 SECRET = "e2e-signing-secret"
@@ -67,68 +65,27 @@ class ArticleServer:
         self.server.server_close()
 
 
-class Bot:
+def start_bot(fake: FakeSlack, summariser: Any, db: Path, **overrides: Any) -> LocalSlackApp:
     """The app in HTTP mode on 127.0.0.1 with its Web API pointed at FakeSlack."""
+    values: dict[str, Any] = {
+        "slack_bot_token": "xoxb-test",
+        "slack_signing_secret": SECRET,
+        "slack_api_url": fake.api_url,
+        "database_url": f"sqlite:///{db}",
+        "fetch_allow_hosts": frozenset({"127.0.0.1"}),
+        "worker_pool_size": 2,
+    }
+    return LocalSlackApp(Settings(**{**values, **overrides}), summariser, listener_threads=4)
 
-    def __init__(self, fake: FakeSlack, summariser: Any, db: Path, **overrides: Any) -> None:
-        values: dict[str, Any] = {
-            "slack_bot_token": "xoxb-test",
-            "slack_signing_secret": SECRET,
-            "slack_api_url": fake.api_url,
-            "database_url": f"sqlite:///{db}",
-            "fetch_allow_hosts": frozenset({"127.0.0.1"}),
-            "worker_pool_size": 2,
-        }
-        self.settings = Settings(**{**values, **overrides})
-        self.deps = build_deps(self.settings, summariser)
-        self.listeners = ThreadPoolExecutor(max_workers=4)
-        self.app = build_app(self.deps, listener_executor=self.listeners)
-        self.server = build_http_server(self.app, "127.0.0.1", 0)
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-        self.url = f"http://127.0.0.1:{self.server.server_port}"
-        self.verifier = SignatureVerifier(SECRET)
 
-    def post(self, body: str, content_type: str, *, sign: bool = True, age_s: int = 0,
-             headers: dict[str, str] | None = None) -> tuple[int, str]:
-        timestamp = str(int(time.time()) - age_s)
-        all_headers = {"Content-Type": content_type, **(headers or {})}
-        if sign:
-            all_headers["X-Slack-Request-Timestamp"] = timestamp
-            all_headers["X-Slack-Signature"] = self.verifier.generate_signature(timestamp=timestamp, body=body)
-        request = urllib.request.Request(self.url + "/slack/events", data=body.encode(), headers=all_headers)
-        try:
-            with urllib.request.urlopen(request, timeout=10) as response:
-                return response.status, response.read().decode()
-        except urllib.error.HTTPError as exc:
-            return exc.code, exc.read().decode()
+def command(bot: LocalSlackApp, fake: FakeSlack, text: str, name: str = "r1") -> tuple[int, str]:
+    """``/summarise text`` from Ana in the test channel, answered at response URL ``name``."""
+    return bot.command(text, fake.response_url(name), channel=CHANNEL, user="U0ANA")
 
-    def command(self, fake: FakeSlack, text: str, name: str = "r1", user: str = "U0ANA") -> tuple[int, str]:
-        form = {
-            "command": "/summarise", "text": text, "channel_id": CHANNEL, "user_id": user,
-            "team_id": "T1", "response_url": fake.response_url(name), "trigger_id": "t1",
-        }
-        return self.post(urlencode(form), "application/x-www-form-urlencoded")
 
-    def event(self, event: dict[str, Any], event_id: str, retry: int | None = None) -> tuple[int, str]:
-        body = json.dumps({"type": "event_callback", "team_id": "T1", "api_app_id": "A1",
-                           "event_id": event_id, "event_time": int(time.time()), "event": event})
-        headers = {"X-Slack-Retry-Num": str(retry), "X-Slack-Retry-Reason": "http_timeout"} if retry else None
-        return self.post(body, "application/json", headers=headers)
-
-    def shortcut(self, fake: FakeSlack, message: dict[str, Any]) -> tuple[int, str]:
-        payload = {
-            "type": "message_action", "callback_id": "summarise_message", "team": {"id": "T1"},
-            "channel": {"id": CHANNEL}, "user": {"id": "U0ANA"}, "message": message,
-            "response_url": fake.response_url("shortcut"), "trigger_id": "t2", "message_ts": message["ts"],
-        }
-        return self.post(urlencode({"payload": json.dumps(payload)}), "application/x-www-form-urlencoded")
-
-    def close(self) -> None:
-        """Stop serving, then wait for every listener and queued job to finish."""
-        self.server.shutdown()
-        self.server.server_close()
-        self.listeners.shutdown(wait=True)
-        close_deps(self.deps)
+def shortcut(bot: LocalSlackApp, fake: FakeSlack, message: dict[str, Any]) -> tuple[int, str]:
+    """The message shortcut by Ana on ``message`` in the test channel."""
+    return bot.shortcut(message, CHANNEL, fake.response_url("shortcut"), user="U0ANA")
 
 
 @pytest.fixture
@@ -149,8 +106,8 @@ def article() -> Iterator[ArticleServer]:
 
 
 @pytest.fixture
-def bot(fake: FakeSlack, summariser: Any, tmp_path: Path) -> Iterator[Bot]:
-    running = Bot(fake, summariser, tmp_path / "bot.db")
+def bot(fake: FakeSlack, summariser: Any, tmp_path: Path) -> Iterator[LocalSlackApp]:
+    running = start_bot(fake, summariser, tmp_path / "bot.db")
     yield running
     running.close()
 
@@ -170,13 +127,13 @@ def _dump(params: dict[str, Any]) -> str:
     return json.dumps(params.get("blocks", "")) + json.dumps(params.get("text", ""))
 
 
-def test_healthz(bot: Bot) -> None:
+def test_healthz(bot: LocalSlackApp) -> None:
     with urllib.request.urlopen(bot.url + "/healthz", timeout=5) as response:
         assert response.status == 200 and response.read() == b"ok"
 
 
-def test_empty_command_answers_help(bot: Bot, fake: FakeSlack) -> None:
-    status, body = bot.command(fake, "")
+def test_empty_command_answers_help(bot: LocalSlackApp, fake: FakeSlack) -> None:
+    status, body = command(bot, fake, "")
     assert status == 200
     payload = json.loads(body)
     assert payload["response_type"] == "ephemeral"
@@ -188,7 +145,7 @@ def test_empty_command_answers_help(bot: Bot, fake: FakeSlack) -> None:
     [(False, 0, False), (True, 600, False), (True, 0, True)],
     ids=["unsigned", "stale", "wrong-signature"],
 )
-def test_bad_signatures_are_refused(bot: Bot, fake: FakeSlack, sign: bool, age_s: int, tamper: bool) -> None:
+def test_bad_signatures_are_refused(bot: LocalSlackApp, fake: FakeSlack, sign: bool, age_s: int, tamper: bool) -> None:
     body = urlencode({"command": "/summarise", "text": "help", "response_url": fake.response_url()})
     headers = {"X-Slack-Signature": "v0=" + "0" * 64} if tamper else None
     if tamper:
@@ -200,8 +157,8 @@ def test_bad_signatures_are_refused(bot: Bot, fake: FakeSlack, sign: bool, age_s
     assert fake.responses == []
 
 
-def test_pasted_text_is_summarised_in_channel(bot: Bot, fake: FakeSlack, seed_text: str) -> None:
-    status, body = bot.command(fake, "<!channel> Fujian report\n\n" + seed_text)
+def test_pasted_text_is_summarised_in_channel(bot: LocalSlackApp, fake: FakeSlack, seed_text: str) -> None:
+    status, body = command(bot, fake, "<!channel> Fujian report\n\n" + seed_text)
     assert status == 200 and "Summarising" in body
     path, response = fake.wait_for_response(1, timeout=60)[0]
     assert path == "/response/r1" and response["response_type"] == "in_channel"
@@ -210,8 +167,8 @@ def test_pasted_text_is_summarised_in_channel(bot: Bot, fake: FakeSlack, seed_te
     assert "&lt;!channel&gt;" in dumped and "<!channel>" not in dumped
 
 
-def test_url_is_fetched_and_summarised(bot: Bot, fake: FakeSlack, article: ArticleServer) -> None:
-    bot.command(fake, f"<{article.url}>")
+def test_url_is_fetched_and_summarised(bot: LocalSlackApp, fake: FakeSlack, article: ArticleServer) -> None:
+    command(bot, fake, f"<{article.url}>")
     response = fake.wait_for_response(1, timeout=60)[0][1]
     dumped = _dump(response)
     assert "cranes" in dumped.lower()
@@ -219,9 +176,9 @@ def test_url_is_fetched_and_summarised(bot: Bot, fake: FakeSlack, article: Artic
 
 
 def test_blocked_url_gets_a_clear_message(fake: FakeSlack, summariser: Any, tmp_path: Path) -> None:
-    strict = Bot(fake, summariser, tmp_path / "strict.db", fetch_allow_hosts=frozenset())
+    strict = start_bot(fake, summariser, tmp_path / "strict.db", fetch_allow_hosts=frozenset())
     try:
-        strict.command(fake, "http://127.0.0.1:9/secret")
+        command(strict, fake, "http://127.0.0.1:9/secret")
         response = fake.wait_for_response(1, timeout=30)[0][1]
     finally:
         strict.close()
@@ -234,17 +191,17 @@ def test_blocked_url_gets_a_clear_message(fake: FakeSlack, summariser: Any, tmp_
     [("x" * 3_000_000, "too long"), ("\x00\x01\x02\x03\x04binary\x05\x06\x07" * 200, "binary")],
     ids=["huge", "binary"],
 )
-def test_bad_input_is_answered_and_the_bot_stays_up(bot: Bot, fake: FakeSlack, text: str, expected: str) -> None:
-    status, _ = bot.command(fake, text, name="bad")
+def test_bad_input_is_answered_and_the_bot_stays_up(bot: LocalSlackApp, fake: FakeSlack, text: str, expected: str) -> None:
+    status, _ = command(bot, fake, text, name="bad")
     assert status == 200
     response = fake.wait_for_response(1, timeout=30)[0][1]
     assert response["response_type"] == "ephemeral" and expected in response["text"]
-    bot.command(fake, "The port opened a new terminal. It doubles capacity. Ships will wait less.", name="ok")
+    command(bot, fake, "The port opened a new terminal. It doubles capacity. Ships will wait less.", name="ok")
     follow_up = fake.wait_for_response(2, timeout=30)[1]
     assert follow_up[0] == "/response/ok" and "terminal" in _dump(follow_up[1])
 
 
-def test_thread_mention_answers_in_thread_with_article(bot: Bot, fake: FakeSlack, article: ArticleServer) -> None:
+def test_thread_mention_answers_in_thread_with_article(bot: LocalSlackApp, fake: FakeSlack, article: ArticleServer) -> None:
     parent = _thread_messages(fake, link=article.url)
     mention = {"type": "app_mention", "user": "U0BO", "text": "<@UBOT> summarise please",
                "ts": "1700001100.000100", "thread_ts": parent, "channel": CHANNEL}
@@ -261,7 +218,7 @@ def test_thread_mention_answers_in_thread_with_article(bot: Bot, fake: FakeSlack
 
 
 def test_duplicates_and_retries_reply_once_even_after_restart(
-    bot: Bot, fake: FakeSlack, summariser: Any, tmp_path: Path
+    bot: LocalSlackApp, fake: FakeSlack, summariser: Any, tmp_path: Path
 ) -> None:
     parent = _thread_messages(fake)
     mention = {"type": "app_mention", "user": "U0ANA", "text": "<@UBOT> tl;dr",
@@ -271,7 +228,7 @@ def test_duplicates_and_retries_reply_once_even_after_restart(
     assert bot.event(mention, "EvDup", retry=1)[0] == 200
     assert bot.event(mention, "EvDup")[0] == 200
     bot.close()
-    restarted = Bot(fake, summariser, tmp_path / "bot.db")
+    restarted = start_bot(fake, summariser, tmp_path / "bot.db")
     try:
         assert restarted.event(mention, "EvDup", retry=2)[0] == 200
     finally:
@@ -280,26 +237,26 @@ def test_duplicates_and_retries_reply_once_even_after_restart(
     assert len(fake.calls_to("chat.update")) == 1
 
 
-def test_shortcut_on_a_link_answers_in_thread(bot: Bot, fake: FakeSlack, article: ArticleServer) -> None:
+def test_shortcut_on_a_link_answers_in_thread(bot: LocalSlackApp, fake: FakeSlack, article: ArticleServer) -> None:
     message = {"type": "message", "ts": "1700002000.000100", "user": "U0BO", "text": f"read this <{article.url}>"}
-    assert bot.shortcut(fake, message)[0] == 200
+    assert shortcut(bot, fake, message)[0] == 200
     progress = fake.wait_for("chat.postMessage", 1, timeout=10)[0]
     assert progress["thread_ts"] == message["ts"]
     update = fake.wait_for("chat.update", 1, timeout=60)[0]
     assert "cranes" in _dump(update).lower()
 
 
-def test_not_in_channel_is_explained(bot: Bot, fake: FakeSlack) -> None:
+def test_not_in_channel_is_explained(bot: LocalSlackApp, fake: FakeSlack) -> None:
     fake.set_response("chat.postMessage", {"ok": False, "error": "not_in_channel"})
     message = {"type": "message", "ts": "1700003000.000100", "user": "U0BO", "text": "A long note. " * 20}
-    bot.shortcut(fake, message)
+    shortcut(bot, fake, message)
     path, response = fake.wait_for_response(1, timeout=30)[0]
     assert path == "/response/shortcut" and response["response_type"] == "ephemeral"
     assert "/invite" in response["text"]
 
 
-def test_digest_subscribe_now_and_scheduled(bot: Bot, fake: FakeSlack, article: ArticleServer) -> None:
-    bot.command(fake, "digest daily 09:00", name="sub")
+def test_digest_subscribe_now_and_scheduled(bot: LocalSlackApp, fake: FakeSlack, article: ArticleServer) -> None:
+    command(bot, fake, "digest daily 09:00", name="sub")
     confirmation = fake.wait_for_response(1, timeout=30)[0][1]
     assert "daily digest" in confirmation["text"] and "Europe/Paris" in confirmation["text"]
     now = time.time()
@@ -316,14 +273,14 @@ def test_digest_subscribe_now_and_scheduled(bot: Bot, fake: FakeSlack, article: 
         assert time.monotonic() < deadline, "messages were not stored"
         time.sleep(0.05)
 
-    bot.command(fake, "digest now", name="now")
+    command(bot, fake, "digest now", name="now")
     digest = fake.wait_for("chat.postMessage", 1, timeout=90)[0]
     assert digest["channel"] == CHANNEL
     dumped = _dump(digest)
     assert strings.DIGEST_TITLE in dumped and "cranes" in dumped.lower()
     assert "<!channel>" not in dumped
 
-    bot.command(fake, "digest status", name="status")
+    command(bot, fake, "digest status", name="status")
     status = [r for p, r in fake.wait_for_response(3, timeout=30) if p == "/response/status"][0]
     assert "every day at 09:00" in status["text"]
 
@@ -344,7 +301,7 @@ def test_digest_subscribe_now_and_scheduled(bot: Bot, fake: FakeSlack, article: 
     assert scheduler.run_due(fire.astimezone(UTC) + timedelta(minutes=2)) == []  # claimed once
 
 
-def test_socket_mode_handler_builds_without_connecting(bot: Bot) -> None:
+def test_socket_mode_handler_builds_without_connecting(bot: LocalSlackApp) -> None:
     settings = Settings(slack_bot_token="xoxb-test", slack_app_token="xapp-1-test", slack_api_url=bot.settings.slack_api_url)
     handler = build_socket_handler(bot.app, settings)
     try:
@@ -355,8 +312,8 @@ def test_socket_mode_handler_builds_without_connecting(bot: Bot) -> None:
         handler.close()
 
 
-def test_scheduled_run_with_nothing_shared_posts_nothing(bot: Bot, fake: FakeSlack) -> None:
-    bot.command(fake, "digest weekly mon 08:30", name="weekly")
+def test_scheduled_run_with_nothing_shared_posts_nothing(bot: LocalSlackApp, fake: FakeSlack) -> None:
+    command(bot, fake, "digest weekly mon 08:30", name="weekly")
     assert "Monday" in fake.wait_for_response(1, timeout=30)[0][1]["text"]
     scheduler = bot.deps.scheduler
     assert scheduler is not None
