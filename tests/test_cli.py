@@ -65,7 +65,7 @@ def test_thread_transcript_from_stdin(run_cli) -> None:
     code, out, err = run_cli("summarise", "-", "--format", "json", stdin=SAMPLE_THREAD.read_bytes())
     assert code == 0, err
     data = json.loads(out)
-    assert data["kind"] == "thread" and data["source"] == "-"
+    assert data["kind"] == "thread" and data["source"] == "stdin"
     assert 1 <= len(data["summary"]) <= 2
     assert any(p["owner"] for p in data["priorities"])
 
