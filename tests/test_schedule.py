@@ -37,11 +37,16 @@ def db_url(tmp_path: Path) -> str:
     return f"sqlite:///{tmp_path}/bot.db"
 
 
+SUBSCRIBED_AT = paris(2025, 12, 1, 12, 0).timestamp()
+
+
 @pytest.fixture()
-def store(db_url: str) -> Iterator[Store]:
+def store(db_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[Store]:
     s = Store(db_url)
-    s.subscribe("CDAY", "daily", "09:00", "Europe/Paris")
-    s.subscribe("CWEEK", "weekly", "09:00", "Europe/Paris", weekday=0)
+    with monkeypatch.context() as patch:
+        patch.setattr("bot.slack.store.time.time", lambda: SUBSCRIBED_AT)
+        s.subscribe("CDAY", "daily", "09:00", "Europe/Paris")
+        s.subscribe("CWEEK", "weekly", "09:00", "Europe/Paris", weekday=0)
     yield s
     s.close()
 
@@ -99,6 +104,17 @@ def test_restart_catches_up_a_missed_run_once(db_url: str, store: Store) -> None
     again, again_runs = make(Store(db_url), paris(2026, 1, 6, 9, 45))
     assert again.catch_up() == []
     assert len(recorder.runs) == 1 and again_runs.runs == []
+
+
+def test_fire_time_before_the_subscription_is_not_a_missed_run(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Subscribed at 09:10 for a 09:00 digest: a restart at 09:20 must not post the 09:00 one.
+    monkeypatch.setattr("bot.slack.store.time.time", lambda: paris(2026, 1, 6, 9, 10).timestamp())
+    store.subscribe("CLATE", "daily", "09:00", "Europe/Paris")
+    scheduler, recorder = make(store, paris(2026, 1, 6, 9, 20))
+    assert scheduler.catch_up() == ["CDAY"]
+    assert scheduler.run_due(paris(2026, 1, 7, 9, 0)) == ["CDAY", "CLATE"]
 
 
 def test_missed_run_past_grace_is_skipped(store: Store) -> None:
@@ -197,3 +213,11 @@ def test_purge_uses_retention(store: Store) -> None:
     messages, _ = scheduler.purge()
     assert messages == 1
     assert [m.text for m in store.messages_between("CDAY", 0, now.timestamp())] == ["recent"]
+
+
+def test_zero_grace_runs_only_on_time(store: Store) -> None:
+    scheduler, recorder = make(store, paris(2026, 1, 6, 9, 0, 1), grace_s=0)
+    scheduler.start()  # a zero grace must still be accepted by APScheduler
+    scheduler.shutdown()
+    assert scheduler.run_due(paris(2026, 1, 6, 9, 0)) == ["CDAY"]
+    assert recorder.runs and scheduler.run_due(paris(2026, 1, 7, 9, 0, 1)) == []

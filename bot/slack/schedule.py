@@ -84,7 +84,12 @@ class DigestScheduler:
         self._scheduler = BackgroundScheduler(
             timezone=UTC,
             executors={"default": ThreadPoolExecutor(max_workers)},
-            job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": grace_s},
+            # APScheduler wants a positive grace; a zero grace is enforced by _run_if_due.
+            job_defaults={
+                "coalesce": True,
+                "max_instances": 1,
+                "misfire_grace_time": max(grace_s, 1),
+            },
         )
 
     # -- lifecycle ------------------------------------------------------------------
@@ -188,7 +193,8 @@ class DigestScheduler:
         except (ValueError, ZoneInfoNotFoundError):
             logger.error("Bad digest schedule for %s: %r %r", sub.channel_id, sub.hhmm, sub.tz)
             return False
-        if fire is None:
+        # A fire time before the subscription existed is not a missed run.
+        if fire is None or fire.timestamp() < sub.created_at:
             return False
         key = run_key(sub.channel_id, fire)
         if now - fire > self.grace:
