@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -49,6 +50,14 @@ def store(db_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[Store]:
         s.subscribe("CWEEK", "weekly", "09:00", "Europe/Paris", weekday=0)
     yield s
     s.close()
+
+
+def wait_for_catch_up(scheduler: DigestScheduler, timeout: float = 5.0) -> None:
+    """Wait until the one-off catch-up job has been handed out and removed."""
+    deadline = time.monotonic() + timeout
+    while "catch_up" in scheduler.job_ids():
+        assert time.monotonic() < deadline, "the catch-up job never ran"
+        time.sleep(0.01)
 
 
 def make(store: Store, now: datetime, grace_s: int = 3600) -> tuple[DigestScheduler, Recorder]:
@@ -199,6 +208,7 @@ def test_start_schedules_jobs_and_catches_up(store: Store) -> None:
     scheduler.start()
     try:
         assert recorder.ran.wait(5)
+        wait_for_catch_up(scheduler)
         assert {"digest:CDAY", "digest:CWEEK", "purge"} <= set(scheduler.job_ids())
     finally:
         scheduler.shutdown()
@@ -218,6 +228,7 @@ def test_purge_uses_retention(store: Store) -> None:
 def test_zero_grace_runs_only_on_time(store: Store) -> None:
     scheduler, recorder = make(store, paris(2026, 1, 6, 9, 0, 1), grace_s=0)
     scheduler.start()  # a zero grace must still be accepted by APScheduler
+    wait_for_catch_up(scheduler)
     scheduler.shutdown()
     assert scheduler.run_due(paris(2026, 1, 6, 9, 0)) == ["CDAY"]
     assert recorder.runs and scheduler.run_due(paris(2026, 1, 7, 9, 0, 1)) == []
