@@ -26,6 +26,10 @@ OKAFOR = (
         ("\u201cIt works,\u201d she said. \u201cIt really does.\u201d", ["It works", "It really does."]),
         ("a \u201copen quote that runs on\n\nnext paragraph", ["open quote that runs on"]),
         ('No quotes at all here.', []),
+        ("\u2018I\u2019d be over the moon,\u2019 he said of Locke\u2019s deal.", ["I\u2019d be over the moon"]),
+        ("'We don't know yet,' she said in the '90s.", ["We don't know yet"]),
+        ('He said "the \'best\' plan is ours" today.', ["the 'best' plan is ours"]),
+        ("\u201eWir schaffen das\u201c, sagte sie.", ["Wir schaffen das"]),
         ('Numbers "12" only.', []),
     ],
 )

@@ -8,6 +8,7 @@ its head, so one sentence listing five asks gives five items.
 
 from __future__ import annotations
 
+import bisect
 import logging
 import re
 from collections.abc import Sequence
@@ -15,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.core.action_items import analyse_thread
+from bot.core.quote_spans import find_quote_spans
 from bot.core.types import Message, Priority
 
 logger = logging.getLogger(__name__)
@@ -43,10 +45,15 @@ _PRIORITY_SUBJECTS = frozenset("priority priorities goal goals task tasks aim ai
 _ORDINALS = frozenset(
     "first firstly second secondly third thirdly fourth fourthly fifth finally lastly".split()
 )
+_SUBORDINATORS = frozenset(
+    "when which who whom whose while because although though if as after before since unless "
+    "whereas where but".split()
+)
 _CLAUSE_BREAK_DEPS = frozenset({"advcl", "parataxis", "ccomp"})
 _LEADING_DROP = frozenset({"the", "a", "an", "and", "or", "to", "also", "then"})
 _QUOTE_CHARS = re.compile("[\"\u201c\u201d\u201e\u00ab\u00bb]")
 _WS = re.compile(r"\s+")
+_SINGLE_QUOTED = re.compile("(?:^|\\s)['\u2018]|\u2018|['\u2019](?:\\s|$)")
 _MIN_WORDS = 2
 _MAX_WORDS = 40
 _NEAR_DUPLICATE = 0.6
@@ -62,8 +69,11 @@ class _Item:
 def extract_article_priorities(parsed: Any, max_items: int = 8) -> list[Priority]:
     """What an article says must be done, most important first, one action per item."""
     items: list[_Item] = []
+    quoted = _QuotedText(parsed.text)
     for sent_index, sent in enumerate(parsed.sents):
-        for k, (text, weight) in enumerate(_sentence_items(sent)):
+        if sent.text.rstrip().endswith("?"):
+            continue
+        for k, (text, weight) in enumerate(_sentence_items(sent, quoted)):
             items.append(_Item(text, weight, (sent_index, k)))
     items.sort(key=lambda item: (-item.weight, item.order))
     chosen: list[_Item] = []
@@ -83,9 +93,25 @@ def extract_thread_actions(
     return analysis.actions, analysis.decisions
 
 
-def _sentence_items(sent: Any) -> list[tuple[str, int]]:
+class _QuotedText:
+    """Answers whether a character offset lies inside quotation marks."""
+
+    def __init__(self, text: str) -> None:
+        spans = find_quote_spans(text)
+        self._starts = [s.start for s in spans]
+        self._ends = [s.end for s in spans]
+
+    def __contains__(self, offset: int) -> bool:
+        k = bisect.bisect_right(self._starts, offset)
+        return k > 0 and offset < self._ends[k - 1]
+
+
+def _sentence_items(sent: Any, quoted: _QuotedText) -> list[tuple[str, int]]:
+    # Asks inside quotations are speech ("we must win"), not the article's priorities.
     found: list[tuple[str, int]] = []
     for token in sent:
+        if token.idx in quoted:
+            continue
         trigger = _trigger(token)
         if trigger is None:
             continue
@@ -127,7 +153,7 @@ def _trigger(token: Token) -> tuple[Token, int, Token] | None:
         if obj is not None and obj.lower_ in _LIGHT_NOUNS:
             return (obj, 4 if lower in _STRESS else 2, token)
         return None
-    if lower in _MODAL_WEIGHTS and token.dep_ == "aux" and token.head.pos_ in {"VERB", "AUX"}:
+    if lower in _MODAL_WEIGHTS and token.dep_ == "aux" and token.head.pos_ == "VERB":
         return (token.head, _MODAL_WEIGHTS[lower], token.head)
     if lower in _NEED | _HAVE and token.pos_ in {"VERB", "AUX"}:
         xcomp = _child(token, {"xcomp"})
@@ -144,7 +170,10 @@ def _trigger(token: Token) -> tuple[Token, int, Token] | None:
         return None
     if lower in _AIM and token.pos_ == "VERB":
         xcomp = _child(token, {"xcomp"})
-        return (xcomp, 1, xcomp) if xcomp is not None else None
+        subject = _child(token, {"nsubj"})
+        if xcomp is None or subject is None or subject.pos_ == "PRON" or subject.ent_type_ == "PERSON":
+            return None
+        return (xcomp, 1, xcomp)
     if lower in _PRIORITY_SUBJECTS and token.dep_ == "nsubj":
         verb = token.head
         if verb.lower_ in {"include", "includes", "included", "are", "is", "were", "was"}:
@@ -203,6 +232,8 @@ def _breaks_clause(token: Token, head: Token, verb: Token, gerunds: bool) -> boo
         return True
     if _is_listed_gerund(token, gerunds):
         return False
+    if token.lower_ in _SUBORDINATORS and token.i > 0 and token.nbor(-1).text == ",":
+        return True
     if token.dep_ in _CLAUSE_BREAK_DEPS and token.head in (verb, head):
         return True
     if token.dep_ == "cc":
@@ -255,7 +286,7 @@ def _split_items(target: Token, verb: Token, sent: Any) -> list[str]:
         k += 1
     merged = _merge_bare(segments, roots, after_comma)
     texts = [_clean(seg) for seg in merged]
-    return [t for t in texts if _MIN_WORDS <= len(t.split()) <= _MAX_WORDS]
+    return [t for t in texts if _MIN_WORDS <= len(t.split()) <= _MAX_WORDS and not _SINGLE_QUOTED.search(t)]
 
 
 def _starts_item(segment: list[Token], previous_root: Token, comma: bool) -> bool:

@@ -11,6 +11,9 @@ _STRAIGHT = '"'
 _LOW_OPENER = "\u201e"
 _LOW_OPENER_CLOSER = "\u201c"
 _PARAGRAPH = re.compile(r"\n\s*\n|\n")
+_SINGLE_OPENERS = frozenset("\u2018'")
+_SINGLE_CLOSERS = frozenset("\u2019'")
+_ELISION = re.compile(r"(?:\d\ds?\b|em\b|cause\b|til\b|n\b|tis\b|twas\b)", re.I)
 _HAS_WORD = re.compile(r"[^\W\d_]{2}")
 _EDGE_PUNCT = " \t\n,;:"
 
@@ -46,39 +49,99 @@ def _trimmed(text: str, start: int, end: int, closed: bool) -> QuoteSpan | None:
 
 
 def find_quote_spans(text: str) -> list[QuoteSpan]:
-    """Spans inside double quotation marks, in order, trimmed of edge commas and spaces.
+    """Spans inside quotation marks, in order, trimmed of edge commas and spaces.
 
-    Quotes are paired within a paragraph; an opening mark left open at the end of a
-    paragraph runs to the paragraph's end (the press convention for multi-paragraph quotes).
+    Double quotes are paired within a paragraph; an opening mark left open at the end of
+    a paragraph runs to the paragraph's end (the press convention for multi-paragraph
+    quotes). Single quotes (the British press style) count outside double-quoted text.
     """
     spans: list[QuoteSpan] = []
     for para_start, para_end in _paragraphs(text):
-        open_at: int | None = None
-        opener = ""
-        for i in range(para_start, para_end):
-            char = text[i]
-            if char == _STRAIGHT:
-                if open_at is None:
-                    open_at, opener = i + 1, char
-                    continue
-            elif char == _LOW_OPENER_CLOSER and opener == _LOW_OPENER and open_at is not None:
-                pass  # German style: „...“
-            elif char in _OPENERS:
-                if open_at is not None:
-                    span = _trimmed(text, open_at, i, closed=False)
-                    if span is not None:
-                        spans.append(span)
+        doubles = _double_spans(text, para_start, para_end)
+        singles = [
+            s
+            for s in _single_spans(text, para_start, para_end)
+            if not any(d.start - 1 <= s.start and s.end <= d.end + 1 for d in doubles)
+        ]
+        spans.extend(sorted(doubles + singles, key=lambda s: s.start))
+    return spans
+
+
+def _is_single_opener(text: str, i: int, start: int, end: int) -> bool:
+    if text[i] not in _SINGLE_OPENERS or i + 1 >= end:
+        return False
+    before_ok = i == start or text[i - 1].isspace() or text[i - 1] in "([{:\u2014\u2013-"
+    if not before_ok or not (text[i + 1].isalnum() or text[i + 1] in ".\u2026"):
+        return False
+    return _ELISION.match(text, i + 1) is None
+
+
+def _closer_strength(text: str, j: int, end: int) -> int:
+    """2: clearly a closing quote; 1: maybe (``players' union``); 0: not a closer."""
+    if text[j] not in _SINGLE_CLOSERS or text[j - 1].isspace():
+        return 0
+    after = text[j + 1] if j + 1 < end else ""
+    if after.isalnum():
+        return 0
+    if after == "" or after in ",.;:!?)]\u2014\u2013-" or text[j - 1] in ",.!?\u2026":
+        return 2
+    return 1 if text[j - 1] in "sS" else 2
+
+
+def _single_spans(text: str, start: int, end: int) -> list[QuoteSpan]:
+    spans: list[QuoteSpan] = []
+    i = start
+    while i < end:
+        if not _is_single_opener(text, i, start, end):
+            i += 1
+            continue
+        close = weak = -1
+        for j in range(i + 2, end):
+            strength = _closer_strength(text, j, end)
+            if strength == 2:
+                close = j
+                break
+            if strength == 1 and weak < 0:
+                weak = j
+        close = close if close >= 0 else weak
+        if close < 0:
+            i += 1
+            continue
+        span = _trimmed(text, i + 1, close, closed=True)
+        if span is not None:
+            spans.append(span)
+        i = close + 1
+    return spans
+
+
+def _double_spans(text: str, para_start: int, para_end: int) -> list[QuoteSpan]:
+    spans: list[QuoteSpan] = []
+    open_at: int | None = None
+    opener = ""
+    for i in range(para_start, para_end):
+        char = text[i]
+        if char == _STRAIGHT:
+            if open_at is None:
                 open_at, opener = i + 1, char
                 continue
-            elif char not in _CLOSERS:
-                continue
+        elif char == _LOW_OPENER_CLOSER and opener == _LOW_OPENER and open_at is not None:
+            pass  # German style: „...“
+        elif char in _OPENERS:
             if open_at is not None:
-                span = _trimmed(text, open_at, i, closed=True)
+                span = _trimmed(text, open_at, i, closed=False)
                 if span is not None:
                     spans.append(span)
-                open_at = None
+            open_at, opener = i + 1, char
+            continue
+        elif char not in _CLOSERS:
+            continue
         if open_at is not None:
-            span = _trimmed(text, open_at, para_end, closed=False)
+            span = _trimmed(text, open_at, i, closed=True)
             if span is not None:
                 spans.append(span)
+            open_at = None
+    if open_at is not None:
+        span = _trimmed(text, open_at, para_end, closed=False)
+        if span is not None:
+            spans.append(span)
     return spans
