@@ -117,7 +117,7 @@ class RecordingReply:
     def progress(self, what: str) -> None:
         self.events.append(("progress", what))
 
-    def finish(self, blocks: list[dict[str, Any]], text: str) -> None:
+    def finish(self, content: list[dict[str, Any]], text: str) -> None:
         self.events.append(("finish", text))
 
     def fail(self, message: str) -> None:

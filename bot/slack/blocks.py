@@ -21,6 +21,7 @@ HEADER_LIMIT = 150
 CONTEXT_LIMIT = 2000
 MAX_BLOCKS = 50
 MESSAGE_LIMIT = 40_000
+TEXT_FALLBACK_LIMIT = 4000  # Slack advises keeping the top-level text under 4,000 characters
 DIGEST_SENTENCES = 2
 
 _USER_ID = re.compile(r"^[UW][A-Z0-9]{2,}$")
@@ -183,7 +184,7 @@ def summary_text(result: SummaryResult) -> str:
             f"{i}. {p.text}" + (f" ({p.owner})" if p.owner else "")
             for i, p in enumerate(result.priorities, 1)
         )
-    return truncate(escape("\n".join(p for p in parts if p)), MESSAGE_LIMIT // 10)
+    return truncate(escape("\n".join(p for p in parts if p)), TEXT_FALLBACK_LIMIT)
 
 
 def _when(epoch: float) -> str:
@@ -216,7 +217,7 @@ def digest_text(digest: DigestLike) -> str:
     lines = [strings.DIGEST_TITLE]
     for item in digest.items:
         lines.append(f"• {item.title or item.kind}: {' '.join(item.summary[:DIGEST_SENTENCES])}")
-    return truncate(escape("\n".join(lines)), MESSAGE_LIMIT // 10)
+    return truncate(escape("\n".join(lines)), TEXT_FALLBACK_LIMIT)
 
 
 def help_blocks() -> list[Block]:

@@ -7,6 +7,8 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
+from bot.adapters.fetch import fetch_url
+from bot.core.detect import build_document
 from bot.core.types import Document, SummaryResult
 from bot.settings import Settings
 
@@ -47,9 +49,6 @@ class Deps:
 
 def make_fetcher(settings: Settings) -> Callable[[str], Document]:
     """``url -> Document`` with the CLI's fetcher, private-address rules and size limits."""
-    from bot.adapters.fetch import fetch_url
-    from bot.core.detect import build_document
-
     def fetch(url: str) -> Document:
         page = fetch_url(
             url,

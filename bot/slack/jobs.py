@@ -22,9 +22,10 @@ from typing import Any, Protocol
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
+from bot.core.detect import build_document, document_from_messages
 from bot.core.errors import BinaryInputError, EmptyInputError, FetchError, InputError, SummariserError
 from bot.core.types import Document, SummaryResult
-from bot.slack import blocks, strings
+from bot.slack import blocks, digest, history, strings
 from bot.slack.deps import Deps
 
 logger = logging.getLogger(__name__)
@@ -46,7 +47,7 @@ class Reply(Protocol):
         """Show that work started."""
         ...
 
-    def finish(self, blocks: Blocks, text: str) -> None:
+    def finish(self, content: Blocks, text: str) -> None:
         """Show the result."""
         ...
 
@@ -80,13 +81,13 @@ class ThreadReply:
         )
         self.ts = response["ts"]
 
-    def finish(self, blocks_: Blocks, text: str) -> None:
+    def finish(self, content: Blocks, text: str) -> None:
         """Replace the placeholder (or post, when there is none)."""
         if self.ts:
-            self.client.chat_update(channel=self.channel, ts=self.ts, text=text, blocks=blocks_)
+            self.client.chat_update(channel=self.channel, ts=self.ts, text=text, blocks=content)
         else:
             self.client.chat_postMessage(
-                channel=self.channel, thread_ts=self.thread_ts, text=text, blocks=blocks_
+                channel=self.channel, thread_ts=self.thread_ts, text=text, blocks=content
             )
 
     def fail(self, message: str) -> None:
@@ -116,9 +117,9 @@ class ResponseUrlReply:
     def progress(self, what: str) -> None:
         """Nothing to do: the ack carried the progress line."""
 
-    def finish(self, blocks_: Blocks, text: str) -> None:
+    def finish(self, content: Blocks, text: str) -> None:
         """Post the result."""
-        self.respond(text=text, blocks=blocks_, response_type=self.response_type, replace_original=False)
+        self.respond(text=text, blocks=content, response_type=self.response_type, replace_original=False)
 
     def fail(self, message: str) -> None:
         """Post the error to the caller only."""
@@ -205,8 +206,6 @@ def looks_binary(text: str) -> bool:
 
 
 def _pasted_document(deps: Deps, text: str) -> Document:
-    from bot.core.detect import build_document
-
     limit = deps.settings.max_input_chars
     if len(text) > limit:
         raise InputError(strings.TOO_LONG.format(size=len(text), limit=limit))
@@ -216,12 +215,10 @@ def _pasted_document(deps: Deps, text: str) -> Document:
 
 
 def _permalinks(deps: Deps, channel: str, result: SummaryResult) -> dict[str, str]:
-    from bot.slack.history import permalink
-
     wanted = {q.ts for q in result.quotes if q.ts} | {p.ts for p in result.priorities if p.ts}
     links: dict[str, str] = {}
     for ts in sorted(wanted):
-        link = permalink(deps.client, channel, ts)
+        link = history.permalink(deps.client, channel, ts)
         if link:
             links[ts] = link
     return links
@@ -240,13 +237,11 @@ def summarise_url(deps: Deps, url: str, reply: Reply) -> bool:
     return run_job("summarise_url", reply, strings.PROGRESS_ARTICLE, work)
 
 
-def summarise_text(deps: Deps, text: str, reply: Reply, title: str | None = None) -> bool:
+def summarise_text(deps: Deps, text: str, reply: Reply) -> bool:
     """Summarise pasted text (an article or a transcript)."""
 
     def work() -> tuple[Blocks, str]:
         result = deps.summariser.summarise(_pasted_document(deps, text))
-        if title and not result.title:
-            result.title = title
         return blocks.summary_blocks(result), blocks.summary_text(result)
 
     return run_job("summarise_text", reply, strings.PROGRESS_TEXT, work)
@@ -254,9 +249,6 @@ def summarise_text(deps: Deps, text: str, reply: Reply, title: str | None = None
 
 def summarise_thread(deps: Deps, channel: str, thread_ts: str, reply: Reply) -> bool:
     """Summarise a whole thread; when its parent shares a link, the article too."""
-    from bot.core.detect import document_from_messages
-    from bot.slack import history
-
     def work() -> tuple[Blocks, str]:
         raw = history.fetch_thread(deps.client, channel, thread_ts)
         messages = history.to_messages(raw, deps.users)
@@ -291,8 +283,6 @@ def _period_label(period_s: int) -> str:
 
 def _channel_raw(deps: Deps, channel: str, oldest: float, latest: float) -> list[dict[str, Any]]:
     """From the store when the channel is subscribed and the store covers the period."""
-    from bot.slack import history
-
     sub = deps.store.subscription(channel)
     retention_s = deps.settings.message_retention_days * DAY_S
     if sub is not None and sub.created_at - retention_s <= oldest:
@@ -306,9 +296,6 @@ def _channel_raw(deps: Deps, channel: str, oldest: float, latest: float) -> list
 
 def summarise_channel(deps: Deps, channel: str, period_s: int, reply: Reply) -> bool:
     """Recap of the channel's discussion over the last ``period_s`` seconds."""
-    from bot.core.detect import document_from_messages
-    from bot.slack import history
-
     label = _period_label(period_s)
 
     def work() -> tuple[Blocks, str]:
@@ -337,8 +324,6 @@ def post_digest(deps: Deps, channel: str, period_start: float, period_end: float
 
     With ``settings.digest_quiet_message`` a one-line "quiet day" is posted instead.
     """
-    from bot.slack import digest, history
-
     messages = deps.store.messages_between(channel, period_start, period_end)
     built = digest.build_digest(
         channel, period_start, period_end, messages,
@@ -413,8 +398,6 @@ def digest_subscribe(
     deps: Deps, channel: str, user: str, cadence: str, hhmm: str | None, weekday: int | None, reply: Reply
 ) -> bool:
     """Subscribe ``channel`` in the caller's time zone, fill the store, confirm the schedule."""
-    from bot.slack import history
-
     def work() -> tuple[Blocks, str]:
         if deps.scheduler is None:
             raise InputError(strings.DIGEST_NO_SCHEDULER)

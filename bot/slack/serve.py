@@ -19,16 +19,22 @@ from typing import TYPE_CHECKING, Any
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
 from slack_bolt import App
+from slack_bolt.adapter.socket_mode import SocketModeHandler
 from slack_bolt.adapter.wsgi import SlackRequestHandler
 from slack_sdk import WebClient
+from sqlalchemy.exc import SQLAlchemyError
 
+from bot.core.errors import ModelError
 from bot.settings import Settings, SettingsError
+from bot.slack import jobs
+from bot.slack.app import build_app, create_client
 from bot.slack.deps import Deps, SummariserLike, make_fetcher
+from bot.slack.history import UserDirectory
+from bot.slack.schedule import DigestScheduler
+from bot.slack.store import Store
 
 if TYPE_CHECKING:
     from wsgiref.types import StartResponse, WSGIEnvironment
-
-    from slack_bolt.adapter.socket_mode import SocketModeHandler
 
 logger = logging.getLogger(__name__)
 
@@ -80,19 +86,11 @@ def build_http_server(app: App | None, host: str, port: int) -> WSGIServer:
 
 def build_socket_handler(app: App, settings: Settings) -> SocketModeHandler:
     """The Socket Mode handler for ``app`` (nothing connects until ``start()``/``connect()``)."""
-    from slack_bolt.adapter.socket_mode import SocketModeHandler
-
     return SocketModeHandler(app, app_token=settings.slack_app_token, web_client=app.client)
 
 
 def build_deps(settings: Settings, summariser: SummariserLike, *, client: WebClient | None = None) -> Deps:
     """Store, client, pool, user directory and digest scheduler around a loaded summariser."""
-    from bot.slack import jobs
-    from bot.slack.app import create_client
-    from bot.slack.history import UserDirectory
-    from bot.slack.schedule import DigestScheduler
-    from bot.slack.store import Store
-
     client = client or create_client(settings)
     store = Store(settings.database_url)
     deps = Deps(
@@ -124,13 +122,14 @@ def _interrupt(signum: int, frame: FrameType | None) -> None:
     raise KeyboardInterrupt
 
 
+def _fail(message: str) -> int:
+    print(f"slack-summariser: configuration error: {message}", file=sys.stderr)
+    return EXIT_CONFIG
+
+
 def main(settings: Settings) -> int:
     """Serve Slack until interrupted; configuration errors print one line and return 2."""
-    from sqlalchemy.exc import SQLAlchemyError
-
-    from bot.adapters.models import load_summariser
-    from bot.core.errors import ModelError
-    from bot.slack.app import build_app
+    from bot.adapters.models import load_summariser  # imports torch: only when serving
 
     try:
         settings.require_slack()
@@ -138,29 +137,34 @@ def main(settings: Settings) -> int:
         summariser = load_summariser(settings)
         deps = build_deps(settings, summariser)
     except (SettingsError, ModelError) as exc:
-        print(f"slack-summariser: configuration error: {exc}", file=sys.stderr)
-        return EXIT_CONFIG
+        return _fail(str(exc))
     except SQLAlchemyError as exc:
-        print(f"slack-summariser: configuration error: DATABASE_URL could not be opened ({exc.__class__.__name__})", file=sys.stderr)
-        return EXIT_CONFIG
+        return _fail(f"DATABASE_URL could not be opened ({exc.__class__.__name__})")
     app = build_app(deps)
+    try:
+        # In Socket Mode the server only answers /healthz (the container health check).
+        server = build_http_server(None if settings.slack_app_token else app, "0.0.0.0", settings.port)
+    except OSError as exc:
+        close_deps(deps)
+        return _fail(f"cannot listen on PORT {settings.port} ({exc.strerror})")
+    socket_handler = build_socket_handler(app, settings) if settings.slack_app_token else None
     if threading.current_thread() is threading.main_thread():
         signal.signal(signal.SIGTERM, _interrupt)
     assert deps.scheduler is not None
     deps.scheduler.start()  # also catches up a digest missed while the bot was down
     try:
-        if settings.slack_app_token:
-            health = build_http_server(None, "0.0.0.0", settings.port)
-            threading.Thread(target=health.serve_forever, name="healthz", daemon=True).start()
-            logger.info("connecting to Slack in Socket Mode (health check on port %d)", health.server_port)
-            build_socket_handler(app, settings).start()
+        if socket_handler is not None:
+            threading.Thread(target=server.serve_forever, name="healthz", daemon=True).start()
+            logger.info("connecting to Slack in Socket Mode (health check on port %d)", server.server_port)
+            socket_handler.start()
         else:
-            server = build_http_server(app, "0.0.0.0", settings.port)
             logger.info("listening on port %d (%s, %s)", server.server_port, EVENTS_PATH, HEALTH_PATH)
-            with server:
-                server.serve_forever()
+            server.serve_forever()
     except KeyboardInterrupt:
         logger.info("shutting down")
     finally:
+        if socket_handler is not None:
+            socket_handler.close()
+        server.server_close()
         close_deps(deps)
     return 0

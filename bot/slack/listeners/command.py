@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from functools import partial
+from typing import Any
 
 from slack_bolt import Ack, App, Respond
 
@@ -100,43 +102,51 @@ def parse_command(text: str) -> Parsed:
     return Parsed("text", text=jobs.unescape_slack(raw))
 
 
+def _queued_job(deps: Deps, parsed: Parsed, channel: str, respond: Respond) -> tuple[str, Callable[[], bool]] | None:
+    """(progress wording, job) for the actions that run in the model pool, else None."""
+    shared = jobs.ResponseUrlReply(respond, "in_channel")
+    private = jobs.ResponseUrlReply(respond, "ephemeral")
+    text = parsed.text or ""
+    if parsed.action == "url":
+        return strings.PROGRESS_ARTICLE, partial(jobs.summarise_url, deps, text, shared)
+    if parsed.action == "text":
+        return strings.PROGRESS_TEXT, partial(jobs.summarise_text, deps, text, shared)
+    if parsed.action == "channel":
+        period = parsed.period_s or DEFAULT_PERIOD_S
+        return strings.PROGRESS_CHANNEL, partial(jobs.summarise_channel, deps, channel, period, private)
+    if parsed.action == "digest_now":
+        return strings.PROGRESS_DIGEST, partial(jobs.digest_now, deps, channel, private)
+    return None
+
+
 def handle(deps: Deps, command: dict[str, Any], ack: Ack, respond: Respond) -> None:
     """Ack within Slack's 3 s with a help or progress line, then dispatch the work."""
     parsed = parse_command(str(command.get("text", "")))
     channel = str(command.get("channel_id", ""))
     user = str(command.get("user_id", ""))
-    private = jobs.ResponseUrlReply(respond, "ephemeral")
     if parsed.action == "help":
         ack(text=strings.HELP_FALLBACK, blocks=blocks.help_blocks(), response_type="ephemeral")
-    elif parsed.action == "error":
+        return
+    if parsed.action == "error":
         message = parsed.text or strings.BAD_COMMAND.format(text="")
         ack(text=message, blocks=blocks.error_blocks(message), response_type="ephemeral")
-    elif parsed.action in {"url", "text", "channel", "digest_now"}:
-        what = {
-            "url": strings.PROGRESS_ARTICLE,
-            "text": strings.PROGRESS_TEXT,
-            "channel": strings.PROGRESS_CHANNEL,
-            "digest_now": strings.PROGRESS_DIGEST,
-        }[parsed.action]
+        return
+    queued = _queued_job(deps, parsed, channel, respond)
+    if queued is not None:
+        what, job = queued
         ack(text=strings.progress(what), response_type="ephemeral")
-        shared = jobs.ResponseUrlReply(respond, "in_channel")
-        work: dict[str, Callable[[], Any]] = {
-            "url": lambda: jobs.summarise_url(deps, parsed.text or "", shared),
-            "text": lambda: jobs.summarise_text(deps, parsed.text or "", shared),
-            "channel": lambda: jobs.summarise_channel(deps, channel, parsed.period_s or DEFAULT_PERIOD_S, private),
-            "digest_now": lambda: jobs.digest_now(deps, channel, private),
-        }
-        jobs.submit(deps, f"command {parsed.action}", work[parsed.action])
+        jobs.submit(deps, f"command {parsed.action}", job)
+        return
+    # Digest settings are quick Web API and database calls: done here, after the ack.
+    ack()
+    private = jobs.ResponseUrlReply(respond, "ephemeral")
+    if parsed.action == "digest_off":
+        jobs.digest_unsubscribe(deps, channel, private)
+    elif parsed.action == "digest_status":
+        jobs.digest_status(deps, channel, private)
     else:
-        # Digest settings are quick Web API and database calls: done here, after the ack.
-        ack()
-        if parsed.action == "digest_off":
-            jobs.digest_unsubscribe(deps, channel, private)
-        elif parsed.action == "digest_status":
-            jobs.digest_status(deps, channel, private)
-        else:
-            cadence = parsed.action.removeprefix("digest_")
-            jobs.digest_subscribe(deps, channel, user, cadence, parsed.hhmm, parsed.weekday, private)
+        cadence = parsed.action.removeprefix("digest_")
+        jobs.digest_subscribe(deps, channel, user, cadence, parsed.hhmm, parsed.weekday, private)
 
 
 def register(app: App, deps: Deps) -> None:
