@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -212,6 +213,24 @@ def test_priorities_are_combined_deduped_and_owned() -> None:
         ("Review the budget", None, None, "Friday", "100.000000"),
         ("Book the venue", "Ada Lovelace", "U1", None, "202.000000"),
     ]
+
+
+def test_ambiguous_first_names_get_no_owner_id() -> None:
+    names = {"U1": "Tom Becker", "U2": "Tom Hardy", "U3": "Lena Ortiz"}
+    summarise = FakeSummariser(
+        {
+            "thread 200.000000 in C1": [
+                Priority("Fix the build", owner="Tom"),
+                Priority("Write the notes", owner="Lena"),
+                Priority("Plan the offsite", owner="@Tom Hardy"),
+            ]
+        }
+    )
+    messages = busy_thread(200, 3)
+    messages[2] = replace(messages[2], user_id="U3")
+    messages[3] = replace(messages[3], user_id="U2")
+    digest = build_digest("C1", 0, 1000, messages, summarise, fetch, names.__getitem__, permalink)
+    assert [p.owner_id for p in digest.priorities] == [None, "U3", "U2"]
 
 
 def test_combine_priorities_caps_the_list() -> None:

@@ -141,22 +141,30 @@ def _snippet(text: str, limit: int = TITLE_CHARS) -> str | None:
 
 
 class _Names:
-    """Wraps ``names`` to remember who was mentioned, so owners can be mapped back to ids."""
+    """Wraps ``names`` to remember who was seen, so owners can be mapped back to user ids."""
 
     def __init__(self, names: Callable[[str], str]) -> None:
         self._names = names
-        self.ids: dict[str, str] = {}
+        self._full: dict[str, str] = {}
+        self._first: dict[str, set[str]] = {}
 
     def __call__(self, user_id: str) -> str:
         name = self._names(user_id)
-        self.ids.setdefault(name.lower(), user_id)
-        first = name.split()[0].lower() if name.split() else ""
-        if first:
-            self.ids.setdefault(first, user_id)
+        self._full.setdefault(name.lower(), user_id)
+        words = name.split()
+        if words:
+            self._first.setdefault(words[0].lower(), set()).add(user_id)
         return name
 
     def owner_id(self, owner: str | None) -> str | None:
-        return self.ids.get(owner.lstrip("@").lower()) if owner else None
+        """The id of the user called ``owner`` (full name, or a first name only one has)."""
+        if not owner:
+            return None
+        key = owner.lstrip("@").lower()
+        if key in self._full:
+            return self._full[key]
+        ids = self._first.get(key, set())
+        return next(iter(ids)) if len(ids) == 1 else None
 
 
 def _document(
