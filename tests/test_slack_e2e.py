@@ -339,3 +339,42 @@ def test_serve_refuses_bad_settings_with_one_line(
     assert main(settings) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and fragment in err and "Traceback" not in err
+
+
+def test_channel_recap_reads_history_with_thread_replies(bot: LocalSlackApp, fake: FakeSlack) -> None:
+    now = time.time()
+    parent = f"{now - 300:.6f}"
+    fake.messages[CHANNEL] = [
+        {"ts": parent, "user": "U0ANA", "text": "The crane contract needs a signature from legal this week."},
+        {"ts": f"{now - 200:.6f}", "user": "U0BO", "thread_ts": parent,
+         "text": "I will send the crane contract to legal today."},
+        {"ts": f"{now - 100:.6f}", "user": "U0ANA", "text": "Also, the harbour tour moved to Thursday."},
+    ]
+    command(bot, fake, "channel 24h", name="recap")
+    response = fake.wait_for_response(1, timeout=60)[0][1]
+    assert response["response_type"] == "ephemeral"
+    dumped = _dump(response)
+    assert "Channel recap (last 24h)" in dumped and "legal" in dumped
+    replies = fake.calls_to("conversations.replies")
+    assert replies and replies[0]["ts"] == parent  # thread replies were read too
+
+
+def test_mention_outside_a_thread_summarises_the_link(
+    bot: LocalSlackApp, fake: FakeSlack, article: ArticleServer
+) -> None:
+    mention = {"type": "app_mention", "user": "U0ANA", "text": f"<@UBOT> what is this? <{article.url}>",
+               "ts": "1700005000.000100", "channel": CHANNEL}
+    bot.event(mention, "EvLink")
+    assert fake.wait_for("chat.postMessage", 1, timeout=10)[0]["thread_ts"] == mention["ts"]
+    assert "cranes" in _dump(fake.wait_for("chat.update", 1, timeout=60)[0]).lower()
+
+
+def test_rate_limited_post_is_retried_after_retry_after(bot: LocalSlackApp, fake: FakeSlack) -> None:
+    fake.set_response("chat.postMessage", {"ok": False, "error": "ratelimited"}, status=429,
+                      headers={"Retry-After": "1"}, times=1)
+    message = {"type": "message", "ts": "1700006000.000100", "user": "U0BO",
+               "text": "The harbour tour moved to Thursday. Bring safety shoes. The bus leaves at nine."}
+    shortcut(bot, fake, message)
+    posts = fake.wait_for("chat.postMessage", 2, timeout=30)
+    assert posts[0] == posts[1]  # the same request, sent again after the wait
+    assert "Thursday" in _dump(fake.wait_for("chat.update", 1, timeout=60)[0])
