@@ -8,6 +8,8 @@ from pathlib import Path
 
 import numpy as np
 
+from bot.core.errors import ModelError
+
 logger = logging.getLogger(__name__)
 
 
@@ -19,40 +21,51 @@ def default_model_dir() -> Path:
 
 
 class MiniLMEncoder:
-    """Mean-pooled, L2-normalised MiniLM sentence embeddings on the CPU."""
+    """Mean-pooled, L2-normalised MiniLM sentence embeddings on the CPU.
 
-    def __init__(self, model_dir: str | Path | None = None, max_length: int = 128, batch_size: int = 64) -> None:
+    Sentences are sorted by length and batched so that little time goes into padding, which
+    on a small CPU is most of the saving; inputs are truncated to ``max_length`` tokens.
+    """
+
+    def __init__(
+        self, model_dir: str | Path | None = None, max_length: int = 64, batch_size: int = 16
+    ) -> None:
         import torch
-        from transformers import AutoModel, AutoTokenizer
+        from transformers import BertModel, BertTokenizerFast
 
         folder = Path(model_dir) if model_dir else default_model_dir()
-        self._torch = torch
-        self.tokenizer = AutoTokenizer.from_pretrained(folder, local_files_only=True)
-        self.model = AutoModel.from_pretrained(folder, local_files_only=True)
+        try:
+            self.tokenizer = BertTokenizerFast.from_pretrained(folder, local_files_only=True)
+            self.model = BertModel.from_pretrained(folder, local_files_only=True)
+        except (OSError, ValueError) as exc:
+            raise ModelError(f"The sentence encoder could not be loaded from {folder}.") from exc
         self.model.eval()
+        self._torch = torch
         self.max_length = max_length
         self.batch_size = batch_size
         self.name = "all-MiniLM-L6-v2"
         self.dim = int(self.model.config.hidden_size)
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
-        """Embed ``texts``; returns float32 rows of unit norm."""
+        """Embed ``texts``; returns float32 rows of unit norm, in the order given."""
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
         if not texts:
-            return np.zeros((0, self.dim), dtype=np.float32)
+            return out
         torch = self._torch
-        out: list[np.ndarray] = []
+        ids = self.tokenizer(list(texts), truncation=True, max_length=self.max_length)["input_ids"]
+        order = sorted(range(len(ids)), key=lambda i: len(ids[i]))
         with torch.inference_mode():
-            for i in range(0, len(texts), self.batch_size):
-                batch = self.tokenizer(
-                    list(texts[i : i + self.batch_size]),
-                    padding=True,
-                    truncation=True,
-                    max_length=self.max_length,
-                    return_tensors="pt",
-                )
-                hidden = self.model(**batch).last_hidden_state
-                mask = batch["attention_mask"].unsqueeze(-1).to(hidden.dtype)
-                pooled = (hidden * mask).sum(1) / mask.sum(1).clamp(min=1e-9)
+            for start in range(0, len(order), self.batch_size):
+                rows = order[start : start + self.batch_size]
+                width = max(len(ids[i]) for i in rows)
+                input_ids = torch.zeros((len(rows), width), dtype=torch.long)
+                mask = torch.zeros((len(rows), width), dtype=torch.long)
+                for j, i in enumerate(rows):
+                    input_ids[j, : len(ids[i])] = torch.tensor(ids[i])
+                    mask[j, : len(ids[i])] = 1
+                hidden = self.model(input_ids=input_ids, attention_mask=mask).last_hidden_state
+                weights = mask.unsqueeze(-1).to(hidden.dtype)
+                pooled = (hidden * weights).sum(1) / weights.sum(1).clamp(min=1e-9)
                 pooled = torch.nn.functional.normalize(pooled, p=2, dim=1)
-                out.append(pooled.numpy().astype(np.float32))
-        return np.concatenate(out, axis=0)
+                out[rows] = pooled.numpy()
+        return out

@@ -1,21 +1,233 @@
-"""Extractive summary selection (placeholder: lead sentences; replaced by the scorer)."""
+"""Extractive summaries: pick the most summary-worthy source sentences, verbatim.
+
+Candidates are embedded with one batched encoder call per document. They are ranked by
+the learned :class:`~bot.core.scorer.SentenceScorer` when one is injected, else by an
+unsupervised score (similarity to the document centroid plus a lead or length prior),
+then chosen greedily under a sentence and word budget with trigram blocking against
+redundancy, and returned in document order.
+"""
 
 from __future__ import annotations
 
+import logging
+import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
+
 from bot.core.protocols import Encoder
-from bot.core.types import Message
+from bot.core.scorer import SentenceScorer, sentence_features
+from bot.core.text import normalise_ws, word_count
+from bot.core.types import Kind, Message
+
+logger = logging.getLogger(__name__)
+
+ARTICLE_MAX_SENTENCES = 3
+ARTICLE_MAX_WORDS = 75
+ARTICLE_MAX_CANDIDATES = 14
+"""Only the first candidates are embedded: news puts its gist up front, and this bounds latency."""
+THREAD_MAX_SENTENCES = 2
+THREAD_MAX_WORDS = 60
+THREAD_MAX_CANDIDATES = 40
+LONG_MESSAGE_WORDS = 40
+"""Messages longer than this are split into their sentences before ranking."""
+
+LEAD_WEIGHT = 0.35
+LENGTH_WEIGHT = 0.3
+REDUNDANT_SIMILARITY = 0.9
+
+_PARAGRAPH = re.compile(r"\s*\n\s*")
+_TERMINAL = re.compile(r"[.!?…][\"'’”)\]]*$")
+_BOILERPLATE_PREFIX = re.compile(
+    r"^(?:scroll down for (?:the )?videos?|click here[^.]*|read more[^.]*|advertisement|"
+    r"\(?(?:cnn|ap|reuters|afp)\)?\s*(?:--|-|—|–))\s*",
+    re.IGNORECASE,
+)
+_BOILERPLATE_LINE = re.compile(
+    r"^(?:by\s+[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,3}(?:\s*(?:,|and|for)\s.*)?|"
+    r"(?:published|updated|last updated|posted)\s*:?.*\d.*|"
+    r"(?:photo|image|picture|video|source|credit|copyright|related|share this|follow us|sign up|subscribe)\b.*|"
+    r"all rights reserved.*|.*\(pictured\)[^.!?]*)$",
+    re.IGNORECASE,
+)
+_CAPTION_LABEL = re.compile(r"^[A-Z][\w'’-]*(?:\s+[\w'’-]+){0,2}:\s+(?=[A-Z‘'\"“])")
+_ATTACHMENT = re.compile(r"^<[\w_]+>$|^https?://\S+$")
+_WORD = re.compile(r"\w+")
+MIN_ARTICLE_WORDS = 5
+MIN_THREAD_WORDS = 3
 
 
-def summarise_article(parsed: Any, encoder: Encoder, scorer: Any | None = None) -> list[str]:
-    """Pick 1-3 sentences (at most ~75 words) from a parsed article."""
-    return [s.text.strip() for s in parsed.sents if s.text.strip()][:3]
+@dataclass(frozen=True)
+class Candidate:
+    """One selectable unit: the text shown (with "Author: " in threads), the text embedded, its length."""
+
+    shown: str
+    embedded: str
+    words: int
+
+
+def _clean_article_unit(text: str) -> str:
+    """Drop boilerplate prefixes and short caption labels; the rest stays a verbatim substring."""
+    previous = None
+    while previous != text:
+        previous = text
+        text = _BOILERPLATE_PREFIX.sub("", text).strip()
+    label = _CAPTION_LABEL.match(text)
+    if label and word_count(text[label.end() :]) >= 6:
+        text = text[label.end() :].strip()
+    return text
+
+
+def _is_article_sentence(text: str) -> bool:
+    """A real sentence: long enough, ends like a sentence, not a byline or caption."""
+    return (
+        word_count(text) >= MIN_ARTICLE_WORDS
+        and bool(_TERMINAL.search(text))
+        and not _BOILERPLATE_LINE.match(text)
+    )
+
+
+def article_units(parsed: Any) -> list[str]:
+    """Sentences of a parsed article: spaCy sentences, also split at line breaks, stripped."""
+    units: list[str] = []
+    for sent in parsed.sents:
+        units.extend(piece for piece in _PARAGRAPH.split(sent.text.strip()) if piece)
+    return units
+
+
+def article_candidate_texts(units: Sequence[str]) -> list[str]:
+    """The leading units that may enter an article summary, cleaned of boilerplate.
+
+    Shared with ``tools/train_scorer.py`` so that training sees the same candidates.
+    """
+    cleaned = [_clean_article_unit(u) for u in units]
+    kept = [u for u in cleaned if _is_article_sentence(u)]
+    if not kept:  # Headline-only or caption-only input: fall back to whatever has words.
+        kept = [u for u in cleaned if _WORD.search(u)]
+    return kept[:ARTICLE_MAX_CANDIDATES]
+
+
+def article_candidates(parsed: Any) -> list[Candidate]:
+    """Selectable sentences of a parsed article (see :func:`article_candidate_texts`)."""
+    return [Candidate(u, u, word_count(u)) for u in article_candidate_texts(article_units(parsed))]
+
+
+def thread_candidates(messages: Sequence[Message], parsed: Sequence[Any]) -> list[Candidate]:
+    """Selectable units of a conversation: substantial messages, long ones split in sentences."""
+    candidates: list[Candidate] = []
+    for message, doc in zip(messages, parsed):
+        text = normalise_ws(message.text)
+        if not text or _ATTACHMENT.match(text):
+            continue
+        pieces = [text]
+        if word_count(text) > LONG_MESSAGE_WORDS:
+            pieces = [normalise_ws(s.text) for s in doc.sents if s.text.strip()] or [text]
+        for piece in pieces:
+            shown = f"{message.author}: {piece}" if message.author else piece
+            candidates.append(Candidate(shown, piece, word_count(piece)))
+    substantial = [c for c in candidates if c.words >= MIN_THREAD_WORDS]
+    return (substantial or candidates)[:THREAD_MAX_CANDIDATES]
+
+
+def _trigrams(text: str) -> set[tuple[str, ...]]:
+    words = _WORD.findall(text.lower())
+    return {tuple(words[i : i + 3]) for i in range(len(words) - 2)}
+
+
+def unsupervised_scores(embeddings: np.ndarray, words: np.ndarray, kind: Kind) -> np.ndarray:
+    """Similarity to the centroid plus a lead prior (articles) or a length prior (threads)."""
+    centroid = embeddings.mean(axis=0)
+    centroid /= max(float(np.linalg.norm(centroid)), 1e-9)
+    scores = embeddings @ centroid
+    if kind == "article":
+        positions = np.arange(len(words), dtype=np.float32)
+        return scores + LEAD_WEIGHT * np.exp(-positions / 3.0)
+    return scores + LENGTH_WEIGHT * np.minimum(words, 30.0) / 30.0
+
+
+def _rank(
+    candidates: Sequence[Candidate], encoder: Encoder, scorer: SentenceScorer | None, kind: Kind
+) -> tuple[np.ndarray, np.ndarray]:
+    """Scores for the candidates and their embeddings (one batched encoder call)."""
+    embeddings = np.asarray(encoder.encode([c.embedded for c in candidates]), dtype=np.float32)
+    words = np.array([c.words for c in candidates], dtype=np.float32)
+    if scorer is not None and scorer.supports(kind):
+        features = sentence_features(embeddings, [c.words for c in candidates])
+        if scorer.input_dim(kind) == features.shape[1]:
+            return scorer.score(features, kind), embeddings
+        logger.warning(
+            "Scorer expects %d features but the encoder gives %d; using the unsupervised ranking",
+            scorer.input_dim(kind),
+            features.shape[1],
+        )
+    return unsupervised_scores(embeddings, words, kind), embeddings
+
+
+def select_indices(
+    texts: Sequence[str],
+    scores: np.ndarray,
+    embeddings: np.ndarray,
+    max_sentences: int,
+    max_words: int,
+) -> list[int]:
+    """Greedy choice by score under the budgets, skipping near-duplicates; document order.
+
+    A text that alone exceeds ``max_words`` is only chosen when nothing else fits.
+    """
+    order = [int(i) for i in np.argsort(-np.asarray(scores), kind="stable")]
+    chosen: list[int] = []
+    seen: set[tuple[str, ...]] = set()
+    total = 0
+    for i in order:
+        if len(chosen) == max_sentences:
+            break
+        words = word_count(texts[i])
+        if total + words > max_words:
+            continue
+        grams = _trigrams(texts[i])
+        if grams & seen or any(float(embeddings[i] @ embeddings[j]) > REDUNDANT_SIMILARITY for j in chosen):
+            continue
+        chosen.append(i)
+        seen |= grams
+        total += words
+    if not chosen and order:
+        chosen = [order[0]]
+    return sorted(chosen)
+
+
+def _pick(candidates: Sequence[Candidate], scores: np.ndarray, embeddings: np.ndarray, kind: Kind) -> list[str]:
+    if kind == "article":
+        budget = (ARTICLE_MAX_SENTENCES, ARTICLE_MAX_WORDS)
+    else:
+        budget = (THREAD_MAX_SENTENCES, THREAD_MAX_WORDS)
+    picked = select_indices([c.embedded for c in candidates], scores, embeddings, *budget)
+    return [candidates[i].shown for i in picked]
+
+
+def summarise_article(parsed: Any, encoder: Encoder, scorer: SentenceScorer | None = None) -> list[str]:
+    """Pick 1-3 verbatim sentences (at most ~75 words in all) from a parsed article, in order."""
+    candidates = article_candidates(parsed)
+    if not candidates:
+        return []
+    if len(candidates) == 1:
+        return [candidates[0].shown]
+    scores, embeddings = _rank(candidates, encoder, scorer, "article")
+    return _pick(candidates, scores, embeddings, "article")
 
 
 def summarise_thread(
-    messages: Sequence[Message], parsed: Sequence[Any], encoder: Encoder, scorer: Any | None = None
+    messages: Sequence[Message],
+    parsed: Sequence[Any],
+    encoder: Encoder,
+    scorer: SentenceScorer | None = None,
 ) -> list[str]:
-    """Pick 1-2 sentences that summarise a conversation."""
-    return [f"{m.author}: {m.text}" if m.author else m.text for m in messages][:2]
+    """Pick 1-2 central, informative messages (or sentences of long ones) as "Author: text"."""
+    candidates = thread_candidates(messages, parsed)
+    if not candidates:
+        return []
+    if len(candidates) == 1:
+        return [candidates[0].shown]
+    scores, embeddings = _rank(candidates, encoder, scorer, "thread")
+    return _pick(candidates, scores, embeddings, "thread")

@@ -1,0 +1,238 @@
+"""Extractive selection with a fake deterministic encoder and spaCy-like stand-ins."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pytest
+
+from bot.core import summary
+from bot.core.scorer import EXTRA_FEATURES, POSITION_BUCKETS, SentenceScorer
+from bot.core.text import is_verbatim, word_count
+from bot.core.types import Message
+
+DIM = 64
+
+
+class HashEncoder:
+    """Bag-of-words embeddings from hashed lowercase words: similar words, similar vectors."""
+
+    name = "hash"
+
+    def __init__(self) -> None:
+        self.calls = 0
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        self.calls += 1
+        out = np.zeros((len(texts), DIM), dtype=np.float32)
+        for row, text in enumerate(texts):
+            for word in re.findall(r"\w+", text.lower()):
+                out[row, int(hashlib.md5(word.encode()).hexdigest(), 16) % DIM] += 1.0
+            out[row] /= max(float(np.linalg.norm(out[row])), 1e-9)
+        return out
+
+
+@dataclass
+class Span:
+    text: str
+
+
+class FakeDoc:
+    """What the summariser reads from a spaCy Doc: ``.text`` and ``.sents``."""
+
+    def __init__(self, sentences: Sequence[str], joiner: str = " ") -> None:
+        self._sents = [Span(s) for s in sentences]
+        self.text = joiner.join(sentences)
+
+    @property
+    def sents(self) -> list[Span]:
+        return self._sents
+
+
+NEWS = [
+    "The city council approved a new budget for public transport on Monday evening.",
+    "The budget adds forty buses and extends night services across the city.",
+    "Council members argued for three hours before the final vote was taken.",
+    "Critics said the transport budget ignores cyclists and pedestrians entirely.",
+    "The mayor welcomed the vote and promised the first buses by next spring.",
+    "Local businesses expect more customers once the night services start running.",
+    "A separate proposal on parking fees was postponed until next month.",
+]
+LONG = " ".join(["word"] * 90) + "."
+WORDY = [
+    "The board met on Tuesday to discuss the merger and the future of the company in detail today.",
+    "Shareholders had asked for a clear plan that explains the costs, the risks and the benefits of it.",
+    "The chief executive presented a plan with three phases spread over the next two financial years.",
+    "Analysts said the plan was credible but warned about the cost of integrating the two systems.",
+    "The vote on the merger is expected at the annual meeting in June after a long consultation.",
+]
+
+
+def _check_article(sentences: Sequence[str], picked: list[str]) -> None:
+    source = " ".join(sentences)
+    assert 1 <= len(picked) <= summary.ARTICLE_MAX_SENTENCES
+    assert all(is_verbatim(p, source) and p == p.strip() for p in picked)
+    positions = [source.index(p) for p in picked]
+    assert positions == sorted(positions), "summary sentences must keep document order"
+    if len(picked) > 1:
+        assert sum(word_count(p) for p in picked) <= summary.ARTICLE_MAX_WORDS
+
+
+@pytest.mark.parametrize(
+    ("sentences", "expected_count"),
+    [
+        (NEWS, 3),
+        (NEWS[:2], 2),
+        (NEWS[:1], 1),
+        (WORDY, 3),
+        ([LONG], 1),
+        ([LONG, *NEWS[:3]], 3),
+    ],
+    ids=["news", "two", "single", "wordy", "one-long", "long-plus-short"],
+)
+def test_article_summary_budget_order_and_verbatim(sentences: list[str], expected_count: int) -> None:
+    picked = summary.summarise_article(FakeDoc(sentences), HashEncoder())
+    _check_article(sentences, picked)
+    assert len(picked) == expected_count
+
+
+def test_a_sentence_longer_than_the_budget_is_only_chosen_alone() -> None:
+    picked = summary.summarise_article(FakeDoc([LONG, *NEWS[:3]]), HashEncoder())
+    assert LONG not in picked
+
+
+def test_duplicate_sentences_are_not_both_chosen() -> None:
+    sentences = [NEWS[0], NEWS[0], NEWS[1], NEWS[4]]
+    picked = summary.summarise_article(FakeDoc(sentences), HashEncoder())
+    assert picked.count(NEWS[0]) == 1
+
+
+def test_one_batched_encoder_call_per_document() -> None:
+    encoder = HashEncoder()
+    summary.summarise_article(FakeDoc(NEWS), encoder)
+    assert encoder.calls == 1
+
+
+@pytest.mark.parametrize(
+    ("noise", "dropped"),
+    [
+        ("Scroll down for video", "Scroll down for video"),
+        ("By Jane Smith", "Jane Smith"),
+        ("PUBLISHED: 10:02 EST, 3 April 2015", "PUBLISHED"),
+        ("Happy days: The mayor and his wife at the opening ceremony on Friday", "Happy days"),
+        ("Advertisement", "Advertisement"),
+    ],
+)
+def test_boilerplate_is_not_chosen(noise: str, dropped: str) -> None:
+    picked = summary.summarise_article(FakeDoc([noise, *NEWS[:2]]), HashEncoder())
+    assert not any(dropped in p for p in picked)
+    assert picked == NEWS[:2]
+
+
+def test_title_line_merged_into_first_sentence_is_split_off() -> None:
+    doc = FakeDoc(["Council Backs Transport Budget\n\n" + NEWS[0], *NEWS[1:3]])
+    picked = summary.summarise_article(doc, HashEncoder())
+    assert NEWS[0] in picked
+    assert not any("Council Backs" in p for p in picked)
+
+
+def test_boilerplate_prefix_is_stripped_but_sentence_kept() -> None:
+    doc = FakeDoc(["Scroll down for video " + NEWS[0], NEWS[1]])
+    assert summary.summarise_article(doc, HashEncoder()) == [NEWS[0], NEWS[1]]
+
+
+def test_empty_article_gives_empty_summary() -> None:
+    assert summary.summarise_article(FakeDoc([]), HashEncoder()) == []
+
+
+def _position_scorer(prefer_late: bool) -> SentenceScorer:
+    """A one-layer scorer that only looks at the relative-position feature."""
+    width = DIM + EXTRA_FEATURES
+    w = np.zeros((width, 1), dtype=np.float32)
+    w[DIM + len(POSITION_BUCKETS)] = 5.0 if prefer_late else -5.0  # the relative position column
+    return SentenceScorer({"article.w0": w, "article.b0": np.zeros(1, dtype=np.float32)})
+
+
+@pytest.mark.parametrize(
+    ("scorer", "expected"),
+    [
+        (None, None),  # unsupervised: the lead prior keeps the opening sentence
+        (_position_scorer(prefer_late=False), NEWS[:3]),
+        (_position_scorer(prefer_late=True), NEWS[-3:]),
+    ],
+    ids=["unsupervised", "learned-early", "learned-late"],
+)
+def test_scorer_drives_the_choice_and_none_falls_back(scorer: SentenceScorer | None, expected: list[str] | None) -> None:
+    picked = summary.summarise_article(FakeDoc(NEWS), HashEncoder(), scorer)
+    _check_article(NEWS, picked)
+    if expected is None:
+        assert NEWS[0] in picked
+    else:
+        assert picked == expected
+
+
+def test_scorer_with_wrong_width_falls_back_to_unsupervised() -> None:
+    bad = SentenceScorer({"article.w0": np.ones((7, 1), np.float32), "article.b0": np.zeros(1, np.float32)})
+    assert summary.summarise_article(FakeDoc(NEWS), HashEncoder(), bad) == summary.summarise_article(
+        FakeDoc(NEWS), HashEncoder(), None
+    )
+
+
+THREAD = [
+    Message("Amanda", "Hi all, who is coming to the picnic on Saturday afternoon in the park?"),
+    Message("Tom", "<file_gif>"),
+    Message("Tom", "me!"),
+    Message("Jenny", "I will come and I will bring cookies and lemonade for everybody at the picnic."),
+    Message("Amanda", "Great, the picnic starts at noon near the big oak tree in the park."),
+    Message("Tom", "ok"),
+]
+
+
+def _thread_docs(messages: Sequence[Message]) -> list[FakeDoc]:
+    return [FakeDoc([m.text]) for m in messages]
+
+
+def test_thread_summary_is_one_or_two_attributed_messages_in_order() -> None:
+    picked = summary.summarise_thread(THREAD, _thread_docs(THREAD), HashEncoder())
+    rendered = [f"{m.author}: {m.text}" for m in THREAD]
+    assert 1 <= len(picked) <= summary.THREAD_MAX_SENTENCES
+    assert all(p in rendered for p in picked)
+    assert [rendered.index(p) for p in picked] == sorted(rendered.index(p) for p in picked)
+    assert not any("<file_gif>" in p or p.endswith(": ok") for p in picked)
+
+
+@pytest.mark.parametrize(
+    ("messages", "expected"),
+    [
+        ([Message("Ann", "See you at the station at eight.")], ["Ann: See you at the station at eight."]),
+        ([Message(None, "Deploy is done, all green.")], ["Deploy is done, all green."]),
+        ([Message("Bob", "ok"), Message("Ann", "<file_photo>")], ["Bob: ok"]),
+        ([], []),
+    ],
+    ids=["single", "no-author", "only-short", "empty"],
+)
+def test_thread_edge_cases(messages: list[Message], expected: list[str]) -> None:
+    assert summary.summarise_thread(messages, _thread_docs(messages), HashEncoder()) == expected
+
+
+def test_long_message_is_split_into_sentences() -> None:
+    long_text = " ".join(NEWS)
+    messages = [Message("Ann", long_text), Message("Bob", "Thanks, that is very helpful for the team.")]
+    docs = [FakeDoc(NEWS), FakeDoc([messages[1].text])]
+    picked = summary.summarise_thread(messages, docs, HashEncoder())
+    assert all(p.startswith(("Ann: ", "Bob: ")) for p in picked)
+    assert all(word_count(p) < word_count(long_text) for p in picked)
+
+
+@pytest.mark.slow
+def test_real_models_on_the_seed_article(summariser, seed_text: str) -> None:
+    picked = summary.summarise_article(summariser.nlp(seed_text), summariser.encoder, summariser.scorer)
+    assert 1 <= len(picked) <= 3
+    assert all(is_verbatim(p, seed_text) for p in picked)
+    assert sum(word_count(p) for p in picked) <= summary.ARTICLE_MAX_WORDS
+    assert not any(p.startswith("Vice Premier Zhang Guoqing Emphasizes") for p in picked)  # the title
+    assert any("advanced manufacturing" in p for p in picked)
