@@ -1,0 +1,126 @@
+"""The eval command on tiny invented JSONL sets (never the licensed data)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+import pytest
+
+from bot.core.types import Document, SummaryResult
+from bot.tools import eval as eval_tool
+
+ARTICLES = [
+    {
+        "id": "a1",
+        "text": "The river flooded the old town on Sunday. Hundreds of homes lost power. "
+        "Volunteers filled sandbags all night. The mayor thanked them on Monday.",
+        "reference": "The river flooded the old town.\nVolunteers filled sandbags.",
+    },
+    {
+        "id": "a2",
+        "text": "A new library opened in the village. It has ten thousand books. Children love the reading room.",
+        "reference": "A new library with ten thousand books opened in the village.",
+    },
+]
+DIALOGUES = [
+    {
+        "id": "d1",
+        "text": "Ann: Are you coming to the concert tonight?\nBob: Yes, I bought two tickets yesterday.\nAnn: Great!",
+        "reference": "Bob bought two tickets for the concert tonight.",
+    },
+]
+
+
+class FirstSentenceSummariser:
+    """Stands in for the real summariser: the first line or sentence of the input."""
+
+    model_name = "first-sentence"
+
+    def __init__(self) -> None:
+        self.kinds: list[str] = []
+
+    def summarise(self, doc: Document) -> SummaryResult:
+        self.kinds.append(doc.kind)
+        if doc.kind == "thread":
+            first = f"{doc.messages[0].author}: {doc.messages[0].text}"
+        else:
+            first = doc.text.split(". ")[0] + "."
+        return SummaryResult(source=doc.source, kind=doc.kind, title=None, summary=[first])
+
+
+def _write(folder: Path, name: str, rows: list[dict[str, str]]) -> None:
+    (folder / name).mkdir(parents=True)
+    (folder / name / f"{name}.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+
+
+@pytest.fixture()
+def eval_dir(tmp_path: Path) -> Path:
+    _write(tmp_path, "cnndm_test_frank", ARTICLES)
+    _write(tmp_path, "samsum_test", DIALOGUES)
+    return tmp_path
+
+
+def _run(eval_dir: Path, *extra: str) -> argparse.Namespace:
+    parser = argparse.ArgumentParser()
+    eval_tool.add_arguments(parser)
+    return parser.parse_args(["--data", str(eval_dir), *extra])
+
+
+def test_table_has_ours_and_baselines_for_both_sets(eval_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    summariser = FirstSentenceSummariser()
+    assert eval_tool.run(_run(eval_dir), summariser) == 0  # type: ignore[arg-type]
+    out = capsys.readouterr().out
+    lines = out.splitlines()
+    for dataset, system in [
+        ("cnndm_test_frank", "ours (first-sentence)"),
+        ("cnndm_test_frank", "Lead-3"),
+        ("samsum_test", "ours (first-sentence)"),
+        ("samsum_test", "Longest-3 utterances"),
+    ]:
+        assert any(line.startswith(dataset) and system in line for line in lines), (dataset, system)
+    assert "R1" in lines[0] and "RLsum" in lines[0]
+    assert "polnear_test_attribution" in out  # the quote section says why it has no scores
+    assert summariser.kinds == ["article", "article", "thread"]
+
+
+def test_limit_and_scores(eval_dir: Path) -> None:
+    rows = eval_tool.evaluate_rouge(eval_dir, FirstSentenceSummariser(), limit=1)  # type: ignore[arg-type]
+    assert [r.docs for r in rows] == [1, 1, 1, 1]
+    lead = rows[1]
+    assert lead.system == "Lead-3"
+    assert 0 < lead.rouge1 <= 100 and lead.rouge2 <= lead.rouge1
+    assert lead.words == 18  # three sentences: 8 + 5 + 5 words
+
+
+def test_missing_data_dir_fails_cleanly(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert eval_tool.run(_run(tmp_path / "absent"), FirstSentenceSummariser()) == 1  # type: ignore[arg-type]
+    assert "not found" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("One. Two! Three? Four.", ["One.", "Two!", "Three?"]),
+        ("No full stop here", ["No full stop here"]),
+        ("Dr.Who stays. Next one.", ["Dr.Who stays.", "Next one."]),
+    ],
+)
+def test_lead3(text: str, expected: list[str]) -> None:
+    assert eval_tool.lead3(text) == expected
+
+
+def test_longest3_utterances_keeps_dialogue_order() -> None:
+    dialogue = "A: hi\nB: a much longer line here\nA: ok\nB: the longest line of them all\nA: medium line"
+    assert eval_tool.longest3_utterances(dialogue) == [
+        "B: a much longer line here",
+        "B: the longest line of them all",
+        "A: medium line",
+    ]
+
+
+def test_thread_document_has_authors() -> None:
+    doc = eval_tool.thread_document(DIALOGUES[0]["text"], "d1")
+    assert doc.kind == "thread"
+    assert [m.author for m in doc.messages] == ["Ann", "Bob", "Ann"]
