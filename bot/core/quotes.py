@@ -23,6 +23,7 @@ _MIN_WORDS = 3
 _MIN_UNATTRIBUTED_WORDS = 6
 _INHERIT_GAP_CHARS = 250
 _NEAR_SENTENCE_TOKENS = 10
+_MAX_LABEL_TOKENS = 12
 _REPEAT_SPEAKER_PENALTY = 0.75
 _REPORTED_WEIGHTS: dict[str, float] = {
     **dict.fromkeys("urged urges called calls demanded demands".split(), 3.5),
@@ -134,6 +135,25 @@ def _reporting_verb(doc: Any, first: int, last: int, quoted: Sequence[bool]) -> 
     return best
 
 
+def _colon_speaker(doc: Any, first: int, resolver: SpeakerResolver) -> str | None:
+    """The speaker of ``Name, Outlet: "..."`` (a byline or transcript label before a colon)."""
+    i = first - 1
+    while i >= 0 and (doc[i].is_quote or doc[i].is_space):
+        i -= 1
+    if i < 1 or doc[i].text != ":":
+        return None
+    start = i
+    while start > 0 and not doc[start - 1].is_space and not doc[start - 1].is_sent_end and i - start < _MAX_LABEL_TOKENS:
+        start -= 1
+    label = doc[start:i]
+    people = [e for e in label.ents if e.label_ == "PERSON"]
+    if people:
+        return resolver.full_name(people[0].text)
+    if label.ents:
+        return label.ents[0].text
+    return None
+
+
 def _trim_words(doc: Any, chars: Any, span: QuoteSpan) -> int:
     """End offset keeping whole sentences of a long quote up to ``_MAX_QUOTE_WORDS``."""
     if len(doc.text[span.start : span.end].split()) <= _MAX_QUOTE_WORDS:
@@ -162,8 +182,11 @@ def _direct_quotes(
         verb = _reporting_verb(doc, chars.start, chars.end - 1, quoted)
         subject = subject_of(verb) if verb is not None else None
         speaker = resolver.resolve(subject) if subject is not None else None
-        if verb is None and previous is not None and span.start - previous[0] <= _INHERIT_GAP_CHARS:
-            speaker = previous[1]
+        if verb is None:
+            speaker = _colon_speaker(doc, chars.start, resolver)
+        if speaker is None and verb is None and previous is not None:
+            if span.start - previous[0] <= _INHERIT_GAP_CHARS:
+                speaker = previous[1]
         named = speaker is not None and resolver.is_person(speaker)
         text = doc.text[span.start : _trim_words(doc, chars, span)].strip()
         words = len(text.split())

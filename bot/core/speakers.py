@@ -198,13 +198,15 @@ class SpeakerResolver:
             return self._last_org_before(subject.idx)
         if subject.pos_ == "PRON":
             return None
-        span = self._doc[subject.left_edge.i : subject.right_edge.i + 1]
+        # Only the words up to the head: "The Post, which gave Clinton ..." is The Post.
+        span = self._doc[subject.left_edge.i : subject.i + 1]
         people = [e for e in span.ents if e.label_ == "PERSON"]
         if people:
             head_person = next((e for e in people if e.start <= subject.i < e.end), people[0])
             return self.full_name(_clean_name(head_person))
         if subject.ent_type_ in {"ORG", "NORP", "GPE"}:
-            ents = [e for e in span.ents if e.start <= subject.i < e.end]
+            whole = self._doc[subject.left_edge.i : subject.right_edge.i + 1]
+            ents = [e for e in whole.ents if e.start <= subject.i < e.end]
             if ents:
                 return ents[0].text
         titled = self._by_title(subject)
