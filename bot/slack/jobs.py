@@ -249,6 +249,7 @@ def summarise_text(deps: Deps, text: str, reply: Reply) -> bool:
 
 def summarise_thread(deps: Deps, channel: str, thread_ts: str, reply: Reply) -> bool:
     """Summarise a whole thread; when its parent shares a link, the article too."""
+
     def work() -> tuple[Blocks, str]:
         raw = history.fetch_thread(deps.client, channel, thread_ts)
         messages = history.to_messages(raw, deps.users)
@@ -398,6 +399,7 @@ def digest_subscribe(
     deps: Deps, channel: str, user: str, cadence: str, hhmm: str | None, weekday: int | None, reply: Reply
 ) -> bool:
     """Subscribe ``channel`` in the caller's time zone, fill the store, confirm the schedule."""
+
     def work() -> tuple[Blocks, str]:
         if deps.scheduler is None:
             raise InputError(strings.DIGEST_NO_SCHEDULER)

@@ -33,11 +33,8 @@ PROGRESS_DIGEST = "the digest"
 
 THREAD_TITLE = "Thread summary"
 ARTICLE_TITLE = "Article summary"
-TEXT_TITLE = "Summary"
 CHANNEL_TITLE = "Channel recap (last {period})"
 DIGEST_TITLE = "Digest: what was shared here"
-ARTICLE_AND_DISCUSSION = "The linked article"
-DISCUSSION = "The discussion"
 
 SECTION_QUOTES = "*Key quotes*"
 SECTION_PRIORITIES = "*Priorities*"
@@ -95,7 +92,6 @@ CHANNEL_NOT_FOUND = (
 )
 SLACK_ERROR = "Slack refused the request ({error}). Please try again in a minute."
 UNEXPECTED = "Sorry, something went wrong while summarising. The error was logged; please try again."
-BUSY = "I'm busy with other summaries; yours is queued and will arrive shortly."
 
 
 def progress(what: str) -> str:
