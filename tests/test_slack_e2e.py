@@ -378,3 +378,18 @@ def test_rate_limited_post_is_retried_after_retry_after(bot: LocalSlackApp, fake
     posts = fake.wait_for("chat.postMessage", 2, timeout=30)
     assert posts[0] == posts[1]  # the same request, sent again after the wait
     assert "Thursday" in _dump(fake.wait_for("chat.update", 1, timeout=60)[0])
+
+
+def test_digest_needs_membership_and_can_be_stopped(bot: LocalSlackApp, fake: FakeSlack) -> None:
+    fake.set_response("conversations.history", {"ok": False, "error": "not_in_channel"}, times=1)
+    command(bot, fake, "digest daily", name="refused")
+    refused = fake.wait_for_response(1, timeout=30)[0][1]
+    assert "/invite" in refused["text"] and bot.deps.store.subscription(CHANNEL) is None
+
+    command(bot, fake, "digest daily", name="ok")
+    assert "every day at 09:00" in fake.wait_for_response(2, timeout=30)[1][1]["text"]
+    command(bot, fake, "digest off", name="off")
+    assert "stopped" in fake.wait_for_response(3, timeout=30)[2][1]["text"]
+    command(bot, fake, "digest status", name="status")
+    assert "has no digest" in fake.wait_for_response(4, timeout=30)[3][1]["text"]
+    assert bot.deps.store.subscription(CHANNEL) is None
