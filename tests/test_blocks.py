@@ -172,3 +172,16 @@ def test_help_lists_every_command() -> None:
 def test_error_and_progress_blocks_escape() -> None:
     assert "&lt;!channel&gt;" in blocks.error_blocks("bad <!channel>")[0]["text"]["text"]
     assert "Summarising the article" in blocks.progress_blocks(strings.PROGRESS_ARTICLE)[0]["text"]["text"]
+
+
+@pytest.mark.parametrize("word", ["@here", "@channel", "@everyone", "@Channel"])
+def test_bare_broadcast_words_are_broken(word: str) -> None:
+    result = _result(summary=[f"{word} the port reopened."], title=word)
+    payload = json.dumps(blocks.summary_blocks(result), ensure_ascii=False) + blocks.summary_text(result)
+    assert word not in payload and f"@\u200b{word[1:]}" in payload
+
+
+def test_mrkdwn_is_verbatim_so_nothing_is_auto_parsed() -> None:
+    bs = blocks.summary_blocks(_result())
+    assert bs[1]["text"]["verbatim"] is True
+    assert bs[-1]["elements"][0]["verbatim"] is True

@@ -25,6 +25,7 @@ TEXT_FALLBACK_LIMIT = 4000  # Slack advises keeping the top-level text under 4,0
 DIGEST_SENTENCES = 2
 
 _USER_ID = re.compile(r"^[UW][A-Z0-9]{2,}$")
+_BROADCAST = re.compile(r"@(here|channel|everyone)\b", re.IGNORECASE)
 _SAFE_URL = re.compile(r"^https?://[^\s<>|]+$")
 
 Block = dict[str, Any]
@@ -50,10 +51,16 @@ class DigestLike(Protocol):
     priorities: Sequence[Priority]
 
 
+def clean(text: str) -> str:
+    """Content made inert: mrkdwn-escaped, and a bare ``@here``/``@channel``/``@everyone``
+    broken with a zero-width space so no client setting can turn it into a ping."""
+    return _BROADCAST.sub("@\u200b\\1", escape(text))
+
+
 def _header(text: str) -> Block:
     return {
         "type": "header",
-        "text": {"type": "plain_text", "text": truncate(escape(text), HEADER_LIMIT), "emoji": True},
+        "text": {"type": "plain_text", "text": truncate(clean(text), HEADER_LIMIT), "emoji": True},
     }
 
 
@@ -61,11 +68,13 @@ def _section(mrkdwn: str) -> Block:
     if len(mrkdwn) > SECTION_LIMIT:
         note = "\n" + strings.TRIMMED
         mrkdwn = truncate(mrkdwn, SECTION_LIMIT - len(note)) + note
-    return {"type": "section", "text": {"type": "mrkdwn", "text": mrkdwn}}
+    # verbatim: Slack must not auto-link or auto-parse anything; our own markup still renders.
+    return {"type": "section", "text": {"type": "mrkdwn", "text": mrkdwn, "verbatim": True}}
 
 
 def _context(mrkdwn: str) -> Block:
-    return {"type": "context", "elements": [{"type": "mrkdwn", "text": truncate(mrkdwn, CONTEXT_LIMIT)}]}
+    element = {"type": "mrkdwn", "text": truncate(mrkdwn, CONTEXT_LIMIT), "verbatim": True}
+    return {"type": "context", "elements": [element]}
 
 
 def _divider() -> Block:
@@ -90,7 +99,7 @@ def _sections(heading: str, lines: Iterable[str]) -> list[Block]:
 
 def link(url: str | None, label: str) -> str:
     """A mrkdwn link to an http(s) URL, or the escaped label alone when the URL is unsafe."""
-    safe_label = escape(label).replace("|", "¦")
+    safe_label = clean(label).replace("|", "¦")
     if url and _SAFE_URL.match(url):
         return f"<{escape(url)}|{safe_label}>"
     return safe_label
@@ -106,11 +115,11 @@ def mention(user_id: str | None) -> str | None:
 def _person(name: str | None, names: Mapping[str, str]) -> str | None:
     if not name:
         return None
-    return escape(names.get(name, name))
+    return clean(names.get(name, name))
 
 
 def _quote_line(quote: Quote, names: Mapping[str, str], permalinks: Mapping[str, str]) -> str:
-    text = escape(" ".join(quote.text.split()))
+    text = clean(" ".join(quote.text.split()))
     line = f"> “{text}”"
     speaker = _person(quote.speaker, names)
     if speaker:
@@ -128,12 +137,12 @@ def priority_line(
 ) -> str:
     """One numbered priority: text, owner (a mention when the id is known), due phrase."""
     names = names or {}
-    line = f"{index}. {escape(priority.text)}"
+    line = f"{index}. {clean(priority.text)}"
     owner = mention(priority.owner_id) or _person(priority.owner, names)
     if owner:
         line += f" — {owner}"
     if priority.due:
-        line += f" ({escape(strings.DUE.format(due=priority.due))})"
+        line += f" ({clean(strings.DUE.format(due=priority.due))})"
     if priority.ts and permalinks and priority.ts in permalinks:
         line += " " + link(permalinks[priority.ts], "(message)")
     return line
@@ -155,7 +164,7 @@ def summary_blocks(
     names = names or {}
     permalinks = permalinks or {}
     blocks: list[Block] = [_header(_default_title(result))]
-    summary = " ".join(escape(s.strip()) for s in result.summary if s.strip())
+    summary = " ".join(clean(s.strip()) for s in result.summary if s.strip())
     blocks.append(_section(summary or strings.NO_SUMMARY))
     if result.quotes:
         lines = [_quote_line(q, names, permalinks) for q in result.quotes]
@@ -164,12 +173,12 @@ def summary_blocks(
         lines = [priority_line(i, p, names, permalinks) for i, p in enumerate(result.priorities, 1)]
         blocks.extend(_sections(strings.SECTION_PRIORITIES, lines))
     if result.decisions:
-        blocks.extend(_sections(strings.SECTION_DECISIONS, (f"• {escape(d)}" for d in result.decisions)))
+        blocks.extend(_sections(strings.SECTION_DECISIONS, (f"• {clean(d)}" for d in result.decisions)))
     for notice in result.notices:
-        blocks.append(_context(f"_{escape(notice)}_"))
+        blocks.append(_context(f"_{clean(notice)}_"))
     source = f"{link(source_url, 'Source')} · " if source_url else ""
     blocks.append(
-        _context(strings.CONTEXT.format(source=source, model=escape(result.model or "?"),
+        _context(strings.CONTEXT.format(source=source, model=clean(result.model or "?"),
                                         seconds=result.elapsed_ms / 1000))
     )
     return fit_blocks(blocks)
@@ -184,7 +193,7 @@ def summary_text(result: SummaryResult) -> str:
             f"{i}. {p.text}" + (f" ({p.owner})" if p.owner else "")
             for i, p in enumerate(result.priorities, 1)
         )
-    return truncate(escape("\n".join(p for p in parts if p)), TEXT_FALLBACK_LIMIT)
+    return truncate(clean("\n".join(p for p in parts if p)), TEXT_FALLBACK_LIMIT)
 
 
 def _when(epoch: float) -> str:
@@ -194,7 +203,7 @@ def _when(epoch: float) -> str:
 
 def _digest_item(item: DigestItemLike) -> str:
     label = item.title.strip() if item.title and item.title.strip() else item.kind.capitalize()
-    sentences = " ".join(escape(s.strip()) for s in item.summary[:DIGEST_SENTENCES] if s.strip())
+    sentences = " ".join(clean(s.strip()) for s in item.summary[:DIGEST_SENTENCES] if s.strip())
     return f"*{link(item.permalink, label)}*\n{sentences or strings.NO_SUMMARY}"
 
 
@@ -217,7 +226,7 @@ def digest_text(digest: DigestLike) -> str:
     lines = [strings.DIGEST_TITLE]
     for item in digest.items:
         lines.append(f"• {item.title or item.kind}: {' '.join(item.summary[:DIGEST_SENTENCES])}")
-    return truncate(escape("\n".join(lines)), TEXT_FALLBACK_LIMIT)
+    return truncate(clean("\n".join(lines)), TEXT_FALLBACK_LIMIT)
 
 
 def help_blocks() -> list[Block]:
@@ -227,12 +236,12 @@ def help_blocks() -> list[Block]:
 
 def progress_blocks(what: str) -> list[Block]:
     """The short "Summarising…" placeholder replaced later with chat.update."""
-    return [_section(f":hourglass_flowing_sand: {escape(strings.progress(what))}")]
+    return [_section(f":hourglass_flowing_sand: {clean(strings.progress(what))}")]
 
 
 def error_blocks(message: str) -> list[Block]:
     """A warning line; the message is escaped since errors may quote user input."""
-    return [_section(f":warning: {escape(message)}")]
+    return [_section(f":warning: {clean(message)}")]
 
 
 def notice_blocks(mrkdwn: str) -> list[Block]:
