@@ -196,9 +196,9 @@ def summary_text(result: SummaryResult) -> str:
     return truncate(clean("\n".join(p for p in parts if p)), TEXT_FALLBACK_LIMIT)
 
 
-def _when(epoch: float) -> str:
-    """Slack date formatting: rendered in each reader's own time zone."""
-    return f"<!date^{int(epoch)}^{{date_short_pretty}} {{time}}|{int(epoch)}>"
+def slack_date(epoch: float, fallback: str | None = None) -> str:
+    """Slack date markup: each reader sees the time in their own time zone."""
+    return f"<!date^{int(epoch)}^{{date_short_pretty}} {{time}}|{clean(fallback or str(int(epoch)))}>"
 
 
 def _digest_item(item: DigestItemLike) -> str:
@@ -211,7 +211,7 @@ def digest_blocks(digest: DigestLike) -> list[Block]:
     """Per item a short summary with a permalink, then the combined priorities with owners."""
     blocks: list[Block] = [
         _header(strings.DIGEST_TITLE),
-        _context(strings.DIGEST_CONTEXT.format(count=len(digest.items), since=_when(digest.period_start))),
+        _context(strings.DIGEST_CONTEXT.format(count=len(digest.items), since=slack_date(digest.period_start))),
     ]
     blocks.extend(_section(_digest_item(item)) for item in digest.items)
     if digest.priorities:

@@ -289,7 +289,8 @@ def _channel_raw(deps: Deps, channel: str, oldest: float, latest: float) -> list
     if sub is not None and sub.created_at - retention_s <= oldest:
         stored = deps.store.messages_between(channel, oldest, latest)
         return [
-            {"ts": m.ts, "user": m.user_id, "text": m.text, "thread_ts": m.thread_ts, "reply_count": m.reply_count}
+            {"ts": m.ts, "user": m.user_id, "text": m.text, "thread_ts": m.thread_ts,
+             "reply_count": m.reply_count}
             for m in stored
         ]
     return history.fetch_history(deps.client, channel, oldest, latest)
@@ -386,7 +387,7 @@ def _schedule_words(deps: Deps, channel: str) -> dict[str, str] | None:
         "cadence": sub.cadence,
         "when": when,
         "tz": sub.tz,
-        "next_run": f"<!date^{int(next_run.timestamp())}^{{date_long_pretty}} {{time}}|{next_run.isoformat()}>"
+        "next_run": blocks.slack_date(next_run.timestamp(), next_run.isoformat())
         if next_run else strings.DIGEST_UNKNOWN_NEXT,
     }
 

@@ -50,7 +50,9 @@ QUIET_DAY = "Quiet day: nothing was shared in this channel since the last digest
 DIGEST_NOTHING = "Nothing was shared in this channel since the last digest, so there is no digest to post."
 DIGEST_POSTED = "Digest posted."
 
-DIGEST_SUBSCRIBED = "Subscribed: I'll post a {cadence} digest in <#{channel}> {when} ({tz}). Next one: {next_run}."
+DIGEST_SUBSCRIBED = (
+    "Subscribed: I'll post a {cadence} digest in <#{channel}> {when} ({tz}). Next one: {next_run}."
+)
 DIGEST_UNSUBSCRIBED = "Digest stopped for <#{channel}>."
 DIGEST_NOT_SUBSCRIBED = (
     f"<#{{channel}}> has no digest. Start one with `{COMMAND} digest daily` "

@@ -84,7 +84,9 @@ class LocalSlackApp:
         except urllib.error.HTTPError as exc:
             return exc.code, exc.read().decode()
 
-    def command(self, text: str, response_url: str, channel: str = "C0BENCH", user: str = "U0BENCH") -> tuple[int, str]:
+    def command(
+        self, text: str, response_url: str, channel: str = "C0BENCH", user: str = "U0BENCH"
+    ) -> tuple[int, str]:
         """Send ``/summarise text``."""
         form = {
             "command": "/summarise", "text": text, "channel_id": channel, "user_id": user,
@@ -101,7 +103,9 @@ class LocalSlackApp:
         headers = {"X-Slack-Retry-Num": str(retry), "X-Slack-Retry-Reason": "http_timeout"} if retry else None
         return self.post(body, "application/json", headers=headers)
 
-    def shortcut(self, message: dict[str, Any], channel: str, response_url: str, user: str = "U0BENCH") -> tuple[int, str]:
+    def shortcut(
+        self, message: dict[str, Any], channel: str, response_url: str, user: str = "U0BENCH"
+    ) -> tuple[int, str]:
         """Send the "Summarise this" message shortcut on ``message``."""
         payload = {
             "type": "message_action", "callback_id": "summarise_message", "team": {"id": "T1"},
@@ -255,7 +259,9 @@ def run(args: argparse.Namespace, settings: Settings | None = None) -> int:
                 start = time.perf_counter()
                 app.command("help", fake.response_url(f"ack{i}"))
                 acks.append((time.perf_counter() - start) * 1000)
-            figures["ack_idle_ms"] = {"p50": round(_percentile(acks, 50), 1), "p99": round(_percentile(acks, 99), 1)}
+            figures["ack_idle_ms"] = {
+                "p50": round(_percentile(acks, 50), 1), "p99": round(_percentile(acks, 99), 1)
+            }
             all_acks: list[float] = []
             for concurrency in levels:
                 requests = max(args.repeat, 2 * concurrency) if concurrency > 1 else args.repeat

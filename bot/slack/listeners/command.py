@@ -26,10 +26,11 @@ DEFAULT_PERIOD_S = 86_400
 MAX_PERIOD_S = 7 * 86_400
 _PERIOD = re.compile(r"^(\d{1,3})([hd])$")
 _HHMM = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
-WEEKDAYS = {name: i for i, names in enumerate(
-    (("mon", "monday"), ("tue", "tues", "tuesday"), ("wed", "wednesday"), ("thu", "thur", "thurs", "thursday"),
-     ("fri", "friday"), ("sat", "saturday"), ("sun", "sunday"))
-) for name in names}
+_WEEKDAY_NAMES = (
+    ("mon", "monday"), ("tue", "tues", "tuesday"), ("wed", "wednesday"),
+    ("thu", "thur", "thurs", "thursday"), ("fri", "friday"), ("sat", "saturday"), ("sun", "sunday"),
+)
+WEEKDAYS = {name: day for day, names in enumerate(_WEEKDAY_NAMES) for name in names}
 
 
 @dataclass(frozen=True)
@@ -102,7 +103,9 @@ def parse_command(text: str) -> Parsed:
     return Parsed("text", text=jobs.unescape_slack(raw))
 
 
-def _queued_job(deps: Deps, parsed: Parsed, channel: str, respond: Respond) -> tuple[str, Callable[[], bool]] | None:
+def _queued_job(
+    deps: Deps, parsed: Parsed, channel: str, respond: Respond
+) -> tuple[str, Callable[[], bool]] | None:
     """(progress wording, job) for the actions that run in the model pool, else None."""
     shared = jobs.ResponseUrlReply(respond, "in_channel")
     private = jobs.ResponseUrlReply(respond, "ephemeral")

@@ -27,7 +27,8 @@ def handle(deps: Deps, event: dict[str, Any]) -> None:
     if url:
         jobs.submit(deps, "mention url", jobs.summarise_url, deps, url, reply)
     else:
-        jobs.run_job("mention hint", reply, None, lambda: (blocks.notice_blocks(strings.MENTION_HINT), strings.MENTION_HINT))
+        hint = strings.MENTION_HINT
+        jobs.run_job("mention hint", reply, None, lambda: (blocks.notice_blocks(hint), hint))
 
 
 def register(app: App, deps: Deps) -> None:
