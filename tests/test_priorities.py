@@ -132,6 +132,25 @@ def _actions(nlp: Any, messages: list[Message]) -> tuple[list[Priority], list[st
             [Priority("check the logs", "Eve", None, "6", "UE")],
         ),
         ([Message("Eve", "Nice weather today.", "8", "UE")], []),
+        ([Message("Tom Becker", "Always. Count me in.", "9", "UT")], []),
+        (
+            [
+                Message("Priya Shah", "Lena, please also send the notes to the support team by Wednesday.", "10", "UP"),
+                Message("Lena Ortiz", "Will do.", "11", "UL"),
+            ],
+            [Priority("send the notes to the support team", "Lena Ortiz", "by Wednesday", "10", "UL")],
+        ),
+        (
+            [
+                Message("Priya Shah", "Tom, can you update the analytics events?", "12", "UP"),
+                Message("Tom Becker", "Morning.", "13", "UT"),
+            ],
+            [Priority("update the analytics events", "Tom Becker", None, "12", "UT")],
+        ),
+        (
+            [Message("Lena Ortiz", "I'll redo the copy for step two, the old wording confuses people.", "14", "UL")],
+            [Priority("redo the copy for step two", "Lena Ortiz", None, "14", "UL")],
+        ),
     ],
 )
 def test_thread_actions(nlp: Any, messages: list[Message], expected: list[Priority]) -> None:
@@ -145,6 +164,7 @@ def test_thread_actions(nlp: Any, messages: list[Message], expected: list[Priori
         ("Let's go with Postgres.", "Let's go with Postgres."),
         ("We decided to ship on Monday.", "We decided to ship on Monday."),
         ("Agreed: we ship the beta next week.", "We ship the beta next week."),
+        ("Decision recorded: three-step wizard, launch is the 14th.", "Three-step wizard, launch is the 14th."),
         ("Can we ship on Monday?", None),
     ],
 )

@@ -59,6 +59,16 @@ def test_find_quote_spans(text: str, inside: list[str]) -> None:
             "first year.\u201d",
             [("the vaccine cut hospital admissions by half in the first year.", "Lena Park")],
         ),
+        (
+            "The paper endorsed her on Friday.\n\n\u201cWe are not blind to her flaws and we say so "
+            "plainly,\u201d wrote The Post, which nevertheless gave Clinton its support.",
+            [("We are not blind to her flaws and we say so plainly", "The Post")],
+        ),
+        (
+            "Reactions poured in overnight.\n\nChris Cillizza, The Washington Post: \u201cThis was "
+            "her best debate performance by a wide margin.\u201d",
+            [("This was her best debate performance by a wide margin.", "Chris Cillizza")],
+        ),
     ],
 )
 def test_direct_quote_text_and_speaker(nlp: Any, text: str, expected: list[tuple[str, str]]) -> None:

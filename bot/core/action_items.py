@@ -20,7 +20,10 @@ StatementKind = Literal["decision", "commitment", "ask"]
 _WEIGHTS: dict[str, float] = {"decision": 3.0, "commitment": 2.0, "ask": 1.5}
 _MENTION = re.compile(r"<@([A-Z0-9]+)(?:\|([^>]+))?>|(?<![\w<])@([\w.-]+)")
 _LEADING_MENTION = re.compile(r"^\s*(?:<@([A-Z0-9]+)(?:\|([^>]+))?>|@([\w.-]+))[\s,:]*")
-_DECISION_PREFIX = re.compile(r"^\s*(?:agreed|decision|decided|resolved|final decision|conclusion)\s*[:\-]\s*", re.I)
+_DECISION_PREFIX = re.compile(
+    r"^\s*(?:agreed|(?:final\s+)?decision(?:\s+(?:recorded|made|taken))?|decided|resolved|conclusion)\s*[:\-]\s*",
+    re.I,
+)
 _DECISION_PHRASE = re.compile(
     r"\b(?:let'?s|let us)\s+(?:go|stick|stay)\s+with\b|\b(?:we're|we are|we'll|we will)\s+go(?:ing)?\s+with\b"
     r"|\bthe plan is to\b|\b(?:we|team)\s+(?:have\s+)?(?:decided|agreed|settled|chose|opted|concluded)\b"
@@ -47,6 +50,9 @@ _ASKED = frozenset({"you", "someone", "somebody", "anyone", "anybody"})
 _NEED_WORDS = frozenset({"need", "needs", "should", "must", "have", "has"})
 _TODO_PREFIX = re.compile(r"^\s*(?:todo|to-do|action item|action|ai)\s*:\s*", re.I)
 _SKIP_DEPS = frozenset({"nsubj", "nsubjpass", "aux", "auxpass", "intj", "punct", "npadvmod", "mark"})
+_CLAUSE_DEPS = frozenset({"advcl", "parataxis", "ccomp"})
+_STOP_PUNCT = frozenset({",", ";", ":", "\u2014", "--", "("})
+_LEADING_FILLERS = frozenset({"also", "just", "please", "then", "quickly"})
 
 
 @dataclass(frozen=True)
@@ -115,13 +121,20 @@ def _verb_phrase(verb: Any, due: tuple[int, int] | None) -> str:
     for child in verb.children:
         if child.dep_ in _SKIP_DEPS or child.lower_ == "please":
             continue
+        # "redo the copy, the wording confuses people": a second clause is not the task.
+        if child.i > verb.i and (child.dep_ in _CLAUSE_DEPS or child.dep_ == "conj" and _subject(child) is not None):
+            continue
         kept.extend(child.subtree)
     kept.sort(key=lambda t: t.i)
+    # A comma hanging off the verb itself ends the task: what follows is another thought.
+    stop = next((c.i for c in verb.children if c.i > verb.i and c.text in _STOP_PUNCT), None)
+    if stop is not None:
+        kept = [t for t in kept if t.i < stop]
     if due is not None:
         kept = [t for t in kept if not (due[0] <= t.idx < due[1])]
     while kept and (kept[-1].is_punct or kept[-1].lower_ in {"by", "before", "until", "please"}):
         kept.pop()
-    while kept and kept[0].is_punct:
+    while kept and (kept[0].is_punct or kept[0].lower_ in _LEADING_FILLERS and kept[0] != verb):
         kept.pop(0)
     parts: list[str] = []
     for k, tok in enumerate(kept):
@@ -216,7 +229,8 @@ def _classify_sentence(sent: Any, index: int, order: int, message: Message) -> T
             xcomp = next((c for c in verb.children if c.dep_ == "xcomp"), None)
             if xcomp is not None:
                 action = _verb_phrase(xcomp, due_span)
-        if is_imperative and not (has_please or owner or todo) and raw.endswith("?"):
+        # A bare imperative ("Count me in") is chatter unless it names a person or a date.
+        if is_imperative and not (has_please or owner or todo or due_text or is_need or is_question_ask):
             return None
         return ThreadStatement("ask", raw, index, order, action, owner, owner_id, due_text)
     return None
@@ -250,6 +264,7 @@ def analyse_thread(messages: Sequence[Message], parsed: Sequence[Any]) -> Thread
             if statement.is_acceptance:
                 _accept_open_ask(statements, message, index)
             statements.append(statement)
+    statements = [_with_participant(s, messages) for s in statements]
     actions = [
         Priority(
             text=s.action,
@@ -265,6 +280,17 @@ def analyse_thread(messages: Sequence[Message], parsed: Sequence[Any]) -> Thread
     return ThreadAnalysis(statements, _dedupe_actions(actions), decisions)
 
 
+def _with_participant(statement: ThreadStatement, messages: Sequence[Message]) -> ThreadStatement:
+    """Expand a vocative first name ("Tom") to the one thread participant it names."""
+    if statement.owner is None or statement.owner_id is not None:
+        return statement
+    matches = {(m.author, m.author_id) for m in messages if m.author and _same_person(statement.owner, m)}
+    if len(matches) != 1:
+        return statement
+    author, author_id = matches.pop()
+    return replace(statement, owner=author, owner_id=author_id)
+
+
 def _accept_open_ask(statements: list[ThreadStatement], message: Message, index: int) -> None:
     """Give the latest open ask from someone else to the author of an acceptance."""
     for k in range(len(statements) - 1, -1, -1):
@@ -272,9 +298,7 @@ def _accept_open_ask(statements: list[ThreadStatement], message: Message, index:
         if ask.kind != "ask" or ask.message_index == index or index - ask.message_index > 3:
             continue
         if ask.owner is None or _same_person(ask.owner, message):
-            statements[k] = replace(
-                ask, owner=ask.owner or message.author, owner_id=ask.owner_id or message.author_id
-            )
+            statements[k] = replace(ask, owner=message.author or ask.owner, owner_id=message.author_id)
             return
 
 

@@ -208,12 +208,18 @@ class SpeakerResolver:
             whole = self._doc[subject.left_edge.i : subject.right_edge.i + 1]
             ents = [e for e in whole.ents if e.start <= subject.i < e.end]
             if ents:
-                return ents[0].text
+                start = ents[0].start
+                if start > subject.left_edge.i and self._doc[start - 1].lower_ == "the":
+                    start -= 1
+                return self._doc[start : ents[0].end].text
         titled = self._by_title(subject)
         if titled is not None:
             return titled
         if subject.pos_ == "PROPN":
-            return self.full_name(_clean_name(t for t in subject.subtree if t.i <= subject.i and t.pos_ == "PROPN"))
+            left = list(self._doc[subject.left_edge.i : subject.i + 1])
+            if all(t.pos_ in {"DET", "PROPN"} for t in left) and left[0].pos_ == "DET":
+                return _clean_name(left)
+            return self.full_name(_clean_name(t for t in left if t.pos_ == "PROPN"))
         return self._noun_phrase(subject)
 
     def _by_title(self, subject: Token) -> str | None:
