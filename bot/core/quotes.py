@@ -60,10 +60,11 @@ def extract_article_quotes(parsed: Any, max_quotes: int | None = 5) -> list[Quot
     """
     doc = parsed
     resolver = SpeakerResolver(doc)
-    spans = find_quote_spans(doc.text)
+    source = doc.text  # built on each access, so read once
+    spans = find_quote_spans(source)
     quoted = _quoted_tokens(doc, spans)
-    direct = _direct_quotes(doc, spans, quoted, resolver)
-    reported = _reported_statements(doc, quoted, resolver)
+    direct = _direct_quotes(doc, source, spans, quoted, resolver)
+    reported = _reported_statements(doc, len(source), quoted, resolver)
     limit = max_quotes if max_quotes is not None else len(direct) + len(reported)
     chosen = _select(direct, limit)
     chosen += _select(reported, limit - len(chosen))
@@ -154,15 +155,15 @@ def _colon_speaker(doc: Any, first: int, resolver: SpeakerResolver) -> str | Non
     return None
 
 
-def _trim_words(doc: Any, chars: Any, span: QuoteSpan) -> int:
+def _trim_words(source: str, chars: Any, span: QuoteSpan) -> int:
     """End offset keeping whole sentences of a long quote up to ``_MAX_QUOTE_WORDS``."""
-    if len(doc.text[span.start : span.end].split()) <= _MAX_QUOTE_WORDS:
+    if len(source[span.start : span.end].split()) <= _MAX_QUOTE_WORDS:
         return span.end
     end = span.end
     words = 0
     for sent in chars.sents:
         sent_end = min(sent.end_char, span.end)
-        words += len(doc.text[max(sent.start_char, span.start) : sent_end].split())
+        words += len(source[max(sent.start_char, span.start) : sent_end].split())
         if words > _MAX_QUOTE_WORDS and sent_end > span.start:
             end = sent_end
             break
@@ -170,11 +171,15 @@ def _trim_words(doc: Any, chars: Any, span: QuoteSpan) -> int:
 
 
 def _direct_quotes(
-    doc: Any, spans: Sequence[QuoteSpan], quoted: Sequence[bool], resolver: SpeakerResolver
+    doc: Any,
+    source: str,
+    spans: Sequence[QuoteSpan],
+    quoted: Sequence[bool],
+    resolver: SpeakerResolver,
 ) -> list[_Candidate]:
     candidates: list[_Candidate] = []
     previous: tuple[int, str | None, bool] | None = None
-    n_chars = max(len(doc.text), 1)
+    n_chars = max(len(source), 1)
     for span in spans:
         chars = doc.char_span(span.start, span.end, alignment_mode="expand")
         if chars is None or len(chars) == 0:
@@ -188,7 +193,7 @@ def _direct_quotes(
             if span.start - previous[0] <= _INHERIT_GAP_CHARS:
                 speaker = previous[1]
         named = speaker is not None and resolver.is_person(speaker)
-        text = doc.text[span.start : _trim_words(doc, chars, span)].strip()
+        text = source[span.start : _trim_words(source, chars, span)].strip()
         words = len(text.split())
         previous = (span.end, speaker, named)
         if words < _MIN_WORDS or speaker is None and words < _MIN_UNATTRIBUTED_WORDS:
@@ -201,10 +206,10 @@ def _direct_quotes(
 
 
 def _reported_statements(
-    doc: Any, quoted: Sequence[bool], resolver: SpeakerResolver
+    doc: Any, n_chars: int, quoted: Sequence[bool], resolver: SpeakerResolver
 ) -> list[_Candidate]:
     candidates: list[_Candidate] = []
-    n_chars = max(len(doc.text), 1)
+    n_chars = max(n_chars, 1)
     for sent in doc.sents:
         n_quoted = sum(quoted[sent.start : sent.end])
         if n_quoted * 2 > len(sent):
