@@ -18,7 +18,6 @@ from bot.core.types import Message, Priority
 StatementKind = Literal["decision", "commitment", "ask"]
 
 _WEIGHTS: dict[str, float] = {"decision": 3.0, "commitment": 2.0, "ask": 1.5}
-_MENTION = re.compile(r"<@([A-Z0-9]+)(?:\|([^>]+))?>|(?<![\w<])@([\w.-]+)")
 _LEADING_MENTION = re.compile(r"^\s*(?:<@([A-Z0-9]+)(?:\|([^>]+))?>|@([\w.-]+))[\s,:]*")
 _DECISION_PREFIX = re.compile(
     r"^\s*(?:agreed|(?:final\s+)?decision(?:\s+(?:recorded|made|taken))?|decided|resolved|conclusion)\s*[:\-]\s*",
@@ -92,8 +91,17 @@ class ThreadAnalysis:
 
 def find_due(text: str) -> str | None:
     """The due phrase of ``text`` ("by Friday", "tomorrow", "EOD"...), if it states one."""
-    match = _DUE.search(normalise_quotes(text))
+    match = _DUE.search(normalise_quotes(text))  # a 1:1 character mapping keeps offsets
     return text[match.start() : match.end()] if match else None
+
+
+def _due_in(sent: Any) -> tuple[str, tuple[int, int]] | None:
+    """The due phrase of a sentence with its document character range."""
+    match = _DUE.search(normalise_quotes(sent.text))
+    if match is None:
+        return None
+    start = sent.start_char + match.start()
+    return sent.text[match.start() : match.end()], (start, start + len(match.group()))
 
 
 def _owner_from_mention(text: str) -> tuple[str, str | None] | None:
@@ -165,9 +173,7 @@ def _subject(verb: Any) -> Any | None:
 
 def _is_acceptance(sent: Any, verb: Any | None) -> bool:
     words = [t.lower_ for t in sent if not (t.is_punct or t.is_space)]
-    if not words:
-        return False
-    if len(words) > 8:
+    if not words or len(words) > 8:
         return False
     if verb is not None and any(c.dep_ == "dobj" and c.lower_ in _ANAPHORIC_OBJECTS for c in verb.children):
         return True
@@ -187,11 +193,8 @@ def _classify_sentence(sent: Any, index: int, order: int, message: Message) -> T
     verb = _main_verb(sent)
     if _is_acceptance(sent, verb):
         return ThreadStatement("commitment", raw, index, order)
-    due_text = find_due(raw)
-    due_span: tuple[int, int] | None = None
-    if due_text is not None:
-        offset = sent.start_char + sent.text.index(due_text) if due_text in sent.text else None
-        due_span = (offset, offset + len(due_text)) if offset is not None else None
+    due = _due_in(sent)
+    due_text, due_span = due if due is not None else (None, None)
     if verb is None:
         return None
     subject = _subject(verb)
@@ -202,7 +205,7 @@ def _classify_sentence(sent: Any, index: int, order: int, message: Message) -> T
     aux = _aux_words(verb)
     subject_word = subject.lower_ if subject is not None else None
     action = _verb_phrase(verb, due_span)
-    if not action or " " not in action and verb.lower_ in {"do", "be", "have"}:
+    if not action or (" " not in action and verb.lower_ in {"do", "be", "have"}):
         return None
     if subject_word == "i" and (aux & _COMMIT_AUX or _going_to(sent)):
         return ThreadStatement(
