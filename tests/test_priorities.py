@@ -62,6 +62,8 @@ def test_seed_sentence_alone_gives_five_items(nlp: Any, seed_text: str) -> None:
             ["lower fares", "better service on night buses"],
         ),
         ("The weather was mild and the harvest was good.", []),
+        ("Emissions must be cut by 2030, the report said.", ["Emissions must be cut by 2030"]),
+        ("\u201cWe must win this election,\u201d she said. Must we?", []),
     ],
 )
 def test_article_priority_triggers(nlp: Any, text: str, expected: list[str]) -> None:

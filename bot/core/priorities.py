@@ -82,6 +82,7 @@ def extract_article_priorities(parsed: Any, max_items: int = 8) -> list[Priority
             chosen.append(item)
         if len(chosen) >= max_items:
             break
+    logger.debug("priorities: %d candidates, %d kept", len(items), len(chosen))
     return [Priority(text=item.text) for item in chosen]
 
 
@@ -134,7 +135,12 @@ def _child(token: Token, deps: set[str] | frozenset[str], words: frozenset[str] 
 
 
 def _trigger(token: Token) -> tuple[Token, int, Token] | None:
-    """(start of the asked-for phrase, weight, governing verb) when ``token`` is a trigger."""
+    """(start of the asked-for phrase, weight, governing verb) when ``token`` is a trigger.
+
+    Weights rank how explicitly the text asks: "called for" 6, "urged" 5, "stressed the
+    importance/need of" and enumerations 4, "must"/"need to"/"it is essential to" 3,
+    "should"/"priorities include"/"highlighted the significance" 2, "aims to" 1.
+    """
     lower = token.lower_
     if lower in _CALL and token.pos_ == "VERB":
         prep = _child(token, {"prep"}, frozenset({"for"}))
@@ -203,7 +209,10 @@ def _descend(target: Token) -> Token:
 
 def _region(head: Token, verb: Token, sent: Any) -> list[Token]:
     """Tokens from the asked-for phrase to the end of its clause."""
-    if head.pos_ in {"VERB", "AUX"}:
+    passive_subject = _child(head, {"nsubjpass"})
+    if passive_subject is not None and passive_subject.i < head.i:
+        start = passive_subject.left_edge.i  # "emissions must be cut", not "cut"
+    elif head.pos_ in {"VERB", "AUX"}:
         start = head.i
         for left in reversed(list(head.lefts)):
             if left.dep_ in {"advmod", "neg"} and left.i == start - 1:
@@ -213,8 +222,10 @@ def _region(head: Token, verb: Token, sent: Any) -> list[Token]:
     # "the importance of developing X, accelerating Y, and laying Z": the parser hangs
     # later gerunds off the trigger verb as advcl, so they must not end the region.
     gerunds = any(t.tag_ == "VBG" or t.lower_.endswith("ing") for t in sent.doc[start : head.i + 1])
+    # A verb's own subtree is reliable; a noun list may hang off the trigger verb instead.
+    end = head.right_edge.i + 1 if head.pos_ in {"VERB", "AUX"} and not gerunds else sent.end
     tokens: list[Token] = []
-    for token in sent[start - sent.start :]:
+    for token in sent.doc[start:end]:
         if token.i > head.i and _breaks_clause(token, head, verb, gerunds):
             break
         tokens.append(token)

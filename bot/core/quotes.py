@@ -68,6 +68,7 @@ def extract_article_quotes(parsed: Any, max_quotes: int | None = 5) -> list[Quot
     limit = max_quotes if max_quotes is not None else len(direct) + len(reported)
     chosen = _select(direct, limit)
     chosen += _select(reported, limit - len(chosen))
+    logger.debug("quotes: %d direct and %d reported candidates", len(direct), len(reported))
     return [Quote(text=c.text, speaker=c.speaker, direct=c.direct) for c in chosen]
 
 
