@@ -92,13 +92,16 @@ def extract_thread_quotes(
 
 
 def _quoted_tokens(doc: Any, spans: Sequence[QuoteSpan]) -> list[bool]:
+    """Per token: inside a quotation (or one of its marks), so never a reporting verb."""
     mask = [False] * len(doc)
     for span in spans:
         chars = doc.char_span(span.start, span.end, alignment_mode="expand")
         if chars is None:
             continue
-        for i in range(max(chars.start - 1, 0), min(chars.end + 1, len(doc))):
-            if i in range(chars.start, chars.end) or doc[i].is_quote:
+        for i in range(chars.start, chars.end):
+            mask[i] = True
+        for i in (chars.start - 1, chars.end):
+            if 0 <= i < len(doc) and doc[i].is_quote:
                 mask[i] = True
     return mask
 
