@@ -74,3 +74,16 @@ def test_thread_quotes_are_verbatim_and_attributed(nlp: Any, texts: list[str]) -
         message = by_ts[quote.ts]
         assert quote.speaker == message.author
         assert is_verbatim(quote.text, message.text), quote
+
+
+NOISY = st.lists(
+    st.sampled_from(list("abcdefg HIJ.,;:!?'\"\n\u201c\u201d\u2018\u2019\u00ab\u00bb-") + ["said ", "Tom "]),
+    max_size=120,
+).map("".join)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(text=NOISY)
+def test_noisy_text_never_breaks_the_invariant(nlp: Any, text: str) -> None:
+    for quote in extract_article_quotes(nlp(text), max_quotes=None):
+        assert is_verbatim(quote.text, text), quote
