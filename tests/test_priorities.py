@@ -150,6 +150,30 @@ def _actions(nlp: Any, messages: list[Message]) -> tuple[list[Priority], list[st
             [Priority("update the analytics events", "Tom Becker", None, "12", "UT")],
         ),
         (
+            [Message("Ann", "Can you take a look at the PR, @bob?", "15", "UA")],
+            [Priority("take a look at the PR", "bob", None, "15", None)],
+        ),
+        (
+            [Message("Ann", "Who can review the PR?", "16", "UA"), Message("Bob", "I can take this.", "17", "UB")],
+            [Priority("review the PR", "Bob", None, "16", "UB")],
+        ),
+        (
+            [Message("Ann", "Action item: Bob to update the docs by Thursday.", "18", "UA")],
+            [Priority("update the docs", "Bob", "by Thursday", "18", None)],
+        ),
+        (
+            [Message("Ann", "Let me check with legal by Monday.", "19", "UA")],
+            [Priority("check with legal", "Ann", "by Monday", "19", "UA")],
+        ),
+        ([Message("Ann", "I'll be out tomorrow. Thanks! I'll keep you posted.", "20", "UA")], []),
+        (
+            [
+                Message("Marcus", "We need to persist partial progress.", "21", "UM"),
+                Message("Marcus", "OK.", "22", "UM"),
+            ],
+            [Priority("persist partial progress", None, None, "21", None)],
+        ),
+        (
             [Message("Lena Ortiz", "I'll redo the copy for step two, the old wording confuses people.", "14", "UL")],
             [Priority("redo the copy for step two", "Lena Ortiz", None, "14", "UL")],
         ),
@@ -168,6 +192,8 @@ def test_thread_actions(nlp: Any, messages: list[Message], expected: list[Priori
         ("Agreed: we ship the beta next week.", "We ship the beta next week."),
         ("Decision recorded: three-step wizard, launch is the 14th.", "Three-step wizard, launch is the 14th."),
         ("Can we ship on Monday?", None),
+        ("Ok let's do the release on Thursday then.", "Ok let's do the release on Thursday then."),
+        ("Let's discuss it tomorrow?", None),
     ],
 )
 def test_thread_decisions(nlp: Any, text: str, decision: str | None) -> None:

@@ -18,13 +18,15 @@ from bot.core.types import Message, Priority
 StatementKind = Literal["decision", "commitment", "ask"]
 
 _WEIGHTS: dict[str, float] = {"decision": 3.0, "commitment": 2.0, "ask": 1.5}
-_LEADING_MENTION = re.compile(r"^\s*(?:<@([A-Z0-9]+)(?:\|([^>]+))?>|@([\w.-]+))[\s,:]*")
+_MENTION = re.compile(r"<@([A-Z0-9]+)(?:\|([^>]+))?>|(?<![\w<])@([\w.-]*\w)")
+_NAMED_TODO = re.compile(r"^([A-Z][\w.-]+)\s+(?:to|will|should|must)\s", re.UNICODE)
 _DECISION_PREFIX = re.compile(
     r"^\s*(?:agreed|(?:final\s+)?decision(?:\s+(?:recorded|made|taken))?|decided|resolved|conclusion)\s*[:\-]\s*",
     re.I,
 )
 _DECISION_PHRASE = re.compile(
-    r"\b(?:let'?s|let us)\s+(?:go|stick|stay)\s+with\b|\b(?:we're|we are|we'll|we will)\s+go(?:ing)?\s+with\b"
+    r"^(?:\W*(?:ok|okay|so|then|yes|yep|great|agreed)\W+)?(?:let'?s|let us)\s+(?!discuss|talk|chat|see|think|check)\w+"
+    r"|\b(?:we're|we are|we'll|we will)\s+go(?:ing)?\s+with\b"
     r"|\bthe plan is to\b|\b(?:we|team)\s+(?:have\s+)?(?:decided|agreed|settled|chose|opted|concluded)\b"
     r"|\bit'?s (?:decided|settled|agreed)\b|\bsigned off\b",
     re.I,
@@ -45,13 +47,17 @@ _LIGHT_VERBS = frozenset({"do", "will", "sounds", "sound", "be", "is", "works", 
 _ANAPHORIC_OBJECTS = frozenset({"it", "that", "this", "them"})
 _ASK_AUX = frozenset({"can", "could", "would", "will"})
 _COMMIT_AUX = frozenset({"'ll", "will", "shall", "’ll", "can"})
-_ASKED = frozenset({"you", "someone", "somebody", "anyone", "anybody"})
+_ASKED = frozenset({"you", "someone", "somebody", "anyone", "anybody", "who"})
+_PARTICIPANTS = _ASKED | {"i", "we"}
 _NEED_WORDS = frozenset({"need", "needs", "should", "must", "have", "has"})
 _TODO_PREFIX = re.compile(r"^\s*(?:todo|to-do|action item|action|ai)\s*:\s*", re.I)
 _SKIP_DEPS = frozenset({"nsubj", "nsubjpass", "aux", "auxpass", "intj", "punct", "npadvmod", "mark"})
-_CLAUSE_DEPS = frozenset({"advcl", "parataxis", "ccomp"})
 _STOP_PUNCT = frozenset({",", ";", ":", "\u2014", "--", "("})
-_LEADING_FILLERS = frozenset({"also", "just", "please", "then", "quickly"})
+_LEADING_FILLERS = frozenset(
+    {"also", "just", "please", "then", "quickly", "probably", "maybe", "perhaps", "really", "actually"}
+)
+_BE = frozenset({"be", "am", "is", "are", "was", "were", "been"})
+_NOT_TASKS = frozenset({"keep you posted", "let you know", "keep you updated", "keep everyone posted"})
 
 
 @dataclass(frozen=True)
@@ -104,13 +110,16 @@ def _due_in(sent: Any) -> tuple[str, tuple[int, int]] | None:
     return sent.text[match.start() : match.end()], (start, start + len(match.group()))
 
 
-def _owner_from_mention(text: str) -> tuple[str, str | None] | None:
-    match = _LEADING_MENTION.match(text)
-    if match is None:
-        return None
-    if match.group(1):
-        return (match.group(2) or f"<@{match.group(1)}>", match.group(1))
-    return (match.group(3), None)
+def _mentions(text: str, offset: int) -> list[tuple[str, str | None, tuple[int, int]]]:
+    """Slack (``<@U123|name>``) and plain (``@tom``) mentions: (owner, user id, char range)."""
+    found: list[tuple[str, str | None, tuple[int, int]]] = []
+    for match in _MENTION.finditer(text):
+        span = (offset + match.start(), offset + match.end())
+        if match.group(1):
+            found.append((match.group(2) or f"<@{match.group(1)}>", match.group(1), span))
+        else:
+            found.append((match.group(3), None, span))
+    return found
 
 
 def _vocative(sent: Any) -> str | None:
@@ -123,14 +132,17 @@ def _vocative(sent: Any) -> str | None:
     return None
 
 
-def _verb_phrase(verb: Any, due: tuple[int, int] | None) -> str:
-    """The verb and its complements, without subject, auxiliaries, vocatives or due phrase."""
+def _verb_phrase(verb: Any, cut: Sequence[tuple[int, int]] = ()) -> str:
+    """The verb and its complements, without subject, auxiliaries, or the ``cut`` char ranges.
+
+    ``cut`` holds the due phrase and any mentions, which are reported separately.
+    """
     kept: list[Any] = [verb]
     for child in verb.children:
         if child.dep_ in _SKIP_DEPS or child.lower_ == "please":
             continue
         # "redo the copy, the wording confuses people": a second clause is not the task.
-        if child.i > verb.i and (child.dep_ in _CLAUSE_DEPS or child.dep_ == "conj" and _subject(child) is not None):
+        if child.i > verb.i and (child.dep_ == "advcl" or child.dep_ == "conj" and _subject(child) is not None):
             continue
         kept.extend(child.subtree)
     kept.sort(key=lambda t: t.i)
@@ -138,8 +150,7 @@ def _verb_phrase(verb: Any, due: tuple[int, int] | None) -> str:
     stop = next((c.i for c in verb.children if c.i > verb.i and c.text in _STOP_PUNCT), None)
     if stop is not None:
         kept = [t for t in kept if t.i < stop]
-    if due is not None:
-        kept = [t for t in kept if not (due[0] <= t.idx < due[1])]
+    kept = [t for t in kept if not any(a <= t.idx < b for a, b in cut)]
     while kept and (kept[-1].is_punct or kept[-1].lower_ in {"by", "before", "until", "please"}):
         kept.pop()
     while kept and (kept[0].is_punct or kept[0].lower_ in _LEADING_FILLERS and kept[0] != verb):
@@ -154,6 +165,12 @@ def _verb_phrase(verb: Any, due: tuple[int, int] | None) -> str:
 
 
 def _main_verb(sent: Any) -> Any | None:
+    """The verb whose subject is a participant ("we need to ..."), else the root verb."""
+    for token in sent:
+        if token.pos_ in {"VERB", "AUX"}:
+            subject = _subject(token)
+            if subject is not None and subject.lower_ in _PARTICIPANTS:
+                return token
     root = sent.root
     if root.pos_ in {"VERB", "AUX"}:
         return root
@@ -180,63 +197,88 @@ def _is_acceptance(sent: Any, verb: Any | None) -> bool:
     return words[0] in _ACCEPT_START and (verb is None or verb.lower_ in _LIGHT_VERBS)
 
 
+def _decision(raw: str) -> str | None:
+    """The decision a sentence records ("Agreed: X" gives "X"), if it records one."""
+    prefix = _DECISION_PREFIX.match(raw)
+    if prefix is not None and raw[prefix.end() :].strip():
+        decided = raw[prefix.end() :].strip()
+        return decided[0].upper() + decided[1:]
+    if _DECISION_PHRASE.search(normalise_quotes(raw)) and not raw.endswith("?"):
+        return raw
+    return None
+
+
+def _is_let_me(verb: Any) -> bool:
+    return verb.lower_ == "let" and verb.i + 1 < len(verb.doc) and verb.doc[verb.i + 1].lower_ == "me"
+
+
+def _content_verb(verb: Any, subject: Any | None) -> Any:
+    """The verb that carries the task: "going to X", "want to X", "need to X", "let me X"."""
+    wrapper = (
+        verb.lower_ in {"going", "need", "needs"}
+        or _is_let_me(verb)
+        or verb.lower_ in {"want", "plan"} and subject is not None and subject.lower_ == "i"
+    )
+    if wrapper:
+        inner = next((c for c in verb.children if c.dep_ in {"xcomp", "ccomp"}), None)
+        if inner is not None:
+            return inner
+    return verb
+
+
+def _ask_owner(sent: Any, raw: str, mentions: Sequence[tuple[str, str | None, tuple[int, int]]]) -> tuple[str | None, str | None]:
+    """Who an ask is addressed to: a single mention, "Bob to ..." after a TODO label, a vocative."""
+    if len(mentions) == 1:
+        return mentions[0][0], mentions[0][1]
+    label = _TODO_PREFIX.match(raw)
+    if label is not None:
+        named = _NAMED_TODO.match(raw[label.end() :])
+        if named is not None:
+            return named.group(1), None
+    return _vocative(sent), None
+
+
 def _classify_sentence(sent: Any, index: int, order: int, message: Message) -> ThreadStatement | None:
     raw = sent.text.strip()
     if not raw:
         return None
-    prefix = _DECISION_PREFIX.match(raw)
-    if prefix is not None and raw[prefix.end() :].strip():
-        decided = raw[prefix.end() :].strip()
-        return ThreadStatement("decision", raw, index, order, action=decided[0].upper() + decided[1:])
-    if _DECISION_PHRASE.search(normalise_quotes(raw)):
-        return ThreadStatement("decision", raw, index, order, action=raw)
+    decision = _decision(raw)
+    if decision is not None:
+        return ThreadStatement("decision", raw, index, order, action=decision)
     verb = _main_verb(sent)
     if _is_acceptance(sent, verb):
         return ThreadStatement("commitment", raw, index, order)
-    due = _due_in(sent)
-    due_text, due_span = due if due is not None else (None, None)
     if verb is None:
         return None
+    due = _due_in(sent)
+    due_text = due[0] if due is not None else None
+    mentions = _mentions(sent.text, sent.start_char)
+    cut = [m[2] for m in mentions] + ([due[1]] if due is not None else [])
     subject = _subject(verb)
-    if verb.lower_ == "going" or (verb.lower_ in {"want", "plan"} and subject is not None and subject.lower_ == "i"):
-        xcomp = next((c for c in verb.children if c.dep_ == "xcomp"), None)
-        if xcomp is not None:
-            verb = xcomp
-    aux = _aux_words(verb)
     subject_word = subject.lower_ if subject is not None else None
-    action = _verb_phrase(verb, due_span)
-    if not action or (" " not in action and verb.lower_ in {"do", "be", "have"}):
+    aux = _aux_words(verb)
+    task = _content_verb(verb, subject)
+    action = _verb_phrase(task, cut)
+    if not action or task.lower_ in _BE or action.lower() in _NOT_TASKS:
         return None
-    if subject_word == "i" and (aux & _COMMIT_AUX or _going_to(sent)):
+    if " " not in action and task.lower_ in {"do", "have"}:
+        return None
+    if _is_let_me(verb) and task != verb or subject_word == "i" and (aux & _COMMIT_AUX or _going_to(sent)):
         return ThreadStatement(
             "commitment", raw, index, order, action, message.author, message.author_id, due_text
         )
-    if sent[0].lower_ == "let" and any(t.lower_ == "me" for t in sent[:3]):
-        xcomp = next((c for c in sent[0].children if c.dep_ in {"ccomp", "xcomp"}), None)
-        if xcomp is not None:
-            phrase = _verb_phrase(xcomp, due_span)
-            return ThreadStatement(
-                "commitment", raw, index, order, phrase, message.author, message.author_id, due_text
-            )
-    mention = _owner_from_mention(raw)
-    owner, owner_id = mention if mention is not None else (_vocative(sent), None)
+    owner, owner_id = _ask_owner(sent, raw, mentions)
     is_question_ask = subject_word in _ASKED and bool(aux & _ASK_AUX)
     is_imperative = subject is None and verb.tag_ == "VB" and verb.dep_ == "ROOT"
     has_please = any(t.lower_ == "please" for t in sent)
-    is_need = subject_word in _ASKED | {"we"} and bool(
-        aux & _NEED_WORDS or verb.lower_ in {"need", "needs"}
-    )
+    is_need = subject_word in _ASKED | {"we"} and bool(aux & _NEED_WORDS or verb.lower_ in {"need", "needs"})
     todo = _TODO_PREFIX.match(raw) is not None
-    if is_question_ask or is_imperative or has_please or is_need or todo or (owner and mention):
-        if verb.lower_ in {"need", "needs"}:
-            xcomp = next((c for c in verb.children if c.dep_ == "xcomp"), None)
-            if xcomp is not None:
-                action = _verb_phrase(xcomp, due_span)
-        # A bare imperative ("Count me in") is chatter unless it names a person or a date.
-        if is_imperative and not (has_please or owner or todo or due_text or is_need or is_question_ask):
-            return None
-        return ThreadStatement("ask", raw, index, order, action, owner, owner_id, due_text)
-    return None
+    if not (is_question_ask or is_imperative or has_please or is_need or todo or mentions):
+        return None
+    # A bare imperative ("Count me in") is chatter unless it names a person or a date.
+    if is_imperative and not (has_please or owner or todo or due_text):
+        return None
+    return ThreadStatement("ask", raw, index, order, action, owner, owner_id, due_text)
 
 
 def _going_to(sent: Any) -> bool:
@@ -265,7 +307,7 @@ def analyse_thread(messages: Sequence[Message], parsed: Sequence[Any]) -> Thread
             if statement is None:
                 continue
             if statement.is_acceptance:
-                _accept_open_ask(statements, message, index)
+                _accept_open_ask(statements, messages, index)
             statements.append(statement)
     statements = [_with_participant(s, messages) for s in statements]
     actions = [
@@ -294,11 +336,17 @@ def _with_participant(statement: ThreadStatement, messages: Sequence[Message]) -
     return replace(statement, owner=author, owner_id=author_id)
 
 
-def _accept_open_ask(statements: list[ThreadStatement], message: Message, index: int) -> None:
+def _accept_open_ask(
+    statements: list[ThreadStatement], messages: Sequence[Message], index: int
+) -> None:
     """Give the latest open ask from someone else to the author of an acceptance."""
+    message = messages[index]
     for k in range(len(statements) - 1, -1, -1):
         ask = statements[k]
-        if ask.kind != "ask" or ask.message_index == index or index - ask.message_index > 3:
+        if ask.kind != "ask" or index - ask.message_index > 3:
+            continue
+        asker = messages[ask.message_index]
+        if ask.message_index == index or (asker.author, asker.author_id) == (message.author, message.author_id):
             continue
         if ask.owner is None or _same_person(ask.owner, message):
             statements[k] = replace(ask, owner=message.author or ask.owner, owner_id=message.author_id)
