@@ -35,7 +35,6 @@ REPORTING_VERBS: frozenset[str] = frozenset(
 _CALL_PARTICLES = frozenset({"for", "on", "upon"})
 _CALL_FORMS = frozenset({"call", "calls", "called", "calling"})
 _PERSONAL = frozenset({"he", "she", "him", "her"})
-_PLURAL = frozenset({"they", "them"})
 _NEUTER = frozenset({"it"})
 _SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass"})
 _CLIMB_DEPS = frozenset({"conj", "advcl", "xcomp", "relcl", "ccomp", "pcomp"})
@@ -122,9 +121,8 @@ class SpeakerResolver:
                     continue
                 parts = name.split()
                 if len(parts) >= 2:
-                    full = self._by_part.get(parts[-1].lower())
-                    if full is None or len(full) < len(name):
-                        self._by_part[parts[-1].lower()] = name
+                    # The first full name wins: "Trump" after "Donald Trump ... Melania Trump".
+                    self._by_part.setdefault(parts[-1].lower(), name)
                     first_part.setdefault(parts[0].lower(), name)
                     self._learn_title(ent, name)
                 self._people.append((ent.start_char, name))
@@ -194,7 +192,7 @@ class SpeakerResolver:
         lower = subject.lower_
         if lower in _PERSONAL:
             return self.last_person_before(subject.idx)
-        if lower in _NEUTER or lower in _PLURAL:
+        if lower in _NEUTER:
             return self._last_org_before(subject.idx)
         if subject.pos_ == "PRON":
             return None
