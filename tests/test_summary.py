@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pytest
@@ -40,6 +41,9 @@ class HashEncoder:
 class Span:
     text: str
 
+    def __iter__(self) -> Iterator[Any]:
+        return iter(())  # no tokens: the third-person rewrite leaves fakes alone
+
 
 class FakeDoc:
     """What the summariser reads from a spaCy Doc: ``.text`` and ``.sents``."""
@@ -51,6 +55,9 @@ class FakeDoc:
     @property
     def sents(self) -> list[Span]:
         return self._sents
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(())
 
 
 NEWS = [
@@ -158,21 +165,28 @@ def _position_scorer(prefer_late: bool) -> SentenceScorer:
 
 
 @pytest.mark.parametrize(
-    ("scorer", "expected"),
+    ("scorer", "must_include", "must_exclude"),
     [
-        (None, None),  # unsupervised: the lead prior keeps the opening sentence
-        (_position_scorer(prefer_late=False), NEWS[:3]),
-        (_position_scorer(prefer_late=True), NEWS[-3:]),
+        (None, NEWS[0], NEWS[-1]),  # unsupervised: the lead prior keeps the opening sentence
+        (_position_scorer(prefer_late=False), NEWS[0], NEWS[-1]),
     ],
-    ids=["unsupervised", "learned-early", "learned-late"],
+    ids=["unsupervised", "learned-early"],
 )
-def test_scorer_drives_the_choice_and_none_falls_back(scorer: SentenceScorer | None, expected: list[str] | None) -> None:
+def test_scorer_drives_the_choice_and_none_falls_back(
+    scorer: SentenceScorer | None, must_include: str, must_exclude: str | None
+) -> None:
     picked = summary.summarise_article(FakeDoc(NEWS), HashEncoder(), scorer)
     _check_article(NEWS, picked)
-    if expected is None:
-        assert NEWS[0] in picked
-    else:
-        assert picked == expected
+    assert must_include in picked
+    assert must_exclude not in picked
+
+
+def test_learned_scores_are_blended_with_the_priors(monkeypatch: pytest.MonkeyPatch) -> None:
+    unsupervised = summary.summarise_article(FakeDoc(NEWS), HashEncoder(), None)
+    monkeypatch.setitem(summary.LEARNED_WEIGHT, "article", 10.0)
+    late = summary.summarise_article(FakeDoc(NEWS), HashEncoder(), _position_scorer(prefer_late=True))
+    _check_article(NEWS, late)
+    assert NEWS[-1] in late and late != unsupervised
 
 
 def test_scorer_with_wrong_width_falls_back_to_unsupervised() -> None:

@@ -1,0 +1,100 @@
+"""The learned scorer's maths, its feature rows, and the shipped weights file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from bot.core.scorer import EXTRA_FEATURES, POSITION_BUCKETS, SentenceScorer, sentence_features
+
+RESOURCES = Path(__file__).resolve().parent.parent / "bot" / "resources"
+K = len(POSITION_BUCKETS)
+
+
+def _unit(rows: list[list[float]]) -> np.ndarray:
+    x = np.asarray(rows, dtype=np.float32)
+    return x / np.linalg.norm(x, axis=1, keepdims=True)
+
+
+def test_sentence_features_layout() -> None:
+    emb = _unit([[1, 0, 0], [1, 1, 0], [0, 0, 1]])
+    feats = sentence_features(emb, [5, 20, 100])
+    assert feats.shape == (3, 3 + EXTRA_FEATURES)
+    np.testing.assert_allclose(feats[:, :3], emb)
+    extras = feats[:, 3:]
+    # One-hot position buckets: sentence i falls in bucket i for the first buckets.
+    np.testing.assert_array_equal(extras[:, :K].argmax(axis=1), [0, 1, 2])
+    np.testing.assert_array_equal(extras[:, :K].sum(axis=1), [1, 1, 1])
+    np.testing.assert_allclose(extras[:, K], [0.0, 0.5, 1.0])
+    centroid = emb.mean(axis=0) / np.linalg.norm(emb.mean(axis=0))
+    np.testing.assert_allclose(extras[:, K + 1], emb @ centroid, rtol=1e-5)
+    np.testing.assert_allclose(extras[0, K + 2], (emb[0] @ emb[1] + emb[0] @ emb[2]) / 2, rtol=1e-5)
+    np.testing.assert_allclose(extras[:, K + 3], [5 / 40, 20 / 40, 80 / 40])
+    np.testing.assert_array_equal(extras[:, K + 4], [1, 0, 0])
+    np.testing.assert_array_equal(extras[:, K + 5], [0, 0, 1])
+
+
+@pytest.mark.parametrize(("position", "bucket"), [(0, 0), (4, 4), (5, 5), (6, 5), (9, 6), (10, 7), (14, 7), (15, 8), (40, 8)])
+def test_position_buckets(position: int, bucket: int) -> None:
+    emb = np.eye(position + 1, 4, dtype=np.float32)
+    emb[4:, 0] = 1.0  # rows past the identity need a nonzero norm
+    emb /= np.linalg.norm(emb, axis=1, keepdims=True)
+    feats = sentence_features(emb, [10] * (position + 1))
+    assert int(feats[position, 4 : 4 + K].argmax()) == bucket
+
+
+def test_empty_document_gives_no_rows() -> None:
+    assert sentence_features(np.zeros((0, 8), np.float32), []).shape == (0, 8 + EXTRA_FEATURES)
+
+
+def test_linear_scorer_is_standardised_logistic() -> None:
+    w = np.array([[2.0], [-1.0]], dtype=np.float32)
+    scorer = SentenceScorer(
+        {
+            "article.mean": np.array([1.0, 0.0]),
+            "article.scale": np.array([2.0, 1.0]),
+            "article.w0": w,
+            "article.b0": np.array([0.5]),
+        }
+    )
+    x = np.array([[3.0, 1.0], [1.0, 0.0]], dtype=np.float32)
+    logits = ((x - [1.0, 0.0]) / [2.0, 1.0]) @ w[:, 0] + 0.5
+    np.testing.assert_allclose(scorer.score(x, "article"), 1 / (1 + np.exp(-logits)), rtol=1e-6)
+    assert scorer.supports("article") and not scorer.supports("thread")
+    assert scorer.input_dim("article") == 2
+
+
+def test_hidden_layer_uses_relu() -> None:
+    scorer = SentenceScorer(
+        {
+            "thread.w0": np.array([[1.0, -1.0]], dtype=np.float32),
+            "thread.b0": np.zeros(2, dtype=np.float32),
+            "thread.w1": np.array([[1.0], [1.0]], dtype=np.float32),
+            "thread.b1": np.zeros(1, dtype=np.float32),
+        }
+    )
+    # relu(x) + relu(-x) == |x|, so scores are sigmoid(|x|).
+    x = np.array([[2.0], [-3.0], [0.0]], dtype=np.float32)
+    np.testing.assert_allclose(scorer.score(x, "thread"), 1 / (1 + np.exp(-np.abs(x[:, 0]))), rtol=1e-6)
+
+
+def test_missing_kind_and_bad_shapes_are_reported() -> None:
+    scorer = SentenceScorer({"article.w0": np.ones((2, 1)), "article.b0": np.zeros(1)})
+    with pytest.raises(KeyError):
+        scorer.score(np.ones((1, 2)), "thread")
+    with pytest.raises(ValueError, match="layer 1"):
+        SentenceScorer({"article.w0": np.ones((2, 3)), "article.b0": np.zeros(3), "article.w1": np.ones((4, 1)), "article.b1": np.zeros(1)})
+
+
+def test_shipped_weights_fit_minilm_features() -> None:
+    path = RESOURCES / "scorer.npz"
+    assert path.stat().st_size < 1_000_000
+    with np.load(path) as data:
+        scorer = SentenceScorer(dict(data))
+    for kind in ("article", "thread"):
+        assert scorer.supports(kind)
+        assert scorer.input_dim(kind) == 384 + EXTRA_FEATURES
+        scores = scorer.score(np.zeros((3, 384 + EXTRA_FEATURES), np.float32), kind)
+        assert scores.shape == (3,) and np.all((scores > 0) & (scores < 1))
