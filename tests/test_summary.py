@@ -250,3 +250,29 @@ def test_real_models_on_the_seed_article(summariser, seed_text: str) -> None:
     assert sum(word_count(p) for p in picked) <= summary.ARTICLE_MAX_WORDS
     assert not any(p.startswith("Vice Premier Zhang Guoqing Emphasizes") for p in picked)  # the title
     assert any("advanced manufacturing" in p for p in picked)
+
+
+@pytest.fixture(scope="module")
+def spacy_nlp() -> Any:
+    """spaCy alone (tags are needed for the third-person rewrite); loads in about a second."""
+    from bot.adapters.nlp import load_nlp
+
+    return load_nlp()
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("I'll bring cookies", "Amanda will bring cookies"),
+        ("I don't know him well", "Amanda doesn't know him well"),
+        ("I want to buy my mum a present", "Amanda wants to buy Amanda's mum a present"),
+        ("I also think so", "Amanda also thinks so"),
+        ("I bought two tickets yesterday", "Amanda bought two tickets yesterday"),
+        ("Give me a call", "Give Amanda a call"),
+        ("Am I late?", None),  # a question: inversion is not rewritten
+        ("I did it myself", None),
+        ("Ask Larry", None),  # nothing in the first person
+    ],
+)
+def test_third_person_rewrite(spacy_nlp: Any, text: str, expected: str | None) -> None:
+    assert summary.third_person("Amanda", list(spacy_nlp(text))) == expected

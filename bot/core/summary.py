@@ -1,10 +1,11 @@
 """Extractive summaries: pick the most summary-worthy source sentences, verbatim.
 
 Candidates are embedded with one batched encoder call per document. They are ranked by
-the learned :class:`~bot.core.scorer.SentenceScorer` when one is injected, else by an
-unsupervised score (similarity to the document centroid plus a lead or length prior),
-then chosen greedily under a sentence and word budget with trigram blocking against
-redundancy, and returned in document order.
+an unsupervised score (similarity to the document centroid plus a lead prior for articles,
+length and opener priors for threads), plus the learned
+:class:`~bot.core.scorer.SentenceScorer`'s probability when one is injected, then chosen
+greedily under a sentence and word budget with trigram blocking against redundancy, and
+returned in document order.
 """
 
 from __future__ import annotations
@@ -47,11 +48,12 @@ _BOILERPLATE_PREFIX = re.compile(
     r"\(?(?:cnn|ap|reuters|afp)\)?\s*(?:--|-|—|–))\s*",
     re.IGNORECASE,
 )
+_BYLINE = re.compile(r"^(?i:by)\s+[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,3}(?:\s*(?:,|and|for)\s.*)?$")
+BYLINE_MAX_WORDS = 12
 _BOILERPLATE_LINE = re.compile(
-    r"^(?:by\s+[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,3}(?:\s*(?:,|and|for)\s.*)?|"
-    r"(?:published|updated|last updated|posted)\s*:?.*\d.*|"
-    r"(?:photo|image|picture|video|source|credit|copyright|related|share this|follow us|sign up|subscribe)\b.*|"
-    r"all rights reserved.*|.*\(pictured\)[^.!?]*)$",
+    r"^(?:(?:published|updated|last updated|posted)\s*:?.*\d.*|"
+    r"(?:photo|image|picture|video|source|credit|related|watch)s?\s*[:|].*|"
+    r"(?:copyright|share this|follow us|sign up|subscribe|all rights reserved)\b.*|.*\(pictured\)[^.!?]*)$",
     re.IGNORECASE,
 )
 _CAPTION_LABEL = re.compile(r"^[A-Z][\w'’-]*(?:\s+[\w'’-]+){0,2}:\s+(?=[A-Z‘'\"“])")
@@ -88,6 +90,7 @@ def _is_article_sentence(text: str) -> bool:
         word_count(text) >= MIN_ARTICLE_WORDS
         and bool(_TERMINAL.search(text))
         and not _BOILERPLATE_LINE.match(text)
+        and not (word_count(text) <= BYLINE_MAX_WORDS and _BYLINE.match(text))
     )
 
 
