@@ -30,6 +30,8 @@ OKAFOR = (
         ("'We don't know yet,' she said in the '90s.", ["We don't know yet"]),
         ('He said "the \'best\' plan is ours" today.', ["the 'best' plan is ours"]),
         ("\u201eWir schaffen das\u201c, sagte sie.", ["Wir schaffen das"]),
+        ("She was 'envious' of her hen. Then 'we moved on,' she said.", ["envious", "we moved on"]),
+        ("\u2018The players\u2019 union is strong,\u2019 he said.", ["The players\u2019 union is strong"]),
         ('Numbers "12" only.', []),
     ],
 )
@@ -102,6 +104,15 @@ def test_seed_article_quotes(nlp: Any, seed_text: str) -> None:
     assert all(q.speaker == "Zhang Guoqing" for q in quotes)
     assert any(q.text.startswith("The Vice Premier called for") for q in quotes)
     assert all(is_verbatim(q.text, seed_text) for q in quotes)
+
+
+def test_repeated_quotes_are_listed_once(nlp: Any) -> None:
+    text = (
+        "Ann Lee called it \u201cthe best escape plan of the whole war\u201d in 1950. "
+        "Critics later repeated \u201cthe best escape plan of the whole war\u201d as a slogan."
+    )
+    quotes = [q.text for q in extract_article_quotes(nlp(text)) if q.direct]
+    assert quotes == ["the best escape plan of the whole war"]
 
 
 def test_max_quotes_caps_and_none_returns_all(nlp: Any, seed_text: str) -> None:

@@ -14,6 +14,7 @@ _PARAGRAPH = re.compile(r"\n\s*\n|\n")
 _SINGLE_OPENERS = frozenset("\u2018'")
 _SINGLE_CLOSERS = frozenset("\u2019'")
 _ELISION = re.compile(r"(?:\d\ds?\b|em\b|cause\b|til\b|n\b|tis\b|twas\b)", re.I)
+_SENTENCE_END = re.compile(r"[.!?][\u2019']?\s+[A-Z]")
 _HAS_WORD = re.compile(r"[^\W\d_]{2}")
 _EDGE_PUNCT = " \t\n,;:"
 
@@ -103,7 +104,9 @@ def _single_spans(text: str, start: int, end: int) -> list[QuoteSpan]:
                 break
             if strength == 1 and weak < 0:
                 weak = j
-        close = close if close >= 0 else weak
+        # "'envious' of her hen. Next sentence ...'": a weak closer before a sentence end wins.
+        if weak >= 0 and (close < 0 or _SENTENCE_END.search(text, weak, close)):
+            close = weak
         if close < 0:
             i += 1
             continue

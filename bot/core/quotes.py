@@ -14,6 +14,7 @@ from typing import Any
 from bot.core.action_items import classify_thread
 from bot.core.quote_spans import QuoteSpan, find_quote_spans
 from bot.core.speakers import SpeakerResolver, is_reporting_verb, subject_of
+from bot.core.text import canonical
 from bot.core.types import Message, Quote
 
 logger = logging.getLogger(__name__)
@@ -215,8 +216,9 @@ def _reported_statements(
     candidates: list[_Candidate] = []
     n_chars = max(n_chars, 1)
     for sent in doc.sents:
-        n_quoted = sum(quoted[sent.start : sent.end])
-        if n_quoted * 2 > len(sent):
+        # A sentence around a full quotation repeats it; a short partial quote may stay.
+        quoted_words = sum(1 for t in sent if quoted[t.i] and not t.is_punct)
+        if quoted_words >= _MIN_UNATTRIBUTED_WORDS or sum(quoted[sent.start : sent.end]) * 2 > len(sent):
             continue
         best: tuple[float, Any, str] | None = None
         for token in sent:
@@ -249,6 +251,7 @@ def _select(candidates: Sequence[_Candidate], limit: int) -> list[_Candidate]:
     """Greedy best-first choice that prefers not to repeat a speaker."""
     pool = list(candidates)
     chosen: list[_Candidate] = []
+    seen: list[str] = []
     speakers: set[str | None] = set()
     while pool and len(chosen) < limit:
         best = max(
@@ -256,6 +259,10 @@ def _select(candidates: Sequence[_Candidate], limit: int) -> list[_Candidate]:
             key=lambda c: (c.score - (_REPEAT_SPEAKER_PENALTY if c.speaker in speakers else 0.0), -c.start),
         )
         pool.remove(best)
+        key = canonical(best.text).lower()
+        if any(key in other for other in seen):
+            continue  # the same words quoted twice in the article
+        seen.append(key)
         chosen.append(best)
         speakers.add(best.speaker)
     return chosen
