@@ -30,6 +30,7 @@ from typing import Any
 from bot.core.pipeline import Summariser
 from bot.core.quotes import extract_article_quotes
 from bot.core.text import is_verbatim
+from bot.core.types import Quote
 from bot.tools.datasets import read_jsonl
 
 _WORD = re.compile(r"\w+")
@@ -66,7 +67,7 @@ def speaker_matches(predicted: str | None, gold: str) -> bool:
     return p[-1] in g or g[-1] in p
 
 
-def _score_article(row: dict[str, Any], quotes: Sequence[Any], counts: dict[str, float]) -> None:
+def _score_article(row: dict[str, Any], quotes: Sequence[Quote], counts: dict[str, float]) -> None:
     text: str = row["text"]
     starts = _word_starts(text)
     gold = [a for a in row["attributions"] if a.get("direct_quote")]
