@@ -48,7 +48,6 @@ _CONTENT_DEPS = frozenset({"dobj", "ccomp", "xcomp", "prep", "prt", "attr", "opr
 class _Candidate:
     text: str
     speaker: str | None
-    named: bool
     start: int
     score: float
     direct: bool
@@ -149,7 +148,10 @@ def _colon_speaker(doc: Any, first: int, resolver: SpeakerResolver) -> str | Non
     if i < 1 or doc[i].text != ":":
         return None
     start = i
-    while start > 0 and not doc[start - 1].is_space and not doc[start - 1].is_sent_end and i - start < _MAX_LABEL_TOKENS:
+    while start > 0 and i - start < _MAX_LABEL_TOKENS:
+        before = doc[start - 1]
+        if before.is_space or before.is_sent_end:
+            break
         start -= 1
     label = doc[start:i]
     people = [e for e in label.ents if e.label_ == "PERSON"]
@@ -161,7 +163,7 @@ def _colon_speaker(doc: Any, first: int, resolver: SpeakerResolver) -> str | Non
 
 
 def _trim_words(source: str, chars: Any, span: QuoteSpan) -> int:
-    """End offset keeping whole sentences of a long quote up to ``_MAX_QUOTE_WORDS``."""
+    """End offset of a long quote: whole sentences, stopping after ``_MAX_QUOTE_WORDS`` words."""
     if len(source[span.start : span.end].split()) <= _MAX_QUOTE_WORDS:
         return span.end
     end = span.end
@@ -175,6 +177,22 @@ def _trim_words(source: str, chars: Any, span: QuoteSpan) -> int:
     return end if end > span.start else span.end
 
 
+def _attribute(
+    doc: Any, chars: Any, quoted: Sequence[bool], resolver: SpeakerResolver
+) -> tuple[bool, str | None]:
+    """(attributed, speaker) of the quote in token span ``chars``.
+
+    ``attributed`` is False when no reporting verb or label is near the quote at all,
+    which is different from a verb whose subject names nobody.
+    """
+    verb = _reporting_verb(doc, chars.start, chars.end - 1, quoted)
+    if verb is not None:
+        subject = subject_of(verb)
+        return True, resolver.resolve(subject) if subject is not None else None
+    label = _colon_speaker(doc, chars.start, resolver)
+    return label is not None, label
+
+
 def _direct_quotes(
     doc: Any,
     source: str,
@@ -183,30 +201,27 @@ def _direct_quotes(
     resolver: SpeakerResolver,
 ) -> list[_Candidate]:
     candidates: list[_Candidate] = []
-    previous: tuple[int, str | None, bool] | None = None
+    previous: tuple[int, str | None] | None = None  # (end offset, speaker) of the last quote
     n_chars = max(len(source), 1)
     for span in spans:
         chars = doc.char_span(span.start, span.end, alignment_mode="expand")
         if chars is None or len(chars) == 0:
             continue
-        verb = _reporting_verb(doc, chars.start, chars.end - 1, quoted)
-        subject = subject_of(verb) if verb is not None else None
-        speaker = resolver.resolve(subject) if subject is not None else None
-        if verb is None:
-            speaker = _colon_speaker(doc, chars.start, resolver)
-        if speaker is None and verb is None and previous is not None:
-            if span.start - previous[0] <= _INHERIT_GAP_CHARS:
-                speaker = previous[1]
+        attributed, speaker = _attribute(doc, chars, quoted, resolver)
+        if not attributed:
+            # No reporting verb or label: a follow-on quote of the previous speaker.
+            near = previous is not None and span.start - previous[0] <= _INHERIT_GAP_CHARS
+            speaker = previous[1] if near and previous is not None else None
         named = speaker is not None and resolver.is_person(speaker)
         text = source[span.start : _trim_words(source, chars, span)].strip()
         words = len(text.split())
-        previous = (span.end, speaker, named)
+        previous = (span.end, speaker)
         if words < _MIN_WORDS or speaker is None and words < _MIN_UNATTRIBUTED_WORDS:
             continue
-        score = (2.0 if named else 1.0 if speaker else 0.0)
+        score = 2.0 if named else 1.0 if speaker else 0.0
         score += 1.0 if words >= 8 else 0.0 if words >= 4 else -1.5
         score -= 0.5 * span.start / n_chars
-        candidates.append(_Candidate(text, speaker, named, span.start, score, direct=True))
+        candidates.append(_Candidate(text, speaker, span.start, score, direct=True))
     return candidates
 
 
@@ -241,9 +256,8 @@ def _reported_statements(
             text = doc[verb.left_edge.i : verb.right_edge.i + 1].text.strip()
             if len(text.split()) > _MAX_QUOTE_WORDS:
                 continue
-        named = resolver.is_person(speaker)
-        score = weight + (1.0 if named else 0.0) - 0.5 * sent.start_char / n_chars
-        candidates.append(_Candidate(text, speaker, named, sent.start_char, score, direct=False))
+        score = weight + (1.0 if resolver.is_person(speaker) else 0.0) - 0.5 * sent.start_char / n_chars
+        candidates.append(_Candidate(text, speaker, sent.start_char, score, direct=False))
     return candidates
 
 
