@@ -82,8 +82,8 @@ class ThreadStatement:
 
     @property
     def weight(self) -> float:
-        """How much a reader wants this statement quoted."""
-        return _WEIGHTS[self.kind]
+        """How much a reader wants this statement quoted (a named owner or date adds)."""
+        return _WEIGHTS[self.kind] + 0.25 * (self.owner is not None) + 0.25 * (self.due is not None)
 
 
 @dataclass(frozen=True)
