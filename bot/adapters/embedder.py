@@ -28,7 +28,7 @@ class MiniLMEncoder:
     """
 
     def __init__(
-        self, model_dir: str | Path | None = None, max_length: int = 64, batch_size: int = 16
+        self, model_dir: str | Path | None = None, max_length: int = 48, batch_size: int = 16
     ) -> None:
         import torch
         from transformers import BertModel, BertTokenizerFast
