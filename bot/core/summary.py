@@ -27,7 +27,7 @@ logger = logging.getLogger(__name__)
 
 ARTICLE_MAX_SENTENCES = 3
 ARTICLE_MAX_WORDS = 75
-ARTICLE_MAX_CANDIDATES = 8
+ARTICLE_MAX_CANDIDATES = 6
 """Only the first candidates are embedded: news puts its gist up front, and this bounds latency."""
 THREAD_MAX_SENTENCES = 2
 THREAD_MAX_WORDS = 60
