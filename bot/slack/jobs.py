@@ -405,10 +405,10 @@ def digest_subscribe(
         if deps.scheduler is None:
             raise InputError(strings.DIGEST_NO_SCHEDULER)
         now = time.time()
-        # Reading the history first also proves the bot is a member (not_in_channel otherwise).
-        history.backfill(
-            deps.client, deps.store, channel, now - deps.settings.message_retention_days * DAY_S, now
-        )
+        # Only the first digest's period is filled (history calls are rate-limited to about
+        # one a minute); reading it first also proves the bot is a member (not_in_channel).
+        period_s = 7 * DAY_S if cadence == "weekly" else DAY_S
+        history.backfill(deps.client, deps.store, channel, now - period_s, now)
         deps.store.subscribe(
             channel, cadence, hhmm or deps.settings.digest_default_time, deps.users.tz(user),
             weekday=(weekday if weekday is not None else 0) if cadence == "weekly" else None,
