@@ -245,3 +245,9 @@ def test_build_document_never_crashes(text: str, kind: str) -> None:
     assert doc.kind in ("article", "thread")
     if doc.kind == "article":
         assert len(doc.text) <= 200
+
+
+def test_forced_thread_keeps_the_author_of_a_single_message() -> None:
+    doc = build_document("[09:05] Tom Becker: I'll send the deck by Friday.", "x", kind="thread")
+    assert doc.messages == (Message("Tom Becker", "I'll send the deck by Friday.", ts="09:05"),)
+    assert build_document("[09:05] Tom Becker: I'll send the deck by Friday.", "x").kind == "article"

@@ -40,3 +40,38 @@ def test_seed_quotes_do_not_repeat_the_summary(summariser, seed_text: str) -> No
     summary = {canonical(s) for s in result.summary}
     assert not [q for q in result.quotes if not q.direct and canonical(q.text) in summary]
     assert len(result.quotes) >= 2
+
+
+EDGE_CASES = [
+    # (name, text, kind)
+    ("single sentence", "The council approved the new budget on Tuesday.", "article"),
+    ("one-message thread", "[09:05] Tom Becker: I'll send the deck by Friday.", "thread"),
+    ("german", "Der Stadtrat hat am Dienstag den neuen Haushalt beschlossen. Die Opposition kritisierte "
+               "die Kürzungen bei den Schulen. Der Bürgermeister sagte, die Stadt müsse sparen.", "auto"),
+    ("chinese", "福建省今天宣布了新的造船计划。该计划将创造三千个就业机会。官员表示，工程将于明年开始。", "auto"),
+    ("no punctuation", "lorem ipsum " * 400, "auto"),
+]
+
+
+@pytest.mark.parametrize(("name", "text", "kind"), EDGE_CASES, ids=[c[0] for c in EDGE_CASES])
+def test_edge_inputs_get_a_short_verbatim_summary(summariser, name: str, text: str, kind: str) -> None:
+    from bot.core.detect import build_document
+    from bot.core.text import canonical
+
+    doc = build_document(text, source=name, kind=kind)
+    result = summariser.summarise(doc)
+    assert 1 <= len(result.summary) <= (2 if doc.kind == "thread" else 3)
+    for quote in result.quotes:
+        assert canonical(quote.text) in canonical(text)
+    if doc.kind == "article":
+        joined = canonical(" ".join(result.summary))
+        assert joined and all(canonical(s) in canonical(text) for s in result.summary)
+        assert len(joined.split()) <= 90 or len(result.summary) == 1
+    else:
+        assert result.priorities[0].owner == "Tom Becker" and result.priorities[0].due == "by Friday"
+
+
+def test_single_sentence_summary_is_that_sentence(summariser) -> None:
+    text = "The council approved the new budget on Tuesday."
+    result = summariser.summarise(Document(kind="article", text=text, source="x"))
+    assert result.summary == [text]

@@ -67,12 +67,13 @@ def _plausible_bare_name(name: str) -> bool:
     return all(w[0].isupper() or w[0].isdigit() for w in words)
 
 
-def parse_transcript(text: str) -> list[Message] | None:
+def parse_transcript(text: str, *, strict: bool = True) -> list[Message] | None:
     """Parse a chat transcript (``[09:05] Name: text`` and similar); ``None`` if it is not one.
 
     Lines that do not start a message continue the previous one. The text counts as a
-    transcript when most non-empty lines start a message and there are at least two
-    speakers or three messages.
+    transcript when most non-empty lines start a message and, when ``strict`` (guessing
+    the kind), there are at least two speakers or three messages; ``strict=False`` is for
+    input the user said is a thread, where one message is a thread too.
     """
     lines = [line for line in text.splitlines() if line.strip()]
     if not lines:
@@ -93,11 +94,11 @@ def parse_transcript(text: str) -> list[Message] | None:
     if len(parsed) / len(lines) < _MIN_LINE_SHARE:
         return None
     speakers = {p.name for p in parsed}
-    if len(speakers) < 2 and len(parsed) < 3:
+    if strict and len(speakers) < 2 and len(parsed) < 3:
         return None
     # Colon-labelled prose ("Note: ...", "Update: ...") has a new label on every line;
     # a real conversation without timestamps has people speaking more than once.
-    if timed == 0 and len(parsed) >= 5 and len(speakers) == len(parsed):
+    if strict and timed == 0 and len(parsed) >= 5 and len(speakers) == len(parsed):
         return None
     messages = [Message(author=p.name, text=p.text, ts=p.ts) for p in parsed]
     if preamble:
@@ -273,7 +274,7 @@ def build_document(
     kept = truncate(cleaned, max_chars)
     if len(kept) < original:
         notices.append(truncation_notice(original, max_chars))
-    messages = parse_transcript(kept) if kind in ("auto", "thread") else None
+    messages = parse_transcript(kept, strict=kind == "auto") if kind in ("auto", "thread") else None
     if kind == "thread" and messages is None:
         messages = _split_blocks(kept)
     if messages is not None:
