@@ -282,11 +282,15 @@ def _period_label(period_s: int) -> str:
     return f"{period_s // DAY_S}d" if period_s % DAY_S == 0 and period_s > DAY_S else f"{period_s // 3600}h"
 
 
+def _backfill_s(cadence: str) -> int:
+    """How far back subscribing fills the store: the first digest's period."""
+    return 7 * DAY_S if cadence == "weekly" else DAY_S
+
+
 def _channel_raw(deps: Deps, channel: str, oldest: float, latest: float) -> list[dict[str, Any]]:
     """From the store when the channel is subscribed and the store covers the period."""
     sub = deps.store.subscription(channel)
-    retention_s = deps.settings.message_retention_days * DAY_S
-    if sub is not None and sub.created_at - retention_s <= oldest:
+    if sub is not None and sub.created_at - _backfill_s(sub.cadence) <= oldest:
         stored = deps.store.messages_between(channel, oldest, latest)
         return [
             {"ts": m.ts, "user": m.user_id, "text": m.text, "thread_ts": m.thread_ts,
@@ -407,8 +411,7 @@ def digest_subscribe(
         now = time.time()
         # Only the first digest's period is filled (history calls are rate-limited to about
         # one a minute); reading it first also proves the bot is a member (not_in_channel).
-        period_s = 7 * DAY_S if cadence == "weekly" else DAY_S
-        history.backfill(deps.client, deps.store, channel, now - period_s, now)
+        history.backfill(deps.client, deps.store, channel, now - _backfill_s(cadence), now)
         deps.store.subscribe(
             channel, cadence, hhmm or deps.settings.digest_default_time, deps.users.tz(user),
             weekday=(weekday if weekday is not None else 0) if cadence == "weekly" else None,
