@@ -147,6 +147,34 @@ def test_title_line_merged_into_first_sentence_is_split_off() -> None:
     assert not any("Council Backs" in p for p in picked)
 
 
+@pytest.mark.parametrize(
+    ("unit", "expected"),
+    [
+        (
+            "Dr Smith, 38, has denied four counts of assault A senior doctor denied the charges in court.",
+            ["Dr Smith, 38, has denied four counts of assault", "A senior doctor denied the charges in court."],
+        ),
+        (
+            "The mayor smiles at the opening ceremony The council said it would open two more parks.",
+            ["The mayor smiles at the opening ceremony", "The council said it would open two more parks."],
+        ),
+        ("They chose Plan A because it was cheaper.", ["They chose Plan A because it was cheaper."]),
+        ("The story was first reported by The Mail on Sunday.", ["The story was first reported by The Mail on Sunday."]),
+        ("Under plan A the council said no.", ["Under plan A the council said no."]),
+    ],
+)
+def test_glued_photo_captions_are_split_off(unit: str, expected: list[str]) -> None:
+    assert summary.split_glued_captions(unit) == expected
+
+
+def test_glued_caption_is_not_chosen_but_its_sentence_can_be() -> None:
+    caption = "The mayor smiles at the opening ceremony on Friday"
+    doc = FakeDoc([caption + " " + NEWS[0], *NEWS[1:3]])
+    picked = summary.summarise_article(doc, HashEncoder())
+    assert NEWS[0] in picked
+    assert not any(caption in p for p in picked)
+
+
 def test_boilerplate_prefix_is_stripped_but_sentence_kept() -> None:
     doc = FakeDoc(["Scroll down for video " + NEWS[0], NEWS[1]])
     assert summary.summarise_article(doc, HashEncoder()) == [NEWS[0], NEWS[1]]

@@ -61,6 +61,11 @@ _BOILERPLATE_LINE = re.compile(
     re.IGNORECASE,
 )
 _CAPTION_LABEL = re.compile(r"^[A-Z][\w'’-]*(?:\s+[\w'’-]+){0,2}:\s+(?=[A-Z‘'\"“])")
+_GLUED_CAPTION = re.compile(
+    r"(?<=[a-z0-9’”'])\s+(?=(?:A|An|The|He|She|It|They|We|His|Her|Their|This|These)\s+[a-z])"
+)
+"""A sentence opener right after an unpunctuated word: where a photo caption runs into the text."""
+CAPTION_MIN_WORDS = 5
 _ATTACHMENT = re.compile(r"^<[\w_]+>$|^https?://\S+$")
 _WORD = re.compile(r"\w+")
 MIN_ARTICLE_WORDS = 5
@@ -106,12 +111,29 @@ def article_units(parsed: Any) -> list[str]:
     return units
 
 
+def split_glued_captions(unit: str) -> list[str]:
+    """Split ``unit`` where a photo caption without a full stop runs into the next sentence.
+
+    Raw news pages glue captions to the text ("... has denied four counts of sexual assault
+    A senior doctor facing ..."); the caption piece then fails the sentence test and drops out.
+    A break needs at least ``CAPTION_MIN_WORDS`` words before it, so "Plan A was" stays whole.
+    """
+    pieces: list[str] = []
+    start = 0
+    for match in _GLUED_CAPTION.finditer(unit):
+        if word_count(unit[start : match.start()]) >= CAPTION_MIN_WORDS:
+            pieces.append(unit[start : match.start()])
+            start = match.end()
+    pieces.append(unit[start:])
+    return pieces
+
+
 def article_candidate_texts(units: Sequence[str]) -> list[str]:
-    """The leading units that may enter an article summary, cleaned of boilerplate.
+    """The leading units that may enter an article summary, split at glued captions, cleaned of boilerplate.
 
     Shared with ``tools/train_scorer.py`` so that training sees the same candidates.
     """
-    cleaned = [_clean_article_unit(u) for u in units]
+    cleaned = [_clean_article_unit(piece) for u in units for piece in split_glued_captions(u)]
     kept = [u for u in cleaned if _is_article_sentence(u)]
     if not kept:  # Headline-only or caption-only input: fall back to whatever has words.
         kept = [u for u in cleaned if _WORD.search(u)]
