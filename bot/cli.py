@@ -60,7 +60,7 @@ def _configure_logging(settings: Settings, verbose: bool) -> None:
         stream=sys.stderr,
     )
     # Libraries are chatty at INFO; the CLI's stderr is for our messages.
-    for noisy in ("httpx", "httpcore", "trafilatura", "urllib3", "filelock", "transformers"):
+    for noisy in ("httpx", "httpcore", "trafilatura", "urllib3", "filelock", "transformers", "absl"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
 
 
