@@ -7,6 +7,7 @@ attributed. A candidate that fails (an unreachable URL, an empty thread) is skip
 
 from __future__ import annotations
 
+import html
 import logging
 import re
 from collections.abc import Callable
@@ -74,7 +75,7 @@ def shared_urls(text: str) -> list[str]:
     """Fetchable http(s) URLs in a Slack message, in order, without duplicates."""
     found = _SLACK_URL.findall(text) + _BARE_URL.findall(_SLACK_URL.sub(" ", text))
     urls: list[str] = []
-    for url in found:
+    for url in map(html.unescape, found):  # Slack sends "&" as "&amp;" inside links
         host = (urlsplit(url).hostname or "").lower()
         if any(host == h or host.endswith("." + h) for h in _UNFETCHABLE_HOSTS):
             continue

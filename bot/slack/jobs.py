@@ -23,7 +23,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.core.detect import build_document, document_from_messages
-from bot.core.errors import BinaryInputError, EmptyInputError, FetchError, InputError, SummariserError
+from bot.core.errors import BinaryInputError, EmptyInputError, InputError, SummariserError
 from bot.core.types import Document, SummaryResult
 from bot.slack import blocks, digest, history, strings
 from bot.slack.deps import Deps
@@ -92,14 +92,15 @@ class ThreadReply:
 
     def fail(self, message: str) -> None:
         """Show the error where the user will see it."""
+        text = blocks.clean(message)  # error text can quote content (a server's reason phrase)
         if self.ts:
-            self.finish(blocks.error_blocks(message), message)
+            self.finish(blocks.error_blocks(message), text)
         elif self.respond is not None:
-            self.respond(text=message, blocks=blocks.error_blocks(message), response_type="ephemeral")
+            self.respond(text=text, blocks=blocks.error_blocks(message), response_type="ephemeral")
         elif self.user:
             self.client.chat_postEphemeral(
                 channel=self.channel, user=self.user, thread_ts=self.thread_ts,
-                text=message, blocks=blocks.error_blocks(message),
+                text=text, blocks=blocks.error_blocks(message),
             )
 
 
@@ -123,7 +124,7 @@ class ResponseUrlReply:
 
     def fail(self, message: str) -> None:
         """Post the error to the caller only."""
-        self.respond(text=message, blocks=blocks.error_blocks(message), response_type="ephemeral")
+        self.respond(text=blocks.clean(message), blocks=blocks.error_blocks(message), response_type="ephemeral")
 
 
 def slack_error_message(exc: SlackApiError) -> str:
@@ -265,7 +266,7 @@ def summarise_thread(deps: Deps, channel: str, thread_ts: str, reply: Reply) -> 
         if url is not None:
             try:
                 article = deps.summariser.summarise(deps.fetch(url))
-            except (FetchError, EmptyInputError) as exc:
+            except SummariserError as exc:  # the thread summary stands on its own
                 thread.notices.append(str(exc))
         thread_blocks = blocks.summary_blocks(
             thread, source_url=source, permalinks=_permalinks(deps, channel, thread)
@@ -409,15 +410,22 @@ def digest_subscribe(
         if deps.scheduler is None:
             raise InputError(strings.DIGEST_NO_SCHEDULER)
         now = time.time()
-        # Only the first digest's period is filled (history calls are rate-limited to about
-        # one a minute); reading it first also proves the bot is a member (not_in_channel).
-        history.backfill(deps.client, deps.store, channel, now - _backfill_s(cadence), now)
+        # Reading one page first proves the bot is a member (not_in_channel otherwise);
+        # then the subscription starts storing new messages before the slow back-fill.
+        history.fetch_history(
+            deps.client, channel, now - _backfill_s(cadence), now, include_threads=False, max_messages=1
+        )
         deps.store.subscribe(
             channel, cadence, hhmm or deps.settings.digest_default_time, deps.users.tz(user),
             weekday=(weekday if weekday is not None else 0) if cadence == "weekly" else None,
             created_by=user,
         )
         deps.scheduler.sync(channel)
+        # Only the first digest's period is filled: history calls are rate-limited.
+        try:
+            history.backfill(deps.client, deps.store, channel, now - _backfill_s(cadence), now)
+        except SlackApiError as exc:
+            logger.warning("back-fill of %s stopped early: %s", channel, exc.response.get("error"))
         words = _schedule_words(deps, channel)
         assert words is not None  # just subscribed
         return _notice(strings.DIGEST_SUBSCRIBED.format(**words))

@@ -30,6 +30,7 @@ PROGRESS_TEXT = "your text"
 PROGRESS_THREAD = "this thread"
 PROGRESS_CHANNEL = "this channel's recent discussion"
 PROGRESS_DIGEST = "the digest"
+PROGRESS_SUBSCRIBE = "this channel's recent messages for its first digest"
 
 THREAD_TITLE = "Thread summary"
 ARTICLE_TITLE = "Article summary"

@@ -10,7 +10,6 @@ import statistics
 import subprocess
 import sys
 import time
-from pathlib import Path
 
 from bot.settings import Settings
 from bot.tools.datasets import REPO_ROOT, dataset_file, read_jsonl, resolve_eval_dir

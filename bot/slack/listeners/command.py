@@ -104,7 +104,7 @@ def parse_command(text: str) -> Parsed:
 
 
 def _queued_job(
-    deps: Deps, parsed: Parsed, channel: str, respond: Respond
+    deps: Deps, parsed: Parsed, channel: str, user: str, respond: Respond
 ) -> tuple[str, Callable[[], bool]] | None:
     """(progress wording, job) for the actions that run in the model pool, else None."""
     shared = jobs.ResponseUrlReply(respond, "in_channel")
@@ -119,6 +119,11 @@ def _queued_job(
         return strings.PROGRESS_CHANNEL, partial(jobs.summarise_channel, deps, channel, period, private)
     if parsed.action == "digest_now":
         return strings.PROGRESS_DIGEST, partial(jobs.digest_now, deps, channel, private)
+    if parsed.action in ("digest_daily", "digest_weekly"):
+        # Subscribing back-fills history, which Slack rate-limits: never on a listener thread.
+        cadence = parsed.action.removeprefix("digest_")
+        job = partial(jobs.digest_subscribe, deps, channel, user, cadence, parsed.hhmm, parsed.weekday, private)
+        return strings.PROGRESS_SUBSCRIBE, job
     return None
 
 
@@ -132,24 +137,21 @@ def handle(deps: Deps, command: dict[str, Any], ack: Ack, respond: Respond) -> N
         return
     if parsed.action == "error":
         message = parsed.text or strings.BAD_COMMAND.format(text="")
-        ack(text=message, blocks=blocks.error_blocks(message), response_type="ephemeral")
+        ack(text=blocks.clean(message), blocks=blocks.error_blocks(message), response_type="ephemeral")
         return
-    queued = _queued_job(deps, parsed, channel, respond)
+    queued = _queued_job(deps, parsed, channel, user, respond)
     if queued is not None:
         what, job = queued
         ack(text=strings.progress(what), response_type="ephemeral")
         jobs.submit(deps, f"command {parsed.action}", job)
         return
-    # Digest settings are quick Web API and database calls: done here, after the ack.
+    # Stopping a digest or showing its schedule are quick database calls: done here, after the ack.
     ack()
     private = jobs.ResponseUrlReply(respond, "ephemeral")
     if parsed.action == "digest_off":
         jobs.digest_unsubscribe(deps, channel, private)
-    elif parsed.action == "digest_status":
-        jobs.digest_status(deps, channel, private)
     else:
-        cadence = parsed.action.removeprefix("digest_")
-        jobs.digest_subscribe(deps, channel, user, cadence, parsed.hhmm, parsed.weekday, private)
+        jobs.digest_status(deps, channel, private)
 
 
 def register(app: App, deps: Deps) -> None:
