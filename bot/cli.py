@@ -75,7 +75,7 @@ def _emit(result_dict: dict, rendered: str, fmt: str, out: TextIO) -> None:
 def _summarise(args: argparse.Namespace, settings: Settings) -> int:
     from bot.adapters.loaders import load_input
     from bot.adapters.models import load_summariser
-    from bot.core.errors import SummariserError
+    from bot.core.errors import ModelError, SummariserError
     from bot.render import render_markdown, render_text
 
     out = sys.stdout
@@ -93,7 +93,13 @@ def _summarise(args: argparse.Namespace, settings: Settings) -> int:
             if summariser is None:  # load once, and only when there is something to do
                 summariser = load_summariser(settings)
             result = summariser.summarise(doc)
-        except SummariserError as exc:
+        except ModelError as exc:  # configuration, not this input: no point going on
+            print(f"slack-summariser: configuration error: {exc}", file=sys.stderr)
+            return EXIT_USAGE
+        except Exception as exc:  # one bad input never stops the others
+            if not isinstance(exc, SummariserError):
+                logger.exception("unexpected error on %s", spec)
+                exc = SummariserError("Something went wrong while summarising this input; see the log above.")
             failures += 1
             print(f"slack-summariser: {spec}: {exc}", file=sys.stderr)
             if args.fmt == "json":

@@ -6,6 +6,7 @@ pass the result down.
 
 from __future__ import annotations
 
+import math
 import os
 import re
 from collections.abc import Mapping
@@ -78,8 +79,8 @@ def _float(env: Mapping[str, str], name: str, default: float) -> float:
         value = float(raw)
     except ValueError:
         raise SettingsError(f"{name} must be a number, got {raw!r}") from None
-    if value <= 0:
-        raise SettingsError(f"{name} must be positive, got {value}")
+    if not math.isfinite(value) or value <= 0:
+        raise SettingsError(f"{name} must be a positive number, got {raw!r}")
     return value
 
 

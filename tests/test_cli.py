@@ -120,3 +120,28 @@ def test_real_cold_cli_on_the_seed() -> None:
     assert proc.returncode == 0, proc.stderr
     assert "Priorities" in proc.stdout and "Key quotes" in proc.stdout
     assert "Traceback" not in proc.stderr
+
+
+def test_input_with_no_words_exits_1(run_cli, tmp_path: Path) -> None:
+    emoji = tmp_path / "emoji.txt"
+    emoji.write_text("😀😀😀 🎉🎉\n", encoding="utf-8")
+    code, out, err = run_cli("summarise", str(emoji))
+    assert code == 1 and "has no words to summarise" in err and out == ""
+
+
+def test_deeply_nested_json_is_an_input_error_and_the_next_input_still_runs(run_cli, tmp_path: Path) -> None:
+    nested = tmp_path / "nested.json"
+    nested.write_text("[" * 50_000)
+    code, out, err = run_cli("summarise", str(nested), str(SEED_ARTICLE), "--format", "json")
+    assert code == 1 and "nested too deeply" in err and "Traceback" not in err
+    rows = [json.loads(line) for line in out.strip().splitlines()]
+    assert "error" in rows[0] and rows[1]["kind"] == "article"
+
+
+def test_unloadable_summary_model_is_a_configuration_error(monkeypatch, capsys, tmp_path: Path) -> None:
+    monkeypatch.setenv("SUMMARY_MODEL", str(tmp_path / "no-such-model"))
+    monkeypatch.chdir(REPO_ROOT)
+    code = cli.main(["summarise", str(SEED_ARTICLE), str(SEED_ARTICLE)])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert err.count("configuration error") == 1 and "does not exist" in err

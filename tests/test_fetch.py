@@ -303,6 +303,9 @@ def test_allowed_name_connects_to_the_checked_address_with_its_host_header(
         ("fe80::1%eth0", False),
         ("ff02::1", False),
         ("240.0.0.1", False),
+        ("2002:7f00:1::", False),  # 6to4 wrapping 127.0.0.1
+        ("2002:5db8:d822::", True),  # 6to4 wrapping a public address
+        ("2001:0:4136:e378:8000:63bf:f5ff:fffe", False),  # Teredo wrapping 10.0.0.1
     ],
 )
 def test_is_public(address: str, public: bool) -> None:

@@ -165,3 +165,14 @@ def test_evaluate_polnear_on_a_synthetic_row(nlp: Any, tmp_path: Any) -> None:
     assert scores["precision"] == scores["recall"] == scores["speaker_accuracy"] == 1.0
     assert scores["verbatim_rate"] == 1.0
     assert speaker_matches("Ann Lee", "Mayor Ann Lee") and not speaker_matches("Bob", "Mayor Ann Lee")
+
+
+def test_single_quote_closers_are_looked_for_within_a_bounded_window() -> None:
+    """An unclosed opener scans at most MAX_SINGLE_QUOTE_CHARS, so long text stays linear."""
+    from bot.core.quote_spans import MAX_SINGLE_QUOTE_CHARS
+
+    near = "He said 'we will win the cup this year' and left."
+    assert [near[s.start:s.end] for s in find_quote_spans(near)] == ["we will win the cup this year"]
+    words = " ".join(["word"] * (MAX_SINGLE_QUOTE_CHARS // 5 + 10))
+    far = f"He said '{words}' and left."
+    assert find_quote_spans(far) == []

@@ -53,7 +53,9 @@ def test_environment_overrides_dotenv(tmp_path: Path) -> None:
         ({"DIGEST_QUIET_MESSAGE": "maybe"}, "DIGEST_QUIET_MESSAGE must be true or false"),
         ({"SLACK_API_URL": "ftp://x"}, "SLACK_API_URL must be an http(s) URL"),
         ({"LOG_LEVEL": "LOUD"}, "LOG_LEVEL must be"),
-        ({"FETCH_TIMEOUT_S": "-1"}, "FETCH_TIMEOUT_S must be positive"),
+        ({"FETCH_TIMEOUT_S": "-1"}, "FETCH_TIMEOUT_S must be a positive number"),
+        ({"FETCH_TIMEOUT_S": "nan"}, "FETCH_TIMEOUT_S must be a positive number"),
+        ({"FETCH_TIMEOUT_S": "inf"}, "FETCH_TIMEOUT_S must be a positive number"),
     ],
 )
 def test_malformed_values_fail_with_one_line(env: dict[str, str], message: str) -> None:

@@ -52,8 +52,11 @@ def normalise_host(host: str) -> str:
 
 def _is_public(address: str) -> bool:
     ip = ipaddress.ip_address(address.split("%", 1)[0])  # drop an IPv6 zone id ("fe80::1%eth0")
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
-        ip = ip.ipv4_mapped
+    if isinstance(ip, ipaddress.IPv6Address):
+        # Addresses that carry an IPv4 address (mapped, 6to4, Teredo) are judged by it.
+        embedded = [a for a in (ip.ipv4_mapped, ip.sixtofour, *(ip.teredo or ())) if a is not None]
+        if embedded:
+            return all(_is_public(str(a)) for a in embedded)
     blocked = (
         ip.is_private
         or ip.is_loopback

@@ -89,6 +89,8 @@ def _slack_document(text: str, source: str, kind: str, max_chars: int) -> Docume
         data = json.loads(text)
     except json.JSONDecodeError as exc:
         raise InputError(f"{source} is not valid JSON ({exc.msg} at line {exc.lineno}).") from None
+    except RecursionError:  # pathological nesting ("[[[[...")
+        raise InputError(f"{source} is not valid JSON (nested too deeply).") from None
     doc = document_from_messages(messages_from_slack_export(data), source, max_chars=max_chars)
     if kind == "article":
         return build_document(doc.text, source, kind="article", max_chars=max_chars)
@@ -101,7 +103,7 @@ def _is_slack_json(text: str) -> bool:
         return False
     try:
         messages_from_slack_export(json.loads(text))
-    except (json.JSONDecodeError, InputError):
+    except (json.JSONDecodeError, RecursionError, InputError):
         return False
     return True
 

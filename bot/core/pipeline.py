@@ -59,6 +59,8 @@ class Summariser:
             result = self._thread(doc)
         else:
             result = self._article(doc)
+        if not result.summary:  # e.g. only emoji or punctuation: nothing a sentence can carry
+            raise EmptyInputError(f"{doc.source} has no words to summarise.")
         result.elapsed_ms = (time.perf_counter() - start) * 1000
         return result
 

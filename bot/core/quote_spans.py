@@ -89,6 +89,10 @@ def _closer_strength(text: str, j: int, end: int) -> int:
     return 1 if text[j - 1] in "sS" else 2
 
 
+MAX_SINGLE_QUOTE_CHARS = 1500
+"""Longest single-quoted span considered (a few long sentences)."""
+
+
 def _single_spans(text: str, start: int, end: int) -> list[QuoteSpan]:
     spans: list[QuoteSpan] = []
     i = start
@@ -97,7 +101,9 @@ def _single_spans(text: str, start: int, end: int) -> list[QuoteSpan]:
             i += 1
             continue
         close = weak = -1
-        for j in range(i + 2, end):
+        # A closer is looked for within MAX_SINGLE_QUOTE_CHARS: an unclosed apostrophe-like
+        # opener must not make the scan quadratic on long paragraphs.
+        for j in range(i + 2, min(end, i + MAX_SINGLE_QUOTE_CHARS)):
             strength = _closer_strength(text, j, end)
             if strength == 2:
                 close = j
