@@ -82,11 +82,12 @@ WORDY = [
 def _check_article(sentences: Sequence[str], picked: list[str]) -> None:
     source = " ".join(sentences)
     assert 1 <= len(picked) <= summary.ARTICLE_MAX_SENTENCES
-    assert all(is_verbatim(p, source) and p == p.strip() for p in picked)
-    positions = [source.index(p) for p in picked]
+    # A lone sentence longer than the budget is cut to a verbatim prefix ending in "…".
+    kept = [p.removesuffix("…") for p in picked]
+    assert all(is_verbatim(k, source) and p == p.strip() for k, p in zip(kept, picked))
+    positions = [source.index(k) for k in kept]
     assert positions == sorted(positions), "summary sentences must keep document order"
-    if len(picked) > 1:
-        assert sum(word_count(p) for p in picked) <= summary.ARTICLE_MAX_WORDS
+    assert sum(word_count(p) for p in picked) <= summary.ARTICLE_MAX_WORDS
 
 
 @pytest.mark.parametrize(
@@ -305,3 +306,22 @@ def spacy_nlp() -> Any:
 )
 def test_third_person_rewrite(spacy_nlp: Any, text: str, expected: str | None) -> None:
     assert summary.third_person("Amanda", list(spacy_nlp(text))) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "max_words", "expected"),
+    [
+        ("Short and sweet.", 75, "Short and sweet."),
+        ("one two three four five six", 6, "one two three four five six"),
+        ("one two three four five six seven eight", 4, "one two three four…"),
+        # a clause break only counts in the second half of the budget
+        ("alpha beta gamma, delta epsilon zeta eta theta", 6, "alpha beta gamma, delta epsilon zeta…"),
+        ("a b c d e f, g h i j", 8, "a b c d e f…"),
+    ],
+)
+def test_fit_words_keeps_a_verbatim_prefix_within_the_budget(text: str, max_words: int, expected: str) -> None:
+    from bot.core.summary import fit_words
+
+    out = fit_words(text, max_words)
+    assert out == expected
+    assert len(out.split()) <= max_words and text.startswith(out.removesuffix("…"))

@@ -319,13 +319,30 @@ def select_indices(
     return sorted(chosen)
 
 
+def fit_words(text: str, max_words: int) -> str:
+    """``text`` itself when it fits ``max_words``, else its verbatim first words and "…".
+
+    Only a lone sentence longer than the whole budget is cut: the cut prefers the last
+    clause break (comma, semicolon, colon, dash) in the second half of the budget.
+    """
+    words = text.split()
+    if len(words) <= max_words:
+        return text
+    # Cut in the original string so the kept part stays a verbatim prefix.
+    matches = list(re.finditer(r"\S+", text))
+    head = text[: matches[max_words - 1].end()]
+    floor = len(text[: matches[max_words // 2].end()])
+    clause = max(head.rfind(mark, floor) for mark in (",", ";", ":", " -", " —", " –"))
+    return (head[:clause] if clause > 0 else head).rstrip(" ,;:-—–") + "…"
+
+
 def _pick(candidates: Sequence[Candidate], scores: np.ndarray, embeddings: np.ndarray, kind: Kind) -> list[str]:
     if kind == "article":
         budget = (ARTICLE_MAX_SENTENCES, ARTICLE_MAX_WORDS)
     else:
         budget = (THREAD_MAX_SENTENCES, THREAD_MAX_WORDS)
     picked = select_indices([c.embedded for c in candidates], scores, embeddings, *budget)
-    return [candidates[i].shown for i in picked]
+    return [fit_words(candidates[i].shown, budget[1]) for i in picked]
 
 
 def summarise_article(parsed: Any, encoder: Encoder, scorer: SentenceScorer | None = None) -> list[str]:
@@ -334,7 +351,7 @@ def summarise_article(parsed: Any, encoder: Encoder, scorer: SentenceScorer | No
     if not candidates:
         return []
     if len(candidates) == 1:
-        return [candidates[0].shown]
+        return [fit_words(candidates[0].shown, ARTICLE_MAX_WORDS)]
     scores, embeddings = _rank(candidates, encoder, scorer, "article")
     return _pick(candidates, scores, embeddings, "article")
 
@@ -350,6 +367,6 @@ def summarise_thread(
     if not candidates:
         return []
     if len(candidates) == 1:
-        return [candidates[0].shown]
+        return [fit_words(candidates[0].shown, THREAD_MAX_WORDS)]
     scores, embeddings = _rank(candidates, encoder, scorer, "thread")
     return _pick(candidates, scores, embeddings, "thread")
