@@ -239,3 +239,21 @@ def test_url_uses_fetcher_with_settings(monkeypatch: pytest.MonkeyPatch) -> None
     doc = load_input("https://news.test/start", settings)
     assert calls == [("https://news.test/start", {"allow_hosts": frozenset({"news.test"}), "timeout_s": 3.0, "max_bytes": 4096})]
     assert (doc.source, doc.title, doc.kind) == ("https://news.test/final", "Ferry News", "article")
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        (b"\xff\xfe\x00", None),  # a UTF-16 BOM followed by nothing textual: binary
+        (b"\xff\xfe" + "Hi there. This is UTF-16 text.".encode("utf-16-le"), "Hi there. This is UTF-16 text."),
+        (b"\xef\xbb\xbf" + "Plain UTF-8 with a BOM.".encode(), "Plain UTF-8 with a BOM."),
+    ],
+)
+def test_a_bom_alone_does_not_make_binary_text(tmp_path: Path, content: bytes, expected: str | None) -> None:
+    path = tmp_path / "bom.txt"
+    path.write_bytes(content)
+    if expected is None:
+        with pytest.raises(BinaryInputError):
+            load_input(str(path), SETTINGS)
+    else:
+        assert load_input(str(path), SETTINGS).text == expected

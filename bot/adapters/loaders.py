@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import json
 import logging
 import re
@@ -47,9 +48,20 @@ def markdown_to_text(markdown: str) -> str:
     return markdown
 
 
+def _decodes_with_bom(sample: bytes) -> bool:
+    """True when a BOM-marked sample really is UTF-8/UTF-16 text (a BOM alone proves nothing)."""
+    encoding = "utf-8-sig" if sample.startswith(codecs.BOM_UTF8) else "utf-16"
+    try:
+        # The sample may end inside a character: decode incrementally, not final.
+        text = codecs.getincrementaldecoder(encoding)("strict").decode(sample, final=False)
+    except UnicodeDecodeError:
+        return False
+    return any(ch.isalnum() for ch in text) and not any(ord(ch) < 9 for ch in text)
+
+
 def _looks_binary(sample: bytes) -> bool:
     """NUL bytes or many control bytes mean binary; BOM-marked UTF-16/UTF-8 is text."""
-    if sample.startswith(_TEXT_BOMS):
+    if sample.startswith(_TEXT_BOMS) and _decodes_with_bom(sample):
         return False
     if b"\x00" in sample:
         return True
