@@ -257,3 +257,16 @@ def test_a_bom_alone_does_not_make_binary_text(tmp_path: Path, content: bytes, e
             load_input(str(path), SETTINGS)
     else:
         assert load_input(str(path), SETTINGS).text == expected
+
+
+def test_a_slack_export_larger_than_the_text_read_limit_is_parsed_whole(tmp_path: Path) -> None:
+    messages = [{"user": f"U{i % 7}", "user_name": f"person{i % 7}", "text": f"Message number {i} about the launch plan.",
+                 "ts": f"{1700000000 + i}.000100", "blocks": [{"type": "rich_text", "elements": []}] * 5}
+                for i in range(3000)]
+    path = tmp_path / "export.json"
+    path.write_text(json.dumps(messages))
+    small = Settings(max_input_chars=50_000)  # reads 200 KB of plain text at most
+    assert path.stat().st_size > small.max_input_chars * 4
+    doc = load_input(str(path), small)
+    assert doc.kind == "thread" and doc.messages[0].text == "Message number 0 about the launch plan."
+    assert doc.notices  # the thread itself is trimmed to max_input_chars, with a notice

@@ -24,6 +24,7 @@ _MARKDOWN_SUFFIXES = frozenset({".md", ".markdown", ".mdown", ".mkd"})
 _TEXT_CONTROL_BYTES = frozenset({8, 9, 10, 12, 13, 27})
 _TEXT_BOMS = (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")
 _DRAIN_CHUNK = 1 << 20
+JSON_MAX_BYTES = 50_000_000
 
 # Markdown syntax to drop so that sentences read as prose (order matters: fences first).
 _MARKDOWN_RULES: tuple[tuple[re.Pattern[str], str], ...] = (
@@ -138,7 +139,9 @@ def load_input(spec: str, settings: Settings, kind: str = "auto", stdin: BinaryI
         )
         return build_document(page.text, page.url, kind=kind, title=page.title, max_chars=max_chars)
 
-    limit = max_chars * 4
+    is_json_file = spec != "-" and Path(spec).suffix.lower() == ".json"
+    # A Slack export is mostly metadata and must be parsed whole; its messages are trimmed after.
+    limit = max(max_chars * 4, JSON_MAX_BYTES) if is_json_file else max_chars * 4
     if spec == "-":
         source = "stdin"
         stream = stdin if stdin is not None else getattr(sys.stdin, "buffer", None)
@@ -149,6 +152,8 @@ def load_input(spec: str, settings: Settings, kind: str = "auto", stdin: BinaryI
         source = spec
         data, size = _read_file(spec, limit)
     truncated = len(data) > limit
+    if truncated and is_json_file:
+        raise InputError(f"{source} is larger than {JSON_MAX_BYTES // 1_000_000} MB, more than I read.")
     data = data[:limit]
     if _looks_binary(data[:8192]):
         raise BinaryInputError(f"{source} looks like a binary file, not text.")
