@@ -83,3 +83,12 @@ def test_a_lone_overlong_sentence_is_cut_to_the_budget(summariser) -> None:
     assert len(result.summary) == 1
     assert len(result.summary[0].split()) <= 75 and result.summary[0].endswith("…")
     assert text.startswith(result.summary[0].removesuffix("…"))
+
+
+def test_model_field_names_the_learned_scorer_only_where_it_is_used(summariser) -> None:
+    from bot.core import summary
+
+    for kind in ("article", "thread"):
+        used = summariser.scorer is not None and summary.LEARNED_WEIGHT[kind] > 0
+        assert summariser.model_for(kind).endswith("+ learned scorer") is used
+    assert summariser.model_for("article").startswith("all-MiniLM-L6-v2")

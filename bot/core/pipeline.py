@@ -13,7 +13,7 @@ from bot.core import priorities, quotes, summary
 from bot.core.errors import EmptyInputError
 from bot.core.protocols import Abstractor, Encoder
 from bot.core.text import canonical
-from bot.core.types import Document, Quote, SummaryResult
+from bot.core.types import Document, Kind, Quote, SummaryResult
 
 MIN_QUOTES = 2
 
@@ -45,10 +45,19 @@ class Summariser:
 
     @property
     def model_name(self) -> str:
-        """What produced the summary, for the output's ``model`` field."""
+        """The models this summariser runs (for eval and bench tables)."""
         if self.abstractor is not None:
             return self.abstractor.name
         return self.encoder.name + (" + learned scorer" if self.scorer is not None else "")
+
+    def model_for(self, kind: Kind) -> str:
+        """What produced the summary of a ``kind`` document, for the output's ``model`` field."""
+        if self.abstractor is not None:
+            return self.abstractor.name
+        learned = (
+            self.scorer is not None and self.scorer.supports(kind) and summary.LEARNED_WEIGHT[kind] > 0
+        )
+        return self.encoder.name + (" + learned scorer" if learned else "")
 
     def summarise(self, doc: Document) -> SummaryResult:
         """Summarise one document; raises :class:`EmptyInputError` when it has no text."""
@@ -78,7 +87,7 @@ class Summariser:
             quotes=_drop_summary_repeats(quotes.extract_article_quotes(parsed), sentences),
             priorities=priorities.extract_article_priorities(parsed),
             decisions=[],
-            model=self.model_name,
+            model=self.model_for("article"),
             notices=list(doc.notices),
         )
 
@@ -98,6 +107,6 @@ class Summariser:
             quotes=quotes.extract_thread_quotes(messages, parsed),
             priorities=actions,
             decisions=decisions,
-            model=self.model_name,
+            model=self.model_for("thread"),
             notices=list(doc.notices),
         )
