@@ -7,9 +7,7 @@ attributed. A candidate that fails (an unreachable URL, an empty thread) is skip
 
 from __future__ import annotations
 
-import html
 import logging
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from itertools import zip_longest
@@ -20,6 +18,7 @@ from bot.core.errors import SummariserError
 from bot.core.text import canonical, normalise_ws, word_count
 from bot.core.types import Document, Message, Priority, SummaryResult
 from bot.slack.history import plain_text
+from bot.slack.links import urls_in
 from bot.slack.store import StoredMessage
 
 logger = logging.getLogger(__name__)
@@ -27,9 +26,6 @@ logger = logging.getLogger(__name__)
 MAX_PRIORITIES = 10
 TITLE_CHARS = 80
 
-# Slack wraps links as <https://...> or <https://...|label>; bare URLs occur in pasted text.
-_SLACK_URL = re.compile(r"<(https?://[^>|\s]+)(?:\|[^>]*)?>")
-_BARE_URL = re.compile(r"(?<![<|])\bhttps?://[^\s<>|]+")
 _UNFETCHABLE_HOSTS = ("slack.com",)
 """Hosts whose pages are not articles (message permalinks, app pages)."""
 
@@ -73,13 +69,10 @@ class Digest:
 
 def shared_urls(text: str) -> list[str]:
     """Fetchable http(s) URLs in a Slack message, in order, without duplicates."""
-    found = _SLACK_URL.findall(text) + _BARE_URL.findall(_SLACK_URL.sub(" ", text))
     urls: list[str] = []
-    for url in map(html.unescape, found):  # Slack sends "&" as "&amp;" inside links
+    for url in urls_in(text):
         host = (urlsplit(url).hostname or "").lower()
-        if any(host == h or host.endswith("." + h) for h in _UNFETCHABLE_HOSTS):
-            continue
-        if url not in urls:
+        if not any(host == h or host.endswith("." + h) for h in _UNFETCHABLE_HOSTS):
             urls.append(url)
     return urls
 

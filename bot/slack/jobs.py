@@ -8,9 +8,7 @@ job never kills the pool or loses the jobs queued behind it.
 
 from __future__ import annotations
 
-import html
 import logging
-import re
 import time
 import unicodedata
 from collections.abc import Callable
@@ -27,14 +25,13 @@ from bot.core.errors import BinaryInputError, EmptyInputError, InputError, Summa
 from bot.core.types import Document, SummaryResult
 from bot.slack import blocks, digest, history, strings
 from bot.slack.deps import Deps
+from bot.slack.links import urls_in
 
 logger = logging.getLogger(__name__)
 
 Blocks = list[dict[str, Any]]
 Work = Callable[[], tuple[Blocks, str]]
 
-_SLACK_LINK = re.compile(r"<(https?://[^|>\s]+)(?:\|[^>]*)?>")
-_BARE_URL = re.compile(r"https?://[^\s<>\"']+")
 _WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 BINARY_SHARE = 0.1
 DAY_S = 86_400
@@ -181,11 +178,7 @@ def submit(deps: Deps, name: str, fn: Callable[..., Any], *args: Any) -> Future[
 
 def find_url(text: str) -> str | None:
     """The first http(s) link in Slack-formatted (``<url|label>``) or plain text."""
-    linked = _SLACK_LINK.search(text)
-    if linked:
-        return html.unescape(linked.group(1))
-    bare = _BARE_URL.search(text)
-    return html.unescape(bare.group(0)).rstrip(".,;:!?)") if bare else None
+    return next(iter(urls_in(text)), None)
 
 
 def unescape_slack(text: str) -> str:
