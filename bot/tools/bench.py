@@ -25,13 +25,15 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--no-cold", action="store_true", help="skip the cold-start subprocess")
 
 
-def _percentile(values: list[float], pct: float) -> float:
+def percentile(values: list[float], pct: float) -> float:
+    """Nearest-rank percentile of ``values``."""
     ordered = sorted(values)
     index = min(len(ordered) - 1, max(0, round(pct / 100 * (len(ordered) - 1))))
     return ordered[index]
 
 
-def _peak_rss_mb(who: int = resource.RUSAGE_SELF) -> float:
+def peak_rss_mb(who: int = resource.RUSAGE_SELF) -> float:
+    """Peak resident memory in MB of this process (or its finished children)."""
     return resource.getrusage(who).ru_maxrss / 1024  # KiB on Linux
 
 
@@ -49,7 +51,7 @@ def cold_start(settings: Settings) -> tuple[float, float]:
     if proc.returncode != 0:
         raise RuntimeError(f"cold run failed: {proc.stderr.strip()[-500:]}")
     json.loads(proc.stdout.splitlines()[0])
-    return elapsed, _peak_rss_mb(resource.RUSAGE_CHILDREN)
+    return elapsed, peak_rss_mb(resource.RUSAGE_CHILDREN)
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
@@ -94,14 +96,14 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     med = statistics.median
     print(f"Summariser benchmark ({len(docs)} FRANK articles x {max(1, args.repeat)}, "
           f"median {med(words):.0f} words; models warm; {summariser.model_name})")
-    print(f"  pipeline per article      median {med(pipeline_ms):7.1f} ms   p95 {_percentile(pipeline_ms, 95):7.1f} ms")
-    print(f"  spaCy parse alone         median {med(parse_ms):7.1f} ms   p95 {_percentile(parse_ms, 95):7.1f} ms")
-    print(f"  bare MiniLM forward pass  median {med(encode_ms):7.1f} ms   p95 {_percentile(encode_ms, 95):7.1f} ms")
+    print(f"  pipeline per article      median {med(pipeline_ms):7.1f} ms   p95 {percentile(pipeline_ms, 95):7.1f} ms")
+    print(f"  spaCy parse alone         median {med(parse_ms):7.1f} ms   p95 {percentile(parse_ms, 95):7.1f} ms")
+    print(f"  bare MiniLM forward pass  median {med(encode_ms):7.1f} ms   p95 {percentile(encode_ms, 95):7.1f} ms")
     bare = med(parse_ms) + med(encode_ms)
     print(f"  pipeline / (parse + forward pass) = {med(pipeline_ms) / bare:.2f}x "
           "(the rest: scoring, selection, quotes, priorities)")
     print(f"  model load in this process {load_s:.2f} s")
     if cold_s is not None:
         print(f"  cold CLI run on the seed   {cold_s:.2f} s   (peak RSS {cold_rss:.0f} MB)")
-    print(f"  peak RSS of this process   {_peak_rss_mb():.0f} MB")
+    print(f"  peak RSS of this process   {peak_rss_mb():.0f} MB")
     return 0

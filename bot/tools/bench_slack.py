@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import resource
 import statistics
 import sys
 import tempfile
@@ -30,6 +29,7 @@ from urllib.parse import urlencode
 from slack_sdk.signature import SignatureVerifier
 
 from bot.settings import Settings
+from bot.tools.bench import peak_rss_mb, percentile
 from bot.tools.datasets import REPO_ROOT
 
 SEED_ARTICLE = REPO_ROOT / "seeds" / "fujian-advanced-manufacturing.txt"
@@ -201,16 +201,11 @@ def _thread_request(app: LocalSlackApp, fake: Any, channel: str, parent: str, ke
     return Sample(ack_ms, (time.perf_counter() - start) * 1000)
 
 
-def _percentile(values: list[float], pct: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, max(0, round(pct / 100 * (len(ordered) - 1))))]
-
-
 def _rss_mb() -> float:
     for line in Path("/proc/self/status").read_text().splitlines():
         if line.startswith("VmRSS:"):
             return int(line.split()[1]) / 1024
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return peak_rss_mb()
 
 
 def _batch(run_one: Callable[[str], Sample], concurrency: int, requests: int, prefix: str) -> list[Sample]:
@@ -260,7 +255,7 @@ def run(args: argparse.Namespace, settings: Settings | None = None) -> int:
                 app.command("help", fake.response_url(f"ack{i}"))
                 acks.append((time.perf_counter() - start) * 1000)
             figures["ack_idle_ms"] = {
-                "p50": round(_percentile(acks, 50), 1), "p99": round(_percentile(acks, 99), 1)
+                "p50": round(percentile(acks, 50), 1), "p99": round(percentile(acks, 99), 1)
             }
             all_acks: list[float] = []
             for concurrency in levels:
@@ -281,14 +276,14 @@ def run(args: argparse.Namespace, settings: Settings | None = None) -> int:
                         "case": name, "concurrency": concurrency, "requests": len(samples),
                         "reply_p50_ms": round(statistics.median(replies), 1),
                         "reply_max_ms": round(max(replies), 1),
-                        "ack_p99_ms": round(_percentile([s.ack_ms for s in samples], 99), 1),
+                        "ack_p99_ms": round(percentile([s.ack_ms for s in samples], 99), 1),
                     })
             figures["ack_under_load_ms"] = {
-                "p50": round(_percentile(all_acks, 50), 1), "p99": round(_percentile(all_acks, 99), 1)
+                "p50": round(percentile(all_acks, 50), 1), "p99": round(percentile(all_acks, 99), 1)
             }
         finally:
             app.close()
-    figures["rss_peak_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+    figures["rss_peak_mb"] = round(peak_rss_mb(), 1)
     _print(figures, as_json=args.json)
     return 0
 
