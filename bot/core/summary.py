@@ -325,35 +325,37 @@ def fit_words(text: str, max_words: int) -> str:
     Only a lone sentence longer than the whole budget is cut: the cut prefers the last
     clause break (comma, semicolon, colon, dash) in the second half of the budget.
     """
-    words = text.split()
-    if len(words) <= max_words:
+    matches = list(re.finditer(r"\S+", text))
+    if len(matches) <= max_words:
         return text
     # Cut in the original string so the kept part stays a verbatim prefix.
-    matches = list(re.finditer(r"\S+", text))
     head = text[: matches[max_words - 1].end()]
-    floor = len(text[: matches[max_words // 2].end()])
+    floor = matches[max_words // 2].end()
     clause = max(head.rfind(mark, floor) for mark in (",", ";", ":", " -", " —", " –"))
     return (head[:clause] if clause > 0 else head).rstrip(" ,;:-—–") + "…"
 
 
-def _pick(candidates: Sequence[Candidate], scores: np.ndarray, embeddings: np.ndarray, kind: Kind) -> list[str]:
-    if kind == "article":
-        budget = (ARTICLE_MAX_SENTENCES, ARTICLE_MAX_WORDS)
-    else:
-        budget = (THREAD_MAX_SENTENCES, THREAD_MAX_WORDS)
-    picked = select_indices([c.embedded for c in candidates], scores, embeddings, *budget)
-    return [fit_words(candidates[i].shown, budget[1]) for i in picked]
+_BUDGET: dict[Kind, tuple[int, int]] = {
+    "article": (ARTICLE_MAX_SENTENCES, ARTICLE_MAX_WORDS),
+    "thread": (THREAD_MAX_SENTENCES, THREAD_MAX_WORDS),
+}
+"""(sentences, words) a summary of each kind may use."""
+
+
+def _summarise(
+    candidates: Sequence[Candidate], encoder: Encoder, scorer: SentenceScorer | None, kind: Kind
+) -> list[str]:
+    max_sentences, max_words = _BUDGET[kind]
+    if len(candidates) <= 1:
+        return [fit_words(c.shown, max_words) for c in candidates]
+    scores, embeddings = _rank(candidates, encoder, scorer, kind)
+    picked = select_indices([c.embedded for c in candidates], scores, embeddings, max_sentences, max_words)
+    return [fit_words(candidates[i].shown, max_words) for i in picked]
 
 
 def summarise_article(parsed: Any, encoder: Encoder, scorer: SentenceScorer | None = None) -> list[str]:
     """Pick 1-3 verbatim sentences (at most ~75 words in all) from a parsed article, in order."""
-    candidates = article_candidates(parsed)
-    if not candidates:
-        return []
-    if len(candidates) == 1:
-        return [fit_words(candidates[0].shown, ARTICLE_MAX_WORDS)]
-    scores, embeddings = _rank(candidates, encoder, scorer, "article")
-    return _pick(candidates, scores, embeddings, "article")
+    return _summarise(article_candidates(parsed), encoder, scorer, "article")
 
 
 def summarise_thread(
@@ -363,10 +365,4 @@ def summarise_thread(
     scorer: SentenceScorer | None = None,
 ) -> list[str]:
     """Pick 1-2 central, informative messages (or sentences of long ones) as "Author: text"."""
-    candidates = thread_candidates(messages, parsed)
-    if not candidates:
-        return []
-    if len(candidates) == 1:
-        return [fit_words(candidates[0].shown, THREAD_MAX_WORDS)]
-    scores, embeddings = _rank(candidates, encoder, scorer, "thread")
-    return _pick(candidates, scores, embeddings, "thread")
+    return _summarise(thread_candidates(messages, parsed), encoder, scorer, "thread")
