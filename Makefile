@@ -4,7 +4,7 @@ PY := $(VENV)/bin/python
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 
-.PHONY: demo test eval bench install
+.PHONY: demo test check eval bench install
 
 $(VENV)/.installed: pyproject.toml
 	python3 -m venv $(VENV)
@@ -18,7 +18,12 @@ install: $(VENV)/.installed
 demo: install
 	$(PY) -m bot summarise seeds/fujian-advanced-manufacturing.txt
 
-test: install
+# The code checks run first: ruff and mypy must be clean for the tests to count.
+check: install
+	$(VENV)/bin/ruff check bot tests tools
+	$(VENV)/bin/mypy bot
+
+test: check
 	$(PY) -m pytest
 
 eval: install

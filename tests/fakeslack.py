@@ -15,7 +15,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
+from typing import Any, ClassVar
 from urllib.parse import parse_qsl, urlsplit
 
 Payload = dict[str, Any] | Callable[[dict[str, Any]], dict[str, Any]]
@@ -252,7 +252,7 @@ class FakeSlack:
             "response_metadata": {"next_cursor": nxt},
         }
 
-    _DEFAULTS: dict[str, Callable[[FakeSlack, dict[str, Any]], dict[str, Any]]] = {
+    _DEFAULTS: ClassVar[dict[str, Callable[[FakeSlack, dict[str, Any]], dict[str, Any]]]] = {
         "auth.test": lambda self, p: {
             "ok": True,
             "url": "https://example.slack.com/",
@@ -283,7 +283,7 @@ class FakeSlack:
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
 
-            def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
+            def log_message(self, format: str, *args: Any) -> None:
                 # keep test output quiet
                 pass
 

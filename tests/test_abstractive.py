@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
 
 import pytest
@@ -133,7 +134,7 @@ def test_chunk_token_ids(n_tokens: int, size: int, overlap: int, expected_sizes:
     ids = list(range(n_tokens))
     chunks = chunk_token_ids(ids, size, overlap)
     assert [len(c) for c in chunks] == expected_sizes
-    for previous, current in zip(chunks, chunks[1:]):
+    for previous, current in itertools.pairwise(chunks):
         assert previous[-overlap:] == current[:overlap] if overlap else previous[-1] + 1 == current[0]
     if chunks:
         assert chunks[0][0] == 0 and chunks[-1][-1] == n_tokens - 1

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import socket
 import threading
 import time
@@ -67,12 +68,11 @@ def server() -> Iterator[Server]:
     state: Server
 
     class Handler(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:  # noqa: N802 (http.server API)
+        def do_GET(self) -> None:
             state.requests.append((self.path, self.headers.get("Host", "")))
-            try:
+            # The fetcher may hang up on purpose (size or time limit).
+            with contextlib.suppress(BrokenPipeError, ConnectionResetError):
                 self._respond()
-            except (BrokenPipeError, ConnectionResetError):
-                pass  # the fetcher hung up on purpose (size or time limit)
 
         def _respond(self) -> None:
             if self.path == "/slow":

@@ -204,10 +204,7 @@ def test_to_messages(client: WebClient) -> None:
 
 
 def test_backfill_saves_human_messages(fake: FakeSlack, client: WebClient) -> None:
-    fake.messages["C1"] = thread(1000, 2) + [
-        {"ts": "1500.000000", "bot_id": "BBOT", "text": "a digest"},
-        {"ts": "1600.000000", "user": "U2", "subtype": "channel_join", "text": "joined"},
-    ]
+    fake.messages["C1"] = [*thread(1000, 2), {"ts": "1500.000000", "bot_id": "BBOT", "text": "a digest"}, {"ts": "1600.000000", "user": "U2", "subtype": "channel_join", "text": "joined"}]
     store = Store("sqlite://")
     assert backfill(client, store, "C1", 0, 2000) == 3
     stored = store.messages_between("C1", 0, 2000)

@@ -246,7 +246,7 @@ def test_url_uses_fetcher_with_settings(monkeypatch: pytest.MonkeyPatch) -> None
     [
         (b"\xff\xfe\x00", None),  # a UTF-16 BOM followed by nothing textual: binary
         (b"\xff\xfe" + "Hi there. This is UTF-16 text.".encode("utf-16-le"), "Hi there. This is UTF-16 text."),
-        (b"\xef\xbb\xbf" + "Plain UTF-8 with a BOM.".encode(), "Plain UTF-8 with a BOM."),
+        (b"\xef\xbb\xbf" + b"Plain UTF-8 with a BOM.", "Plain UTF-8 with a BOM."),
     ],
 )
 def test_a_bom_alone_does_not_make_binary_text(tmp_path: Path, content: bytes, expected: str | None) -> None:

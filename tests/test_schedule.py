@@ -121,7 +121,7 @@ def test_fire_time_before_the_subscription_is_not_a_missed_run(
     # Subscribed at 09:10 for a 09:00 digest: a restart at 09:20 must not post the 09:00 one.
     monkeypatch.setattr("bot.slack.store.time.time", lambda: paris(2026, 1, 6, 9, 10).timestamp())
     store.subscribe("CLATE", "daily", "09:00", "Europe/Paris")
-    scheduler, recorder = make(store, paris(2026, 1, 6, 9, 20))
+    scheduler, _recorder = make(store, paris(2026, 1, 6, 9, 20))
     assert scheduler.catch_up() == ["CDAY"]
     assert scheduler.run_due(paris(2026, 1, 7, 9, 0)) == ["CDAY", "CLATE"]
 

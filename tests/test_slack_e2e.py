@@ -17,7 +17,6 @@ import pytest
 
 from bot.settings import Settings
 from bot.slack import strings
-from bot.slack.app import build_app
 from bot.slack.serve import build_socket_handler
 from bot.tools.bench_slack import LocalSlackApp
 from tests.fakeslack import FakeSlack
@@ -281,7 +280,7 @@ def test_digest_subscribe_now_and_scheduled(bot: LocalSlackApp, fake: FakeSlack,
     assert "<!channel>" not in dumped
 
     command(bot, fake, "digest status", name="status")
-    status = [r for p, r in fake.wait_for_response(3, timeout=30) if p == "/response/status"][0]
+    status = next(r for p, r in fake.wait_for_response(3, timeout=30) if p == "/response/status")
     assert "every day at 09:00" in status["text"]
 
     later = {"type": "message", "channel": CHANNEL, "user": "U0ANA", "ts": f"{time.time():.6f}",

@@ -84,7 +84,7 @@ def _check_article(sentences: Sequence[str], picked: list[str]) -> None:
     assert 1 <= len(picked) <= summary.ARTICLE_MAX_SENTENCES
     # A lone sentence longer than the budget is cut to a verbatim prefix ending in "…".
     kept = [p.removesuffix("…") for p in picked]
-    assert all(is_verbatim(k, source) and p == p.strip() for k, p in zip(kept, picked))
+    assert all(is_verbatim(k, source) and p == p.strip() for k, p in zip(kept, picked, strict=False))
     positions = [source.index(k) for k in kept]
     assert positions == sorted(positions), "summary sentences must keep document order"
     assert sum(word_count(p) for p in picked) <= summary.ARTICLE_MAX_WORDS

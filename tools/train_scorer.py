@@ -26,6 +26,8 @@ import numpy as np
 REPO_ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO_ROOT))
 
+import itertools  # noqa: E402
+
 from bot.core import summary  # noqa: E402
 from bot.core.scorer import SentenceScorer, sentence_features  # noqa: E402
 from bot.core.types import Kind  # noqa: E402
@@ -72,7 +74,7 @@ def ptb_sentences(text: str) -> list[str]:
     for i, token in enumerate(tokens):
         current.append(token)
         nxt = tokens[i + 1] if i + 1 < len(tokens) else ""
-        if (token in _ENDS or token in _CLOSERS and current[-2:-1] and current[-2] in _ENDS) and nxt not in _CLOSERS:
+        if (token in _ENDS or (token in _CLOSERS and current[-2:-1] and current[-2] in _ENDS)) and nxt not in _CLOSERS:
             sentences.append(detokenise(current))
             current = []
     if current:
@@ -90,7 +92,7 @@ class Oracle:
 
     def _grams(self, text: str) -> tuple[Counter[tuple[str, ...]], Counter[tuple[str, ...]]]:
         tokens = self._tokenizer.tokenize(text)
-        return Counter((t,) for t in tokens), Counter(zip(tokens, tokens[1:]))
+        return Counter((t,) for t in tokens), Counter(itertools.pairwise(tokens))
 
     @staticmethod
     def _f(pred: Counter[tuple[str, ...]], ref: Counter[tuple[str, ...]]) -> float:
@@ -170,7 +172,7 @@ def embed(examples: Sequence[Example], name: str) -> list[np.ndarray]:
     cache: dict[str, np.ndarray] = {}
     if path.exists():
         stored = np.load(path, allow_pickle=False)
-        cache = dict(zip(stored["texts"].tolist(), stored["vectors"]))
+        cache = dict(zip(stored["texts"].tolist(), stored["vectors"], strict=False))
     missing = sorted({t for ex in examples for t in ex.embedded} - cache.keys())
     if missing:
         from bot.adapters.embedder import MiniLMEncoder
@@ -180,7 +182,7 @@ def embed(examples: Sequence[Example], name: str) -> list[np.ndarray]:
         for start in range(0, len(missing), CHUNK):
             logger.info("embedding %s sentences %d-%d of %d", name, start, start + CHUNK, len(missing))
             chunk = missing[start : start + CHUNK]
-            cache.update(zip(chunk, encoder.encode(chunk)))
+            cache.update(zip(chunk, encoder.encode(chunk), strict=False))
             texts = sorted(cache)  # saved after every chunk, so an interrupted run resumes
             np.savez(path, texts=np.array(texts), vectors=np.stack([cache[t] for t in texts]))
     return [np.stack([cache[t] for t in ex.embedded]) for ex in examples]
@@ -198,7 +200,10 @@ def train_kind(
         if kind == "article"
         else (summary.THREAD_MAX_SENTENCES, summary.THREAD_MAX_WORDS)
     )
-    feats = [sentence_features(e, [len(t.split()) for t in ex.embedded]) for ex, e in zip(examples, embeddings)]
+    feats = [
+        sentence_features(e, [len(t.split()) for t in ex.embedded])
+        for ex, e in zip(examples, embeddings, strict=False)
+    ]
     labels = [oracle.labels(ex.shown, ex.references, *budget) for ex in examples]
     n_dev = max(1, len(examples) // 10)
     x = np.concatenate(feats[n_dev:])
@@ -209,14 +214,14 @@ def train_kind(
     )
     mlp.fit(scaler.transform(x), y)
     weights: dict[str, np.ndarray] = {f"{kind}.mean": scaler.mean_, f"{kind}.scale": scaler.scale_}
-    for i, (w, b) in enumerate(zip(mlp.coefs_, mlp.intercepts_)):
+    for i, (w, b) in enumerate(zip(mlp.coefs_, mlp.intercepts_, strict=False)):
         weights[f"{kind}.w{i}"] = w
         weights[f"{kind}.b{i}"] = b
     weights = {k: np.asarray(v, dtype=np.float32) for k, v in weights.items()}
 
     scorer = SentenceScorer(weights)
     results: dict[str, list[float]] = {"learned alone": [], "unsupervised": [], "blend (shipped)": []}
-    for ex, e, f in zip(examples[:n_dev], embeddings[:n_dev], feats[:n_dev]):
+    for ex, e, f in zip(examples[:n_dev], embeddings[:n_dev], feats[:n_dev], strict=False):
         words = [len(t.split()) for t in ex.embedded]
         for name, scores in (
             ("learned alone", scorer.score(f, kind)),

@@ -31,12 +31,12 @@ class MiniLMEncoder:
         self, model_dir: str | Path | None = None, max_length: int = 48, batch_size: int = 16
     ) -> None:
         import torch
-        from transformers import BertModel, BertTokenizerFast
+        from transformers import AutoModel, AutoTokenizer
 
         folder = Path(model_dir) if model_dir else default_model_dir()
         try:
-            self.tokenizer = BertTokenizerFast.from_pretrained(folder, local_files_only=True)
-            self.model = BertModel.from_pretrained(folder, local_files_only=True)
+            self.tokenizer = AutoTokenizer.from_pretrained(folder, local_files_only=True)
+            self.model = AutoModel.from_pretrained(folder, local_files_only=True)
         except (OSError, ValueError) as exc:
             raise ModelError(f"The sentence encoder could not be loaded from {folder}.") from exc
         self.model.eval()

@@ -42,7 +42,9 @@ _DUE = re.compile(
     r"|eod|eow|cob|asap|within \w+ (?:hours?|days?|weeks?))\b",
     re.I,
 )
-_ACCEPT_START = frozenset({"sure", "ok", "okay", "yes", "yep", "yeah", "will", "on", "done", "absolutely", "np", "sounds"})
+_ACCEPT_START = frozenset(
+    {"sure", "ok", "okay", "yes", "yep", "yeah", "will", "on", "done", "absolutely", "np", "sounds"}
+)
 _LIGHT_VERBS = frozenset({"do", "will", "sounds", "sound", "be", "is", "works", "work"})
 _ANAPHORIC_OBJECTS = frozenset({"it", "that", "this", "them"})
 _ASK_AUX = frozenset({"can", "could", "would", "will"})
@@ -142,7 +144,7 @@ def _verb_phrase(verb: Any, cut: Sequence[tuple[int, int]] = ()) -> str:
         if child.dep_ in _SKIP_DEPS or child.lower_ == "please":
             continue
         # "redo the copy, the wording confuses people": a second clause is not the task.
-        if child.i > verb.i and (child.dep_ == "advcl" or child.dep_ == "conj" and _subject(child) is not None):
+        if child.i > verb.i and (child.dep_ == "advcl" or (child.dep_ == "conj" and _subject(child) is not None)):
             continue
         kept.extend(child.subtree)
     kept.sort(key=lambda t: t.i)
@@ -153,7 +155,7 @@ def _verb_phrase(verb: Any, cut: Sequence[tuple[int, int]] = ()) -> str:
     kept = [t for t in kept if not any(a <= t.idx < b for a, b in cut)]
     while kept and (kept[-1].is_punct or kept[-1].lower_ in {"by", "before", "until", "please"}):
         kept.pop()
-    while kept and (kept[0].is_punct or kept[0].lower_ in _LEADING_FILLERS and kept[0] != verb):
+    while kept and (kept[0].is_punct or (kept[0].lower_ in _LEADING_FILLERS and kept[0] != verb)):
         kept.pop(0)
     parts: list[str] = []
     for k, tok in enumerate(kept):
@@ -217,7 +219,7 @@ def _content_verb(verb: Any, subject: Any | None) -> Any:
     wrapper = (
         verb.lower_ in {"going", "need", "needs"}
         or _is_let_me(verb)
-        or verb.lower_ in {"want", "plan"} and subject is not None and subject.lower_ == "i"
+        or (verb.lower_ in {"want", "plan"} and subject is not None and subject.lower_ == "i")
     )
     if wrapper:
         inner = next((c for c in verb.children if c.dep_ in {"xcomp", "ccomp"}), None)
@@ -226,7 +228,9 @@ def _content_verb(verb: Any, subject: Any | None) -> Any:
     return verb
 
 
-def _ask_owner(sent: Any, raw: str, mentions: Sequence[tuple[str, str | None, tuple[int, int]]]) -> tuple[str | None, str | None]:
+def _ask_owner(
+    sent: Any, raw: str, mentions: Sequence[tuple[str, str | None, tuple[int, int]]]
+) -> tuple[str | None, str | None]:
     """Who an ask is addressed to: a single mention, "Bob to ..." after a TODO label, a vocative."""
     if len(mentions) == 1:
         return mentions[0][0], mentions[0][1]
@@ -263,7 +267,7 @@ def _classify_sentence(sent: Any, index: int, order: int, message: Message) -> T
         return None
     if " " not in action and task.lower_ in {"do", "have"}:
         return None
-    if _is_let_me(verb) and task != verb or subject_word == "i" and (aux & _COMMIT_AUX or _going_to(sent)):
+    if (_is_let_me(verb) and task != verb) or (subject_word == "i" and (aux & _COMMIT_AUX or _going_to(sent))):
         return ThreadStatement(
             "commitment", raw, index, order, action, message.author, message.author_id, due_text
         )
@@ -300,7 +304,7 @@ def analyse_thread(messages: Sequence[Message], parsed: Sequence[Any]) -> Thread
     """Decisions, asks and commitments of a thread; acceptances give asks an owner."""
     statements: list[ThreadStatement] = []
     order = 0
-    for index, (message, doc) in enumerate(zip(messages, parsed)):
+    for index, (message, doc) in enumerate(zip(messages, parsed, strict=False)):
         for sent in doc.sents:
             statement = _classify_sentence(sent, index, order, message)
             order += 1

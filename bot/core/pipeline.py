@@ -64,10 +64,7 @@ class Summariser:
         start = time.perf_counter()
         if not doc.text.strip():
             raise EmptyInputError("There is no text to summarise.")
-        if doc.kind == "thread":
-            result = self._thread(doc)
-        else:
-            result = self._article(doc)
+        result = self._thread(doc) if doc.kind == "thread" else self._article(doc)
         if not result.summary:  # e.g. only emoji or punctuation: nothing a sentence can carry
             raise EmptyInputError(f"{doc.source} has no words to summarise.")
         result.elapsed_ms = (time.perf_counter() - start) * 1000

@@ -239,7 +239,7 @@ def _is_listed_gerund(token: Token, gerunds: bool) -> bool:
 
 
 def _breaks_clause(token: Token, head: Token, verb: Token, gerunds: bool) -> bool:
-    if token.text in {";", "\u2014", "--"} or token.is_space and "\n" in token.text:
+    if token.text in {";", "\u2014", "--"} or (token.is_space and "\n" in token.text):
         return True
     if _is_listed_gerund(token, gerunds):
         return False
@@ -250,9 +250,7 @@ def _breaks_clause(token: Token, head: Token, verb: Token, gerunds: bool) -> boo
     if token.dep_ == "cc":
         nxt = token.nbor(1) if token.i + 1 < len(token.doc) else None
         return nxt is not None and nxt.dep_ == "conj" and nxt.head == verb and nxt.pos_ == "VERB" and head != verb
-    if token.dep_ == "conj" and token.head == verb and token.pos_ == "VERB" and head != verb:
-        return True
-    return False
+    return bool(token.dep_ == "conj" and token.head == verb and token.pos_ == "VERB" and head != verb)
 
 
 def _segment_root(segment: list[Token]) -> Token:
@@ -325,7 +323,7 @@ def _merge_bare(
     """
     merged: list[list[Token]] = []
     carry: list[Token] = []
-    for index, (segment, root) in enumerate(zip(segments, roots)):
+    for index, (segment, root) in enumerate(zip(segments, roots, strict=False)):
         content = [t for t in segment if not t.is_punct]
         bare = not content or content[-1] == root
         if bare and root.pos_ not in {"VERB", "AUX"} and index + 1 < len(segments):

@@ -216,7 +216,7 @@ def _direct_quotes(
         text = source[span.start : _trim_words(source, chars, span)].strip()
         words = len(text.split())
         previous = (span.end, speaker)
-        if words < _MIN_WORDS or speaker is None and words < _MIN_UNATTRIBUTED_WORDS:
+        if words < _MIN_WORDS or (speaker is None and words < _MIN_UNATTRIBUTED_WORDS):
             continue
         score = 2.0 if named else 1.0 if speaker else 0.0
         score += 1.0 if words >= 8 else 0.0 if words >= 4 else -1.5

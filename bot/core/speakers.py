@@ -142,10 +142,9 @@ class SpeakerResolver:
         i = ent.start - 1
         while i >= 0 and len(title) < 3:
             tok = self._doc[i]
-            if tok.dep_ in _TITLE_DEPS and tok.pos_ in {"PROPN", "NOUN"} and ent.start <= tok.head.i < ent.end + 1:
-                title.insert(0, tok)
-                i -= 1
-            elif tok.pos_ in {"PROPN", "NOUN"} and title and tok.head.i == title[0].i:
+            nominal = tok.pos_ in {"PROPN", "NOUN"}
+            modifies_name = tok.dep_ in _TITLE_DEPS and ent.start <= tok.head.i < ent.end + 1
+            if nominal and (modifies_name or (title and tok.head.i == title[0].i)):
                 title.insert(0, tok)
                 i -= 1
             else:

@@ -221,7 +221,7 @@ def thread_candidates(messages: Sequence[Message], parsed: Sequence[Any]) -> lis
     else as "Author: text".
     """
     candidates: list[Candidate] = []
-    for message, doc in zip(messages, parsed):
+    for message, doc in zip(messages, parsed, strict=False):
         text = normalise_ws(message.text)
         if not text or _ATTACHMENT.match(text):
             continue

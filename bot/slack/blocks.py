@@ -34,21 +34,31 @@ Block = dict[str, Any]
 class DigestItemLike(Protocol):
     """What :func:`digest_blocks` reads from a ``bot.slack.digest.DigestItem``."""
 
-    kind: str
-    ts: str
-    permalink: str | None
-    title: str | None
-    summary: list[str]
+    @property
+    def kind(self) -> str: ...
+    @property
+    def ts(self) -> str: ...
+    @property
+    def permalink(self) -> str | None: ...
+    @property
+    def title(self) -> str | None: ...
+    @property
+    def summary(self) -> Sequence[str]: ...
 
 
 class DigestLike(Protocol):
     """What :func:`digest_blocks` reads from a ``bot.slack.digest.Digest``."""
 
-    channel_id: str
-    period_start: float
-    period_end: float
-    items: Sequence[DigestItemLike]
-    priorities: Sequence[Priority]
+    @property
+    def channel_id(self) -> str: ...
+    @property
+    def period_start(self) -> float: ...
+    @property
+    def period_end(self) -> float: ...
+    @property
+    def items(self) -> Sequence[DigestItemLike]: ...
+    @property
+    def priorities(self) -> Sequence[Priority]: ...
 
 
 def clean(text: str) -> str:

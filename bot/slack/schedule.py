@@ -9,6 +9,7 @@ missed fire time of each subscription once if it is still within the grace perio
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
@@ -121,10 +122,8 @@ class DigestScheduler:
         """(Re)schedule the channel's job after a subscribe, or remove it after unsubscribe."""
         sub = self.store.subscription(channel_id)
         if sub is None:
-            try:
+            with contextlib.suppress(JobLookupError):
                 self._scheduler.remove_job(self._job_id(channel_id))
-            except JobLookupError:
-                pass
             return
         self._schedule(sub)
 

@@ -12,7 +12,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from sqlalchemy import (
     Float,
@@ -26,7 +26,7 @@ from sqlalchemy import (
     func,
     select,
 )
-from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.engine import CursorResult, Engine, Result, make_url
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
 from sqlalchemy.pool import StaticPool
@@ -111,6 +111,11 @@ class _DigestRow(_Base):
     recorded_at: Mapped[float] = mapped_column(Float)
 
 
+def _rowcount(result: Result[Any]) -> int:
+    """Rows a DELETE or UPDATE touched (its result is a CursorResult)."""
+    return int(cast(CursorResult[Any], result).rowcount or 0)
+
+
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     # WAL lets readers proceed while a writer commits; the busy timeout makes writers wait
     # for each other instead of failing with "database is locked".
@@ -192,7 +197,7 @@ class Store:
         """Forget event ids seen before ``older_than`` (unix time); return how many."""
         with self._sessions.begin() as session:
             result = session.execute(delete(_EventRow).where(_EventRow.seen_at < older_than))
-            return int(result.rowcount or 0)
+            return _rowcount(result)
 
     # -- subscriptions --------------------------------------------------------------
 
@@ -229,7 +234,7 @@ class Store:
             result = session.execute(
                 delete(_SubscriptionRow).where(_SubscriptionRow.channel_id == channel_id)
             )
-            return bool(result.rowcount)
+            return _rowcount(result) > 0
 
     def subscription(self, channel_id: str) -> Subscription | None:
         """The channel's subscription, if any."""
@@ -322,7 +327,7 @@ class Store:
         """Delete messages posted before ``older_than`` (unix time); return how many."""
         with self._sessions.begin() as session:
             result = session.execute(delete(_MessageRow).where(_MessageRow.ts_value < older_than))
-            return int(result.rowcount or 0)
+            return _rowcount(result)
 
     # -- digests --------------------------------------------------------------------
 

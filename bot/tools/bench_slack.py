@@ -76,7 +76,7 @@ class LocalSlackApp:
         sent = {"Content-Type": content_type, **(headers or {})}
         if sign:
             sent["X-Slack-Request-Timestamp"] = timestamp
-            sent["X-Slack-Signature"] = self.verifier.generate_signature(timestamp=timestamp, body=body)
+            sent["X-Slack-Signature"] = self.verifier.generate_signature(timestamp=timestamp, body=body) or ""
         request = urllib.request.Request(self.url + "/slack/events", data=body.encode(), headers=sent)
         try:
             with urllib.request.urlopen(request, timeout=30) as response:

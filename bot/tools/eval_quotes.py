@@ -108,7 +108,7 @@ def _score_article(row: dict[str, Any], quotes: Sequence[Quote], counts: dict[st
             counts["named_gold"] += 1
             counts["named_right"] += right
     counts["found"] += sum(
-        1 for gw, cov in zip(gold_words, covered) if gw and len(cov) / len(gw) >= _MIN_OVERLAP
+        1 for gw, cov in zip(gold_words, covered, strict=False) if gw and len(cov) / len(gw) >= _MIN_OVERLAP
     )
 
 
@@ -125,7 +125,7 @@ def evaluate_polnear(path: Path, summariser: Summariser) -> dict[str, float]:
     )
     start = time.perf_counter()
     rows = list(read_jsonl(path))
-    for row, doc in zip(rows, summariser.nlp.pipe(r["text"] for r in rows)):
+    for row, doc in zip(rows, summariser.nlp.pipe(r["text"] for r in rows), strict=False):
         counts["docs"] += 1
         _score_article(row, extract_article_quotes(doc, max_quotes=None), counts)
     precision = _ratio(counts["correct"], counts["predicted"])
