@@ -22,7 +22,7 @@ from bot.slack.history import (
     to_messages,
 )
 from bot.slack.store import Store
-from tests.fakeslack import FakeSlack
+from bot.tools.fakeslack import FakeSlack
 
 
 @pytest.fixture()

@@ -5,8 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.slack.digest import shared_urls
-from bot.slack.jobs import find_url
-from bot.slack.links import urls_in
+from bot.slack.links import find_url, urls_in
 
 
 @pytest.mark.parametrize(

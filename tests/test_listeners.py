@@ -1,4 +1,4 @@
-"""Listener units: command parsing, message storing, job error handling (fake summarisers)."""
+"""Listener units: command parsing and message storing (fake store)."""
 
 from __future__ import annotations
 
@@ -6,12 +6,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
-from slack_sdk.errors import SlackApiError
 
-from bot.core.errors import FetchError
-from bot.slack import jobs, strings
+from bot.slack.links import find_url
 from bot.slack.listeners import messages
 from bot.slack.listeners.command import Parsed, parse_command
+from bot.slack.mrkdwn import looks_binary
 
 PARSE_TABLE: list[tuple[str, Parsed]] = [
     ("", Parsed("help")),
@@ -68,12 +67,12 @@ def test_parse_errors_explain(text: str, fragment: str) -> None:
     ],
 )
 def test_find_url(text: str, url: str | None) -> None:
-    assert jobs.find_url(text) == url
+    assert find_url(text) == url
 
 
 def test_looks_binary() -> None:
-    assert jobs.looks_binary("\x00\x01\x02abc\x03\x04")
-    assert not jobs.looks_binary("Plain text.\n\tWith tabs and ünïcode.")
+    assert looks_binary("\x00\x01\x02abc\x03\x04")
+    assert not looks_binary("Plain text.\n\tWith tabs and ünïcode.")
 
 
 @dataclass
@@ -84,7 +83,10 @@ class FakeStore:
     def subscription(self, channel_id: str) -> object | None:
         return object() if channel_id in self.subscribed else None
 
-    def save_message(self, channel_id: str, ts: str, text: str, user_id: str | None, thread_ts: str | None = None) -> None:
+    def save_message(
+        self, channel_id: str, ts: str, text: str, user_id: str | None, thread_ts: str | None = None,
+        version: str | None = None,
+    ) -> None:
         self.saved[(channel_id, ts)] = (text, user_id, thread_ts)
 
     def delete_message(self, channel_id: str, ts: str) -> None:
@@ -108,56 +110,3 @@ def test_messages_are_stored_for_subscribed_channels_only() -> None:
                            "message": {"ts": "1.1", "user": "U1", "text": "hello, edited"}})
     messages.handle(deps, {"channel": "C1", "subtype": "message_deleted", "deleted_ts": "1.5"})
     assert deps.store.saved == {("C1", "1.1"): ("hello, edited", "U1", None)}
-
-
-@dataclass
-class RecordingReply:
-    events: list[tuple[str, Any]] = field(default_factory=list)
-
-    def progress(self, what: str) -> None:
-        self.events.append(("progress", what))
-
-    def finish(self, content: list[dict[str, Any]], text: str) -> None:
-        self.events.append(("finish", text))
-
-    def fail(self, message: str) -> None:
-        self.events.append(("fail", message))
-
-
-def _raise(exc: Exception) -> Any:
-    def work() -> Any:
-        raise exc
-
-    return work
-
-
-@pytest.mark.parametrize(
-    ("exc", "expected"),
-    [
-        (FetchError("I couldn't connect to example.com."), "I couldn't connect to example.com."),
-        (SlackApiError("x", {"ok": False, "error": "not_in_channel"}), strings.NOT_IN_CHANNEL),
-        (SlackApiError("x", {"ok": False, "error": "missing_scope", "needed": "channels:history"}),
-         strings.MISSING_SCOPE.format(needed="channels:history")),
-        (SlackApiError("x", {"ok": False, "error": "channel_not_found"}), strings.CHANNEL_NOT_FOUND),
-        (RuntimeError("boom"), strings.UNEXPECTED),
-    ],
-    ids=["input", "not_in_channel", "missing_scope", "channel_not_found", "unexpected"],
-)
-def test_run_job_turns_failures_into_messages(exc: Exception, expected: str) -> None:
-    reply = RecordingReply()
-    assert jobs.run_job("t", reply, "x", _raise(exc)) is False
-    assert reply.events == [("progress", "x"), ("fail", expected)]
-
-
-def test_run_job_survives_a_failing_reply() -> None:
-    class Broken(RecordingReply):
-        def fail(self, message: str) -> None:
-            raise SlackApiError("x", {"ok": False, "error": "not_in_channel"})
-
-    assert jobs.run_job("t", Broken(), None, _raise(RuntimeError("boom"))) is False
-
-
-def test_run_job_success() -> None:
-    reply = RecordingReply()
-    assert jobs.run_job("t", reply, None, lambda: ([], "done")) is True
-    assert reply.events == [("finish", "done")]

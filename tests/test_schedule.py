@@ -22,15 +22,19 @@ def paris(*args: int) -> datetime:
 
 
 class Recorder:
-    """A run_digest stand-in that records its calls."""
+    """The scheduler's enqueue callback as the bot has it (a job per run key), recording runs."""
 
-    def __init__(self) -> None:
+    def __init__(self, store: Store) -> None:
+        self.store = store
         self.runs: list[tuple[str, float, float]] = []
         self.ran = threading.Event()
 
-    def __call__(self, channel_id: str, period_start: float, period_end: float) -> None:
-        self.runs.append((channel_id, period_start, period_end))
-        self.ran.set()
+    def __call__(self, channel_id: str, period_start: float, period_end: float, run_key: str) -> bool:
+        _job, created = self.store.jobs.enqueue(f"digest:{run_key}", "digest_run", {})
+        if created:
+            self.runs.append((channel_id, period_start, period_end))
+            self.ran.set()
+        return created
 
 
 @pytest.fixture()
@@ -61,7 +65,7 @@ def wait_for_catch_up(scheduler: DigestScheduler, timeout: float = 5.0) -> None:
 
 
 def make(store: Store, now: datetime, grace_s: int = 3600) -> tuple[DigestScheduler, Recorder]:
-    recorder = Recorder()
+    recorder = Recorder(store)
     return DigestScheduler(store, recorder, grace_s=grace_s, clock=lambda: now), recorder
 
 
@@ -141,23 +145,6 @@ def test_period_starts_at_a_later_digest(store: Store) -> None:
     assert start == paris(2026, 1, 5, 15, 0).timestamp()
 
 
-def test_failing_digest_is_logged_and_not_retried(
-    store: Store, caplog: pytest.LogCaptureFixture
-) -> None:
-    calls: list[str] = []
-
-    def boom(channel_id: str, start: float, end: float) -> None:
-        calls.append(channel_id)
-        raise RuntimeError("slack is down")
-
-    now = paris(2026, 1, 6, 9, 0)
-    scheduler = DigestScheduler(store, boom, clock=lambda: now)
-    assert scheduler.run_due() == ["CDAY"]
-    assert scheduler.run_due() == []
-    assert calls == ["CDAY"]
-    assert "failed" in caplog.text
-
-
 @pytest.mark.parametrize(
     ("now", "expected_utc"),
     [
@@ -185,22 +172,24 @@ def test_dst_day_period_is_23_hours(store: Store) -> None:
     assert end - start == 23 * 3600
 
 
-def test_next_run_and_sync(store: Store) -> None:
+def test_next_run_and_reconcile(store: Store) -> None:
     scheduler, _ = make(store, paris(2026, 1, 6, 10, 0))
     assert scheduler.next_run("CDAY") == paris(2026, 1, 7, 9, 0)
     assert scheduler.next_run("CWEEK") == paris(2026, 1, 12, 9, 0)
     assert scheduler.next_run("CNONE") is None
 
-    store.subscribe("CNEW", "weekly", "17:30", "America/New_York", weekday=4)
-    scheduler.sync("CNEW")
+    scheduler.reconcile()
+    store.subscribe("CNEW", "weekly", "17:30", "America/New_York", weekday=4)  # e.g. by another replica
+    scheduler.reconcile()
     assert "digest:CNEW" in scheduler.job_ids()
     expected = datetime(2026, 1, 9, 17, 30, tzinfo=ZoneInfo("America/New_York"))
     assert scheduler.next_run("CNEW") == expected
 
     store.unsubscribe("CNEW")
-    scheduler.sync("CNEW")
-    scheduler.sync("CNEW")  # removing twice is harmless
+    scheduler.reconcile()
+    scheduler.reconcile()  # removing twice is harmless
     assert "digest:CNEW" not in scheduler.job_ids()
+    assert {"digest:CDAY", "digest:CWEEK"} <= set(scheduler.job_ids())
 
 
 def test_start_schedules_jobs_and_catches_up(store: Store) -> None:
@@ -209,7 +198,7 @@ def test_start_schedules_jobs_and_catches_up(store: Store) -> None:
     try:
         assert recorder.ran.wait(5)
         wait_for_catch_up(scheduler)
-        assert {"digest:CDAY", "digest:CWEEK", "purge"} <= set(scheduler.job_ids())
+        assert {"digest:CDAY", "digest:CWEEK", "purge", "reconcile"} <= set(scheduler.job_ids())
     finally:
         scheduler.shutdown()
     assert [c for c, _, _ in recorder.runs] == ["CDAY"]
@@ -219,7 +208,7 @@ def test_purge_uses_retention(store: Store) -> None:
     now = datetime(2026, 1, 10, tzinfo=UTC)
     store.save_message("CDAY", str((now - timedelta(days=8)).timestamp()), "old", "U1")
     store.save_message("CDAY", str((now - timedelta(days=1)).timestamp()), "recent", "U1")
-    scheduler = DigestScheduler(store, Recorder(), clock=lambda: now, retention_days=7)
+    scheduler = DigestScheduler(store, Recorder(store), clock=lambda: now, retention_days=7)
     messages, _ = scheduler.purge()
     assert messages == 1
     assert [m.text for m in store.messages_between("CDAY", 0, now.timestamp())] == ["recent"]

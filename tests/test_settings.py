@@ -47,11 +47,6 @@ def test_environment_overrides_dotenv(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("env", "message"),
     [
-        ({"PORT": "eighty"}, "PORT must be a whole number"),
-        ({"WORKER_POOL_SIZE": "0"}, "WORKER_POOL_SIZE must be at least 1"),
-        ({"DIGEST_DEFAULT_TIME": "25:00"}, "DIGEST_DEFAULT_TIME must be HH:MM"),
-        ({"DIGEST_QUIET_MESSAGE": "maybe"}, "DIGEST_QUIET_MESSAGE must be true or false"),
-        ({"SLACK_API_URL": "ftp://x"}, "SLACK_API_URL must be an http(s) URL"),
         ({"LOG_LEVEL": "LOUD"}, "LOG_LEVEL must be"),
         ({"FETCH_TIMEOUT_S": "-1"}, "FETCH_TIMEOUT_S must be a positive number"),
         ({"FETCH_TIMEOUT_S": "nan"}, "FETCH_TIMEOUT_S must be a positive number"),
@@ -75,6 +70,32 @@ def test_malformed_values_fail_with_one_line(env: dict[str, str], message: str) 
 def test_require_slack(env: dict[str, str], message: str) -> None:
     with pytest.raises(SettingsError, match=message):
         load_settings(env, dotenv_path=None).require_slack()
+
+
+@pytest.mark.parametrize(
+    ("env", "message"),
+    [
+        ({"PORT": "eighty"}, "PORT must be a whole number"),
+        ({"PORT": "99999"}, "PORT must be at most 65535"),
+        ({"PORT": "0"}, "PORT must be at least 1"),
+        ({"WORKER_POOL_SIZE": "0"}, "WORKER_POOL_SIZE must be at least 1"),
+        ({"WORKER_PROCESSES": "two"}, "WORKER_PROCESSES must be a whole number"),
+        ({"JOB_QUEUE": "celery"}, "JOB_QUEUE must be one of local, procrastinate"),
+        ({"JOB_TIMEOUT_S": "0"}, "JOB_TIMEOUT_S must be a positive number"),
+        ({"SHUTDOWN_GRACE_S": "soon"}, "SHUTDOWN_GRACE_S must be a number"),
+        ({"DIGEST_DEFAULT_TIME": "25:00"}, "DIGEST_DEFAULT_TIME must be HH:MM"),
+        ({"DIGEST_QUIET_MESSAGE": "maybe"}, "DIGEST_QUIET_MESSAGE must be true or false"),
+        ({"SLACK_API_URL": "ftp://x"}, "SLACK_API_URL must be an http(s) URL"),
+        ({"JOB_QUEUE": "procrastinate"}, "needs a PostgreSQL DATABASE_URL"),
+        ({"SLACK_BOT_TOKEN": "abc", "SLACK_SIGNING_SECRET": "s"}, "must be a bot token"),
+    ],
+)
+def test_bot_settings_fail_the_bot_with_one_line_but_not_the_cli(env: dict[str, str], message: str) -> None:
+    settings = load_settings({"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_SIGNING_SECRET": "s", **env}, dotenv_path=None)
+    assert settings.fetch_timeout_s == 10.0  # the CLI's settings load regardless
+    with pytest.raises(SettingsError) as info:
+        settings.require_slack()
+    assert message in str(info.value) and "\n" not in str(info.value)
 
 
 def test_require_slack_accepts_http_and_socket_modes() -> None:

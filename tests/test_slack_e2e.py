@@ -17,9 +17,8 @@ import pytest
 
 from bot.settings import Settings
 from bot.slack import strings
-from bot.slack.serve import build_socket_handler
-from bot.tools.bench_slack import LocalSlackApp
-from tests.fakeslack import FakeSlack
+from bot.tools.fakeslack import FakeSlack
+from tests.support.slackapp import LocalSlackApp
 
 SECRET = "e2e-signing-secret"
 CHANNEL = "C0GENERAL"
@@ -74,7 +73,18 @@ def start_bot(fake: FakeSlack, summariser: Any, db: Path, **overrides: Any) -> L
         "fetch_allow_hosts": frozenset({"127.0.0.1"}),
         "worker_pool_size": 2,
     }
-    return LocalSlackApp(Settings(**{**values, **overrides}), summariser, listener_threads=4)
+    return LocalSlackApp(Settings(**{**values, **overrides}), summariser)
+
+
+def wait_until_idle(bot: LocalSlackApp, timeout: float = 90.0) -> None:
+    """Until no job is queued or running."""
+    deadline = time.monotonic() + timeout
+    while True:
+        counts = bot.deps.store.jobs.counts()
+        if not counts.get("queued") and not counts.get("running"):
+            return
+        assert time.monotonic() < deadline, f"jobs still pending: {counts}"
+        time.sleep(0.05)
 
 
 def command(bot: LocalSlackApp, fake: FakeSlack, text: str, name: str = "r1") -> tuple[int, str]:
@@ -156,22 +166,39 @@ def test_bad_signatures_are_refused(bot: LocalSlackApp, fake: FakeSlack, sign: b
     assert fake.responses == []
 
 
+def shared_result(fake: FakeSlack) -> dict[str, Any]:
+    """The shared result of a command: its channel placeholder, replaced by the summary."""
+    placeholder = fake.wait_for("chat.postMessage", 1, timeout=10)[0]
+    assert placeholder["channel"] == CHANNEL and "Summarising" in placeholder["text"]
+    update = fake.wait_for("chat.update", 1, timeout=60)[0]
+    assert update["ts"] == fake.posted[0]["ts"]
+    return update
+
+
 def test_pasted_text_is_summarised_in_channel(bot: LocalSlackApp, fake: FakeSlack, seed_text: str) -> None:
     status, body = command(bot, fake, "<!channel> Fujian report\n\n" + seed_text)
     assert status == 200 and "Summarising" in body
-    path, response = fake.wait_for_response(1, timeout=60)[0]
-    assert path == "/response/r1" and response["response_type"] == "in_channel"
-    dumped = _dump(response)
+    dumped = _dump(shared_result(fake))
     assert "Fujian" in dumped
     assert "&lt;!channel&gt;" in dumped and "<!channel>" not in dumped
+    assert fake.responses == []  # nothing more through the response_url
 
 
 def test_url_is_fetched_and_summarised(bot: LocalSlackApp, fake: FakeSlack, article: ArticleServer) -> None:
     command(bot, fake, f"<{article.url}>")
-    response = fake.wait_for_response(1, timeout=60)[0][1]
-    dumped = _dump(response)
+    dumped = _dump(shared_result(fake))
     assert "cranes" in dumped.lower()
     assert article.url in dumped  # the context line links the source
+
+
+def test_a_shared_result_where_the_bot_may_not_post_uses_the_response_url(
+    bot: LocalSlackApp, fake: FakeSlack
+) -> None:
+    fake.set_response("chat.postMessage", {"ok": False, "error": "not_in_channel"}, times=1)
+    command(bot, fake, "The port opened a new terminal. It doubles capacity. Ships will wait less.")
+    path, response = fake.wait_for_response(1, timeout=60)[0]
+    assert path == "/response/r1" and response["response_type"] == "in_channel"
+    assert "terminal" in _dump(response)
 
 
 def test_blocked_url_gets_a_clear_message(fake: FakeSlack, summariser: Any, tmp_path: Path) -> None:
@@ -183,11 +210,13 @@ def test_blocked_url_gets_a_clear_message(fake: FakeSlack, summariser: Any, tmp_
         strict.close()
     assert response["response_type"] == "ephemeral"
     assert ":warning:" in response["blocks"][0]["text"]["text"]
+    # The public placeholder is removed, not left saying "Summarising…".
+    assert fake.calls_to("chat.delete")[0]["ts"] == fake.posted[0]["ts"]
 
 
 @pytest.mark.parametrize(
     ("text", "expected"),
-    [("x" * 3_000_000, "too long"), ("\x00\x01\x02\x03\x04binary\x05\x06\x07" * 200, "binary")],
+    [("x" * 300_000, "too long"), ("\x00\x01\x02\x03\x04binary\x05\x06\x07" * 200, "binary")],
     ids=["huge", "binary"],
 )
 def test_bad_input_is_answered_and_the_bot_stays_up(bot: LocalSlackApp, fake: FakeSlack, text: str, expected: str) -> None:
@@ -196,8 +225,7 @@ def test_bad_input_is_answered_and_the_bot_stays_up(bot: LocalSlackApp, fake: Fa
     response = fake.wait_for_response(1, timeout=30)[0][1]
     assert response["response_type"] == "ephemeral" and expected in response["text"]
     command(bot, fake, "The port opened a new terminal. It doubles capacity. Ships will wait less.", name="ok")
-    follow_up = fake.wait_for_response(2, timeout=30)[1]
-    assert follow_up[0] == "/response/ok" and "terminal" in _dump(follow_up[1])
+    assert "terminal" in _dump(fake.wait_for("chat.update", 1, timeout=30)[0])
 
 
 def test_thread_mention_answers_in_thread_with_article(bot: LocalSlackApp, fake: FakeSlack, article: ArticleServer) -> None:
@@ -279,14 +307,13 @@ def test_digest_subscribe_now_and_scheduled(bot: LocalSlackApp, fake: FakeSlack,
     assert strings.DIGEST_TITLE in dumped and "cranes" in dumped.lower()
     assert "<!channel>" not in dumped
 
-    command(bot, fake, "digest status", name="status")
-    status = next(r for p, r in fake.wait_for_response(3, timeout=30) if p == "/response/status")
-    assert "every day at 09:00" in status["text"]
+    status, body = command(bot, fake, "digest status", name="status")
+    assert status == 200 and "every day at 09:00" in json.loads(body)["text"]
 
     later = {"type": "message", "channel": CHANNEL, "user": "U0ANA", "ts": f"{time.time():.6f}",
              "text": "Ana here: the cranes go live in March, so please book the crane operators training. " * 6}
     bot.event(later, "EvMsgLater")
-    scheduler = bot.deps.scheduler
+    scheduler = bot.scheduler
     assert scheduler is not None
     fire = scheduler.next_run(CHANNEL)
     assert fire is not None
@@ -298,27 +325,19 @@ def test_digest_subscribe_now_and_scheduled(bot: LocalSlackApp, fake: FakeSlack,
     scheduled = fake.wait_for("chat.postMessage", 2, timeout=90)[1]
     assert scheduled["channel"] == CHANNEL and "crane operators" in _dump(scheduled)
     assert scheduler.run_due(fire.astimezone(UTC) + timedelta(minutes=2)) == []  # claimed once
-
-
-def test_socket_mode_handler_builds_without_connecting(bot: LocalSlackApp) -> None:
-    settings = Settings(slack_bot_token="xoxb-test", slack_app_token="xapp-1-test", slack_api_url=bot.settings.slack_api_url)
-    handler = build_socket_handler(bot.app, settings)
-    try:
-        assert handler.app is bot.app
-        assert handler.client.app_token == "xapp-1-test"
-        assert not handler.client.is_connected()
-    finally:
-        handler.close()
+    wait_until_idle(bot)
+    assert len(fake.calls_to("chat.postMessage")) == 2
 
 
 def test_scheduled_run_with_nothing_shared_posts_nothing(bot: LocalSlackApp, fake: FakeSlack) -> None:
     command(bot, fake, "digest weekly mon 08:30", name="weekly")
     assert "Monday" in fake.wait_for_response(1, timeout=30)[0][1]["text"]
-    scheduler = bot.deps.scheduler
-    assert scheduler is not None
+    scheduler = bot.scheduler
     fire = scheduler.next_run(CHANNEL)
     assert fire is not None and fire.weekday() == 0 and (fire.hour, fire.minute) == (8, 30)
     assert scheduler.run_due(fire.astimezone(UTC) + timedelta(seconds=30)) == [CHANNEL]
+    wait_until_idle(bot)
+    assert bot.deps.store.jobs.counts().get("done") == 2  # the subscription and the (empty) digest
     assert fake.calls_to("chat.postMessage") == []
 
 
@@ -387,8 +406,6 @@ def test_digest_needs_membership_and_can_be_stopped(bot: LocalSlackApp, fake: Fa
 
     command(bot, fake, "digest daily", name="ok")
     assert "every day at 09:00" in fake.wait_for_response(2, timeout=30)[1][1]["text"]
-    command(bot, fake, "digest off", name="off")
-    assert "stopped" in fake.wait_for_response(3, timeout=30)[2][1]["text"]
-    command(bot, fake, "digest status", name="status")
-    assert "has no digest" in fake.wait_for_response(4, timeout=30)[3][1]["text"]
+    assert "stopped" in json.loads(command(bot, fake, "digest off", name="off")[1])["text"]
+    assert "has no digest" in json.loads(command(bot, fake, "digest status", name="status")[1])["text"]
     assert bot.deps.store.subscription(CHANNEL) is None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -30,46 +31,62 @@ def test_creates_parent_folder_and_tables(tmp_path: Path, db_url: str) -> None:
 
 def test_in_memory_store_is_shared_between_threads() -> None:
     store = Store("sqlite://")
-    worker = threading.Thread(target=store.claim_event, args=("Ev1",))
+    worker = threading.Thread(target=store.jobs.enqueue, args=("event:Ev1", "notice", {}))
     worker.start()
     worker.join()
-    assert store.claim_event("Ev1") is False
+    assert store.jobs.enqueue("event:Ev1", "notice", {})[1] is False
 
 
-def test_claim_event_survives_restart(db_url: str) -> None:
-    first = Store(db_url)
-    assert first.claim_event("Ev1") is True
-    assert first.claim_event("Ev1") is False
+def test_job_keys_survive_restart(database_url: str) -> None:
+    first = Store(database_url)
+    assert first.jobs.enqueue("event:Ev1", "notice", {})[1] is True
+    assert first.jobs.enqueue("event:Ev1", "notice", {})[1] is False
     first.close()
-    second = Store(db_url)
-    assert second.claim_event("Ev1") is False
-    assert second.claim_event("Ev2") is True
+    second = Store(database_url)
+    assert second.jobs.enqueue("event:Ev1", "notice", {})[1] is False
+    assert second.jobs.enqueue("event:Ev2", "notice", {})[1] is True
+    second.close()
 
 
-def test_claim_event_is_exclusive_under_concurrency(store: Store) -> None:
+def test_job_keys_are_exclusive_under_concurrency(database_url: str) -> None:
+    store = Store(database_url)
     wins: list[bool] = []
+    ids: set[str] = set()
     barrier = threading.Barrier(8)
 
-    def claim() -> None:
+    def enqueue() -> None:
         barrier.wait()
-        wins.append(store.claim_event("EvRace"))
+        job, created = store.jobs.enqueue("command:race", "notice", {})
+        wins.append(created)
+        ids.add(job.id)
 
-    threads = [threading.Thread(target=claim) for _ in range(8)]
+    threads = [threading.Thread(target=enqueue) for _ in range(8)]
     for t in threads:
         t.start()
     for t in threads:
         t.join()
-    assert sorted(wins) == [False] * 7 + [True]
+    store.close()
+    assert sorted(wins) == [False] * 7 + [True] and len(ids) == 1
 
 
-def test_purge_events(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("bot.slack.store.time.time", lambda: 1000.0)
-    store.claim_event("old")
-    monkeypatch.setattr("bot.slack.store.time.time", lambda: 100_000.0)
-    store.claim_event("new")
-    assert store.purge_events(older_than=50_000.0) == 1
-    assert store.claim_event("old") is True
-    assert store.claim_event("new") is False
+def test_claims_are_exclusive_under_concurrency(database_url: str) -> None:
+    store = Store(database_url)
+    job, _ = store.jobs.enqueue("event:claim-race", "notice", {})
+    barrier = threading.Barrier(8)
+    winners: list[str] = []
+
+    def claim(owner: str) -> None:
+        barrier.wait()
+        if store.jobs.claim(job.id, owner, lease_s=30) is not None:
+            winners.append(owner)
+
+    threads = [threading.Thread(target=claim, args=(f"runner-{i}",)) for i in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    store.close()
+    assert len(winners) == 1
 
 
 def test_subscribe_upserts_and_unsubscribes(store: Store) -> None:
@@ -111,7 +128,7 @@ def test_messages_between_with_threads_edits_and_deletes(store: Store) -> None:
     store.save_message("C1", "210.000000", "reply a", "U2", thread_ts="150.000000")
     store.save_message("C1", "220.000000", "reply b", "U3", thread_ts="150.000000")
     store.save_message("C1", "230.000000", "to delete", "U3")
-    store.save_message("C1", "200.000000", "hello (edited)", "U1")
+    store.save_message("C1", "200.000000", "hello (edited)", "U1", version="250.000000")
     store.save_message("C2", "205.000000", "other channel", "U1")
     store.delete_message("C1", "230.000000")
 
@@ -144,3 +161,70 @@ def test_record_digest_is_an_idempotent_claim(db_url: str) -> None:
     assert reopened.last_digest("C1") == 2000.0
     assert reopened.digest_recorded("C1:2026-01-05T09:00:00+01:00") is True
     assert reopened.last_digest("C2") is None
+
+
+def test_a_delete_before_its_message_leaves_it_deleted(database_url: str) -> None:
+    store = Store(database_url)
+    store.delete_message("C1", "100.000000")  # message_deleted arrived first
+    assert store.save_message("C1", "100.000000", "password: hunter2", "U1") is False
+    store.save_message("C1", "100.000000", "password: hunter2 (edited)", "U1", version="150.000000")
+    assert store.messages_between("C1", 0, 1e12) == []
+    store.close()
+
+
+def test_an_older_state_never_overwrites_an_edit(database_url: str) -> None:
+    store = Store(database_url)
+    store.save_message("C1", "100.000000", "first draft", "U1")
+    store.save_message("C1", "100.000000", "final text", "U1", version="180.000000")
+    store.save_message("C1", "100.000000", "second draft", "U1", version="120.000000")  # a late edit event
+    store.save_message("C1", "100.000000", "first draft", "U1")  # Slack retries the original
+    assert [m.text for m in store.messages_between("C1", 0, 1e12)] == ["final text"]
+    store.close()
+
+
+def test_a_deleted_thread_reply_no_longer_counts(database_url: str) -> None:
+    store = Store(database_url)
+    store.save_message("C1", "100.000000", "parent", "U1")
+    store.save_message("C1", "110.000000", "reply", "U2", thread_ts="100.000000")
+    store.delete_message("C1", "110.000000")
+    assert [(m.ts, m.reply_count) for m in store.messages_between("C1", 0, 1e12)] == [("100.000000", 0)]
+    store.close()
+
+
+def test_concurrent_messages_edits_and_deletes_end_as_slack_shows_them(database_url: str) -> None:
+    """1,200 messages, 200 edits (each delivered twice, out of order) and 100 deletes, all at once."""
+    store = Store(database_url)
+    rng = random.Random(7)
+    events: list[tuple[str, ...]] = []
+    for i in range(1200):
+        ts = f"{1000 + i}.000000"
+        events.append(("save", ts, f"original {i}", ts))
+        if i % 6 == 0:  # 200 edited messages: two edits, the later one wins
+            events.append(("save", ts, f"edit one {i}", f"{5000 + i}.000000"))
+            events.append(("save", ts, f"edit two {i}", f"{9000 + i}.000000"))
+        if i % 12 == 1:  # 100 deleted messages
+            events.append(("delete", ts))
+    events += [e for e in events if e[0] == "save" and "edit" in e[2]]  # redeliveries
+    rng.shuffle(events)
+
+    def deliver(chunk: list[tuple[str, ...]]) -> None:
+        for event in chunk:
+            if event[0] == "delete":
+                store.delete_message("C1", event[1])
+            else:
+                store.save_message("C1", event[1], event[2], "U1", version=event[3])
+
+    chunks = [events[k::16] for k in range(16)]
+    threads = [threading.Thread(target=deliver, args=(chunk,)) for chunk in chunks]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+
+    stored = {m.ts: m.text for m in store.messages_between("C1", 0, 1e12)}
+    store.close()
+    expected = {
+        f"{1000 + i}.000000": (f"edit two {i}" if i % 6 == 0 else f"original {i}")
+        for i in range(1200) if i % 12 != 1
+    }
+    assert stored == expected

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import logging
-from concurrent.futures import Executor, ThreadPoolExecutor
 
 from slack_bolt import App
+from slack_bolt.logger.messages import warning_client_prioritized_and_token_skipped
 from slack_sdk import WebClient
 from slack_sdk.http_retry.builtin_handlers import (
     ConnectionErrorRetryHandler,
@@ -20,8 +20,14 @@ logger = logging.getLogger(__name__)
 
 API_TIMEOUT_S = 30
 RATE_LIMIT_RETRIES = 3
-# Bolt's own threads only ack and hand off; the model work runs in Deps.executor.
-LISTENER_THREADS = 8
+
+
+class _DropTokenWarning(logging.Filter):
+    """Bolt reads ``SLACK_BOT_TOKEN`` from the environment on its own and warns that the
+    client we pass (built from the same setting) wins; that is the intent, so say nothing."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.getMessage() != warning_client_prioritized_and_token_skipped()
 
 
 def create_client(settings: Settings) -> WebClient:
@@ -37,24 +43,22 @@ def create_client(settings: Settings) -> WebClient:
     )
 
 
-def build_app(
-    deps: Deps, *, token_verification_enabled: bool = False, listener_executor: Executor | None = None
-) -> App:
+def build_app(deps: Deps, client: WebClient, *, verify_token: bool = False) -> App:
     """The Bolt app with every listener registered; request signatures are verified.
 
-    ``token_verification_enabled`` calls auth.test at construction; off by default so
-    building the app never touches the network (the first request resolves the bot id).
-    ``listener_executor`` runs Bolt's listeners (ack, then hand off); tests pass their own
-    to wait for it.
+    Listeners run before the response is sent (``process_before_response``): they only
+    store a job or answer from the database, so the ack still comes in milliseconds, and
+    it is sent only once the job is durably stored. ``verify_token`` calls ``auth.test`` now
+    (the entry point does, after its own start-up check) so no request waits for it later;
+    without it, building the app never touches the network.
     """
+    logging.getLogger("slack_bolt.App").addFilter(_DropTokenWarning())
     app = App(
-        client=deps.client,
+        client=client,
         signing_secret=deps.settings.slack_signing_secret or "",
-        process_before_response=False,
-        token_verification_enabled=token_verification_enabled,
+        process_before_response=True,
+        token_verification_enabled=verify_token,
         request_verification_enabled=True,
-        listener_executor=listener_executor
-        or ThreadPoolExecutor(max_workers=LISTENER_THREADS, thread_name_prefix="bolt"),
     )
     register_all(app, deps)
     return app

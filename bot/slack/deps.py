@@ -1,11 +1,16 @@
-"""The objects every listener and job needs, built once by :mod:`bot.slack.serve`."""
+"""The collaborators of the Slack layer, built once in one pass by the entry points.
+
+:class:`Deps` is what request listeners get (settings, the store, the job queue: they only
+store jobs and answer quickly); :class:`Services` is what jobs get (the Web API client,
+the summariser, the fetcher, the user directory, the store). A web-only process has Deps
+and no Services; a worker has Services and no listeners.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from bot.adapters.fetch import fetch_url
 from bot.core.detect import build_document
@@ -16,12 +21,12 @@ if TYPE_CHECKING:
     from slack_sdk import WebClient
 
     from bot.slack.history import UserDirectory
-    from bot.slack.schedule import DigestScheduler
+    from bot.slack.jobstore import Job
     from bot.slack.store import Store
 
 
 class SummariserLike(Protocol):
-    """What the Slack layer needs from :class:`bot.core.pipeline.Summariser`."""
+    """What the Slack layer needs from a summariser (in-process or a pool of processes)."""
 
     @property
     def model_name(self) -> str:
@@ -33,22 +38,38 @@ class SummariserLike(Protocol):
         ...
 
 
-@dataclass
-class Deps:
-    """Shared, thread-safe collaborators of the Slack app."""
+class JobQueue(Protocol):
+    """Stores a job durably and gets it run (in this process or by a worker)."""
+
+    def submit(self, key: str, kind: str, payload: dict[str, Any]) -> Job:
+        """Store the job under ``key`` (or find the one already stored) and dispatch it."""
+        ...
+
+
+@dataclass(frozen=True)
+class Services:
+    """What a running job needs."""
 
     settings: Settings
-    summariser: SummariserLike
-    store: Store
     client: WebClient
-    executor: ThreadPoolExecutor
+    store: Store
+    summariser: SummariserLike
     users: UserDirectory
-    scheduler: DigestScheduler | None
     fetch: Callable[[str], Document]
+
+
+@dataclass(frozen=True)
+class Deps:
+    """What the request listeners need: they store jobs and answer at once."""
+
+    settings: Settings
+    store: Store
+    queue: JobQueue
 
 
 def make_fetcher(settings: Settings) -> Callable[[str], Document]:
     """``url -> Document`` with the CLI's fetcher, private-address rules and size limits."""
+
     def fetch(url: str) -> Document:
         page = fetch_url(
             url,

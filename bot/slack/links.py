@@ -20,3 +20,8 @@ def urls_in(text: str) -> list[str]:
         if url not in urls:
             urls.append(url)
     return urls
+
+
+def find_url(text: str) -> str | None:
+    """The first http(s) link in Slack-formatted (``<url|label>``) or plain text."""
+    return next(iter(urls_in(text)), None)

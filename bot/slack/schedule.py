@@ -1,10 +1,12 @@
 """Digest scheduling with APScheduler 3: one cron job per subscription, in its time zone.
 
 A restart neither skips nor double-posts a digest. Each run is keyed by its scheduled
-fire time (``"{channel}:{fire_time_iso}"``) and claimed with ``Store.record_digest``
-before ``run_digest`` is called, so a run happens at most once whichever process, job or
-catch-up gets there first; on start, :meth:`DigestScheduler.catch_up` runs the latest
-missed fire time of each subscription once if it is still within the grace period.
+fire time (``"{channel}:{fire_time_iso}"``) and becomes a durable job under that key, so
+a run is queued at most once whichever process, replica or catch-up gets there first,
+and it survives a crash like any job; on start, :meth:`DigestScheduler.catch_up` queues
+the latest missed fire time of each subscription once if it is still within the grace
+period. Every replica reconciles its cron jobs with the stored subscriptions every few
+seconds, so a subscription made through any replica is scheduled everywhere.
 """
 
 from __future__ import annotations
@@ -25,11 +27,15 @@ from bot.slack.store import Store, Subscription
 logger = logging.getLogger(__name__)
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-EVENT_RETENTION = timedelta(days=2)
+JOB_RETENTION = timedelta(days=2)
+"""Finished jobs are kept this long: their keys absorb Slack's retries and replays."""
+RECONCILE_S = 10
 _LOOKBACK = {"daily": timedelta(days=2), "weekly": timedelta(days=8)}
 _PURGE_JOB_ID = "purge"
+_RECONCILE_JOB_ID = "reconcile"
 
-RunDigest = Callable[[str, float, float], None]
+EnqueueDigest = Callable[[str, float, float, str], bool]
+"""``(channel, period_start, period_end, run_key) -> queued now`` (``False``: already queued)."""
 
 
 def digest_trigger(sub: Subscription) -> CronTrigger:
@@ -71,14 +77,15 @@ class DigestScheduler:
     def __init__(
         self,
         store: Store,
-        run_digest: RunDigest,
+        enqueue_digest: EnqueueDigest,
         grace_s: int = 3600,
         clock: Callable[[], datetime] | None = None,
         retention_days: int = 7,
         max_workers: int = 2,
     ) -> None:
         self.store = store
-        self.run_digest = run_digest
+        self.enqueue_digest = enqueue_digest
+        self._known: dict[str, Subscription] = {}
         self.grace = timedelta(seconds=grace_s)
         self.clock = clock or _utc_now
         self.retention = timedelta(days=retention_days)
@@ -100,8 +107,10 @@ class DigestScheduler:
 
         The catch-up runs as an immediate job so ``start`` returns without waiting for it.
         """
-        for sub in self.store.subscriptions():
-            self._schedule(sub)
+        self.reconcile()
+        self._scheduler.add_job(
+            self.reconcile, "interval", seconds=RECONCILE_S, id=_RECONCILE_JOB_ID, replace_existing=True
+        )
         self._scheduler.add_job(
             self.purge,
             CronTrigger(hour=3, minute=17, timezone=UTC),
@@ -112,20 +121,23 @@ class DigestScheduler:
         self._scheduler.start()
 
     def shutdown(self) -> None:
-        """Stop scheduling and wait for running digests to finish."""
+        """Stop scheduling (queuing a digest takes milliseconds: nothing is left half done)."""
         if self._scheduler.running:
             self._scheduler.shutdown(wait=True)
 
     # -- jobs -----------------------------------------------------------------------
 
-    def sync(self, channel_id: str) -> None:
-        """(Re)schedule the channel's job after a subscribe, or remove it after unsubscribe."""
-        sub = self.store.subscription(channel_id)
-        if sub is None:
+    def reconcile(self) -> None:
+        """Bring the cron jobs in line with the stored subscriptions (made through any replica)."""
+        subs = {sub.channel_id: sub for sub in self.store.subscriptions()}
+        for channel_id in self._known.keys() - subs.keys():
             with contextlib.suppress(JobLookupError):
                 self._scheduler.remove_job(self._job_id(channel_id))
-            return
-        self._schedule(sub)
+            del self._known[channel_id]
+        for channel_id, sub in subs.items():
+            if self._known.get(channel_id) != sub:
+                self._schedule(sub)
+                self._known[channel_id] = sub
 
     def next_run(self, channel_id: str) -> datetime | None:
         """When the channel's next digest is due (in its time zone), or ``None``."""
@@ -171,16 +183,16 @@ class DigestScheduler:
     # -- running --------------------------------------------------------------------
 
     def run_due(self, now: datetime | None = None) -> list[str]:
-        """Run every subscription whose latest fire time is unclaimed and within grace.
+        """Queue every subscription's latest fire time that is not queued yet and within grace.
 
-        Returns the channel ids whose digest ran.
+        Returns the channel ids whose digest was queued now.
         """
         now = now or self.clock()
         subs = self.store.subscriptions()
         return [sub.channel_id for sub in subs if self._run_if_due(sub, now)]
 
     def catch_up(self) -> list[str]:
-        """Run, once, each subscription's latest missed digest that is still within grace."""
+        """Queue, once, each subscription's latest missed digest that is still within grace."""
         ran = self.run_due(self.clock())
         if ran:
             logger.info("Caught up %d missed digest(s): %s", len(ran), ", ".join(ran))
@@ -204,18 +216,10 @@ class DigestScheduler:
                     fire.isoformat(),
                 )
             return False
-        period_end = fire.timestamp()
-        # Read the previous digest before claiming this one, which becomes the latest.
-        period_start = self._period_start(sub, fire)
-        if not self.store.record_digest(sub.channel_id, key, period_end):
-            return False
-        logger.info("Running the digest of %s for %s", sub.channel_id, fire.isoformat())
-        try:
-            self.run_digest(sub.channel_id, period_start, period_end)
-        except Exception:
-            # The run stays claimed: retrying could post twice if the failure came late.
-            logger.exception("The digest of %s for %s failed", sub.channel_id, fire.isoformat())
-        return True
+        queued = self.enqueue_digest(sub.channel_id, self._period_start(sub, fire), fire.timestamp(), key)
+        if queued:
+            logger.info("Queued the digest of %s for %s", sub.channel_id, fire.isoformat())
+        return queued
 
     def _period_start(self, sub: Subscription, fire: datetime) -> float:
         """The previous scheduled time (DST-aware), or a later digest's end if there was one."""
@@ -229,9 +233,9 @@ class DigestScheduler:
     # -- retention ------------------------------------------------------------------
 
     def purge(self, now: datetime | None = None) -> tuple[int, int]:
-        """Delete stored messages past retention and old event ids; return both counts."""
+        """Delete stored messages past retention and old finished jobs; return both counts."""
         now = now or self.clock()
         messages = self.store.purge_messages((now - self.retention).timestamp())
-        events = self.store.purge_events((now - EVENT_RETENTION).timestamp())
-        logger.info("Purged %d stored message(s) and %d event id(s)", messages, events)
-        return messages, events
+        jobs = self.store.jobs.purge((now - JOB_RETENTION).timestamp())
+        logger.info("Purged %d stored message(s) and %d finished job(s)", messages, jobs)
+        return messages, jobs

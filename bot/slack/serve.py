@@ -1,8 +1,16 @@
-"""``python -m bot serve``: the model loads first, then Socket Mode or HTTP.
+"""``python -m bot serve`` and ``python -m bot worker``: the composition roots of the bot.
 
-HTTP mode serves ``POST /slack/events`` (events, commands, shortcuts; signatures verified
-by Bolt) and ``GET /healthz`` from a small threaded WSGI server; Socket Mode is used when
-``SLACK_APP_TOKEN`` is set.
+``serve`` checks the settings and Slack's answer to the tokens (one line and exit 2 when
+something is wrong, before any port opens), then:
+
+- with ``JOB_QUEUE=local`` (the default) it is the whole bot in one process: the HTTP
+  front (or Socket Mode), the job runner threads and the summariser processes;
+- with ``JOB_QUEUE=procrastinate`` it is the web tier only (verify, store the job, ack):
+  ``worker`` processes, as many as wanted, load the models and run the jobs.
+
+SIGTERM or SIGINT starts a drain: ``/healthz`` says ``draining``, requests are still
+stored and acked, running jobs get ``SHUTDOWN_GRACE_S`` to finish, and whatever is left
+is put back in the queue for the next process; the process exits within the grace.
 """
 
 from __future__ import annotations
@@ -11,116 +19,199 @@ import logging
 import signal
 import sys
 import threading
-from collections.abc import Iterable
-from concurrent.futures import ThreadPoolExecutor
-from socketserver import ThreadingMixIn
-from types import FrameType
-from typing import TYPE_CHECKING, Any
-from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
 
 from slack_bolt import App
-from slack_bolt.adapter.socket_mode import SocketModeHandler
-from slack_bolt.adapter.wsgi import SlackRequestHandler
 from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.core.errors import ModelError
 from bot.settings import Settings, SettingsError
-from bot.slack import jobs
 from bot.slack.app import build_app, create_client
-from bot.slack.deps import Deps, SummariserLike, make_fetcher
+from bot.slack.deps import Deps, JobQueue, Services, SummariserLike, make_fetcher
 from bot.slack.history import UserDirectory
+from bot.slack.http import Front, create_http_server, serve_in_thread, server_port, stop_server
+from bot.slack.queues import LocalQueue
+from bot.slack.replies import channel_target
+from bot.slack.runner import JobRunner, RunnerConfig, job_payload
 from bot.slack.schedule import DigestScheduler
 from bot.slack.store import Store
 
-if TYPE_CHECKING:
-    from wsgiref.types import StartResponse, WSGIEnvironment
-
 logger = logging.getLogger(__name__)
 
-EVENTS_PATH = "/slack/events"
-HEALTH_PATH = "/healthz"
-MAX_BODY_BYTES = 8 * 1024 * 1024
 EXIT_CONFIG = 2
+STARTUP_DEADLINE_S = 12.0
+"""How long start-up keeps trying to reach Slack before it gives up (with one line)."""
+KILL_MARGIN_S = 1.5
+"""Part of the shutdown grace kept for stopping the summariser and putting jobs back."""
+REFUSED_TOKEN_ERRORS = frozenset(
+    {"invalid_auth", "not_authed", "account_inactive", "token_revoked", "token_expired", "not_allowed_token_type"}
+)
 
 
-class _ThreadingWSGIServer(ThreadingMixIn, WSGIServer):
-    daemon_threads = True
-    allow_reuse_address = True
+class StartupError(Exception):
+    """Start-up cannot go on; the message is one line naming the setting to fix."""
 
 
-class _QuietHandler(WSGIRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:
-        logger.debug("%s %s", self.address_string(), format % args)
+# -- checks before anything opens ------------------------------------------------------
 
 
-def _plain(start_response: StartResponse, status: str, body: bytes) -> list[bytes]:
-    headers = [("Content-Type", "text/plain; charset=utf-8"), ("Content-Length", str(len(body)))]
-    start_response(status, headers)
-    return [body]
+def _call_with_deadline(call: Callable[[], Any], what: str, url: str, deadline_s: float) -> Any:
+    """Call Slack, retrying connection failures with back-off until ``deadline_s``."""
+    deadline = time.monotonic() + deadline_s
+    delay = 0.5
+    while True:
+        try:
+            return call()
+        except SlackApiError:
+            raise
+        except Exception as exc:  # connection refused, DNS, TLS, timeout: Slack is unreachable
+            if time.monotonic() + delay > deadline:
+                raise StartupError(
+                    f"cannot reach Slack at {url} to check {what} ({exc.__class__.__name__}); "
+                    "check the network, or SLACK_API_URL"
+                ) from None
+            logger.warning("Slack is not reachable yet (%s); retrying in %.1f s", exc.__class__.__name__, delay)
+            time.sleep(delay)
+            delay = min(delay * 2, 4.0)
 
 
-def make_wsgi_app(app: App | None) -> Any:
-    """WSGI callable: Bolt at ``/slack/events`` (when given), ``ok`` at ``/healthz``, 413 for huge bodies."""
-    bolt = SlackRequestHandler(app, path=EVENTS_PATH) if app is not None else None
+def check_slack(settings: Settings, deadline_s: float = STARTUP_DEADLINE_S) -> dict[str, Any]:
+    """``auth.test`` for the bot token (and the app token in Socket Mode); raises
+    :class:`StartupError` when Slack refuses a token or cannot be reached in time."""
+    client = WebClient(token=settings.slack_bot_token, base_url=settings.slack_api_url, timeout=5)
+    try:
+        auth = _call_with_deadline(client.auth_test, "SLACK_BOT_TOKEN", settings.slack_api_url, deadline_s)
+    except SlackApiError as exc:
+        error = str(exc.response.get("error", "unknown_error"))
+        raise StartupError(f"SLACK_BOT_TOKEN was refused by Slack ({error})") from None
+    if settings.slack_app_token:
+        app_client = WebClient(token=settings.slack_app_token, base_url=settings.slack_api_url, timeout=5)
+        try:
+            _call_with_deadline(
+                lambda: app_client.apps_connections_open(app_token=settings.slack_app_token or ""),
+                "SLACK_APP_TOKEN", settings.slack_api_url, deadline_s
+            )
+        except SlackApiError as exc:
+            error = str(exc.response.get("error", "unknown_error"))
+            raise StartupError(f"SLACK_APP_TOKEN was refused by Slack ({error})") from None
+    return dict(auth.data) if hasattr(auth, "data") else {}
 
-    def wsgi(environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
-        if environ.get("PATH_INFO") == HEALTH_PATH and environ.get("REQUEST_METHOD") in {"GET", "HEAD"}:
-            return _plain(start_response, "200 OK", b"ok")
-        if bolt is None:
-            return _plain(start_response, "404 Not Found", b"not found")
-        if int(environ.get("CONTENT_LENGTH") or 0) > MAX_BODY_BYTES:
-            return _plain(start_response, "413 Payload Too Large", b"request body too large")
-        return bolt(environ, start_response)
 
-    return wsgi
+# -- building the runtime --------------------------------------------------------------
 
 
-def build_http_server(app: App | None, host: str, port: int) -> WSGIServer:
-    """A threaded HTTP server for ``app`` (port 0 picks a free port: ``server.server_port``).
+@dataclass
+class Runtime:
+    """Everything a serving process runs, built in one pass and stopped in reverse."""
 
-    With ``app=None`` it serves ``/healthz`` only (the container health check in Socket Mode).
+    settings: Settings
+    store: Store
+    client: WebClient
+    deps: Deps
+    app: App
+    scheduler: DigestScheduler
+    local: LocalQueue | None = None
+    """The in-process job queue (``JOB_QUEUE=local``), else ``None``."""
+    summariser: SummariserLike | None = None
+    closers: list[Callable[[], None]] = field(default_factory=list)
+
+    def checks(self) -> dict[str, bool]:
+        """What ``/readyz`` reports."""
+        models = self.local is None or bool(getattr(self.summariser, "ready", True))
+        return {"models": models, "database": self.store.ping()}
+
+
+def digest_enqueuer(queue: JobQueue) -> Callable[[str, float, float, str], bool]:
+    """The scheduler's callback: a scheduled digest becomes a job keyed by its run key."""
+
+    def enqueue(channel: str, period_start: float, period_end: float, run_key: str) -> bool:
+        args = {"channel": channel, "period_start": period_start, "period_end": period_end, "run_key": run_key}
+        job = queue.submit(f"digest:{run_key}", "digest_run", job_payload(args, channel_target(channel)))
+        return job.attempts == 0 and job.status == "queued"
+
+    return enqueue
+
+
+def build_services(settings: Settings, store: Store, client: WebClient, summariser: SummariserLike) -> Services:
+    """What jobs need, around a loaded summariser."""
+    return Services(
+        settings=settings, client=client, store=store, summariser=summariser,
+        users=UserDirectory(client), fetch=make_fetcher(settings),
+    )
+
+
+def runner_config(settings: Settings) -> RunnerConfig:
+    """Lease, attempts and retry delay of the job runner."""
+    return RunnerConfig(max_attempts=settings.job_max_attempts)
+
+
+def build_runtime(
+    settings: Settings,
+    *,
+    client: WebClient | None = None,
+    summariser: SummariserLike | None = None,
+    verify_token: bool = False,
+) -> Runtime:
+    """Store, queue, scheduler, listeners and Bolt app for a serving process.
+
+    With a ``summariser`` (and ``JOB_QUEUE=local``) jobs run in this process; without one
+    the process is the web tier of a procrastinate set-up.
     """
-    return make_server(host, port, make_wsgi_app(app), server_class=_ThreadingWSGIServer,
-                       handler_class=_QuietHandler)
-
-
-def build_socket_handler(app: App, settings: Settings) -> SocketModeHandler:
-    """The Socket Mode handler for ``app`` (nothing connects until ``start()``/``connect()``)."""
-    return SocketModeHandler(app, app_token=settings.slack_app_token, web_client=app.client)
-
-
-def build_deps(settings: Settings, summariser: SummariserLike, *, client: WebClient | None = None) -> Deps:
-    """Store, client, pool, user directory and digest scheduler around a loaded summariser."""
     client = client or create_client(settings)
     store = Store(settings.database_url)
-    deps = Deps(
-        settings=settings,
-        summariser=summariser,
-        store=store,
-        client=client,
-        executor=ThreadPoolExecutor(max_workers=settings.worker_pool_size, thread_name_prefix="summarise"),
-        users=UserDirectory(client),
-        scheduler=None,
-        fetch=make_fetcher(settings),
-    )
-    deps.scheduler = DigestScheduler(
-        store, jobs.digest_runner(deps), grace_s=settings.digest_grace_s,
+    local: LocalQueue | None = None
+    queue: JobQueue
+    closers: list[Callable[[], None]] = []
+    if settings.job_queue == "procrastinate":
+        from bot.slack.taskqueue import ProcrastinateQueue
+
+        web_queue = ProcrastinateQueue(store.jobs, settings.database_url, store.engine)
+        closers.append(web_queue.close)
+        queue = web_queue
+    else:
+        if summariser is None:
+            raise ValueError("JOB_QUEUE=local runs jobs in this process: a summariser is needed")
+        runner = JobRunner(build_services(settings, store, client, summariser), runner_config(settings))
+        local = LocalQueue(store.jobs, runner, threads=settings.worker_pool_size)
+        queue = local
+    scheduler = DigestScheduler(
+        store, digest_enqueuer(queue), grace_s=settings.digest_grace_s,
         retention_days=settings.message_retention_days,
     )
-    return deps
+    deps = Deps(settings=settings, store=store, queue=queue)
+    app = build_app(deps, client, verify_token=verify_token)
+    return Runtime(settings, store, client, deps, app, scheduler, local, summariser, closers)
 
 
-def close_deps(deps: Deps) -> None:
-    """Stop the scheduler, let queued jobs finish, close the store."""
-    if deps.scheduler is not None:
-        deps.scheduler.shutdown()
-    deps.executor.shutdown(wait=True)
-    deps.store.close()
+def start_runtime(runtime: Runtime) -> None:
+    """Start running jobs (resuming unfinished ones) and scheduling digests."""
+    if runtime.local is not None:
+        runtime.local.start()
+    runtime.scheduler.start()  # also queues a digest missed while the bot was down
 
 
-def _interrupt(signum: int, frame: FrameType | None) -> None:
-    raise KeyboardInterrupt
+def stop_runtime(runtime: Runtime, grace_s: float, *, stop_engine: Callable[[], None] | None = None) -> None:
+    """Drain within ``grace_s``: finish what can finish, put the rest back, close everything."""
+    runtime.scheduler.shutdown()
+    if runtime.local is not None:
+        left = runtime.local.drain(max(0.0, grace_s - KILL_MARGIN_S))
+        runtime.local.runner.stop()
+        if left and stop_engine is not None:
+            logger.info("%d job(s) still running at the end of the grace: stopping them", left)
+            stop_engine()  # their summaries fail fast; the runner puts them back
+            runtime.local.drain(min(1.0, KILL_MARGIN_S / 2))
+        runtime.local.release_held()
+    for close in runtime.closers:
+        close()
+    runtime.store.close()
+
+
+# -- entry points ------------------------------------------------------------------------
 
 
 def _fail(message: str) -> int:
@@ -128,44 +219,124 @@ def _fail(message: str) -> int:
     return EXIT_CONFIG
 
 
-def main(settings: Settings) -> int:
-    """Serve Slack until interrupted; configuration errors print one line and return 2."""
-    from bot.adapters.models import load_summariser  # imports torch: only when serving
+def _stop_event() -> threading.Event:
+    stop = threading.Event()
 
+    def handle(signum: int, _frame: Any) -> None:
+        logger.info("received %s: draining", signal.Signals(signum).name)
+        stop.set()
+
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, handle)
+        signal.signal(signal.SIGINT, handle)
+    return stop
+
+
+def main(settings: Settings) -> int:
+    """Serve Slack until SIGTERM/SIGINT; configuration problems print one line and return 2."""
+    from bot.adapters.engine import EnginePool
+
+    engine: EnginePool | None = None
     try:
         settings.require_slack()
-        # Models load before the port opens or the socket connects: no request waits on them.
-        summariser = load_summariser(settings)
-        deps = build_deps(settings, summariser)
-    except (SettingsError, ModelError) as exc:
+        check_slack(settings)
+        if settings.job_queue == "local":
+            # The models load before the port opens or the socket connects.
+            engine = EnginePool(settings, settings.worker_processes, settings.job_timeout_s)
+            engine.start()
+        runtime = build_runtime(settings, summariser=engine, verify_token=True)
+    except (SettingsError, StartupError, ModelError) as exc:
+        if engine is not None:
+            engine.close()
+        return _fail(str(exc))
+    except (SQLAlchemyError, ValueError) as exc:
+        if engine is not None:
+            engine.close()
+        return _fail(f"DATABASE_URL could not be opened ({exc.__class__.__name__}: {str(exc)[:200]})")
+    except ImportError as exc:
+        return _fail(f"JOB_QUEUE=procrastinate needs the postgres extra: pip install '.[postgres]' ({exc.name})")
+
+    socket_mode = bool(settings.slack_app_token)
+    front = Front(None if socket_mode else runtime.app, settings.slack_signing_secret or "", runtime.checks)
+    try:
+        # In Socket Mode the HTTP server only answers /healthz and /readyz.
+        server = create_http_server(front, "0.0.0.0", settings.port, threads=settings.http_threads)
+    except OSError as exc:
+        stop_runtime(runtime, 0.0, stop_engine=engine.close if engine else None)
+        if engine is not None:
+            engine.close()
+        return _fail(f"cannot listen on PORT {settings.port} ({exc.strerror})")
+    stop = _stop_event()
+    start_runtime(runtime)
+    serve_in_thread(server)
+    socket_handler = None
+    if socket_mode:
+        from slack_bolt.adapter.socket_mode import SocketModeHandler
+
+        socket_handler = SocketModeHandler(runtime.app, app_token=settings.slack_app_token, web_client=runtime.client)
+        socket_handler.connect()
+        logger.info("connected to Slack in Socket Mode (health checks on port %d)", server_port(server))
+    else:
+        logger.info("listening on port %d", server_port(server))
+    stop.wait()
+
+    front.drain()
+    if socket_handler is not None:
+        socket_handler.close()
+    stop_runtime(runtime, settings.shutdown_grace_s, stop_engine=engine.close if engine else None)
+    stop_server(server)
+    if engine is not None:
+        engine.close()
+    logger.info("stopped")
+    return 0
+
+
+def worker_main(settings: Settings) -> int:
+    """``python -m bot worker``: run jobs from the procrastinate queue until SIGTERM/SIGINT."""
+    from bot.adapters.engine import EnginePool
+    from bot.slack.queues import Heartbeat
+
+    if settings.job_queue != "procrastinate":
+        return _fail("the worker runs jobs of JOB_QUEUE=procrastinate; set it (with a PostgreSQL DATABASE_URL)")
+    engine = None
+    try:
+        settings.require_slack()
+        check_slack(settings)
+        from bot.slack.taskqueue import QUEUE, ensure_schema, worker_app
+
+        engine = EnginePool(settings, settings.worker_processes, settings.job_timeout_s)
+        engine.start()
+        store = Store(settings.database_url)
+    except (SettingsError, StartupError, ModelError) as exc:
+        if engine is not None:
+            engine.close()
         return _fail(str(exc))
     except SQLAlchemyError as exc:
+        if engine is not None:
+            engine.close()
         return _fail(f"DATABASE_URL could not be opened ({exc.__class__.__name__})")
-    app = build_app(deps)
+    except ImportError as exc:
+        return _fail(f"the worker needs the postgres extra: pip install '.[postgres]' ({exc.name})")
+    client = create_client(settings)
+    runner = JobRunner(build_services(settings, store, client, engine), runner_config(settings))
+    app = worker_app(settings.database_url, store.jobs, runner)
+    heartbeat = Heartbeat(runner)
+    heartbeat.start()
     try:
-        # In Socket Mode the server only answers /healthz (the container health check).
-        server = build_http_server(None if settings.slack_app_token else app, "0.0.0.0", settings.port)
-    except OSError as exc:
-        close_deps(deps)
-        return _fail(f"cannot listen on PORT {settings.port} ({exc.strerror})")
-    socket_handler = build_socket_handler(app, settings) if settings.slack_app_token else None
-    if threading.current_thread() is threading.main_thread():
-        signal.signal(signal.SIGTERM, _interrupt)
-    assert deps.scheduler is not None
-    deps.scheduler.start()  # also catches up a digest missed while the bot was down
-    try:
-        if socket_handler is not None:
-            threading.Thread(target=server.serve_forever, name="healthz", daemon=True).start()
-            logger.info("connecting to Slack in Socket Mode (health check on port %d)", server.server_port)
-            socket_handler.start()
-        else:
-            logger.info("listening on port %d (%s, %s)", server.server_port, EVENTS_PATH, HEALTH_PATH)
-            server.serve_forever()
-    except KeyboardInterrupt:
-        logger.info("shutting down")
+        with app.open():
+            ensure_schema(store.engine, app)
+        logger.info("worker %s ready (%d job(s) at a time)", runner.owner, settings.worker_pool_size)
+        app.run_worker(
+            queues=[QUEUE], concurrency=settings.worker_pool_size, name=runner.owner,
+            shutdown_graceful_timeout=max(0.5, settings.shutdown_grace_s - KILL_MARGIN_S),
+            install_signal_handlers=True,
+        )
     finally:
-        if socket_handler is not None:
-            socket_handler.close()
-        server.server_close()
-        close_deps(deps)
+        runner.stop()
+        engine.close()
+        heartbeat.stop()
+        for job_id in runner.held():
+            store.jobs.release(job_id, runner.owner, refund=True)
+        store.close()
+    logger.info("worker stopped")
     return 0

@@ -1,8 +1,13 @@
-"""Persistence for the Slack layer: subscriptions, seen events, messages and digests.
+"""Persistence for the Slack layer: subscriptions, channel messages, digest runs and jobs.
 
-SQLAlchemy 2 over any URL it understands (sqlite and PostgreSQL are the tested ones);
-tables are created on start. Every method opens its own session, so one ``Store`` can be
-shared by the listener threads, the worker pool and the scheduler.
+SQLAlchemy 2 over SQLite or PostgreSQL (both tested); tables are created on start. Every
+method opens its own session, so one ``Store`` can be shared by the request threads, the
+job runners and the scheduler.
+
+Stored messages follow Slack's clock, not the order events arrive in: each row keeps the
+Slack time of the state it holds (the message's ts or its latest edit's ts) and a deleted
+message leaves a tombstone, so a late, retried or out-of-order event can neither bring a
+deleted message back nor overwrite an edit with an older text.
 """
 
 from __future__ import annotations
@@ -11,25 +16,14 @@ import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
-from typing import Any, TypeVar, cast
+from typing import TypeVar, cast
 
-from sqlalchemy import (
-    Float,
-    Index,
-    Integer,
-    String,
-    Text,
-    create_engine,
-    delete,
-    event,
-    func,
-    select,
-)
-from sqlalchemy.engine import CursorResult, Engine, Result, make_url
+from sqlalchemy import Boolean, Float, Index, Integer, String, Table, Text, delete, func, select, text
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
-from sqlalchemy.pool import StaticPool
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from bot.slack.database import ID_LENGTH, Base, Sessions, make_engine, rowcount, upsert
+from bot.slack.jobstore import JobStore
 
 logger = logging.getLogger(__name__)
 
@@ -67,80 +61,46 @@ class StoredMessage:
     """Replies to this message stored within the queried period."""
 
 
-class _Base(DeclarativeBase):
-    pass
-
-
-class _SubscriptionRow(_Base):
+class _SubscriptionRow(Base):
     __tablename__ = "digest_subscriptions"
 
-    channel_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    channel_id: Mapped[str] = mapped_column(String(ID_LENGTH), primary_key=True)
     cadence: Mapped[str] = mapped_column(String(16))
     weekday: Mapped[int | None] = mapped_column(Integer, nullable=True)
     hhmm: Mapped[str] = mapped_column(String(5))
     tz: Mapped[str] = mapped_column(String(64))
-    created_by: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    created_by: Mapped[str | None] = mapped_column(String(ID_LENGTH), nullable=True)
     created_at: Mapped[float] = mapped_column(Float)
 
 
-class _EventRow(_Base):
-    __tablename__ = "processed_events"
-
-    event_id: Mapped[str] = mapped_column(String(128), primary_key=True)
-    seen_at: Mapped[float] = mapped_column(Float, index=True)
-
-
-class _MessageRow(_Base):
+class _MessageRow(Base):
     __tablename__ = "channel_messages"
     __table_args__ = (Index("ix_channel_messages_channel_time", "channel_id", "ts_value"),)
 
-    channel_id: Mapped[str] = mapped_column(String(32), primary_key=True)
-    ts: Mapped[str] = mapped_column(String(32), primary_key=True)
+    channel_id: Mapped[str] = mapped_column(String(ID_LENGTH), primary_key=True)
+    ts: Mapped[str] = mapped_column(String(ID_LENGTH), primary_key=True)
     ts_value: Mapped[float] = mapped_column(Float)
-    thread_ts: Mapped[str | None] = mapped_column(String(32), nullable=True)
-    user_id: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    thread_ts: Mapped[str | None] = mapped_column(String(ID_LENGTH), nullable=True)
+    user_id: Mapped[str | None] = mapped_column(String(ID_LENGTH), nullable=True)
     text: Mapped[str] = mapped_column(Text)
+    version: Mapped[float] = mapped_column(Float, default=0.0)
+    """Slack time of the state stored: the message's ts, or its latest edit's ts."""
+    deleted: Mapped[bool] = mapped_column(Boolean, default=False)
+    """A tombstone: the message was deleted, and no late or retried event may bring it back."""
 
 
-class _DigestRow(_Base):
+class _DigestRow(Base):
     __tablename__ = "digest_runs"
 
-    run_key: Mapped[str] = mapped_column(String(128), primary_key=True)
-    channel_id: Mapped[str] = mapped_column(String(32), index=True)
+    run_key: Mapped[str] = mapped_column(String(512), primary_key=True)
+    channel_id: Mapped[str] = mapped_column(String(ID_LENGTH), index=True)
     period_end: Mapped[float] = mapped_column(Float)
     recorded_at: Mapped[float] = mapped_column(Float)
+    claimed_by: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    """The job that claimed the run, so that job (resumed after a crash) may still post it."""
 
 
-def _rowcount(result: Result[Any]) -> int:
-    """Rows a DELETE or UPDATE touched (its result is a CursorResult)."""
-    return int(cast(CursorResult[Any], result).rowcount or 0)
-
-
-def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
-    # WAL lets readers proceed while a writer commits; the busy timeout makes writers wait
-    # for each other instead of failing with "database is locked".
-    cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA busy_timeout=30000")
-    cursor.close()
-
-
-def _make_engine(database_url: str) -> Engine:
-    url = make_url(database_url)
-    if url.get_backend_name() != "sqlite":
-        return create_engine(url, pool_pre_ping=True)
-    database = url.database or ""
-    in_memory = database in ("", ":memory:") or database.startswith("file::memory:")
-    if in_memory:
-        # One shared connection, or each thread would see its own empty database.
-        engine = create_engine(
-            url, connect_args={"check_same_thread": False}, poolclass=StaticPool
-        )
-    else:
-        Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
-        event.listen(engine, "connect", _sqlite_pragmas)
-    return engine
+_MESSAGES = cast(Table, _MessageRow.__table__)
 
 
 def _subscription(row: _SubscriptionRow) -> Subscription:
@@ -159,45 +119,44 @@ class Store:
     """Thread-safe persistence of the bot's state (one session per call)."""
 
     def __init__(self, database_url: str) -> None:
-        self.engine = _make_engine(database_url)
-        _Base.metadata.create_all(self.engine)
-        self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        self.engine = make_engine(database_url)
+        Base.metadata.create_all(self.engine)
+        self._db = Sessions(self.engine)
+        self.jobs = JobStore(self.engine)
 
     def close(self) -> None:
         """Release the connection pool."""
         self.engine.dispose()
 
+    def ping(self) -> bool:
+        """Whether the database answers (for the readiness check)."""
+        try:
+            with self.engine.connect() as connection:
+                connection.execute(text("SELECT 1"))
+        except Exception:  # any driver error means "not ready"
+            logger.warning("database ping failed", exc_info=True)
+            return False
+        return True
+
     def _write(self, work: Callable[[Session], _T]) -> _T:
         """Run ``work`` in a transaction, retrying once if a concurrent insert won a race."""
         for attempt in (1, 2):
             try:
-                with self._sessions.begin() as session:
+                with self._db.write() as session:
                     return work(session)
             except IntegrityError:
                 if attempt == 2:
                     raise
         raise AssertionError("unreachable")
 
-    def _insert_once(self, row: _Base) -> bool:
+    def _insert_once(self, row: Base) -> bool:
         """Insert ``row``; ``False`` when its primary key already exists."""
         try:
-            with self._sessions.begin() as session:
+            with self._db.write() as session:
                 session.add(row)
         except IntegrityError:
             return False
         return True
-
-    # -- event dedupe ---------------------------------------------------------------
-
-    def claim_event(self, event_id: str) -> bool:
-        """``True`` the first time ``event_id`` is seen, ``False`` afterwards, across restarts."""
-        return self._insert_once(_EventRow(event_id=event_id, seen_at=time.time()))
-
-    def purge_events(self, older_than: float) -> int:
-        """Forget event ids seen before ``older_than`` (unix time); return how many."""
-        with self._sessions.begin() as session:
-            result = session.execute(delete(_EventRow).where(_EventRow.seen_at < older_than))
-            return _rowcount(result)
 
     # -- subscriptions --------------------------------------------------------------
 
@@ -230,21 +189,21 @@ class Store:
 
     def unsubscribe(self, channel_id: str) -> bool:
         """Remove the subscription; ``True`` if there was one."""
-        with self._sessions.begin() as session:
+        with self._db.write() as session:
             result = session.execute(
                 delete(_SubscriptionRow).where(_SubscriptionRow.channel_id == channel_id)
             )
-            return _rowcount(result) > 0
+            return rowcount(result) > 0
 
     def subscription(self, channel_id: str) -> Subscription | None:
         """The channel's subscription, if any."""
-        with self._sessions() as session:
+        with self._db.read() as session:
             row = session.get(_SubscriptionRow, channel_id)
             return _subscription(row) if row else None
 
     def subscriptions(self) -> list[Subscription]:
         """All subscriptions, ordered by channel id."""
-        with self._sessions() as session:
+        with self._db.read() as session:
             rows = session.scalars(select(_SubscriptionRow).order_by(_SubscriptionRow.channel_id))
             return [_subscription(row) for row in rows]
 
@@ -257,27 +216,47 @@ class Store:
         text: str,
         user_id: str | None,
         thread_ts: str | None = None,
-    ) -> None:
-        """Insert or update a message (call only for subscribed channels)."""
-        row = _MessageRow(
-            channel_id=channel_id,
-            ts=ts,
-            ts_value=float(ts),
+        version: str | float | None = None,
+    ) -> bool:
+        """Store a message state seen at Slack time ``version`` (its ts, or its edit's ts).
+
+        The row changes only when this state is newer than the stored one and the message
+        was not deleted, so redeliveries and late events are harmless. ``True`` if stored.
+        """
+        seen = float(version) if version is not None else float(ts)
+        table = _MESSAGES
+        values = {
+            "channel_id": channel_id,
+            "ts": ts,
+            "ts_value": float(ts),
             # Slack gives a thread parent thread_ts == ts; keep thread_ts for replies only.
-            thread_ts=thread_ts if thread_ts and thread_ts != ts else None,
-            user_id=user_id,
-            text=text,
+            "thread_ts": thread_ts if thread_ts and thread_ts != ts else None,
+            "user_id": user_id,
+            "text": text,
+            "version": seen,
+            "deleted": False,
+        }
+        statement = upsert(self.engine, table).values(**values)
+        statement = statement.on_conflict_do_update(
+            index_elements=["channel_id", "ts"],
+            set_={key: statement.excluded[key] for key in ("thread_ts", "user_id", "text", "version")},
+            where=(table.c.deleted.is_(False)) & (table.c.version < statement.excluded.version),
         )
-        self._write(lambda session: session.merge(row))
+        with self._db.write() as session:
+            return rowcount(session.execute(statement)) > 0
 
     def delete_message(self, channel_id: str, ts: str) -> None:
-        """Forget a deleted message."""
-        with self._sessions.begin() as session:
-            session.execute(
-                delete(_MessageRow).where(
-                    _MessageRow.channel_id == channel_id, _MessageRow.ts == ts
-                )
-            )
+        """Replace a message by a tombstone (also when its original event has not arrived yet)."""
+        table = _MESSAGES
+        statement = upsert(self.engine, table).values(
+            channel_id=channel_id, ts=ts, ts_value=float(ts), thread_ts=None, user_id=None,
+            text="", version=float(ts), deleted=True,
+        )
+        statement = statement.on_conflict_do_update(
+            index_elements=["channel_id", "ts"], set_={"text": "", "deleted": True}
+        )
+        with self._db.write() as session:
+            session.execute(statement)
 
     def messages_between(
         self, channel_id: str, oldest: float, latest: float
@@ -288,13 +267,14 @@ class Store:
         was posted earlier, so a thread that was busy in the period is not lost.
         ``reply_count`` counts the replies within the period.
         """
-        with self._sessions() as session:
+        with self._db.read() as session:
             rows = list(
                 session.scalars(
                     select(_MessageRow).where(
                         _MessageRow.channel_id == channel_id,
                         _MessageRow.ts_value >= oldest,
                         _MessageRow.ts_value < latest,
+                        _MessageRow.deleted.is_(False),
                     )
                 )
             )
@@ -307,7 +287,9 @@ class Store:
             if missing:
                 rows += session.scalars(
                     select(_MessageRow).where(
-                        _MessageRow.channel_id == channel_id, _MessageRow.ts.in_(missing)
+                        _MessageRow.channel_id == channel_id,
+                        _MessageRow.ts.in_(missing),
+                        _MessageRow.deleted.is_(False),
                     )
                 )
         rows.sort(key=lambda row: row.ts_value)
@@ -324,28 +306,38 @@ class Store:
         ]
 
     def purge_messages(self, older_than: float) -> int:
-        """Delete messages posted before ``older_than`` (unix time); return how many."""
-        with self._sessions.begin() as session:
+        """Delete messages (and tombstones) posted before ``older_than`` (unix time); return how many."""
+        with self._db.write() as session:
             result = session.execute(delete(_MessageRow).where(_MessageRow.ts_value < older_than))
-            return _rowcount(result)
+            return rowcount(result)
 
     # -- digests --------------------------------------------------------------------
 
     def last_digest(self, channel_id: str) -> float | None:
         """End of the period covered by the channel's latest digest (unix time), if any."""
-        with self._sessions() as session:
+        with self._db.read() as session:
             return session.scalar(
                 select(func.max(_DigestRow.period_end)).where(_DigestRow.channel_id == channel_id)
             )
 
-    def record_digest(self, channel_id: str, run_key: str, period_end: float) -> bool:
-        """Claim a digest run before posting it; ``False`` if ``run_key`` was already claimed."""
+    def record_digest(
+        self, channel_id: str, run_key: str, period_end: float, *, claimed_by: str | None = None
+    ) -> bool:
+        """Claim a digest run before posting it; ``False`` if ``run_key`` was already claimed
+        (by another job than ``claimed_by``)."""
         row = _DigestRow(
-            run_key=run_key, channel_id=channel_id, period_end=period_end, recorded_at=time.time()
+            run_key=run_key, channel_id=channel_id, period_end=period_end, recorded_at=time.time(),
+            claimed_by=claimed_by,
         )
-        return self._insert_once(row)
+        if self._insert_once(row):
+            return True
+        if claimed_by is None:
+            return False
+        with self._db.read() as session:
+            existing = session.get(_DigestRow, run_key)
+            return existing is not None and existing.claimed_by == claimed_by
 
     def digest_recorded(self, run_key: str) -> bool:
         """Whether a run with this key was already claimed."""
-        with self._sessions() as session:
+        with self._db.read() as session:
             return session.get(_DigestRow, run_key) is not None

@@ -50,6 +50,7 @@ DUE = "due {due}"
 QUIET_DAY = "Quiet day: nothing was shared in this channel since the last digest."
 DIGEST_NOTHING = "Nothing was shared in this channel since the last digest, so there is no digest to post."
 DIGEST_POSTED = "Digest posted."
+DIGEST_ALREADY_RUNNING = "A digest of this channel is being posted right now, so I did not start another."
 
 DIGEST_SUBSCRIBED = (
     "Subscribed: I'll post a {cadence} digest in <#{channel}> {when} ({tz}). Next one: {next_run}."
@@ -94,6 +95,10 @@ CHANNEL_NOT_FOUND = (
     "I can't see that channel. If it's private, invite me with `/invite @Summariser` first."
 )
 SLACK_ERROR = "Slack refused the request ({error}). Please try again in a minute."
+GAVE_UP = (
+    "Sorry, I could not finish this after several tries. The error was logged; please try again later."
+)
+SLACK_UNREACHABLE = "I could not reach Slack to deliver this. Please try again in a minute."
 UNEXPECTED = "Sorry, something went wrong while summarising. The error was logged; please try again."
 
 

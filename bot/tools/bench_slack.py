@@ -1,311 +1,452 @@
-"""``python -m bot bench-slack``: ack and reply latency of the Slack app, and its memory.
+"""``python -m bot bench-slack``: the bot as Slack sees it, under load, bursts, hostile bodies and crashes.
 
-Everything runs in-process on 127.0.0.1: the HTTP app (signed requests, as Slack sends
-them) and a fake Slack Web API (``tests/fakeslack.py`` from the source checkout).
-Figures: ack latency p50/p99; end-to-end latency (request sent -> final reply posted) for
-the ~600-word seed article (``/summarise`` with pasted text, reply via response_url) and a
-15-message thread (an @-mention, reply via chat.update), each with 1 and 8 concurrent
-requests; RSS with the model loaded.
+The bot runs as real processes (``python -m bot serve``, plus ``python -m bot worker``
+processes in the split set-up) against a fake Slack Web API on 127.0.0.1, and is driven
+with signed requests from concurrent clients. Scenarios:
+
+- ``throughput``: N commands (pasted articles and chat transcripts) from C concurrent
+  clients, for each worker count asked: ack p50/p99, replies per second, time to the last
+  reply, peak RSS of the bot's processes;
+- ``burst``: 60 connections at the same instant: connection errors, ack p99, all answered;
+- ``hostile``: an unsigned 100 MB body with a true, negative, malformed or no
+  Content-Length (chunked): the status each gets and the bot's RSS growth;
+- ``crash``: 30 commands and mentions in flight, ``kill -9`` of the bot (or of a worker),
+  restart: how many were answered, answered twice, and placeholders left behind.
+
+Nothing here touches the internet; the fake Slack and the bot listen on 127.0.0.1.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import statistics
+import os
+import signal
+import socket
+import subprocess
 import sys
 import tempfile
 import threading
 import time
 import urllib.error
 import urllib.request
+from collections import Counter
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlencode
-
-from slack_sdk.signature import SignatureVerifier
 
 from bot.settings import Settings
-from bot.tools.bench import peak_rss_mb, percentile
+from bot.tools.bench import percentile
 from bot.tools.datasets import REPO_ROOT
+from bot.tools.fakeslack import FakeSlack
+from bot.tools.slackclient import FORM, SignedClient
 
 SEED_ARTICLE = REPO_ROOT / "seeds" / "fujian-advanced-manufacturing.txt"
 SEED_THREAD = REPO_ROOT / "seeds" / "sample-thread.txt"
-THREAD_MESSAGES = 15
 SIGNING_SECRET = "bench-signing-secret"
-POLL_S = 0.005
+CHANNEL = "C0BENCH"
+READY_TIMEOUT_S = 240.0
+SCENARIOS = ("throughput", "burst", "hostile", "crash")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Options of the bench-slack command."""
-    parser.add_argument("--repeat", type=int, default=5, help="sequential requests per case (default 5)")
-    parser.add_argument("--concurrency", default="1,8", help="comma-separated concurrency levels (default 1,8)")
-    parser.add_argument("--acks", type=int, default=100, help="requests for the idle ack latency (default 100)")
-    parser.add_argument("--timeout", type=float, default=300.0, help="seconds to wait for one reply (default 300)")
+    parser.add_argument("--scenario", default=",".join(SCENARIOS), help=f"comma-separated: {', '.join(SCENARIOS)}")
+    parser.add_argument("--requests", type=int, default=200, help="commands in the throughput run (default 200)")
+    parser.add_argument("--clients", type=int, default=20, help="concurrent clients (default 20)")
+    parser.add_argument("--workers", default="1,2", help="worker counts to compare (default 1,2)")
+    parser.add_argument("--database-url", default=None,
+                        help="a PostgreSQL URL: run the split set-up (web + procrastinate workers) on it")
+    parser.add_argument("--timeout", type=float, default=600.0, help="seconds to wait for all replies")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
 
 
-class LocalSlackApp:
-    """The Slack app in HTTP mode on 127.0.0.1 port 0, plus a client sending signed requests.
-
-    Used by this bench and by the end-to-end tests.
-    """
-
-    def __init__(self, settings: Settings, summariser: Any, listener_threads: int = 8) -> None:
-        from bot.slack.app import build_app
-        from bot.slack.serve import build_deps, build_http_server
-
-        self.settings = settings
-        self.deps = build_deps(settings, summariser)
-        self.listeners = ThreadPoolExecutor(max_workers=listener_threads, thread_name_prefix="bolt")
-        self.app = build_app(self.deps, listener_executor=self.listeners)
-        self.server = build_http_server(self.app, "127.0.0.1", 0)
-        threading.Thread(target=self.server.serve_forever, name="http", daemon=True).start()
-        self.url = f"http://127.0.0.1:{self.server.server_port}"
-        self.verifier = SignatureVerifier(settings.slack_signing_secret or "")
-
-    def post(
-        self, body: str, content_type: str, *, sign: bool = True, age_s: int = 0,
-        headers: dict[str, str] | None = None,
-    ) -> tuple[int, str]:
-        """POST to /slack/events, signed like Slack (``age_s`` back-dates the timestamp)."""
-        timestamp = str(int(time.time()) - age_s)
-        sent = {"Content-Type": content_type, **(headers or {})}
-        if sign:
-            sent["X-Slack-Request-Timestamp"] = timestamp
-            sent["X-Slack-Signature"] = self.verifier.generate_signature(timestamp=timestamp, body=body) or ""
-        request = urllib.request.Request(self.url + "/slack/events", data=body.encode(), headers=sent)
-        try:
-            with urllib.request.urlopen(request, timeout=30) as response:
-                return response.status, response.read().decode()
-        except urllib.error.HTTPError as exc:
-            return exc.code, exc.read().decode()
-
-    def command(
-        self, text: str, response_url: str, channel: str = "C0BENCH", user: str = "U0BENCH"
-    ) -> tuple[int, str]:
-        """Send ``/summarise text``."""
-        form = {
-            "command": "/summarise", "text": text, "channel_id": channel, "user_id": user,
-            "team_id": "T1", "response_url": response_url, "trigger_id": "t1",
-        }
-        return self.post(urlencode(form), "application/x-www-form-urlencoded")
-
-    def event(self, event: dict[str, Any], event_id: str, retry: int | None = None) -> tuple[int, str]:
-        """Send an Events API callback (with ``X-Slack-Retry-Num`` when ``retry`` is set)."""
-        body = json.dumps({
-            "type": "event_callback", "team_id": "T1", "api_app_id": "A1",
-            "event_id": event_id, "event_time": int(time.time()), "event": event,
-        })
-        headers = {"X-Slack-Retry-Num": str(retry), "X-Slack-Retry-Reason": "http_timeout"} if retry else None
-        return self.post(body, "application/json", headers=headers)
-
-    def shortcut(
-        self, message: dict[str, Any], channel: str, response_url: str, user: str = "U0BENCH"
-    ) -> tuple[int, str]:
-        """Send the "Summarise this" message shortcut on ``message``."""
-        payload = {
-            "type": "message_action", "callback_id": "summarise_message", "team": {"id": "T1"},
-            "channel": {"id": channel}, "user": {"id": user}, "message": message,
-            "response_url": response_url, "trigger_id": "t2", "message_ts": message["ts"],
-        }
-        return self.post(urlencode({"payload": json.dumps(payload)}), "application/x-www-form-urlencoded")
-
-    def close(self) -> None:
-        """Stop serving, then wait for every listener and queued job to finish."""
-        from bot.slack.serve import close_deps
-
-        self.server.shutdown()
-        self.server.server_close()
-        self.listeners.shutdown(wait=True)
-        close_deps(self.deps)
+# -- processes ----------------------------------------------------------------------------
 
 
-def _fake_slack_class() -> Any:
-    if str(REPO_ROOT) not in sys.path:
-        sys.path.insert(0, str(REPO_ROOT))
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _tree(pid: int) -> list[int]:
+    """``pid`` and its descendants (Linux /proc)."""
+    found, todo = [], [pid]
+    while todo:
+        current = todo.pop()
+        found.append(current)
+        for task in Path(f"/proc/{current}/task").glob("*/children"):
+            try:
+                todo.extend(int(child) for child in task.read_text().split())
+            except OSError:
+                continue
+    return found
+
+
+def _status_kb(pid: int, field_name: str) -> int:
     try:
-        from tests.fakeslack import FakeSlack
-    except ImportError as exc:
-        raise SystemExit("bench-slack needs the source checkout (tests/fakeslack.py)") from exc
-    return FakeSlack
-
-
-def _thread_lines() -> list[tuple[str, str]]:
-    """(author, text) of the seed thread's first 15 messages, or a generated thread."""
-    from bot.core.detect import parse_transcript
-
-    if SEED_THREAD.is_file():
-        parsed = parse_transcript(SEED_THREAD.read_text(encoding="utf-8")) or []
-        lines = [(m.author or "Someone", m.text) for m in parsed[:THREAD_MESSAGES]]
-        if len(lines) == THREAD_MESSAGES:
-            return lines
-    people = ("Priya Shah", "Tom Becker", "Lena Ortiz", "Marcus Lee")
-    return [
-        (people[i % len(people)], f"Update {i}: the onboarding wizard step {i % 3 + 1} needs review by Friday.")
-        for i in range(THREAD_MESSAGES)
-    ]
-
-
-def _install_thread(fake: Any, channel: str, lines: list[tuple[str, str]]) -> str:
-    ids = {name: f"U{i:04d}B" for i, name in enumerate(sorted({a for a, _ in lines}))}
-    for name, uid in ids.items():
-        fake.users[uid] = {"id": uid, "name": name.split()[0].lower(), "real_name": name, "tz": "UTC"}
-    parent = "1700000000.000100"
-    fake.messages[channel] = [
-        {"ts": f"{float(parent) + i:.6f}", "user": ids[author], "text": text, "thread_ts": parent}
-        for i, (author, text) in enumerate(lines)
-    ]
-    return parent
-
-
-def _wait(found: Callable[[], bool], timeout: float) -> None:
-    deadline = time.monotonic() + timeout
-    while not found():
-        if time.monotonic() > deadline:
-            raise TimeoutError("no reply within the timeout")
-        time.sleep(POLL_S)
-
-
-@dataclass
-class Sample:
-    """One request: how long its ack took and how long until its final reply was posted."""
-
-    ack_ms: float
-    reply_ms: float
-
-
-def _article_request(app: LocalSlackApp, fake: Any, text: str, key: str, timeout: float) -> Sample:
-    start = time.perf_counter()
-    status, _ = app.command(text, fake.response_url(key))
-    ack_ms = (time.perf_counter() - start) * 1000
-    if status != 200:
-        raise RuntimeError(f"the command was refused with HTTP {status}")
-    path = f"/response/{key}"
-    _wait(lambda: any(p == path for p, _ in list(fake.responses)), timeout)
-    return Sample(ack_ms, (time.perf_counter() - start) * 1000)
-
-
-def _thread_request(app: LocalSlackApp, fake: Any, channel: str, parent: str, key: str, timeout: float) -> Sample:
-    mention = {"type": "app_mention", "user": "U0BENCH", "text": "<@UBOT> summary please",
-               "ts": f"{time.time():.6f}", "thread_ts": parent, "channel": channel}
-    start = time.perf_counter()
-    status, _ = app.event(mention, f"Ev{key}")
-    ack_ms = (time.perf_counter() - start) * 1000
-    if status != 200:
-        raise RuntimeError(f"the event was refused with HTTP {status}")
-    _wait(lambda: any(m == "chat.update" and p.get("channel") == channel for m, p in list(fake.calls)), timeout)
-    return Sample(ack_ms, (time.perf_counter() - start) * 1000)
-
-
-def _rss_mb() -> float:
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    return peak_rss_mb()
-
-
-def _batch(run_one: Callable[[str], Sample], concurrency: int, requests: int, prefix: str) -> list[Sample]:
-    """``requests`` requests (rounded up to whole rounds), sent ``concurrency`` at a time."""
-    samples: list[Sample] = []
-    with ThreadPoolExecutor(max_workers=concurrency) as senders:
-        for round_ in range(-(-requests // concurrency)):
-            keys = [f"{prefix}-{concurrency}-{round_}-{i}" for i in range(concurrency)]
-            samples.extend(senders.map(run_one, keys))
-    return samples
-
-
-def run(args: argparse.Namespace, settings: Settings | None = None) -> int:
-    """Run the benchmark and print its figures."""
-    from bot.adapters.models import load_summariser
-
-    fake_slack = _fake_slack_class()
-    base = settings or Settings()
-    levels = [int(x) for x in str(args.concurrency).split(",") if x.strip()]
-    t0 = time.perf_counter()
-    summariser = load_summariser(base)
-    load_s = time.perf_counter() - t0
-    rss_loaded = _rss_mb()
-    article = SEED_ARTICLE.read_text(encoding="utf-8")
-    lines = _thread_lines()
-    figures: dict[str, Any] = {
-        "model": summariser.model_name,
-        "model_load_s": round(load_s, 2),
-        "rss_model_loaded_mb": round(rss_loaded, 1),
-        "article_words": len(article.split()),
-        "thread_messages": len(lines),
-        "worker_pool_size": base.worker_pool_size,
-        "cases": [],
-    }
-    with tempfile.TemporaryDirectory() as tmp, fake_slack() as fake:
-        bench_settings = replace(
-            base,
-            slack_bot_token="xoxb-bench", slack_signing_secret=SIGNING_SECRET, slack_app_token=None,
-            slack_api_url=fake.api_url, database_url=f"sqlite:///{tmp}/bench.db",
-        )
-        app = LocalSlackApp(bench_settings, summariser)
-        try:
-            summariser.summarise(_warm_doc(article))  # first call pays lazy initialisation
-            acks = []
-            for i in range(args.acks):
-                start = time.perf_counter()
-                app.command("help", fake.response_url(f"ack{i}"))
-                acks.append((time.perf_counter() - start) * 1000)
-            figures["ack_idle_ms"] = {
-                "p50": round(percentile(acks, 50), 1), "p99": round(percentile(acks, 99), 1)
-            }
-            all_acks: list[float] = []
-            for concurrency in levels:
-                requests = max(args.repeat, 2 * concurrency) if concurrency > 1 else args.repeat
-                arts = _batch(lambda key: _article_request(app, fake, article, key, args.timeout),
-                              concurrency, requests, "art")
-
-                def thread_one(key: str) -> Sample:
-                    channel = "C" + key.replace("-", "").upper()
-                    parent = _install_thread(fake, channel, lines)
-                    return _thread_request(app, fake, channel, parent, key, args.timeout)
-
-                threads = _batch(thread_one, concurrency, requests, "thr")
-                for name, samples in (("article", arts), ("thread", threads)):
-                    replies = [s.reply_ms for s in samples]
-                    all_acks.extend(s.ack_ms for s in samples)
-                    figures["cases"].append({
-                        "case": name, "concurrency": concurrency, "requests": len(samples),
-                        "reply_p50_ms": round(statistics.median(replies), 1),
-                        "reply_max_ms": round(max(replies), 1),
-                        "ack_p99_ms": round(percentile([s.ack_ms for s in samples], 99), 1),
-                    })
-            figures["ack_under_load_ms"] = {
-                "p50": round(percentile(all_acks, 50), 1), "p99": round(percentile(all_acks, 99), 1)
-            }
-        finally:
-            app.close()
-    figures["rss_peak_mb"] = round(peak_rss_mb(), 1)
-    _print(figures, as_json=args.json)
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith(field_name + ":"):
+                return int(line.split()[1])
+    except OSError:
+        pass
     return 0
 
 
-def _warm_doc(text: str) -> Any:
-    from bot.core.detect import build_document
+class BotProcess:
+    """``python -m bot serve`` or ``worker`` as a child process with its own environment."""
 
-    return build_document(text, source="warm-up", kind="article")
+    def __init__(self, command: str, env: dict[str, str], log: Path) -> None:
+        self.command = command
+        self.log = log
+        self._handle = log.open("ab")
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "bot", command], cwd=REPO_ROOT, env=env,
+            stdout=self._handle, stderr=subprocess.STDOUT, start_new_session=True,
+        )
+
+    def pids(self) -> list[int]:
+        """This process and its summariser processes."""
+        return _tree(self.proc.pid) if self.proc.poll() is None else []
+
+    def rss_mb(self) -> float:
+        """Resident memory of the process tree now."""
+        return sum(_status_kb(pid, "VmRSS") for pid in self.pids()) / 1024
+
+    def peak_mb(self) -> float:
+        """Sum of each process's peak resident memory (an upper bound of the tree's peak)."""
+        return sum(_status_kb(pid, "VmHWM") for pid in self.pids()) / 1024
+
+    def kill(self) -> None:
+        """``kill -9`` of the whole process group (the summariser processes die with it)."""
+        if self.proc.poll() is None:
+            os.killpg(self.proc.pid, signal.SIGKILL)
+            self.proc.wait(timeout=30)
+
+    def stop(self, timeout: float = 30.0) -> int:
+        """SIGTERM, then wait (SIGKILL after ``timeout``); returns the exit code."""
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(timeout=timeout)
+            except subprocess.TimeoutExpired:
+                self.kill()
+        self._handle.close()
+        return int(self.proc.returncode if self.proc.returncode is not None else -9)
 
 
-def _print(figures: dict[str, Any], *, as_json: bool) -> None:
-    if as_json:
+@dataclass
+class Deployment:
+    """The bot's processes for one run: one web/serve process and, split, N workers."""
+
+    env: dict[str, str]
+    url: str
+    tmp: Path
+    web: BotProcess | None = None
+    workers: list[BotProcess] = field(default_factory=list)
+
+    def start(self, workers: int = 0) -> None:
+        """Start the web (or whole-bot) process and ``workers`` workers; wait until ready."""
+        self.web = BotProcess("serve", self.env, self.tmp / "serve.log")
+        self.workers = [BotProcess("worker", self.env, self.tmp / f"worker{i}.log") for i in range(workers)]
+        deadline = time.monotonic() + READY_TIMEOUT_S
+        while time.monotonic() < deadline:
+            if self.web.proc.poll() is not None:
+                raise RuntimeError(f"the bot exited at start; see {self.web.log}:\n{self.web.log.read_text()[-2000:]}")
+            try:
+                with urllib.request.urlopen(self.url + "/readyz", timeout=2) as response:
+                    if response.status == 200:
+                        break
+            except (urllib.error.URLError, OSError):
+                pass
+            time.sleep(0.2)
+        else:
+            raise RuntimeError("the bot did not become ready")
+        if workers:
+            time.sleep(max(0.0, _worker_warmup(self.workers)))
+
+    def processes(self) -> list[BotProcess]:
+        """Every bot process of this deployment."""
+        return ([self.web] if self.web else []) + self.workers
+
+    def peak_mb(self) -> float:
+        """Peak RSS of all processes (summed per-process peaks)."""
+        return sum(p.peak_mb() for p in self.processes())
+
+    def kill(self) -> None:
+        """``kill -9`` everything."""
+        for process in self.processes():
+            process.kill()
+
+    def stop(self) -> None:
+        """Stop everything gracefully."""
+        for process in self.processes():
+            process.stop()
+
+
+def _worker_warmup(workers: list[BotProcess], timeout: float = READY_TIMEOUT_S) -> float:
+    """Wait until every worker logged that it is ready; returns 0."""
+    deadline = time.monotonic() + timeout
+    for worker in workers:
+        while "ready" not in worker.log.read_text(errors="replace"):
+            if worker.proc.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"a worker did not start; see {worker.log}")
+            time.sleep(0.2)
+    return 0.0
+
+
+def _environment(fake: FakeSlack, tmp: Path, database_url: str | None, processes: int, port: int) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "DATABASE_URL", "JOB_", "WORKER_"))}
+    env.update({
+        "SLACK_BOT_TOKEN": "xoxb-bench", "SLACK_SIGNING_SECRET": SIGNING_SECRET, "SLACK_API_URL": fake.api_url,
+        "PORT": str(port), "LOG_LEVEL": "WARNING", "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1",
+        "WORKER_PROCESSES": str(processes), "WORKER_POOL_SIZE": str(max(2, 2 * processes)),
+        "DATABASE_URL": database_url or f"sqlite:///{tmp / 'bench.db'}",
+        "JOB_QUEUE": "procrastinate" if database_url else "local",
+    })
+    return env
+
+
+def _deployment(fake: FakeSlack, tmp: Path, database_url: str | None, processes: int) -> Deployment:
+    port = _free_port()
+    # Split set-up: the web tier has no models; each worker process has one summariser process.
+    env = _environment(fake, tmp, database_url, 1 if database_url else processes, port)
+    return Deployment(env, f"http://127.0.0.1:{port}", tmp)
+
+
+# -- requests -----------------------------------------------------------------------------
+
+
+def _texts() -> list[str]:
+    article = SEED_ARTICLE.read_text(encoding="utf-8")
+    thread = SEED_THREAD.read_text(encoding="utf-8") if SEED_THREAD.is_file() else article
+    return [article, thread]
+
+
+def _timed(call: Callable[[], tuple[int, str]]) -> tuple[int, float]:
+    start = time.perf_counter()
+    try:
+        status, _ = call()
+    except (urllib.error.URLError, OSError):
+        status = 0  # the connection was refused or reset
+    return status, (time.perf_counter() - start) * 1000
+
+
+def _wait_for(count: Callable[[], int], target: int, timeout: float) -> bool:
+    deadline = time.monotonic() + timeout
+    while count() < target:
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.05)
+    return True
+
+
+def _send_commands(client: SignedClient, fake: FakeSlack, n: int, clients: int, prefix: str) -> list[tuple[int, float]]:
+    texts = _texts()
+    start = threading.Barrier(min(clients, n))
+
+    def one(i: int) -> tuple[int, float]:
+        if i < clients:
+            start.wait()
+        return _timed(lambda: client.command(texts[i % len(texts)], fake.response_url(f"{prefix}{i}"),
+                                             channel=CHANNEL))
+
+    with ThreadPoolExecutor(max_workers=clients) as pool:
+        return list(pool.map(one, range(n)))
+
+
+def _answered(fake: FakeSlack, prefix: str) -> Counter[str]:
+    return Counter(path for path, _ in list(fake.responses) if path.startswith(f"/response/{prefix}"))
+
+
+# -- scenarios ----------------------------------------------------------------------------
+
+
+def throughput(fake: FakeSlack, tmp: Path, args: argparse.Namespace, workers: int) -> dict[str, Any]:
+    """``args.requests`` commands from ``args.clients`` clients, with ``workers`` workers."""
+    deployment = _deployment(fake, tmp, args.database_url, workers)
+    deployment.start(workers if args.database_url else 0)
+    client = SignedClient(deployment.url, SIGNING_SECRET)
+    prefix = f"tp{workers}-"
+    try:
+        began = time.time()
+        acks = _send_commands(client, fake, args.requests, args.clients, prefix)
+        done = _wait_for(lambda: len(_answered(fake, prefix)), args.requests, args.timeout)
+        times = [t for (path, _), t in zip(list(fake.responses), list(fake.response_times), strict=False)
+                 if path.startswith(f"/response/{prefix}")]
+        last = max(times) if times else time.time()
+        peak = deployment.peak_mb()
+    finally:
+        deployment.stop()
+    ack_ms = [ms for status, ms in acks if status == 200]
+    return {
+        "scenario": "throughput", "workers": workers, "requests": args.requests, "clients": args.clients,
+        "acked": len(ack_ms), "answered": len(times), "complete": done,
+        "ack_p50_ms": round(percentile(ack_ms, 50), 1) if ack_ms else None,
+        "ack_p99_ms": round(percentile(ack_ms, 99), 1) if ack_ms else None,
+        "replies_per_s": round(len(times) / max(1e-6, last - began), 2),
+        "last_reply_s": round(last - began, 1),
+        "peak_rss_mb": round(peak, 1),
+    }
+
+
+def burst(fake: FakeSlack, tmp: Path, args: argparse.Namespace, connections: int = 60) -> dict[str, Any]:
+    """``connections`` commands sent at the same instant."""
+    deployment = _deployment(fake, tmp, args.database_url, 1)
+    deployment.start(1 if args.database_url else 0)
+    client = SignedClient(deployment.url, SIGNING_SECRET)
+    try:
+        acks = _send_commands(client, fake, connections, connections, "burst-")
+        done = _wait_for(lambda: len(_answered(fake, "burst-")), connections, args.timeout)
+    finally:
+        deployment.stop()
+    ack_ms = [ms for status, ms in acks if status == 200]
+    return {
+        "scenario": "burst", "connections": connections,
+        "connection_errors": sum(1 for status, _ in acks if status == 0),
+        "non_200": sum(1 for status, _ in acks if status not in (0, 200)),
+        "ack_p99_ms": round(percentile(ack_ms, 99), 1) if ack_ms else None,
+        "answered": len(_answered(fake, "burst-")), "complete": done,
+    }
+
+
+def _raw_post(url: str, content_length: str | None, body_mb: int) -> str:
+    """Send an unsigned body of ``body_mb`` MB; returns the status line (or how it ended)."""
+    host, port = url.removeprefix("http://").split(":")
+    chunk = b"x" * (1024 * 1024)
+    headers = ["POST /slack/events HTTP/1.1", f"Host: {host}", "Content-Type: application/json"]
+    headers.append(f"Content-Length: {content_length}" if content_length is not None else "Transfer-Encoding: chunked")
+    with socket.create_connection((host, int(port)), timeout=30) as sock:
+        try:
+            sock.sendall(("\r\n".join(headers) + "\r\n\r\n").encode())
+            for _ in range(body_mb):
+                sock.sendall(chunk if content_length is not None else b"100000\r\n" + chunk + b"\r\n")
+        except OSError:
+            pass  # the server closed the connection early: the refusal is below
+        try:
+            return sock.recv(200).split(b"\r\n", 1)[0].decode(errors="replace") or "closed"
+        except OSError as exc:
+            return f"closed ({exc.__class__.__name__})"
+
+
+def hostile(fake: FakeSlack, tmp: Path, args: argparse.Namespace, body_mb: int = 100) -> dict[str, Any]:
+    """Unsigned 100 MB bodies with every kind of Content-Length."""
+    deployment = _deployment(fake, tmp, args.database_url, 1)
+    deployment.start(1 if args.database_url else 0)
+    assert deployment.web is not None
+    web_pid = deployment.web.proc.pid
+    try:
+        before = _status_kb(web_pid, "VmHWM") / 1024
+        statuses = {
+            label: _raw_post(deployment.url, length, body_mb)
+            for label, length in (
+                ("true length", str(body_mb * 1024 * 1024)), ("length -1", "-1"),
+                ("length abc", "abc"), ("chunked", None),
+            )
+        }
+        malformed = SignedClient(deployment.url, SIGNING_SECRET)
+        statuses["signed, malformed JSON"] = str(malformed.post("{not json", "application/json")[0])
+        statuses["signed, bad payload="] = str(malformed.post("payload=%7Bnope", FORM)[0])
+        statuses["bad timestamp"] = str(SignedClient(deployment.url, SIGNING_SECRET).post(
+            "{}", "application/json", sign=False,
+            headers={"X-Slack-Request-Timestamp": "1.5", "X-Slack-Signature": "v0=abc"})[0])
+        after = _status_kb(web_pid, "VmHWM") / 1024
+        log = deployment.web.log.read_text(errors="replace")
+    finally:
+        deployment.stop()
+    return {
+        "scenario": "hostile", "body_mb": body_mb, "statuses": statuses,
+        "web_peak_rss_growth_mb": round(after - before, 1), "tracebacks_in_log": log.count("Traceback"),
+    }
+
+
+def crash(
+    fake: FakeSlack, tmp: Path, args: argparse.Namespace, commands: int = 20, mentions: int = 10
+) -> dict[str, Any]:
+    """``kill -9`` with requests in flight, then a restart: every request answered once."""
+    deployment = _deployment(fake, tmp, args.database_url, 1)
+    deployment.start(1 if args.database_url else 0)
+    client = SignedClient(deployment.url, SIGNING_SECRET)
+    texts = _texts()
+    parent = "1700000000.000100"
+    fake.messages[CHANNEL] = [
+        {"ts": f"{float(parent) + i:.6f}", "user": "U0BENCH", "thread_ts": parent, "text": line}
+        for i, line in enumerate(texts[1].splitlines()[:12]) if line.strip()
+    ]
+    fake.users["U0BENCH"] = {"id": "U0BENCH", "name": "bench", "real_name": "Bench User", "tz": "UTC"}
+    posts_before = len(fake.posted)
+    for i in range(commands):
+        client.command(texts[i % 2], fake.response_url(f"crash-{i}"), channel=CHANNEL)
+    for i in range(mentions):
+        client.event({"type": "app_mention", "user": "U0BENCH", "text": "<@UBOT> summary please",
+                      "ts": f"{time.time():.6f}", "thread_ts": parent, "channel": CHANNEL}, f"EvCrash{i}")
+    # Kill while replies are going out: a few answered, the rest queued or being summarised.
+    _wait_for(lambda: len(_answered(fake, "crash-")), 3, 30.0)
+    answered_before_kill = len(_answered(fake, "crash-"))
+    if args.database_url and deployment.workers:
+        deployment.workers[0].kill()  # the split set-up: kill the worker with jobs in flight
+        deployment.web.kill()  # type: ignore[union-attr]
+    else:
+        deployment.kill()
+    restart = _deployment(fake, tmp, args.database_url, 1)
+    restart.env = {**deployment.env, "PORT": restart.url.rsplit(":", 1)[1]}
+    restart.start(1 if args.database_url else 0)
+    try:
+        ok = _wait_for(lambda: len(_answered(fake, "crash-")), commands, args.timeout)
+
+        def placeholders() -> list[str]:
+            return [p["ts"] for p in fake.posted[posts_before:] if "Summarising" in str(p.get("text"))]
+
+        def updated_placeholders() -> int:
+            return len({u["ts"] for u in fake.calls_to("chat.update")} & set(placeholders()))
+
+        ok = _wait_for(updated_placeholders, mentions, args.timeout) and ok
+        updated = {u["ts"] for u in fake.calls_to("chat.update")}
+        posted = placeholders()
+    finally:
+        restart.stop()
+    answers = _answered(fake, "crash-")
+    return {
+        "scenario": "crash", "requests": commands + mentions, "answered_before_kill": answered_before_kill,
+        "commands_answered": len(answers), "commands_answered_twice": sum(1 for n in answers.values() if n > 1),
+        "mention_placeholders": len(posted),
+        "placeholders_left": sum(1 for ts in posted if ts not in updated),
+        "complete": ok,
+    }
+
+
+def run(args: argparse.Namespace, settings: Settings | None = None) -> int:
+    """Run the scenarios asked for and print their figures."""
+    scenarios = [s.strip() for s in str(args.scenario).split(",") if s.strip()]
+    unknown = set(scenarios) - set(SCENARIOS)
+    if unknown:
+        print(f"bench-slack: unknown scenario(s): {', '.join(sorted(unknown))}", file=sys.stderr)
+        return 2
+    results: list[dict[str, Any]] = []
+    with tempfile.TemporaryDirectory() as tmp_dir:
+        tmp = Path(tmp_dir)
+        for scenario in scenarios:
+            with FakeSlack() as fake:
+                if scenario == "throughput":
+                    for workers in (int(w) for w in str(args.workers).split(",") if w.strip()):
+                        results.append(throughput(fake, tmp, args, workers))
+                        fake.responses.clear()
+                        fake.response_times.clear()
+                elif scenario == "burst":
+                    results.append(burst(fake, tmp, args))
+                elif scenario == "hostile":
+                    results.append(hostile(fake, tmp, args))
+                else:
+                    results.append(crash(fake, tmp, args))
+    database = "postgresql (split)" if args.database_url else "sqlite (one process)"
+    figures = {"cores": os.cpu_count(), "database": database, "results": results}
+    if args.json:
         print(json.dumps(figures, indent=2))
-        return
-    print(f"model: {figures['model']} (loaded in {figures['model_load_s']} s), "
-          f"worker pool {figures['worker_pool_size']}")
-    print(f"RSS with the model loaded: {figures['rss_model_loaded_mb']} MB; peak {figures['rss_peak_mb']} MB")
-    idle, load = figures["ack_idle_ms"], figures["ack_under_load_ms"]
-    print(f"ack latency idle: p50 {idle['p50']} ms, p99 {idle['p99']} ms; "
-          f"under load: p50 {load['p50']} ms, p99 {load['p99']} ms")
-    print(f"article: {figures['article_words']} words; thread: {figures['thread_messages']} messages")
-    print(f"{'case':<10}{'conc':>5}{'reqs':>6}{'reply p50 ms':>14}{'reply max ms':>14}{'ack p99 ms':>12}")
-    for c in figures["cases"]:
-        print(f"{c['case']:<10}{c['concurrency']:>5}{c['requests']:>6}{c['reply_p50_ms']:>14}"
-              f"{c['reply_max_ms']:>14}{c['ack_p99_ms']:>12}")
+    else:
+        print(f"{figures['database']}, {figures['cores']} cores")
+        for result in results:
+            print(json.dumps(result))
+    return 0

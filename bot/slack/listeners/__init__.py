@@ -5,12 +5,12 @@ from __future__ import annotations
 from slack_bolt import App
 
 from bot.slack.deps import Deps
-from bot.slack.listeners import command, dedupe, mention, messages, shortcut
+from bot.slack.listeners import command, guard, mention, messages, shortcut
 
 
 def register_all(app: App, deps: Deps) -> None:
-    """Register the dedupe middleware first, then every listener."""
-    dedupe.register(app, deps)
+    """Register the id check first, then every listener."""
+    guard.register(app, deps)
     command.register(app, deps)
     mention.register(app, deps)
     shortcut.register(app, deps)

@@ -1,23 +1,27 @@
 """/summarise (and /summarize): help, link, pasted text, channel recap, digests.
 
-Replies go through the command's response_url. Summaries of a link or pasted text are
-posted ``in_channel`` (the point is to share them); help, channel recaps, digest settings
-and every error are ephemeral, seen by the caller only.
+Slow work is stored as a job before the ack; its reply goes through the command's
+response_url. Summaries of a link or pasted text are posted ``in_channel`` (the point is to
+share them); help, channel recaps, digest settings and every error are ephemeral, seen by
+the caller only.
 """
 
 from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Callable
 from dataclasses import dataclass
-from functools import partial
 from typing import Any
 
-from slack_bolt import Ack, App, Respond
+from slack_bolt import Ack, App
 
-from bot.slack import blocks, jobs, strings
+from bot.slack import blocks, strings
 from bot.slack.deps import Deps
+from bot.slack.links import find_url
+from bot.slack.mrkdwn import unescape_slack
+from bot.slack.replies import response_url_target
+from bot.slack.runner import job_payload, request_key
+from bot.slack.usecases import schedule_words
 
 logger = logging.getLogger(__name__)
 
@@ -98,37 +102,43 @@ def parse_command(text: str) -> Parsed:
         return _parse_period(words[1:])
     if head == "digest" and len(words) <= 4:
         return _parse_digest(words[1:], raw)
-    if len(words) == 1 and (url := jobs.find_url(words[0])):
+    if len(words) == 1 and (url := find_url(words[0])):
         return Parsed("url", text=url)
-    return Parsed("text", text=jobs.unescape_slack(raw))
+    return Parsed("text", text=unescape_slack(raw))
 
 
-def _queued_job(
-    deps: Deps, parsed: Parsed, channel: str, user: str, respond: Respond
-) -> tuple[str, Callable[[], bool]] | None:
-    """(progress wording, job) for the actions that run in the model pool, else None."""
-    shared = jobs.ResponseUrlReply(respond, "in_channel")
-    private = jobs.ResponseUrlReply(respond, "ephemeral")
+def _job(parsed: Parsed, channel: str, user: str) -> tuple[str, dict[str, Any], str, str] | None:
+    """(kind, args, reply visibility, progress wording) of the actions that run as jobs."""
     text = parsed.text or ""
     if parsed.action == "url":
-        return strings.PROGRESS_ARTICLE, partial(jobs.summarise_url, deps, text, shared)
+        return "summarise_url", {"url": text}, "in_channel", strings.PROGRESS_ARTICLE
     if parsed.action == "text":
-        return strings.PROGRESS_TEXT, partial(jobs.summarise_text, deps, text, shared)
+        return "summarise_text", {"text": text}, "in_channel", strings.PROGRESS_TEXT
     if parsed.action == "channel":
-        period = parsed.period_s or DEFAULT_PERIOD_S
-        return strings.PROGRESS_CHANNEL, partial(jobs.summarise_channel, deps, channel, period, private)
+        args = {"channel": channel, "period_s": parsed.period_s or DEFAULT_PERIOD_S}
+        return "summarise_channel", args, "ephemeral", strings.PROGRESS_CHANNEL
     if parsed.action == "digest_now":
-        return strings.PROGRESS_DIGEST, partial(jobs.digest_now, deps, channel, private)
+        return "digest_now", {"channel": channel}, "ephemeral", strings.PROGRESS_DIGEST
     if parsed.action in ("digest_daily", "digest_weekly"):
-        # Subscribing back-fills history, which Slack rate-limits: never on a listener thread.
-        cadence = parsed.action.removeprefix("digest_")
-        job = partial(jobs.digest_subscribe, deps, channel, user, cadence, parsed.hhmm, parsed.weekday, private)
-        return strings.PROGRESS_SUBSCRIBE, job
+        # Subscribing back-fills history, which Slack rate-limits: a job, never the request thread.
+        args = {
+            "channel": channel, "user": user, "cadence": parsed.action.removeprefix("digest_"),
+            "hhmm": parsed.hhmm, "weekday": parsed.weekday,
+        }
+        return "digest_subscribe", args, "ephemeral", strings.PROGRESS_SUBSCRIBE
     return None
 
 
-def handle(deps: Deps, command: dict[str, Any], ack: Ack, respond: Respond) -> None:
-    """Ack within Slack's 3 s with a help or progress line, then dispatch the work."""
+def _notice(ack: Ack, mrkdwn: str) -> None:
+    ack(text=mrkdwn, blocks=blocks.notice_blocks(mrkdwn), response_type="ephemeral")
+
+
+def handle(deps: Deps, command: dict[str, Any], ack: Ack) -> None:
+    """Answer at once (help, errors, digest off/status), or store a job and ack with a progress line.
+
+    The job is stored before the ack is sent, keyed by the command's ``trigger_id``, so a
+    replayed or retried command finds its job instead of running twice.
+    """
     parsed = parse_command(str(command.get("text", "")))
     channel = str(command.get("channel_id", ""))
     user = str(command.get("user_id", ""))
@@ -139,24 +149,29 @@ def handle(deps: Deps, command: dict[str, Any], ack: Ack, respond: Respond) -> N
         message = parsed.text or strings.BAD_COMMAND.format(text="")
         ack(text=blocks.clean(message), blocks=blocks.error_blocks(message), response_type="ephemeral")
         return
-    queued = _queued_job(deps, parsed, channel, user, respond)
-    if queued is not None:
-        what, job = queued
-        ack(text=strings.progress(what), response_type="ephemeral")
-        jobs.submit(deps, f"command {parsed.action}", job)
-        return
-    # Stopping a digest or showing its schedule are quick database calls: done here, after the ack.
-    ack()
-    private = jobs.ResponseUrlReply(respond, "ephemeral")
     if parsed.action == "digest_off":
-        jobs.digest_unsubscribe(deps, channel, private)
-    else:
-        jobs.digest_status(deps, channel, private)
+        unsubscribed = deps.store.unsubscribe(channel)
+        _notice(ack, (strings.DIGEST_UNSUBSCRIBED if unsubscribed else strings.DIGEST_NOT_SUBSCRIBED).format(
+            channel=channel))
+        return
+    if parsed.action == "digest_status":
+        words = schedule_words(deps.store, channel)
+        _notice(ack, strings.DIGEST_STATUS.format(**words) if words else
+                strings.DIGEST_NOT_SUBSCRIBED.format(channel=channel))
+        return
+    job = _job(parsed, channel, user)
+    if job is None:  # every action is handled above; kept for the type checker
+        ack()
+        return
+    kind, args, visibility, what = job
+    reply = response_url_target(str(command.get("response_url", "")), visibility, channel, user)
+    deps.queue.submit(request_key("command", command.get("trigger_id")), kind, job_payload(args, reply))
+    ack(text=strings.progress(what), response_type="ephemeral")
 
 
 def register(app: App, deps: Deps) -> None:
     """Listen to /summarise and /summarize."""
 
     @app.command(COMMANDS)
-    def on_command(command: dict[str, Any], ack: Ack, respond: Respond) -> None:
-        handle(deps, command, ack, respond)
+    def on_command(command: dict[str, Any], ack: Ack) -> None:
+        handle(deps, command, ack)

@@ -7,33 +7,37 @@ from typing import Any
 
 from slack_bolt import App
 
-from bot.slack import blocks, jobs, strings
+from bot.slack import strings
 from bot.slack.deps import Deps
+from bot.slack.links import find_url
+from bot.slack.replies import thread_target
+from bot.slack.runner import job_payload, request_key
 
 logger = logging.getLogger(__name__)
 
 
-def handle(deps: Deps, event: dict[str, Any]) -> None:
-    """Queue the summary; the answer always goes in the mention's thread."""
+def handle(deps: Deps, body: dict[str, Any], event: dict[str, Any]) -> None:
+    """Store the job (keyed by the event id, so Slack's retries find it); the answer goes in the thread."""
     channel = str(event.get("channel", ""))
     user = event.get("user")
+    key = request_key("event", body.get("event_id"))
     thread_ts = event.get("thread_ts")
     if thread_ts:
-        reply = jobs.ThreadReply(deps.client, channel, str(thread_ts), user)
-        jobs.submit(deps, "mention thread", jobs.summarise_thread, deps, channel, str(thread_ts), reply)
+        reply = thread_target(channel, str(thread_ts), user)
+        args: dict[str, Any] = {"channel": channel, "thread_ts": str(thread_ts)}
+        deps.queue.submit(key, "summarise_thread", job_payload(args, reply))
         return
-    reply = jobs.ThreadReply(deps.client, channel, str(event.get("ts", "")), user)
-    url = jobs.find_url(str(event.get("text", "")))
+    reply = thread_target(channel, str(event.get("ts", "")), user)
+    url = find_url(str(event.get("text", "")))
     if url:
-        jobs.submit(deps, "mention url", jobs.summarise_url, deps, url, reply)
+        deps.queue.submit(key, "summarise_url", job_payload({"url": url}, reply))
     else:
-        hint = strings.MENTION_HINT
-        jobs.run_job("mention hint", reply, None, lambda: (blocks.notice_blocks(hint), hint))
+        deps.queue.submit(key, "notice", job_payload({"text": strings.MENTION_HINT}, reply))
 
 
 def register(app: App, deps: Deps) -> None:
-    """Listen to app_mention events (acked by Bolt before this runs)."""
+    """Listen to app_mention events (the ack is sent once the job is stored)."""
 
     @app.event("app_mention")
-    def on_mention(event: dict[str, Any]) -> None:
-        handle(deps, event)
+    def on_mention(body: dict[str, Any], event: dict[str, Any]) -> None:
+        handle(deps, body, event)

@@ -10,44 +10,44 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from slack_bolt import Ack, App, Respond
+from slack_bolt import Ack, App
 
-from bot.core.errors import EmptyInputError
-from bot.slack import jobs, strings
+from bot.slack import strings
 from bot.slack.deps import Deps
+from bot.slack.links import find_url
+from bot.slack.mrkdwn import unescape_slack
+from bot.slack.replies import thread_target
+from bot.slack.runner import job_payload, request_key
 
 logger = logging.getLogger(__name__)
 
 CALLBACK_ID = "summarise_message"
 
 
-def handle(deps: Deps, shortcut: dict[str, Any], respond: Respond) -> None:
-    """Pick what to summarise from the message and queue it."""
+def handle(deps: Deps, shortcut: dict[str, Any], ack: Ack) -> None:
+    """Pick what to summarise, store the job (keyed by ``trigger_id``), then ack."""
     channel = str((shortcut.get("channel") or {}).get("id", ""))
     user = (shortcut.get("user") or {}).get("id")
     message = shortcut.get("message") or {}
     ts = str(message.get("ts", ""))
     thread_ts = str(message.get("thread_ts") or ts)
     text = str(message.get("text") or "")
-    reply = jobs.ThreadReply(deps.client, channel, thread_ts, user, respond=respond)
+    reply = thread_target(channel, thread_ts, user, response_url=shortcut.get("response_url"))
+    key = request_key("shortcut", shortcut.get("trigger_id"))
     if message.get("reply_count") and thread_ts == ts:
-        jobs.submit(deps, "shortcut thread", jobs.summarise_thread, deps, channel, ts, reply)
-    elif url := jobs.find_url(text):
-        jobs.submit(deps, "shortcut url", jobs.summarise_url, deps, url, reply)
+        deps.queue.submit(key, "summarise_thread", job_payload({"channel": channel, "thread_ts": ts}, reply))
+    elif url := find_url(text):
+        deps.queue.submit(key, "summarise_url", job_payload({"url": url}, reply))
     elif text.strip():
-        jobs.submit(deps, "shortcut text", jobs.summarise_text, deps, jobs.unescape_slack(text), reply)
-    else:
-        jobs.run_job("shortcut", reply, None, _nothing)
-
-
-def _nothing() -> tuple[list[dict[str, Any]], str]:
-    raise EmptyInputError(strings.NOTHING_TO_SUMMARISE)
+        deps.queue.submit(key, "summarise_text", job_payload({"text": unescape_slack(text)}, reply))
+    else:  # told privately, through the response_url, like every error
+        deps.queue.submit(key, "refuse", job_payload({"text": strings.NOTHING_TO_SUMMARISE}, reply))
+    ack()
 
 
 def register(app: App, deps: Deps) -> None:
     """Listen to the message shortcut."""
 
     @app.shortcut(CALLBACK_ID)
-    def on_shortcut(ack: Ack, shortcut: dict[str, Any], respond: Respond) -> None:
-        ack()
-        handle(deps, shortcut, respond)
+    def on_shortcut(ack: Ack, shortcut: dict[str, Any]) -> None:
+        handle(deps, shortcut, ack)

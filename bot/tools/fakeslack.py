@@ -1,4 +1,4 @@
-"""A fake Slack Web API on 127.0.0.1 for tests.
+"""A fake Slack Web API on 127.0.0.1, for the tests and ``bot bench-slack``.
 
 ``FakeSlack`` serves ``/api/<method>`` like Slack's Web API (enough of it for the bot),
 records every call, and records POSTs to ``response_url`` paths. Point a
@@ -61,6 +61,10 @@ class FakeSlack:
     def __init__(self) -> None:
         self.calls: list[tuple[str, dict[str, Any]]] = []
         self.responses: list[tuple[str, dict[str, Any]]] = []
+        self.response_times: list[float] = []
+        """``time.time()`` of each entry of ``responses``."""
+        self.posted: list[dict[str, Any]] = []
+        """Every ``chat.postMessage``'s parameters with the ``ts`` it was given."""
         self.users: dict[str, dict[str, Any]] = {}
         self.messages: dict[str, list[dict[str, Any]]] = {}
         self._overrides: dict[str, _Override] = {}
@@ -170,6 +174,7 @@ class FakeSlack:
     def _record_response(self, path: str, body: dict[str, Any]) -> None:
         with self._lock:
             self.responses.append((path, body))
+            self.response_times.append(time.time())
             self._lock.notify_all()
 
     def _api(
@@ -188,6 +193,9 @@ class FakeSlack:
     def _post(self, params: dict[str, Any]) -> dict[str, Any]:
         ts = str(params.get("ts") or self._next_ts())
         channel = params.get("channel")
+        if not params.get("ts"):  # a new message, not an update
+            with self._lock:
+                self.posted.append({**params, "ts": ts})
         message = {"text": params.get("text", ""), "ts": ts}
         return {"ok": True, "channel": channel, "ts": ts, "message": message}
 

@@ -1,0 +1,261 @@
+"""Where a job's progress, result and errors go, and how Web API errors read to a user.
+
+A job stores its reply target as plain JSON (see :func:`thread_target` and
+:func:`response_url_target`), so whichever process runs the job, and however often it is
+resumed, rebuilds the same :class:`Reply`:
+
+- :class:`ThreadReply` posts a "Summarising…" placeholder in a thread once, records its ts
+  in the job, and later replaces it (``chat.update``), so a resumed job never posts twice;
+- :class:`ResponseUrlReply` answers a slash command: a shared result replaces a placeholder
+  in the channel like a thread reply; private results go through the ``response_url``, and
+  after Slack's 30 minutes through the Web API;
+- :class:`ChannelReply` posts into a channel (scheduled digests), errors to the log only.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+from slack_sdk.webhook import WebhookClient
+
+from bot.slack import blocks, strings
+
+logger = logging.getLogger(__name__)
+
+Blocks = list[dict[str, Any]]
+RESPONSE_URL_TTL_S = 30 * 60 - 60
+"""Slack's response_url works for 30 minutes; past this age the Web API is used instead."""
+WEBHOOK_TIMEOUT_S = 15
+
+
+class ReplyError(Exception):
+    """A reply could not be delivered anywhere (the job is then failed with this reason)."""
+
+
+class Reply(Protocol):
+    """Where a job's progress, result and errors go."""
+
+    def progress(self, what: str) -> None:
+        """Show that work started."""
+        ...
+
+    def finish(self, content: Blocks, text: str) -> None:
+        """Show the result."""
+        ...
+
+    def fail(self, message: str) -> None:
+        """Show a user-facing error, privately where possible."""
+        ...
+
+
+def thread_target(channel: str, thread_ts: str, user: str | None, response_url: str | None = None) -> dict[str, Any]:
+    """A reply target in a thread (mentions, the message shortcut)."""
+    return {"type": "thread", "channel": channel, "thread_ts": thread_ts, "user": user, "response_url": response_url}
+
+
+def response_url_target(
+    response_url: str, response_type: str, channel: str, user: str | None
+) -> dict[str, Any]:
+    """A reply target through a slash command's response_url (``in_channel`` or ``ephemeral``)."""
+    return {
+        "type": "response_url", "response_url": response_url, "response_type": response_type,
+        "channel": channel, "user": user,
+    }
+
+
+def channel_target(channel: str) -> dict[str, Any]:
+    """A reply target that posts into a channel (scheduled digests)."""
+    return {"type": "channel", "channel": channel}
+
+
+def slack_error_message(exc: SlackApiError) -> str:
+    """A sentence telling the user what to do about a Web API error."""
+    error = str(exc.response.get("error", "unknown_error"))
+    if error == "not_in_channel":
+        return strings.NOT_IN_CHANNEL
+    if error == "missing_scope":
+        return strings.MISSING_SCOPE.format(needed=exc.response.get("needed") or "a scope")
+    if error in {"channel_not_found", "thread_not_found"}:
+        return strings.CHANNEL_NOT_FOUND
+    return strings.SLACK_ERROR.format(error=error)
+
+
+def _webhook(url: str, **body: Any) -> None:
+    response = WebhookClient(url, timeout=WEBHOOK_TIMEOUT_S).send(**body)
+    if response.status_code >= 300:
+        raise ReplyError(f"response_url answered {response.status_code}: {response.body[:200]!r}")
+
+
+@dataclass
+class ThreadReply:
+    """Answers in a thread: a placeholder message, later replaced with ``chat.update``.
+
+    ``placeholder_ts`` comes from the job (a resumed job reuses it); ``remember`` stores a
+    newly posted one in the job before anything else happens. Errors go to the placeholder
+    when there is one, else to the response_url (a shortcut's, which works even where the
+    bot is not a member), else privately to the user.
+    """
+
+    client: WebClient
+    channel: str
+    thread_ts: str
+    user: str | None = None
+    response_url: str | None = None
+    placeholder_ts: str | None = None
+    remember: Callable[[str], None] | None = None
+
+    def progress(self, what: str) -> None:
+        """Post the "Summarising…" placeholder once."""
+        if self.placeholder_ts:
+            return
+        response = self.client.chat_postMessage(
+            channel=self.channel, thread_ts=self.thread_ts,
+            text=strings.progress(what), blocks=blocks.progress_blocks(what),
+        )
+        self.placeholder_ts = str(response["ts"])
+        if self.remember is not None:
+            self.remember(self.placeholder_ts)
+
+    def finish(self, content: Blocks, text: str) -> None:
+        """Replace the placeholder (or post, when there is none)."""
+        if self.placeholder_ts:
+            self.client.chat_update(channel=self.channel, ts=self.placeholder_ts, text=text, blocks=content)
+        else:
+            self.client.chat_postMessage(channel=self.channel, thread_ts=self.thread_ts, text=text, blocks=content)
+
+    def fail(self, message: str) -> None:
+        """Show the error where the user will see it."""
+        text = blocks.clean(message)  # error text can quote content (a server's reason phrase)
+        content = blocks.error_blocks(message)
+        if self.placeholder_ts:
+            self.finish(content, text)
+        elif self.response_url:
+            _webhook(self.response_url, text=text, blocks=content, response_type="ephemeral")
+        elif self.user:
+            self.client.chat_postEphemeral(
+                channel=self.channel, user=self.user, thread_ts=self.thread_ts, text=text, blocks=content
+            )
+
+
+@dataclass
+class ResponseUrlReply:
+    """Answers a slash command: a result for the channel, or a private one.
+
+    A result for the channel goes into a "Summarising…" placeholder that the bot posts in
+    the channel and later replaces (``chat.update``), like a thread reply, so a resumed job
+    never posts it twice. Where the bot may not post (not a member of a private channel),
+    and for private results and errors, the command's ``response_url`` is used while it is
+    valid (30 minutes), then ``chat.postEphemeral``.
+    """
+
+    client: WebClient
+    response_url: str
+    response_type: str
+    channel: str
+    user: str | None
+    created_at: float
+    placeholder_ts: str | None = None
+    remember: Callable[[str], None] | None = None
+    clock: Callable[[], float] = time.time
+
+    @property
+    def expired(self) -> bool:
+        """Whether Slack no longer accepts the response_url."""
+        return self.clock() - self.created_at > RESPONSE_URL_TTL_S
+
+    def progress(self, what: str) -> None:
+        """Post the channel placeholder of a shared result (the ack already told the caller)."""
+        if self.response_type != "in_channel" or self.placeholder_ts:
+            return
+        try:
+            response = self.client.chat_postMessage(
+                channel=self.channel, text=strings.progress(what), blocks=blocks.progress_blocks(what)
+            )
+        except SlackApiError as exc:  # not a member, archived...: the response_url still works
+            logger.info("no placeholder in %s (%s): answering through the response_url",
+                        self.channel, exc.response.get("error"))
+            return
+        self.placeholder_ts = str(response["ts"])
+        if self.remember is not None:
+            self.remember(self.placeholder_ts)
+
+    def _send(self, content: Blocks, text: str, response_type: str) -> None:
+        if not self.expired:
+            _webhook(self.response_url, text=text, blocks=content, response_type=response_type,
+                     replace_original=False)
+            return
+        logger.info("response_url of a job in %s expired; answering through the Web API", self.channel)
+        if response_type == "in_channel":
+            self.client.chat_postMessage(channel=self.channel, text=text, blocks=content)
+        elif self.user:
+            self.client.chat_postEphemeral(channel=self.channel, user=self.user, text=text, blocks=content)
+        else:
+            raise ReplyError("the response_url expired and the command named no user")
+
+    def finish(self, content: Blocks, text: str) -> None:
+        """Post the result (into the placeholder when there is one)."""
+        if self.placeholder_ts:
+            self.client.chat_update(channel=self.channel, ts=self.placeholder_ts, text=text, blocks=content)
+        else:
+            self._send(content, text, self.response_type)
+
+    def fail(self, message: str) -> None:
+        """Tell the caller privately; a public placeholder is removed, not left "Summarising…"."""
+        if self.placeholder_ts:
+            try:
+                self.client.chat_delete(channel=self.channel, ts=self.placeholder_ts)
+            except SlackApiError as exc:
+                if exc.response.get("error") != "message_not_found":
+                    raise
+        self._send(blocks.error_blocks(message), blocks.clean(message), "ephemeral")
+
+
+@dataclass
+class ChannelReply:
+    """Posts a result into a channel; failures are logged (nobody asked, nobody to tell)."""
+
+    client: WebClient
+    channel: str
+
+    def progress(self, what: str) -> None:
+        """Scheduled work shows no progress."""
+
+    def finish(self, content: Blocks, text: str) -> None:
+        """Post the result in the channel."""
+        self.client.chat_postMessage(channel=self.channel, text=text, blocks=content)
+
+    def fail(self, message: str) -> None:
+        """Log the failure."""
+        logger.warning("job for channel %s failed: %s", self.channel, message)
+
+
+def make_reply(
+    client: WebClient,
+    target: dict[str, Any],
+    *,
+    created_at: float,
+    placeholder_ts: str | None = None,
+    remember: Callable[[str], None] | None = None,
+) -> Reply:
+    """The :class:`Reply` a stored job's target describes."""
+    kind = target.get("type")
+    if kind == "thread":
+        return ThreadReply(
+            client, str(target["channel"]), str(target["thread_ts"]), target.get("user"),
+            response_url=target.get("response_url"), placeholder_ts=placeholder_ts, remember=remember,
+        )
+    if kind == "response_url":
+        return ResponseUrlReply(
+            client, str(target["response_url"]), str(target.get("response_type") or "ephemeral"),
+            str(target.get("channel") or ""), target.get("user"), created_at,
+            placeholder_ts=placeholder_ts, remember=remember,
+        )
+    if kind == "channel":
+        return ChannelReply(client, str(target["channel"]))
+    raise ValueError(f"unknown reply target {kind!r}")

@@ -1,0 +1,45 @@
+"""The bot in HTTP mode on 127.0.0.1 port 0, in this process, with an in-process summariser.
+
+It is the real runtime of ``python -m bot serve`` (store, job queue and runner threads,
+scheduler, Bolt app, waitress front), built by :func:`bot.slack.serve.build_runtime`; only
+the summariser runs in this process instead of worker processes, so the models load once
+per test session.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.settings import Settings
+from bot.slack.http import Front, create_http_server, serve_in_thread, server_port, stop_server
+from bot.slack.serve import build_runtime, start_runtime, stop_runtime
+from bot.tools.slackclient import SignedClient
+
+
+class LocalSlackApp(SignedClient):
+    """A running bot plus a client that sends it signed requests."""
+
+    def __init__(self, settings: Settings, summariser: Any) -> None:
+        self.settings = settings
+        self.runtime = build_runtime(settings, summariser=summariser)
+        self.front = Front(self.runtime.app, settings.slack_signing_secret or "", self.runtime.checks)
+        self.server = create_http_server(self.front, "127.0.0.1", 0, threads=8)
+        serve_in_thread(self.server)
+        start_runtime(self.runtime)
+        super().__init__(f"http://127.0.0.1:{server_port(self.server)}", settings.slack_signing_secret or "")
+
+    @property
+    def deps(self) -> Any:
+        """The listeners' dependencies (settings, store, queue)."""
+        return self.runtime.deps
+
+    @property
+    def scheduler(self) -> Any:
+        """The digest scheduler."""
+        return self.runtime.scheduler
+
+    def close(self, grace_s: float = 30.0) -> None:
+        """Drain (running jobs may finish within ``grace_s``), then stop serving."""
+        self.front.drain()
+        stop_runtime(self.runtime, grace_s)
+        stop_server(self.server)
