@@ -13,10 +13,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import httpx
 import pytest
 
-from bot.adapters.fetch import _is_public, fetch_url
+from bot.adapters.fetch import _is_public, fetch_url, is_allowed, strip_credentials
 from bot.core.errors import BlockedURLError, FetchError
-
-LOCAL = frozenset({"127.0.0.1"})
 
 ARTICLE_HTML = b"""<!doctype html><html><head><title>Shipyard Reopens</title>
 <style>.secret-style { color: red; }</style>
@@ -35,6 +33,12 @@ class Server:
     port: int
     requests: list[tuple[str, str]] = field(default_factory=list)
     """(path, Host header) of every request the server saw."""
+    authorizations: list[str | None] = field(default_factory=list)
+
+    @property
+    def allow(self) -> frozenset[str]:
+        """The allow list entry for this server: its host and port."""
+        return frozenset({f"127.0.0.1:{self.port}"})
 
 
 def _routes(port: int) -> dict[str, tuple[int, dict[str, str], bytes]]:
@@ -46,6 +50,8 @@ def _routes(port: int) -> dict[str, tuple[int, dict[str, str], bytes]]:
         "/chain2": (302, {"Location": f"http://localhost:{port}/article"}, b""),
         "/to-metadata": (302, {"Location": "http://169.254.169.254/latest/meta-data/"}, b""),
         "/to-file": (302, {"Location": "file:///etc/passwd"}, b""),
+        "/to-other-port": (302, {"Location": f"http://127.0.0.1:{port + 1}/article"}, b""),
+        "/to-credentials": (302, {"Location": f"http://admin:hunter2@127.0.0.1:{port}/article"}, b""),
         "/loop": (302, {"Location": "/loop"}, b""),
         "/missing": (404, {"Content-Type": "text/html"}, b"<h1>nope</h1>"),
         "/broken": (500, {"Content-Type": "text/html"}, b"<h1>oops</h1>"),
@@ -70,6 +76,7 @@ def server() -> Iterator[Server]:
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self) -> None:
             state.requests.append((self.path, self.headers.get("Host", "")))
+            state.authorizations.append(self.headers.get("Authorization"))
             # The fetcher may hang up on purpose (size or time limit).
             with contextlib.suppress(BrokenPipeError, ConnectionResetError):
                 self._respond()
@@ -110,7 +117,7 @@ def server() -> Iterator[Server]:
 
 
 def test_article_is_extracted_without_scripts_or_styles(server: Server) -> None:
-    page = fetch_url(server.base + "/article", allow_hosts=LOCAL)
+    page = fetch_url(server.base + "/article", allow_hosts=server.allow)
     assert "reopened on Monday after a two-year closure" in page.text
     assert "promised new training programmes" in page.text
     for leaked in ("SCRIPT-SECRET", "INLINE-SECRET", "secret-style", "console.log"):
@@ -120,7 +127,7 @@ def test_article_is_extracted_without_scripts_or_styles(server: Server) -> None:
 
 
 def test_redirect_is_followed_and_final_url_reported(server: Server) -> None:
-    page = fetch_url(server.base + "/redirect", allow_hosts=LOCAL)
+    page = fetch_url(server.base + "/redirect", allow_hosts=server.allow)
     assert "three hundred workers" in page.text
     assert page.url == server.base + "/article"
     assert [path for path, _ in server.requests] == ["/redirect", "/article"]
@@ -136,13 +143,13 @@ def test_redirect_is_followed_and_final_url_reported(server: Server) -> None:
 )
 def test_redirect_to_blocked_target_is_refused_before_connecting(server: Server, path: str, seen: list[str]) -> None:
     with pytest.raises(BlockedURLError):
-        fetch_url(server.base + path, allow_hosts=LOCAL)
+        fetch_url(server.base + path, allow_hosts=server.allow)
     assert [p for p, _ in server.requests] == seen
 
 
 def test_too_many_redirects(server: Server) -> None:
     with pytest.raises(FetchError, match="redirected more than 5 times"):
-        fetch_url(server.base + "/loop", allow_hosts=LOCAL)
+        fetch_url(server.base + "/loop", allow_hosts=server.allow)
     assert len(server.requests) == 6
 
 
@@ -165,35 +172,35 @@ def test_loopback_is_blocked_without_allow_list_and_never_contacted(server: Serv
 )
 def test_user_facing_errors(server: Server, path: str, message: str) -> None:
     with pytest.raises(FetchError) as info:
-        fetch_url(server.base + path, allow_hosts=LOCAL)
+        fetch_url(server.base + path, allow_hosts=server.allow)
     assert str(info.value) == message
     assert not isinstance(info.value, BlockedURLError)
 
 
 def test_oversize_body_stops_reading(server: Server) -> None:
     with pytest.raises(FetchError, match="larger than 0.01 MB"):
-        fetch_url(server.base + "/huge", allow_hosts=LOCAL, max_bytes=10_000)
+        fetch_url(server.base + "/huge", allow_hosts=server.allow, max_bytes=10_000)
 
 
 def test_plain_text_page(server: Server) -> None:
-    page = fetch_url(server.base + "/plain", allow_hosts=LOCAL)
+    page = fetch_url(server.base + "/plain", allow_hosts=server.allow)
     assert page.text == "Plain text news. The ferry runs again from May."
     assert page.title is None
 
 
 def test_declared_charset_is_used(server: Server) -> None:
-    assert fetch_url(server.base + "/latin1", allow_hosts=LOCAL).text == "Le caf\u00e9 de la gare rouvre ses portes lundi."
+    assert fetch_url(server.base + "/latin1", allow_hosts=server.allow).text == "Le caf\u00e9 de la gare rouvre ses portes lundi."
 
 
 def test_slow_server_times_out(server: Server) -> None:
     with pytest.raises(FetchError, match="took longer than 0.5 seconds"):
-        fetch_url(server.base + "/slow", allow_hosts=LOCAL, timeout_s=0.5)
+        fetch_url(server.base + "/slow", allow_hosts=server.allow, timeout_s=0.5)
 
 
 def test_trickling_body_hits_the_overall_deadline(server: Server) -> None:
     start = time.monotonic()
     with pytest.raises(FetchError, match="took longer than 0.5 seconds to load"):
-        fetch_url(server.base + "/trickle", allow_hosts=LOCAL, timeout_s=0.5)
+        fetch_url(server.base + "/trickle", allow_hosts=server.allow, timeout_s=0.5)
     assert time.monotonic() - start < 1.5
 
 
@@ -203,7 +210,7 @@ def test_unreachable_host(server: Server) -> None:
     port = closed.getsockname()[1]
     closed.close()  # nothing listens there now
     with pytest.raises(FetchError, match="couldn't connect to 127.0.0.1"):
-        fetch_url(f"http://127.0.0.1:{port}/", allow_hosts=LOCAL)
+        fetch_url(f"http://127.0.0.1:{port}/", allow_hosts=frozenset({f"127.0.0.1:{port}"}))
 
 
 @pytest.fixture()
@@ -281,7 +288,7 @@ def test_allowed_name_connects_to_the_checked_address_with_its_host_header(
     monkeypatch: pytest.MonkeyPatch, server: Server
 ) -> None:
     _fake_dns(monkeypatch, {"intranet.test": ["127.0.0.1"]})
-    page = fetch_url(f"http://intranet.test:{server.port}/article", allow_hosts=frozenset({"Intranet.Test"}))
+    page = fetch_url(f"http://intranet.test:{server.port}/article", allow_hosts=frozenset({f"Intranet.Test:{server.port}"}))
     assert "three hundred workers" in page.text
     assert server.requests == [("/article", f"intranet.test:{server.port}")]
 
@@ -310,3 +317,48 @@ def test_allowed_name_connects_to_the_checked_address_with_its_host_header(
 )
 def test_is_public(address: str, public: bool) -> None:
     assert _is_public(address) is public
+
+
+def test_an_allowed_host_is_allowed_on_its_listed_port_only(server: Server) -> None:
+    with pytest.raises(BlockedURLError):  # no port listed: only the default port (80) is allowed
+        fetch_url(server.base + "/article", allow_hosts=frozenset({"127.0.0.1"}))
+    with pytest.raises(BlockedURLError):  # a redirect to another port of the allowed host
+        fetch_url(server.base + "/to-other-port", allow_hosts=server.allow)
+    assert [path for path, _ in server.requests] == ["/to-other-port"]
+
+
+@pytest.mark.parametrize(
+    ("entry", "host", "port", "default", "allowed"),
+    [
+        ("wiki.local", "wiki.local", 443, 443, True),
+        ("wiki.local", "wiki.local", 8443, 443, False),
+        ("wiki.local:8443", "wiki.local", 8443, 443, True),
+        ("wiki.local:8443", "wiki.local", 443, 443, False),
+        ("[::1]:8080", "::1", 8080, 80, True),
+        ("::1", "::1", 80, 80, True),
+        ("Wiki.Local.", "wiki.local", 80, 80, True),
+    ],
+)
+def test_allow_list_entries(entry: str, host: str, port: int, default: int, allowed: bool) -> None:
+    assert is_allowed(host, port, default, frozenset({entry})) is allowed
+
+
+def test_credentials_in_links_are_never_sent(server: Server) -> None:
+    userinfo = server.base.replace("http://", "http://admin:hunter2@")
+    page = fetch_url(userinfo + "/article", allow_hosts=server.allow)
+    assert "hunter2" not in page.url and page.url == server.base + "/article"
+    fetch_url(server.base + "/to-credentials", allow_hosts=server.allow)
+    assert server.authorizations == [None, None, None]
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("https://user:pass@example.com/a?b=1#c", "https://example.com/a?b=1#c"),
+        ("https://token@example.com:8443/x", "https://example.com:8443/x"),
+        ("https://example.com/a@b", "https://example.com/a@b"),
+        ("not a url", "not a url"),
+    ],
+)
+def test_strip_credentials(url: str, expected: str) -> None:
+    assert strip_credentials(url) == expected

@@ -57,6 +57,7 @@ class ArticleServer:
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
         self.url = f"http://127.0.0.1:{self.server.server_port}/news/cranes"
+        self.allow = frozenset({f"127.0.0.1:{self.server.server_port}"})
 
     def close(self) -> None:
         self.server.shutdown()
@@ -70,7 +71,6 @@ def start_bot(fake: FakeSlack, summariser: Any, db: Path, **overrides: Any) -> L
         "slack_signing_secret": SECRET,
         "slack_api_url": fake.api_url,
         "database_url": f"sqlite:///{db}",
-        "fetch_allow_hosts": frozenset({"127.0.0.1"}),
         "worker_pool_size": 2,
     }
     return LocalSlackApp(Settings(**{**values, **overrides}), summariser)
@@ -107,7 +107,7 @@ def fake() -> Iterator[FakeSlack]:
         yield fake
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def article() -> Iterator[ArticleServer]:
     server = ArticleServer()
     yield server
@@ -115,8 +115,8 @@ def article() -> Iterator[ArticleServer]:
 
 
 @pytest.fixture
-def bot(fake: FakeSlack, summariser: Any, tmp_path: Path) -> Iterator[LocalSlackApp]:
-    running = start_bot(fake, summariser, tmp_path / "bot.db")
+def bot(fake: FakeSlack, summariser: Any, tmp_path: Path, article: ArticleServer) -> Iterator[LocalSlackApp]:
+    running = start_bot(fake, summariser, tmp_path / "bot.db", fetch_allow_hosts=article.allow)
     yield running
     running.close()
 

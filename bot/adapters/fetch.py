@@ -9,7 +9,7 @@ import re
 import socket
 import time
 from dataclasses import dataclass
-from urllib.parse import urljoin
+from urllib.parse import SplitResult, urljoin, urlsplit, urlunsplit
 
 import httpx
 
@@ -50,6 +50,40 @@ def normalise_host(host: str) -> str:
     return host.strip().strip("[]").rstrip(".").lower()
 
 
+def strip_credentials(url: str) -> str:
+    """``url`` without a ``user:password@`` part: credentials are never sent, shown or logged."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return url
+    if "@" not in parts.netloc:
+        return url
+    host = parts.netloc.rsplit("@", 1)[1]
+    return urlunsplit(SplitResult(parts.scheme, host, parts.path, parts.query, parts.fragment))
+
+
+def _allow_entry(entry: str) -> tuple[str, int | None]:
+    """``host`` or ``host:port`` (``[v6]:port``) of FETCH_ALLOW_HOSTS as (host, port or None)."""
+    entry = entry.strip().lower()
+    if entry.startswith("["):
+        host, _, rest = entry[1:].partition("]")
+        port = rest.removeprefix(":")
+    elif entry.count(":") == 1:
+        host, port = entry.split(":")
+    else:
+        host, port = entry, ""
+    return normalise_host(host), int(port) if port.isdigit() else None
+
+
+def is_allowed(host: str, port: int, default_port: int, allow_hosts: frozenset[str]) -> bool:
+    """Whether ``host:port`` is listed: an entry without a port allows only the scheme's default port."""
+    for entry in allow_hosts:
+        allowed_host, allowed_port = _allow_entry(entry)
+        if allowed_host == host and port == (allowed_port if allowed_port is not None else default_port):
+            return True
+    return False
+
+
 def _is_public(address: str) -> bool:
     ip = ipaddress.ip_address(address.split("%", 1)[0])  # drop an IPv6 zone id ("fe80::1%eth0")
     if isinstance(ip, ipaddress.IPv6Address):
@@ -75,7 +109,8 @@ def _resolve(url: httpx.URL, allow_hosts: frozenset[str]) -> _Target:
     host = normalise_host(url.raw_host.decode("ascii"))  # IDNA ("xn--...") form, as DNS and TLS see it
     if not host:
         raise FetchError("That link has no host name.")
-    port = url.port or (443 if url.scheme == "https" else 80)
+    default_port = 443 if url.scheme == "https" else 80
+    port = url.port or default_port
     try:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except (socket.gaierror, UnicodeError):
@@ -83,8 +118,10 @@ def _resolve(url: httpx.URL, allow_hosts: frozenset[str]) -> _Target:
     addresses = [str(info[4][0]) for info in infos]
     if not addresses:
         raise FetchError(f"I couldn't find {host}: the name does not resolve.")
-    allowed = {normalise_host(h) for h in allow_hosts}
-    if host not in allowed and normalise_host(url.host) not in allowed and not all(_is_public(a) for a in addresses):
+    listed = is_allowed(host, port, default_port, allow_hosts) or is_allowed(
+        normalise_host(url.host), port, default_port, allow_hosts
+    )
+    if not listed and not all(_is_public(a) for a in addresses):
         raise BlockedURLError(
             f"I won't fetch {host}: it points at a private or local network address."
         )
@@ -218,12 +255,14 @@ def fetch_url(
     """Fetch ``url`` and return its article text.
 
     Every hop (redirects are followed by hand, at most five) is checked before connecting:
-    only http(s), and only hosts whose every address is public unless the host is in
-    ``allow_hosts``. Raises :class:`BlockedURLError` for refused targets and
-    :class:`FetchError` with a user-facing message for everything else that goes wrong.
+    only http(s), and only hosts whose every address is public unless the host (and port:
+    ``host`` allows the default port only, ``host:port`` that port) is in ``allow_hosts``.
+    Credentials in a link (``user:pass@``) are dropped, never sent. Raises
+    :class:`BlockedURLError` for refused targets and :class:`FetchError` with a user-facing
+    message for everything else that goes wrong.
     """
     deadline = time.monotonic() + timeout_s
-    current = url.strip()
+    current = strip_credentials(url.strip())
     # trust_env=False: an environment proxy would resolve names itself, bypassing the check.
     with httpx.Client(
         timeout=timeout_s, follow_redirects=False, trust_env=False, headers={"User-Agent": USER_AGENT}
@@ -246,7 +285,7 @@ def fetch_url(
                 raise FetchError(f"I couldn't connect to {target.host}.") from None
             try:
                 if response.is_redirect:
-                    current = urljoin(current, response.headers["location"])
+                    current = strip_credentials(urljoin(current, response.headers["location"]))
                     logger.debug("redirect to %s", current)
                     continue
                 if response.status_code >= 400:

@@ -225,14 +225,18 @@ def _guess_title(text: str) -> str | None:
     return first
 
 
+def thread_text(messages: Sequence[Message]) -> str:
+    """A thread's text: one "Author: text" line per message, as the summariser reads it."""
+    return "\n".join(f"{m.author}: {m.text}" if m.author else m.text for m in messages)
+
+
 def _thread_document(
     messages: Sequence[Message], source: str, title: str | None, notices: Sequence[str]
 ) -> Document:
-    """A thread whose text is one "Author: text" line per message, as the summariser reads it."""
-    text = "\n".join(f"{m.author}: {m.text}" if m.author else m.text for m in messages)
+    """A thread :class:`Document` of ``messages``."""
     return Document(
         kind="thread",
-        text=text,
+        text=thread_text(messages),
         source=source,
         title=title,
         messages=tuple(messages),

@@ -7,15 +7,42 @@ abstractor are injected (see ``bot.adapters.models``), so this module loads noth
 from __future__ import annotations
 
 import time
+from dataclasses import replace
 from typing import Any
 
 from bot.core import priorities, quotes, summary
+from bot.core.detect import thread_text
 from bot.core.errors import EmptyInputError
 from bot.core.protocols import Abstractor, Encoder
-from bot.core.text import canonical
+from bot.core.text import bound_for_parse, canonical, token_prefix
 from bot.core.types import Document, Kind, Quote, SummaryResult
 
 MIN_QUOTES = 2
+MAX_PARSE_TOKENS = 50_000
+"""Words and marks parsed per document: about 250,000 characters of prose, so the parse of
+any input stays within seconds however dense its tokens are."""
+DENSE_NOTICE = "Only the first part was summarised: the text is too long or too dense to read whole."
+
+
+def bound_document(doc: Document) -> Document:
+    """The document with every text bounded for the parser (see :func:`bound_for_parse`),
+    cut at ``MAX_PARSE_TOKENS`` words and marks (with a notice)."""
+    notices = list(doc.notices)
+    if doc.messages:
+        kept, budget = [], MAX_PARSE_TOKENS
+        for message in doc.messages:
+            text, cut = token_prefix(bound_for_parse(message.text), budget)
+            budget -= len(text.split())
+            if text.strip():
+                kept.append(replace(message, text=text))
+            if cut or budget <= 0:
+                notices.append(DENSE_NOTICE)
+                break
+        return replace(doc, text=thread_text(kept), messages=tuple(kept), notices=tuple(notices))
+    text, cut = token_prefix(bound_for_parse(doc.text), MAX_PARSE_TOKENS)
+    if cut:
+        notices.append(DENSE_NOTICE)
+    return replace(doc, text=text, notices=tuple(notices))
 
 
 def _drop_summary_repeats(found: list[Quote], summary_sentences: list[str]) -> list[Quote]:
@@ -62,6 +89,7 @@ class Summariser:
     def summarise(self, doc: Document) -> SummaryResult:
         """Summarise one document; raises :class:`EmptyInputError` when it has no text."""
         start = time.perf_counter()
+        doc = bound_document(doc)
         if not doc.text.strip():
             raise EmptyInputError("There is no text to summarise.")
         result = self._thread(doc) if doc.kind == "thread" else self._article(doc)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import html
 import re
 
+from bot.adapters.fetch import strip_credentials
+
 # Slack wraps links as <https://...> or <https://...|label>; bare URLs occur in pasted text.
 _SLACK_LINK = re.compile(r"<(https?://[^>|\s]+)(?:\|[^>]*)?>")
 _BARE_URL = re.compile(r"\bhttps?://[^\s<>|\"']+")
@@ -16,7 +18,8 @@ def urls_in(text: str) -> list[str]:
     wrapped = _SLACK_LINK.findall(text)
     bare = [u.rstrip(_TRAILING) for u in _BARE_URL.findall(_SLACK_LINK.sub(" ", text))]
     urls: list[str] = []
-    for url in map(html.unescape, wrapped + bare):  # Slack sends "&" as "&amp;" inside links
+    for raw in wrapped + bare:
+        url = strip_credentials(html.unescape(raw))  # Slack sends "&" as "&amp;" inside links
         if url not in urls:
             urls.append(url)
     return urls

@@ -75,14 +75,28 @@ def _call_with_deadline(call: Callable[[], Any], what: str, url: str, deadline_s
                     f"cannot reach Slack at {url} to check {what} ({exc.__class__.__name__}); "
                     "check the network, or SLACK_API_URL"
                 ) from None
-            logger.warning("Slack is not reachable yet (%s); retrying in %.1f s", exc.__class__.__name__, delay)
+            logger.debug("Slack is not reachable yet (%s); retrying in %.1f s", exc.__class__.__name__, delay)
             time.sleep(delay)
             delay = min(delay * 2, 4.0)
 
 
 def check_slack(settings: Settings, deadline_s: float = STARTUP_DEADLINE_S) -> dict[str, Any]:
     """``auth.test`` for the bot token (and the app token in Socket Mode); raises
-    :class:`StartupError` when Slack refuses a token or cannot be reached in time."""
+    :class:`StartupError` when Slack refuses a token or cannot be reached in time.
+
+    slack_sdk logs every failed attempt at ERROR; while this check retries, the one line
+    it ends with is all an operator needs, so those are kept quiet.
+    """
+    sdk_logger = logging.getLogger("slack_sdk.web.base_client")
+    level = sdk_logger.level
+    sdk_logger.setLevel(logging.CRITICAL)
+    try:
+        return _check_tokens(settings, deadline_s)
+    finally:
+        sdk_logger.setLevel(level)
+
+
+def _check_tokens(settings: Settings, deadline_s: float) -> dict[str, Any]:
     client = WebClient(token=settings.slack_bot_token, base_url=settings.slack_api_url, timeout=5)
     try:
         auth = _call_with_deadline(client.auth_test, "SLACK_BOT_TOKEN", settings.slack_api_url, deadline_s)
