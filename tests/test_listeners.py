@@ -58,24 +58,6 @@ def test_parse_errors_explain(text: str, fragment: str) -> None:
     assert parsed.action == "error" and parsed.text and fragment in parsed.text
 
 
-@pytest.mark.parametrize(
-    ("text", "url"),
-    [
-        ("look <https://a.test/x|a.test> now", "https://a.test/x"),
-        ("plain https://a.test/y.", "https://a.test/y"),
-        ("<@U123> no link", None),
-        ("<mailto:a@b.c|a@b.c>", None),
-    ],
-)
-def test_find_url(text: str, url: str | None) -> None:
-    assert jobs.find_url(text) == url
-
-
-def test_looks_binary() -> None:
-    assert jobs.looks_binary("\x00\x01\x02abc\x03\x04")
-    assert not jobs.looks_binary("Plain text.\n\tWith tabs and ünïcode.")
-
-
 @dataclass
 class FakeStore:
     subscribed: set[str] = field(default_factory=set)
@@ -110,6 +92,26 @@ def test_messages_are_stored_for_subscribed_channels_only() -> None:
     assert deps.store.saved == {("C1", "1.1"): ("hello, edited", "U1", None)}
 
 
+def test_every_message_shape_is_stored_as_seen() -> None:
+    deps: Any = FakeDeps(FakeStore(subscribed={"C1"}))
+    rich = [{"type": "rich_text", "elements": [{"type": "rich_text_section", "elements": [
+        {"type": "text", "text": "rich only & "}, {"type": "user", "user_id": "U2"}]}]}]
+    forwarded = [{"is_share": True, "message_blocks": [{"message": {"blocks": rich}}], "fallback": "[x] rich only"}]
+    messages.handle(deps, {"channel": "C1", "ts": "2.1", "user": "U1", "text": "", "blocks": rich})
+    messages.handle(deps, {"channel": "C1", "ts": "2.2", "user": "U1", "text": "", "attachments": forwarded})
+    messages.handle(deps, {"channel": "C1", "ts": "2.3", "user": "U1", "text": "also here", "subtype": "thread_broadcast",
+                           "thread_ts": "2.1", "root": {"ts": "2.1"}})
+    messages.handle(deps, {"channel": "C1", "ts": "2.4", "user": "U1", "text": "parent", "thread_ts": "2.4"})
+    messages.handle(deps, {"channel": "C1", "subtype": "message_changed", "hidden": True,
+                           "message": {"ts": "2.4", "subtype": "tombstone", "text": "This message was deleted.",
+                                       "thread_ts": "2.4", "user": "USLACKBOT"}})
+    assert deps.store.saved == {
+        ("C1", "2.1"): ("rich only &amp; <@U2>", "U1", None),
+        ("C1", "2.2"): ("rich only &amp; <@U2>", "U1", None),
+        ("C1", "2.3"): ("also here", "U1", "2.1"),
+    }
+
+
 @dataclass
 class RecordingReply:
     events: list[tuple[str, Any]] = field(default_factory=list)
@@ -138,10 +140,12 @@ def _raise(exc: Exception) -> Any:
         (SlackApiError("x", {"ok": False, "error": "not_in_channel"}), strings.NOT_IN_CHANNEL),
         (SlackApiError("x", {"ok": False, "error": "missing_scope", "needed": "channels:history"}),
          strings.MISSING_SCOPE.format(needed="channels:history")),
+        (SlackApiError("x", {"ok": False, "error": "missing_scope", "needed": "channels:manage"}),
+         strings.SCOPE_NOT_GRANTED.format(needed="channels:manage")),
         (SlackApiError("x", {"ok": False, "error": "channel_not_found"}), strings.CHANNEL_NOT_FOUND),
         (RuntimeError("boom"), strings.UNEXPECTED),
     ],
-    ids=["input", "not_in_channel", "missing_scope", "channel_not_found", "unexpected"],
+    ids=["input", "not_in_channel", "missing_scope", "scope_not_in_manifest", "channel_not_found", "unexpected"],
 )
 def test_run_job_turns_failures_into_messages(exc: Exception, expected: str) -> None:
     reply = RecordingReply()

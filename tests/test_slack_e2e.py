@@ -40,12 +40,13 @@ THREAD = [
 
 
 class ArticleServer:
-    """A local web server serving one HTML article."""
+    """A local web server serving one HTML article (``html``, by default the cranes story)."""
 
-    def __init__(self) -> None:
+    def __init__(self, html: str = ARTICLE_HTML) -> None:
+        body = html.encode()
+
         class Handler(BaseHTTPRequestHandler):
             def do_GET(self) -> None:
-                body = ARTICLE_HTML.encode()
                 self.send_response(200)
                 self.send_header("Content-Type", "text/html; charset=utf-8")
                 self.send_header("Content-Length", str(len(body)))

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import logging
 import time
-import unicodedata
 from collections.abc import Callable
 from concurrent.futures import Future
 from dataclasses import dataclass, field
@@ -20,12 +19,13 @@ from typing import Any, Protocol
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
+from bot.adapters.slack_markup import first_url, looks_binary
+from bot.adapters.slack_messages import message_text, participant_ids
 from bot.core.detect import build_document, document_from_messages
 from bot.core.errors import BinaryInputError, EmptyInputError, InputError, SummariserError
 from bot.core.types import Document, SummaryResult
-from bot.slack import blocks, digest, history, strings
+from bot.slack import blocks, digest, history, manifest, strings
 from bot.slack.deps import Deps
-from bot.slack.links import urls_in
 
 logger = logging.getLogger(__name__)
 
@@ -33,7 +33,6 @@ Blocks = list[dict[str, Any]]
 Work = Callable[[], tuple[Blocks, str]]
 
 _WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-BINARY_SHARE = 0.1
 DAY_S = 86_400
 
 
@@ -130,7 +129,10 @@ def slack_error_message(exc: SlackApiError) -> str:
     if error == "not_in_channel":
         return strings.NOT_IN_CHANNEL
     if error == "missing_scope":
-        return strings.MISSING_SCOPE.format(needed=exc.response.get("needed") or "a scope")
+        needed = str(exc.response.get("needed") or "")
+        # Reinstalling helps only when the manifest asks for the scope.
+        template = strings.MISSING_SCOPE if manifest.requested(needed) else strings.SCOPE_NOT_GRANTED
+        return template.format(needed=needed or "a scope")
     if error in {"channel_not_found", "thread_not_found"}:
         return strings.CHANNEL_NOT_FOUND
     return strings.SLACK_ERROR.format(error=error)
@@ -176,36 +178,13 @@ def submit(deps: Deps, name: str, fn: Callable[..., Any], *args: Any) -> Future[
 # -- input helpers ----------------------------------------------------------------------
 
 
-def find_url(text: str) -> str | None:
-    """The first http(s) link in Slack-formatted (``<url|label>``) or plain text."""
-    return next(iter(urls_in(text)), None)
-
-
-def unescape_slack(text: str) -> str:
-    """Undo Slack's escaping of ``&``, ``<`` and ``>`` in command and message text."""
-    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
-
-
-def looks_binary(text: str) -> bool:
-    """True when the text is mostly control or replacement characters (a pasted binary)."""
-    sample = text[:4096]
-    if not sample:
-        return False
-    odd = sum(
-        1
-        for ch in sample
-        if ch == "\ufffd" or (unicodedata.category(ch) in {"Cc", "Cs", "Co"} and ch not in "\n\r\t")
-    )
-    return odd / len(sample) > BINARY_SHARE
-
-
-def _pasted_document(deps: Deps, text: str) -> Document:
+def _pasted_document(deps: Deps, text: str, title: str | None = None) -> Document:
     limit = deps.settings.max_input_chars
     if len(text) > limit:
         raise InputError(strings.TOO_LONG.format(size=len(text), limit=limit))
     if looks_binary(text):
         raise BinaryInputError(strings.BINARY)
-    return build_document(text, source="pasted text", kind="auto", max_chars=limit)
+    return build_document(text, source="pasted text", kind="auto", title=title, max_chars=limit)
 
 
 def _permalinks(deps: Deps, channel: str, result: SummaryResult) -> dict[str, str]:
@@ -231,11 +210,11 @@ def summarise_url(deps: Deps, url: str, reply: Reply) -> bool:
     return run_job("summarise_url", reply, strings.PROGRESS_ARTICLE, work)
 
 
-def summarise_text(deps: Deps, text: str, reply: Reply) -> bool:
-    """Summarise pasted text (an article or a transcript)."""
+def summarise_text(deps: Deps, text: str, reply: Reply, title: str | None = None) -> bool:
+    """Summarise pasted text (an article or a transcript), or one message's text under ``title``."""
 
     def work() -> tuple[Blocks, str]:
-        result = deps.summariser.summarise(_pasted_document(deps, text))
+        result = deps.summariser.summarise(_pasted_document(deps, text, title))
         return blocks.summary_blocks(result), blocks.summary_text(result)
 
     return run_job("summarise_text", reply, strings.PROGRESS_TEXT, work)
@@ -254,7 +233,7 @@ def summarise_thread(deps: Deps, channel: str, thread_ts: str, reply: Reply) -> 
             messages, source=source or f"thread {thread_ts}", max_chars=deps.settings.max_input_chars
         )
         thread = deps.summariser.summarise(doc)
-        url = find_url(str(raw[0].get("text", ""))) if raw else None
+        url = first_url(message_text(raw[0])) if raw else None
         article: SummaryResult | None = None
         if url is not None:
             try:
@@ -262,7 +241,8 @@ def summarise_thread(deps: Deps, channel: str, thread_ts: str, reply: Reply) -> 
             except SummariserError as exc:  # the thread summary stands on its own
                 thread.notices.append(str(exc))
         thread_blocks = blocks.summary_blocks(
-            thread, source_url=source, permalinks=_permalinks(deps, channel, thread)
+            thread, source_url=source, permalinks=_permalinks(deps, channel, thread),
+            mentionable=participant_ids(raw),
         )
         if article is None:
             return thread_blocks, blocks.summary_text(thread)
@@ -311,7 +291,8 @@ def summarise_channel(deps: Deps, channel: str, period_s: int, reply: Reply) -> 
         )
         result = deps.summariser.summarise(doc)
         links = _permalinks(deps, channel, result)
-        return blocks.summary_blocks(result, permalinks=links), blocks.summary_text(result)
+        content = blocks.summary_blocks(result, permalinks=links, mentionable=participant_ids(raw))
+        return content, blocks.summary_text(result)
 
     return run_job("summarise_channel", reply, strings.PROGRESS_CHANNEL, work)
 
@@ -319,10 +300,11 @@ def summarise_channel(deps: Deps, channel: str, period_s: int, reply: Reply) -> 
 # -- digests ----------------------------------------------------------------------------
 
 
-def post_digest(deps: Deps, channel: str, period_start: float, period_end: float) -> bool:
-    """Build and post one digest in ``channel``; False (and no post) when nothing was shared.
+def post_digest(deps: Deps, channel: str, period_start: float, period_end: float) -> digest.Digest:
+    """Build and post one digest in ``channel``; nothing is posted when it has no items.
 
-    With ``settings.digest_quiet_message`` a one-line "quiet day" is posted instead.
+    With ``settings.digest_quiet_message`` a one-line "quiet day" (or what failed) is posted
+    instead. Returns the digest, so callers can tell "nothing shared" from "nothing worked".
     """
     messages = deps.store.messages_between(channel, period_start, period_end)
     built = digest.build_digest(
@@ -334,13 +316,20 @@ def post_digest(deps: Deps, channel: str, period_start: float, period_end: float
     )
     if not built.items:
         if deps.settings.digest_quiet_message:
-            deps.client.chat_postMessage(channel=channel, text=strings.QUIET_DAY)
-        logger.info("digest for %s: nothing shared", channel)
-        return False
+            deps.client.chat_postMessage(channel=channel, text=_empty_digest_message(built, strings.QUIET_DAY))
+        logger.info("digest for %s: nothing to post (%s)", channel, strings.failures(built.failures) or "quiet")
+        return built
     deps.client.chat_postMessage(
         channel=channel, text=blocks.digest_text(built), blocks=blocks.digest_blocks(built)
     )
-    return True
+    return built
+
+
+def _empty_digest_message(built: digest.Digest, quiet: str) -> str:
+    """Why a digest has no items: nothing shared (``quiet``), or what could not be read."""
+    if built.failures:
+        return strings.DIGEST_ONLY_FAILURES.format(failures=strings.failures(built.failures))
+    return quiet
 
 
 def digest_runner(deps: Deps) -> Callable[[str, float, float], None]:
@@ -363,8 +352,9 @@ def digest_now(deps: Deps, channel: str, reply: Reply) -> bool:
     def work() -> tuple[Blocks, str]:
         end = time.time()
         start = deps.store.last_digest(channel) or end - DAY_S
-        if not post_digest(deps, channel, start, end):
-            return blocks.notice_blocks(strings.DIGEST_NOTHING), strings.DIGEST_NOTHING
+        built = post_digest(deps, channel, start, end)
+        if not built.items:
+            return _notice(_empty_digest_message(built, strings.DIGEST_NOTHING))
         deps.store.record_digest(channel, f"{channel}:now:{end:.3f}", end)
         return blocks.notice_blocks(strings.DIGEST_POSTED), strings.DIGEST_POSTED
 
@@ -385,7 +375,7 @@ def _schedule_words(deps: Deps, channel: str) -> dict[str, str] | None:
         "cadence": sub.cadence,
         "when": when,
         "tz": sub.tz,
-        "next_run": blocks.slack_date(next_run.timestamp(), next_run.isoformat())
+        "next_run": blocks.slack_date(next_run.timestamp())
         if next_run else strings.DIGEST_UNKNOWN_NEXT,
     }
 

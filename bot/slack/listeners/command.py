@@ -16,6 +16,7 @@ from typing import Any
 
 from slack_bolt import Ack, App, Respond
 
+from bot.adapters.slack_markup import first_url, plain_text
 from bot.slack import blocks, jobs, strings
 from bot.slack.deps import Deps
 
@@ -98,9 +99,9 @@ def parse_command(text: str) -> Parsed:
         return _parse_period(words[1:])
     if head == "digest" and len(words) <= 4:
         return _parse_digest(words[1:], raw)
-    if len(words) == 1 and (url := jobs.find_url(words[0])):
+    if len(words) == 1 and (url := first_url(words[0])):
         return Parsed("url", text=url)
-    return Parsed("text", text=jobs.unescape_slack(raw))
+    return Parsed("text", text=plain_text(raw))
 
 
 def _queued_job(

@@ -7,6 +7,8 @@ from typing import Any
 
 from slack_bolt import App
 
+from bot.adapters.slack_markup import first_url
+from bot.adapters.slack_messages import message_text
 from bot.slack import blocks, jobs, strings
 from bot.slack.deps import Deps
 
@@ -23,7 +25,7 @@ def handle(deps: Deps, event: dict[str, Any]) -> None:
         jobs.submit(deps, "mention thread", jobs.summarise_thread, deps, channel, str(thread_ts), reply)
         return
     reply = jobs.ThreadReply(deps.client, channel, str(event.get("ts", "")), user)
-    url = jobs.find_url(str(event.get("text", "")))
+    url = first_url(message_text(event))
     if url:
         jobs.submit(deps, "mention url", jobs.summarise_url, deps, url, reply)
     else:

@@ -1,7 +1,9 @@
 """Message events: keep what subscribed channels say, for their digests and recaps.
 
 Only channels with a digest subscription are stored (and only for the retention period);
-edits replace the stored text and deletions remove it.
+edits replace the stored text and deletions remove it. Every shape is stored as a person
+sees it (:func:`bot.adapters.slack_messages.message_text`): forwarded and shared messages,
+``rich_text``-only messages, unfurls with text.
 """
 
 from __future__ import annotations
@@ -11,6 +13,8 @@ from typing import Any
 
 from slack_bolt import App
 
+from bot.adapters.slack_markup import SKIP_SUBTYPES
+from bot.adapters.slack_messages import edited_message, is_bot_message, message_text
 from bot.slack.deps import Deps
 
 logger = logging.getLogger(__name__)
@@ -27,15 +31,18 @@ def handle(deps: Deps, event: dict[str, Any]) -> None:
     if subtype == "message_deleted":
         deps.store.delete_message(str(channel), str(event.get("deleted_ts", "")))
         return
-    message = (event.get("message") or {}) if subtype == "message_changed" else event
     if subtype not in STORED_SUBTYPES and subtype != "message_changed":
         return
-    if message.get("bot_id") or not message.get("ts"):
+    message = edited_message(event)
+    if is_bot_message(message) or not message.get("ts"):
+        return
+    if message.get("subtype") in SKIP_SUBTYPES:  # e.g. a thread parent deleted to a tombstone
+        deps.store.delete_message(str(channel), str(message["ts"]))
         return
     deps.store.save_message(
         str(channel),
         str(message["ts"]),
-        str(message.get("text") or ""),
+        message_text(message),
         message.get("user"),
         thread_ts=message.get("thread_ts"),
     )
