@@ -279,6 +279,7 @@ WESTERN = [
     "Hi team – the Zürich office re-opens Monday. Costs so far: £1,250 (furniture) + €980 (IT). Chloé",
     "Il progetto è in ritardo perché la consegna dei materiali è slittata. Proporrò una soluzione entro lunedì.",
     "Kære alle, husk mødet på torsdag kl. 10. Medbring gerne jeres bærbare. Hilsen Jørgen",
+    "¿Vienes mañana a la reunión? Creo que Begoña traerá el café.",
 ]
 CENTRAL = [
     "Zażółć gęślą jaźń. Spotkanie przełożono na czwartek, proszę potwierdzić obecność. Łukasz",

@@ -164,7 +164,9 @@ def test_pasted_text_is_summarised_in_channel(bot: LocalSlackApp, fake: FakeSlac
     assert path == "/response/r1" and response["response_type"] == "in_channel"
     dumped = _dump(response)
     assert "Fujian" in dumped
-    assert "&lt;!channel&gt;" in dumped and "<!channel>" not in dumped
+    # Slack sends a typed @channel as <!channel>: it is read as the words "@channel", shown
+    # with a zero-width space after the @, and never pings.
+    assert "@\\u200bchannel Fujian report" in dumped and "<!channel>" not in dumped
 
 
 def test_url_is_fetched_and_summarised(bot: LocalSlackApp, fake: FakeSlack, article: ArticleServer) -> None:

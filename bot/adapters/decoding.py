@@ -2,10 +2,11 @@
 
 Short texts in single-byte Latin encodings are ambiguous: Windows-1252 (Western) and
 Windows-1250 (Central European) map most bytes to letters, and charset detection scores
-them alike. The tie is broken by typography: in the right decoding a non-ASCII letter is
-not glued to a digit ("£48", not "Ł48") and a symbol is not glued inside a word
-("Łukasz", not "£ukasz"). When that does not decide, Windows-1252, by far the most common
-of them, wins; an explicit encoding (the CLI's ``--encoding``) settles any remaining case.
+them alike. The tie is broken by typography first: in the right decoding a non-ASCII
+letter is not glued to a digit ("£48", not "Ł48") and a symbol is not glued inside a word
+("Łukasz", not "£ukasz"); then by the detector's language coherence (how well the letters
+fit a language it knows); then Windows-1252, by far the most common of them, wins. An
+explicit encoding (the CLI's ``--encoding``) settles any remaining case.
 """
 
 from __future__ import annotations
@@ -37,7 +38,9 @@ def _is_symbol(ch: str) -> bool:
 
 def misplaced(text: str) -> int:
     """Non-ASCII characters in an implausible place: a letter glued to a digit with no letter
-    beside it, or a symbol (currency, superscript...) inside a word or before a lowercase letter."""
+    beside it, a lowercase letter right before a capital ("żVienes") or a capital inside a
+    lowercase word, or a symbol (currency, superscript...) inside a word or before a
+    lowercase letter."""
     count = 0
     padded = f" {text} "
     for i in range(1, len(padded) - 1):
@@ -46,8 +49,9 @@ def misplaced(text: str) -> int:
             continue
         before, after = padded[i - 1], padded[i + 1]
         if ch.isalpha():
-            if (before.isdigit() or after.isdigit()) and not (before.isalpha() or after.isalpha()):
-                count += 1
+            glued_to_digit = (before.isdigit() or after.isdigit()) and not (before.isalpha() or after.isalpha())
+            wrong_case = (ch.islower() and after.isupper()) or (ch.isupper() and before.islower() and after.islower())
+            count += glued_to_digit or wrong_case
         elif _is_symbol(ch) and (after.islower() or (before.isalpha() and after.isalpha())):
             count += 1
     return count
@@ -60,14 +64,20 @@ def _detected(data: bytes) -> str | None:
     matches = list(from_bytes(data))
     if not matches:
         return None
-    options: dict[str, str] = {}
+    options: dict[str, tuple[str, float]] = {}  # encoding -> (text, language coherence)
     for encoding in _PREFERRED:
-        if any(encoding in m.could_be_from_charset for m in matches):
-            options[encoding] = data.decode(encoding, errors="replace")
+        match = next((m for m in matches if encoding in m.could_be_from_charset), None)
+        if match is not None:
+            options[encoding] = (data.decode(encoding, errors="replace"), match.coherence)
     best = matches[0]
-    options.setdefault(best.encoding, str(best))
+    options.setdefault(best.encoding, (str(best), best.coherence))
     order = list(options)
-    return options[min(order, key=lambda enc: (misplaced(options[enc][:20_000]), order.index(enc)))]
+
+    def rank(encoding: str) -> tuple[int, float, int]:
+        text, coherence = options[encoding]
+        return misplaced(text[:20_000]), -coherence, order.index(encoding)
+
+    return options[min(order, key=rank)][0]
 
 
 def decode_bytes(data: bytes, declared: str | None = None, *, partial: bool = False) -> str | None:
