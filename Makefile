@@ -6,10 +6,17 @@ export TRANSFORMERS_OFFLINE := 1
 
 .PHONY: demo test check eval bench install
 
+# PyTorch's CPU-only wheels. PyPI's Linux torch is the CUDA build (plus ~3 GB of nvidia-* wheels).
+TORCH_INDEX ?= https://download.pytorch.org/whl/cpu
+TORCH_PIN := torch==2.13.0
+
 $(VENV)/.installed: pyproject.toml
 	python3 -m venv $(VENV)
-	# torch is pinned on its own first: an unpinned resolve would pull a multi-GB CUDA build.
-	$(VENV)/bin/pip install --quiet torch==2.13.0
+	# torch alone, first, from the CPU index only (--no-deps: its small deps come from PyPI
+	# in the next step), so a failing CPU index stops here rather than falling back to CUDA.
+	# A wheel pip already finds locally (find-links in pip.conf) serves when the index is out
+	# of reach; --timeout bounds a hanging connection.
+	$(VENV)/bin/pip install --quiet --no-deps --timeout 20 --index-url $(TORCH_INDEX) $(TORCH_PIN)
 	$(VENV)/bin/pip install --quiet -e '.[dev]'
 	touch $@
 

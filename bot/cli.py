@@ -7,6 +7,7 @@ loads the models once, then hands them to the commands.
 from __future__ import annotations
 
 import argparse
+import codecs
 import json
 import logging
 import os
@@ -21,18 +22,33 @@ logger = logging.getLogger(__name__)
 EXIT_OK, EXIT_INPUT_ERROR, EXIT_USAGE = 0, 1, 2
 
 
+def _encoding(name: str) -> str:
+    """argparse type: a codec name Python knows."""
+    try:
+        return codecs.lookup(name).name
+    except LookupError:
+        raise argparse.ArgumentTypeError(f"unknown encoding {name!r}") from None
+
+
 def _build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="slack-summariser",
         description="Summarise articles and threads locally: summary, key quotes, priorities.",
     )
-    parser.add_argument("-v", "--verbose", action="store_true", help="log debug output to stderr")
+    parser.add_argument(
+        "-v", "--verbose", action="count", default=0,
+        help="log progress to stderr (-v: info, -vv: debug); without it only warnings and errors",
+    )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     summ = sub.add_parser("summarise", aliases=["summarize"], help="summarise files, URLs or stdin")
     summ.add_argument("inputs", nargs="+", metavar="INPUT", help="file path, '-' for stdin, or an http(s) URL")
     summ.add_argument("--kind", choices=["auto", "article", "thread"], default="auto")
     summ.add_argument("--format", choices=["text", "markdown", "json"], default="text", dest="fmt")
+    summ.add_argument(
+        "--encoding", type=_encoding, default=None, metavar="NAME",
+        help="text encoding of file and stdin inputs (e.g. cp1252, latin-1); default: UTF-8, else detected",
+    )
 
     ev = sub.add_parser("eval", help="ROUGE and quote-attribution scores on the evaluation sets")
     bench = sub.add_parser("bench", help="latency, cold start and memory of the summariser")
@@ -53,9 +69,17 @@ def _build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _configure_logging(settings: Settings, verbose: bool) -> None:
+def _log_level(settings: Settings, command: str, verbose: int) -> int:
+    """``-v`` info, ``-vv`` debug; otherwise the server logs at LOG_LEVEL and the tools at WARNING."""
+    if verbose:
+        return logging.DEBUG if verbose > 1 else logging.INFO
+    level = getattr(logging, settings.log_level)
+    return level if command == "serve" else max(level, logging.WARNING)
+
+
+def _configure_logging(settings: Settings, command: str, verbose: int) -> None:
     logging.basicConfig(
-        level=logging.DEBUG if verbose else getattr(logging, settings.log_level),
+        level=_log_level(settings, command, verbose),
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
         stream=sys.stderr,
     )
@@ -89,7 +113,7 @@ def _summarise(args: argparse.Namespace, settings: Settings) -> int:
         progress = tqdm(total=len(inputs), unit="input", file=sys.stderr)
     for spec in inputs:
         try:
-            doc = load_input(spec, settings, kind=args.kind)
+            doc = load_input(spec, settings, kind=args.kind, encoding=args.encoding)
             if summariser is None:  # load once, and only when there is something to do
                 summariser = load_summariser(settings)
             result = summariser.summarise(doc)
@@ -129,7 +153,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SettingsError as exc:
         print(f"slack-summariser: configuration error: {exc}", file=sys.stderr)
         return EXIT_USAGE
-    _configure_logging(settings, args.verbose)
+    _configure_logging(settings, args.command, args.verbose)
 
     if args.command in ("summarise", "summarize"):
         return _summarise(args, settings)

@@ -68,3 +68,14 @@ def test_importing_every_module_loads_no_model_or_network() -> None:
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.strip() == "", f"importing the package loaded {proc.stdout.strip()}"
+
+
+def test_slack_markup_has_one_home() -> None:
+    """Escaping, unescaping and markup parsing live in bot/adapters/slack_markup.py only."""
+    home = BOT / "adapters" / "slack_markup.py"
+    for path in sorted(BOT.rglob("*.py")):
+        if path == home:
+            continue
+        source = path.read_text(encoding="utf-8")
+        for copy in ('"&amp;"', "html.unescape", '.replace("<"', "unicodedata.category(ch) in"):
+            assert copy not in source, f"{path.relative_to(BOT)} handles Slack markup itself ({copy})"

@@ -49,6 +49,8 @@ class _Digest:
     period_end: float = 1_700_086_400.0
     items: list[_Item] = field(default_factory=list)
     priorities: list[Priority] = field(default_factory=list)
+    mentionable: frozenset[str] = frozenset()
+    failures: dict[str, int] = field(default_factory=dict)
 
 
 HOSTILE = [
@@ -99,7 +101,8 @@ def test_priorities_are_numbered_with_owner_mentions_only_for_ids() -> None:
             Priority(text="Fix", owner="Eve", owner_id="not-an-id"),
         ]
     )
-    text = next(t for t in _texts(blocks.summary_blocks(result)) if t.startswith(strings.SECTION_PRIORITIES))
+    bs = blocks.summary_blocks(result, mentionable={"U123"})
+    text = next(t for t in _texts(bs) if t.startswith(strings.SECTION_PRIORITIES))
     lines = text.splitlines()[1:]
     assert lines[0] == "1. Ship the report — <@U123> (due Friday)"
     assert lines[1] == "2. Call the port — Bo"
@@ -146,6 +149,7 @@ def test_digest_blocks_items_and_priorities() -> None:
             _Item("thread", "1.2", None, None, ["Talked."]),
         ],
         priorities=[Priority(text="Book venue", owner="Ana", owner_id="U0001")],
+        mentionable=frozenset({"U0001"}),
     )
     texts = _texts(blocks.digest_blocks(digest))
     assert texts[0] == strings.DIGEST_TITLE

@@ -120,6 +120,7 @@ def test_real_cold_cli_on_the_seed() -> None:
     assert proc.returncode == 0, proc.stderr
     assert "Priorities" in proc.stdout and "Key quotes" in proc.stdout
     assert "Traceback" not in proc.stderr
+    assert " INFO " not in proc.stderr and " DEBUG " not in proc.stderr  # warnings only without -v
 
 
 def test_input_with_no_words_exits_1(run_cli, tmp_path: Path) -> None:
@@ -145,3 +146,29 @@ def test_unloadable_summary_model_is_a_configuration_error(monkeypatch, capsys, 
     err = capsys.readouterr().err
     assert code == 2
     assert err.count("configuration error") == 1 and "does not exist" in err
+
+
+@pytest.mark.parametrize(
+    ("command", "verbose", "level"),
+    [("summarise", 0, "WARNING"), ("summarise", 1, "INFO"), ("summarise", 2, "DEBUG"), ("eval", 0, "WARNING"),
+     ("serve", 0, "INFO")],
+)
+def test_log_levels(command: str, verbose: int, level: str) -> None:
+    import logging
+
+    from bot.settings import Settings
+
+    assert cli._log_level(Settings(log_level="INFO"), command, verbose) == getattr(logging, level)
+
+
+def test_encoding_option_and_pdf_refusal(run_cli, tmp_path: Path) -> None:
+    note = tmp_path / "note.txt"
+    note.write_bytes("Spotkanie przełożono na czwartek. Proszę potwierdzić obecność do piątku.".encode("cp1250"))
+    code, out, err = run_cli("summarise", str(note), "--encoding", "cp1250", "--format", "json")
+    assert code == 0, err
+    assert "potwierdzić obecność" in " ".join(json.loads(out)["summary"])
+    assert run_cli("summarise", str(note), "--encoding", "klingon")[0] == 2
+    pdf = tmp_path / "report.pdf"
+    pdf.write_bytes(b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n")
+    code, out, err = run_cli("summarise", str(pdf))
+    assert code == 1 and "is a PDF" in err and out == ""

@@ -12,7 +12,6 @@ from bot.core.detect import (
     build_document,
     detect_kind,
     document_from_messages,
-    messages_from_slack_export,
     parse_transcript,
     truncate,
 )
@@ -100,35 +99,6 @@ def test_sample_thread_holds_what_the_demo_needs() -> None:
     assert any(t.startswith("Tom, can you") and "by Friday" in t for t in texts)
     assert any("I'll write the" in t for t in texts)
     assert any("https://" in t for t in texts)
-
-
-def test_slack_export_is_sorted_filtered_and_rendered() -> None:
-    data = [
-        {"user": "U2", "user_profile": {"real_name": "Ana Lopez"}, "text": "Agreed &amp; done", "ts": "1700000300.000200"},
-        {"user": "U1", "user_name": "tom", "text": "Ship it? <@U2>", "ts": "1700000100.000100"},
-        {"subtype": "channel_join", "user": "U3", "text": "<@U3> has joined the channel", "ts": "1700000000.0"},
-        {"subtype": "bot_message", "username": "deploybot", "bot_id": "B1", "text": "Build #12 passed", "ts": "1700000200.0"},
-        {"user": "U4", "username": "sam", "text": "see <https://example.com/x|the doc>", "ts": "1700000400.0"},
-        {"user": "U5", "text": "   ", "ts": "1700000500.0"},
-    ]
-    messages = messages_from_slack_export(data)
-    assert [(m.author, m.text, m.author_id) for m in messages] == [
-        ("tom", "Ship it? @Ana Lopez", "U1"),
-        ("Ana Lopez", "Agreed & done", "U2"),
-        ("sam", "see the doc", "U4"),
-    ]
-    assert messages[0].ts == "1700000100.000100"
-
-
-def test_slack_export_accepts_history_response() -> None:
-    messages = messages_from_slack_export({"ok": True, "messages": [{"user": "U1", "text": "hi", "ts": "1.0"}]})
-    assert [m.text for m in messages] == ["hi"]
-
-
-@pytest.mark.parametrize("data", [{"a": 1}, "text", [1, 2], [{"user": "U1", "ts": "1"}]])
-def test_slack_export_with_wrong_shape_raises(data: object) -> None:
-    with pytest.raises(InputError, match="not a Slack export"):
-        messages_from_slack_export(data)
 
 
 @pytest.mark.parametrize("text", ["", "   \n\t  \n", "\x00\x01\x02"])

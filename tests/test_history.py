@@ -16,9 +16,7 @@ from bot.slack.history import (
     backfill,
     fetch_history,
     fetch_thread,
-    is_human_message,
     permalink,
-    plain_text,
     to_messages,
 )
 from bot.slack.store import Store
@@ -158,36 +156,6 @@ def test_permalink(fake: FakeSlack, client: WebClient) -> None:
     assert link == "https://example.slack.com/archives/C1/p123000400"
     fake.set_response("chat.getPermalink", {"ok": False, "error": "message_not_found"})
     assert permalink(client, "C1", "1.0") is None
-
-
-@pytest.mark.parametrize(
-    ("raw", "human"),
-    [
-        ({"user": "U1", "text": "hi", "ts": "1.0"}, True),
-        ({"user": "U1", "text": "  ", "ts": "1.0"}, False),
-        ({"user": "U1", "text": "joined", "subtype": "channel_join", "ts": "1.0"}, False),
-        ({"bot_id": "B1", "text": "beep", "ts": "1.0"}, False),
-        ({"user": "U1", "bot_id": "B1", "text": "app says", "ts": "1.0"}, False),
-        ({"user": "U1", "text": "shared", "subtype": "thread_broadcast", "ts": "1.0"}, True),
-    ],
-)
-def test_is_human_message(raw: dict, human: bool) -> None:
-    assert is_human_message(raw) is human
-
-
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [
-        ("<@U1> and <@W2|grace>", "@Ada and @Grace"),
-        ("see <#C9|general> <!here>", "see #general @here"),
-        ("read <https://x.org/a|the post> or <https://y.org>", "read the post or https://y.org"),
-        ("a &lt; b &amp;&amp; c &gt; d", "a < b && c > d"),
-        ("<!subteam^S1|@devs> ping", "@devs ping"),
-    ],
-)
-def test_plain_text(text: str, expected: str) -> None:
-    names = {"U1": "Ada", "W2": "Grace"}.__getitem__
-    assert plain_text(text, names) == expected
 
 
 def test_to_messages(client: WebClient) -> None:

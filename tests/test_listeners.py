@@ -7,10 +7,8 @@ from typing import Any
 
 import pytest
 
-from bot.slack.links import find_url
 from bot.slack.listeners import messages
 from bot.slack.listeners.command import Parsed, parse_command
-from bot.slack.mrkdwn import looks_binary
 
 PARSE_TABLE: list[tuple[str, Parsed]] = [
     ("", Parsed("help")),
@@ -57,24 +55,6 @@ def test_parse_errors_explain(text: str, fragment: str) -> None:
     assert parsed.action == "error" and parsed.text and fragment in parsed.text
 
 
-@pytest.mark.parametrize(
-    ("text", "url"),
-    [
-        ("look <https://a.test/x|a.test> now", "https://a.test/x"),
-        ("plain https://a.test/y.", "https://a.test/y"),
-        ("<@U123> no link", None),
-        ("<mailto:a@b.c|a@b.c>", None),
-    ],
-)
-def test_find_url(text: str, url: str | None) -> None:
-    assert find_url(text) == url
-
-
-def test_looks_binary() -> None:
-    assert looks_binary("\x00\x01\x02abc\x03\x04")
-    assert not looks_binary("Plain text.\n\tWith tabs and ünïcode.")
-
-
 @dataclass
 class FakeStore:
     subscribed: set[str] = field(default_factory=set)
@@ -110,3 +90,24 @@ def test_messages_are_stored_for_subscribed_channels_only() -> None:
                            "message": {"ts": "1.1", "user": "U1", "text": "hello, edited"}})
     messages.handle(deps, {"channel": "C1", "subtype": "message_deleted", "deleted_ts": "1.5"})
     assert deps.store.saved == {("C1", "1.1"): ("hello, edited", "U1", None)}
+
+
+def test_every_message_shape_is_stored_as_seen() -> None:
+    deps: Any = FakeDeps(FakeStore(subscribed={"C1"}))
+    rich = [{"type": "rich_text", "elements": [{"type": "rich_text_section", "elements": [
+        {"type": "text", "text": "rich only & "}, {"type": "user", "user_id": "U2"}]}]}]
+    forwarded = [{"is_share": True, "message_blocks": [{"message": {"blocks": rich}}], "fallback": "[x] rich only"}]
+    messages.handle(deps, {"channel": "C1", "ts": "2.1", "user": "U1", "text": "", "blocks": rich})
+    messages.handle(deps, {"channel": "C1", "ts": "2.2", "user": "U1", "text": "", "attachments": forwarded})
+    messages.handle(deps, {"channel": "C1", "ts": "2.3", "user": "U1", "text": "also here", "subtype": "thread_broadcast",
+                           "thread_ts": "2.1", "root": {"ts": "2.1"}})
+    messages.handle(deps, {"channel": "C1", "ts": "2.4", "user": "U1", "text": "parent", "thread_ts": "2.4"})
+    messages.handle(deps, {"channel": "C1", "subtype": "message_changed", "hidden": True,
+                           "message": {"ts": "2.4", "subtype": "tombstone", "text": "This message was deleted.",
+                                       "thread_ts": "2.4", "user": "USLACKBOT"}})
+    assert deps.store.saved == {
+        ("C1", "2.1"): ("rich only &amp; <@U2>", "U1", None),
+        ("C1", "2.2"): ("rich only &amp; <@U2>", "U1", None),
+        ("C1", "2.3"): ("also here", "U1", "2.1"),
+    }
+

@@ -270,3 +270,47 @@ def test_a_slack_export_larger_than_the_text_read_limit_is_parsed_whole(tmp_path
     doc = load_input(str(path), small)
     assert doc.kind == "thread" and doc.messages[0].text == "Message number 0 about the launch plan."
     assert doc.notices  # the thread itself is trimmed to max_input_chars, with a notice
+
+
+# Texts written for these tests, in styles unlike each other: a receipt, a chat line, an email.
+WESTERN = [
+    "The ticket costs £48 and the café opens at nine.",
+    "Price: £48. Thanks!",
+    "Hi team – the Zürich office re-opens Monday. Costs so far: £1,250 (furniture) + €980 (IT). Chloé",
+    "Il progetto è in ritardo perché la consegna dei materiali è slittata. Proporrò una soluzione entro lunedì.",
+    "Kære alle, husk mødet på torsdag kl. 10. Medbring gerne jeres bærbare. Hilsen Jørgen",
+    "¿Vienes mañana a la reunión? Creo que Begoña traerá el café.",
+]
+CENTRAL = [
+    "Zażółć gęślą jaźń. Spotkanie przełożono na czwartek, proszę potwierdzić obecność. Łukasz",
+    "Árvíztűrő tükörfúrógép. A találkozót csütörtökre halasztottuk, kérjük, erősítse meg.",
+]
+
+
+@pytest.mark.parametrize(("text", "encoding"), [(t, "cp1252") for t in WESTERN] + [(t, "cp1250") for t in CENTRAL])
+def test_legacy_encodings_decode_as_written(tmp_path: Path, text: str, encoding: str) -> None:
+    assert load_input(_write(tmp_path, "legacy.txt", text.encode(encoding)), SETTINGS).text == text
+
+
+def test_an_explicit_encoding_settles_what_detection_cannot(tmp_path: Path) -> None:
+    text = "Poštovani, šaljem vam izvješće. Molim vas da ga pregledate do petka. Srdačan pozdrav"
+    path = _write(tmp_path, "hr.txt", text.encode("cp1250"))
+    assert load_input(path, SETTINGS, encoding="cp1250").text == text
+    with pytest.raises(InputError, match="not valid utf-8 text"):
+        load_input(path, SETTINGS, encoding="utf-8")
+    with pytest.raises(InputError, match="Unknown encoding"):
+        load_input(path, SETTINGS, encoding="no-such-codec")
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        b"%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n2 0 obj << /Type /Pages /Kids [] /Count 0 >> endobj\n"
+        b"trailer << /Root 1 0 R >>\n%%EOF\n",
+        b"\n\n%PDF-1.7\n%\xe2\xe3\xcf\xd3\n" + bytes(range(256)) * 4,
+    ],
+    ids=["uncompressed", "binary"],
+)
+def test_pdfs_are_refused_by_their_magic_bytes(tmp_path: Path, content: bytes) -> None:
+    with pytest.raises(BinaryInputError, match="is a PDF"):
+        load_input(_write(tmp_path, "report.txt", content), SETTINGS)

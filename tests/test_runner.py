@@ -144,9 +144,11 @@ def _raising(exc: Exception) -> Any:
         (SlackApiError("x", {"ok": False, "error": "not_in_channel"}), strings.NOT_IN_CHANNEL),
         (SlackApiError("x", {"ok": False, "error": "missing_scope", "needed": "channels:history"}),
          strings.MISSING_SCOPE.format(needed="channels:history")),
+        (SlackApiError("x", {"ok": False, "error": "missing_scope", "needed": "channels:manage"}),
+         strings.SCOPE_NOT_GRANTED.format(needed="channels:manage")),
         (SlackApiError("x", {"ok": False, "error": "channel_not_found"}), strings.CHANNEL_NOT_FOUND),
     ],
-    ids=["input", "timeout", "not_in_channel", "missing_scope", "channel_not_found"],
+    ids=["input", "timeout", "not_in_channel", "missing_scope", "scope_not_in_manifest", "channel_not_found"],
 )
 def test_errors_for_the_user_end_the_job_at_once(
     store: Store, reply: RecordingReply, monkeypatch: pytest.MonkeyPatch, exc: Exception, expected: str

@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
-import codecs
 import ipaddress
 import logging
 import re
 import socket
 import time
 from dataclasses import dataclass
-from urllib.parse import SplitResult, urljoin, urlsplit, urlunsplit
+from urllib.parse import urljoin
 
 import httpx
 
+from bot.adapters.decoding import decode_bytes, is_pdf
 from bot.core.errors import BlockedURLError, FetchError
+from bot.core.text import strip_credentials
 
 logger = logging.getLogger(__name__)
 
@@ -48,18 +49,6 @@ class _Target:
 def normalise_host(host: str) -> str:
     """Host as compared with the allow list: lowercase, no brackets, no trailing dot."""
     return host.strip().strip("[]").rstrip(".").lower()
-
-
-def strip_credentials(url: str) -> str:
-    """``url`` without a ``user:password@`` part: credentials are never sent, shown or logged."""
-    try:
-        parts = urlsplit(url)
-    except ValueError:
-        return url
-    if "@" not in parts.netloc:
-        return url
-    host = parts.netloc.rsplit("@", 1)[1]
-    return urlunsplit(SplitResult(parts.scheme, host, parts.path, parts.query, parts.fragment))
 
 
 def _allow_entry(entry: str) -> tuple[str, int | None]:
@@ -173,36 +162,6 @@ def _refuse_content_type(mime: str) -> None:
     raise FetchError(f"That link is not a web page I can read (it is {mime}).")
 
 
-def decode_bytes(data: bytes, declared: str | None = None, *, partial: bool = False) -> str | None:
-    """Decode ``data`` with the declared charset, else UTF-8, else a detected charset.
-
-    ``partial`` means ``data`` may end inside a multi-byte character (a capped read); that
-    tail is dropped. Returns ``None`` when no encoding decodes the bytes cleanly.
-    """
-    candidates = [declared] if declared else []
-    candidates += ["utf-8-sig"]
-    for encoding in candidates:
-        try:
-            return codecs.getincrementaldecoder(encoding)("strict").decode(data, final=not partial)
-        except (LookupError, UnicodeDecodeError):
-            continue
-    from charset_normalizer import from_bytes
-
-    matches = list(from_bytes(data))
-    if matches:
-        best = matches[0]
-        # Single-byte Latin encodings often tie; Windows-1252 is by far the most common of them.
-        for match in matches:
-            tie = (match.chaos, match.coherence) == (best.chaos, best.coherence)
-            if tie and "cp1252" in match.could_be_from_charset:
-                return data.decode("cp1252", errors="replace")
-        return str(best)
-    try:
-        return data.decode("cp1252")
-    except UnicodeDecodeError:
-        return None
-
-
 def _html_charset(body: bytes) -> str | None:
     m = _META_CHARSET.search(body[:4096])
     return m.group(1).decode("ascii", "ignore") if m else None
@@ -232,6 +191,8 @@ def looks_like_html(text: str) -> bool:
 
 
 def _page(url: str, body: bytes, mime: str, charset: str | None) -> FetchedPage:
+    if is_pdf(body):
+        raise FetchError("That link is a PDF, not a web page I can read.")
     is_html = mime in _HTML_TYPES or (not mime and body.lstrip()[:1] == b"<")
     declared = charset or (_html_charset(body) if is_html else None)
     text = decode_bytes(body, declared)

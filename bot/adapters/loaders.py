@@ -10,8 +10,10 @@ import sys
 from pathlib import Path
 from typing import BinaryIO
 
-from bot.adapters.fetch import decode_bytes, extract_html, fetch_url, looks_like_html
-from bot.core.detect import build_document, document_from_messages, messages_from_slack_export
+from bot.adapters.decoding import decode_as, decode_bytes, is_pdf
+from bot.adapters.fetch import extract_html, fetch_url, looks_like_html
+from bot.adapters.slack_messages import messages_from_export
+from bot.core.detect import build_document, document_from_messages
 from bot.core.errors import BinaryInputError, EmptyInputError, InputError
 from bot.core.types import Document
 from bot.settings import Settings
@@ -104,7 +106,7 @@ def _slack_document(text: str, source: str, kind: str, max_chars: int) -> Docume
         raise InputError(f"{source} is not valid JSON ({exc.msg} at line {exc.lineno}).") from None
     except RecursionError:  # pathological nesting ("[[[[...")
         raise InputError(f"{source} is not valid JSON (nested too deeply).") from None
-    doc = document_from_messages(messages_from_slack_export(data), source, max_chars=max_chars)
+    doc = document_from_messages(messages_from_export(data), source, max_chars=max_chars)
     if kind == "article":
         return build_document(doc.text, source, kind="article", max_chars=max_chars)
     return doc
@@ -115,19 +117,44 @@ def _is_slack_json(text: str) -> bool:
     if not text.lstrip().startswith(("[", "{")):
         return False
     try:
-        messages_from_slack_export(json.loads(text))
+        messages_from_export(json.loads(text))
     except (json.JSONDecodeError, RecursionError, InputError):
         return False
     return True
 
 
-def load_input(spec: str, settings: Settings, kind: str = "auto", stdin: BinaryIO | None = None) -> Document:
+def _decode(data: bytes, source: str, encoding: str | None, partial: bool) -> str:
+    """The text of ``data``: in ``encoding`` when the user named one, else detected."""
+    if encoding is not None:
+        try:
+            return decode_as(data, encoding, partial=partial)
+        except LookupError:
+            raise InputError(f"Unknown encoding {encoding!r}.") from None
+        except UnicodeDecodeError as exc:
+            raise InputError(f"{source} is not valid {encoding} text (byte {exc.start} does not decode).") from None
+    text = decode_bytes(data, partial=partial)
+    if text is None:
+        raise InputError(
+            f"{source} is not UTF-8 text and I couldn't tell which encoding it uses; "
+            "name it with --encoding (e.g. --encoding cp1252) or save it as UTF-8."
+        )
+    return text
+
+
+def load_input(
+    spec: str,
+    settings: Settings,
+    kind: str = "auto",
+    stdin: BinaryIO | None = None,
+    encoding: str | None = None,
+) -> Document:
     """Load a file path, ``"-"`` (stdin) or an http(s) URL as a :class:`Document`.
 
-    Files may be plain text, Markdown, HTML, a chat transcript or a Slack export (.json).
-    At most ``4 * settings.max_input_chars`` bytes are read; longer input is truncated with
-    a notice. Raises an :class:`InputError` subclass with a user-facing message when the
-    input is missing, a directory, binary, undecodable or empty.
+    Files may be plain text, Markdown, HTML, a chat transcript or a Slack export (.json),
+    in ``encoding`` when given, else UTF-8 or a detected legacy encoding. At most
+    ``4 * settings.max_input_chars`` bytes are read; longer input is truncated with a
+    notice. Raises an :class:`InputError` subclass with a user-facing message when the
+    input is missing, a directory, a PDF, binary, undecodable or empty.
     """
     max_chars = settings.max_input_chars
     if _URL.match(spec):
@@ -155,14 +182,14 @@ def load_input(spec: str, settings: Settings, kind: str = "auto", stdin: BinaryI
     if truncated and is_json_file:
         raise InputError(f"{source} is larger than {JSON_MAX_BYTES // 1_000_000} MB, more than I read.")
     data = data[:limit]
+    if is_pdf(data):
+        raise BinaryInputError(
+            f"{source} is a PDF. I read plain text, Markdown, HTML and Slack exports; "
+            "convert it to text first (e.g. with pdftotext)."
+        )
     if _looks_binary(data[:8192]):
         raise BinaryInputError(f"{source} looks like a binary file, not text.")
-    text = decode_bytes(data, partial=truncated)
-    if text is None:
-        raise InputError(
-            f"{source} is not UTF-8 text and I couldn't tell which encoding it uses; "
-            "save it as UTF-8 and try again."
-        )
+    text = _decode(data, source, encoding, truncated)
     logger.debug("read %s: %d of %d bytes", source, len(data), size)
 
     suffix = Path(spec).suffix.lower() if spec != "-" else ""

@@ -1,11 +1,10 @@
-"""Turns raw text (or a Slack export) into a :class:`Document`: cleaning, kind detection, truncation.
+"""Turns raw text or plain messages into a :class:`Document`: cleaning, kind detection, truncation.
 
-Pure: no I/O. Reading files and fetching URLs lives in ``bot.adapters.loaders``.
+Pure: no I/O, no Slack. Reading files, URLs and Slack exports lives in ``bot.adapters``.
 """
 
 from __future__ import annotations
 
-import html
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -27,15 +26,6 @@ _NO_TIME = re.compile(rf"^(?P<name>{_NAME}):\s+(?P<text>\S.*)$")
 
 _MIN_LINE_SHARE = 0.6
 """Share of non-empty lines that must start a message for the text to count as a transcript."""
-
-_SLACK_SKIP_SUBTYPES = frozenset(
-    {
-        "channel_join", "channel_leave", "group_join", "group_leave", "channel_topic",
-        "channel_purpose", "channel_name", "channel_archive", "channel_unarchive", "pinned_item",
-        "unpinned_item", "bot_message", "bot_add", "bot_remove", "tombstone", "reminder_add",
-    }
-)
-_SLACK_LINK = re.compile(r"<([^<>|]+)(?:\|([^<>]+))?>")
 
 _SENTENCE_END = re.compile(r"[.!?][\"')\]]?\s")
 
@@ -109,78 +99,6 @@ def parse_transcript(text: str, *, strict: bool = True) -> list[Message] | None:
 def detect_kind(text: str) -> Kind:
     """``"thread"`` when the text parses as a chat transcript, else ``"article"``."""
     return "thread" if parse_transcript(text) is not None else "article"
-
-
-def _slack_author(item: dict[str, object]) -> str | None:
-    profile = item.get("user_profile")
-    if isinstance(profile, dict):
-        for key in ("real_name", "display_name"):
-            if isinstance(profile.get(key), str) and profile[key]:
-                return str(profile[key])
-    for key in ("user_name", "username", "user"):
-        value = item.get(key)
-        if isinstance(value, str) and value:
-            return value
-    return None
-
-
-def _slack_text(text: str, names: dict[str, str]) -> str:
-    """Render Slack markup (``<@U1>``, ``<url|label>``, ``&amp;``) as plain text."""
-
-    def link(m: re.Match[str]) -> str:
-        target, label = m[1], m[2]
-        if target.startswith("@"):
-            return "@" + (label or names.get(target[1:], target[1:]))
-        if target.startswith("#"):
-            return "#" + (label or target[1:])
-        if target.startswith("!"):
-            return "@" + (label or target[1:].split("^")[0])
-        return label or target
-
-    return html.unescape(_SLACK_LINK.sub(link, text))
-
-
-def _slack_ts(item: dict[str, object]) -> float:
-    try:
-        return float(str(item.get("ts", "0")))
-    except ValueError:
-        return 0.0
-
-
-def messages_from_slack_export(data: object) -> list[Message]:
-    """Messages of a Slack export (a JSON list of message objects), oldest first.
-
-    Joins, leaves, topic changes and bot messages are skipped. Raises :class:`InputError`
-    when ``data`` is not a list of message objects.
-    """
-    if isinstance(data, dict) and isinstance(data.get("messages"), list):
-        data = data["messages"]  # a conversations.history / replies response
-    if not isinstance(data, list) or not all(isinstance(item, dict) for item in data):
-        raise InputError("That JSON is not a Slack export: expected a list of messages.")
-    if data and not any("text" in item for item in data):
-        raise InputError("That JSON is not a Slack export: its entries have no \"text\" field.")
-    names: dict[str, str] = {}  # user id -> display name, to render <@U123> mentions
-    for item in data:
-        user, author = item.get("user"), _slack_author(item)
-        if isinstance(user, str) and author and author != user:
-            names[user] = author
-    messages: list[Message] = []
-    for item in sorted(data, key=_slack_ts):
-        if item.get("subtype") in _SLACK_SKIP_SUBTYPES or item.get("bot_id"):
-            continue
-        raw = item.get("text")
-        if not isinstance(raw, str) or not raw.strip():
-            continue
-        user = item.get("user")
-        messages.append(
-            Message(
-                author=_slack_author(item),
-                text=_slack_text(raw, names).strip(),
-                ts=str(item["ts"]) if "ts" in item else None,
-                author_id=user if isinstance(user, str) else None,
-            )
-        )
-    return messages
 
 
 def clean_text(text: str) -> str:

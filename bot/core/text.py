@@ -59,6 +59,8 @@ _LONG = re.compile(r"https?://\S{1,%d}|\S{%d,}" % (MAX_URL, MAX_WORD + 1))
 # Four or more whitespace-separated tokens in a row without a letter or digit ("😀 😀 😀 😀").
 _MARK_TOKENS = re.compile(r"([^\w\s]+(?:\s+[^\w\s]+){%d})(?:\s+[^\w\s]+)+" % (MAX_REPEAT - 1))
 _TOKEN = re.compile(r"\w+|[^\w\s]")
+# The userinfo of a URL's authority: everything up to an "@" before the path, query or fragment.
+_USERINFO = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*://)[^/?#@]*@")
 
 
 def strip_invisible(text: str) -> str:
@@ -97,3 +99,8 @@ def token_prefix(text: str, budget: int) -> tuple[str, bool]:
         if count > budget:
             return text[: match.start()].rstrip(), True
     return text, False
+
+
+def strip_credentials(url: str) -> str:
+    """``url`` without a ``user:password@`` part: credentials are never sent, shown or logged."""
+    return _USERINFO.sub(r"\1", url, count=1)

@@ -1,20 +1,22 @@
 """Pure Block Kit builders for every message the bot posts.
 
 Everything that comes from content (titles, summaries, quotes, names, URLs) goes through
-:func:`bot.slack.mrkdwn.escape`, so an article or a thread can never ping ``@channel`` or
-forge a link; the only mentions emitted are owner mentions built from validated user ids.
-Slack's limits are enforced by trimming with a visible note, never by rejecting.
+:func:`clean`, so an article or a thread can never ping ``@channel`` or forge a link. The
+only mentions emitted are owner mentions of user ids the caller vouches for: ids of the
+real Slack thread or channel that was read (``mentionable``), never ids found in pasted or
+fetched text. Slack's limits are enforced by trimming with a visible note, never by
+rejecting, and a cut never falls inside an entity or a ``<…>`` token.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from typing import Any, Protocol
 
+from bot.adapters.slack_markup import date_in_words, escape, trim
 from bot.core.types import Priority, Quote, SummaryResult
 from bot.slack import strings
-from bot.slack.mrkdwn import escape, truncate
 
 SECTION_LIMIT = 3000
 HEADER_LIMIT = 150
@@ -25,7 +27,8 @@ TEXT_FALLBACK_LIMIT = 4000  # Slack advises keeping the top-level text under 4,0
 DIGEST_SENTENCES = 2
 
 _USER_ID = re.compile(r"^[UW][A-Z0-9]{2,}$")
-_BROADCAST = re.compile(r"@(here|channel|everyone)\b", re.IGNORECASE)
+# No trailing \b: a trimmed "@hereé" must not end as "@here…".
+_BROADCAST = re.compile(r"@(here|channel|everyone)", re.IGNORECASE)
 _SAFE_URL = re.compile(r"^https?://[^\s<>|]+$")
 
 Block = dict[str, Any]
@@ -59,6 +62,10 @@ class DigestLike(Protocol):
     def items(self) -> Sequence[DigestItemLike]: ...
     @property
     def priorities(self) -> Sequence[Priority]: ...
+    @property
+    def mentionable(self) -> Collection[str]: ...
+    @property
+    def failures(self) -> Mapping[str, int]: ...
 
 
 def clean(text: str) -> str:
@@ -70,20 +77,20 @@ def clean(text: str) -> str:
 def _header(text: str) -> Block:
     return {
         "type": "header",
-        "text": {"type": "plain_text", "text": truncate(clean(text), HEADER_LIMIT), "emoji": True},
+        "text": {"type": "plain_text", "text": trim(clean(text), HEADER_LIMIT), "emoji": True},
     }
 
 
 def _section(mrkdwn: str) -> Block:
     if len(mrkdwn) > SECTION_LIMIT:
         note = "\n" + strings.TRIMMED
-        mrkdwn = truncate(mrkdwn, SECTION_LIMIT - len(note)) + note
+        mrkdwn = trim(mrkdwn, SECTION_LIMIT - len(note)) + note
     # verbatim: Slack must not auto-link or auto-parse anything; our own markup still renders.
     return {"type": "section", "text": {"type": "mrkdwn", "text": mrkdwn, "verbatim": True}}
 
 
 def _context(mrkdwn: str) -> Block:
-    element = {"type": "mrkdwn", "text": truncate(mrkdwn, CONTEXT_LIMIT), "verbatim": True}
+    element = {"type": "mrkdwn", "text": trim(mrkdwn, CONTEXT_LIMIT), "verbatim": True}
     return {"type": "context", "elements": [element]}
 
 
@@ -115,9 +122,13 @@ def link(url: str | None, label: str) -> str:
     return safe_label
 
 
-def mention(user_id: str | None) -> str | None:
-    """``<@U123>`` for a well-formed Slack user id, else ``None`` (never built from content)."""
-    if user_id and _USER_ID.match(user_id):
+def mention(user_id: str | None, mentionable: Collection[str]) -> str | None:
+    """``<@U123>`` for a well-formed user id of the thread or channel that was read, else ``None``.
+
+    An id found in content (a pasted transcript, a fetched page) is not in ``mentionable``,
+    so content can never make the bot ping anyone.
+    """
+    if user_id and user_id in mentionable and _USER_ID.match(user_id):
         return f"<@{user_id}>"
     return None
 
@@ -144,11 +155,12 @@ def priority_line(
     priority: Priority,
     names: Mapping[str, str] | None = None,
     permalinks: Mapping[str, str] | None = None,
+    mentionable: Collection[str] = frozenset(),
 ) -> str:
-    """One numbered priority: text, owner (a mention when the id is known), due phrase."""
+    """One numbered priority: text, owner (a mention when its id is ``mentionable``), due phrase."""
     names = names or {}
     line = f"{index}. {clean(priority.text)}"
-    owner = mention(priority.owner_id) or _person(priority.owner, names)
+    owner = mention(priority.owner_id, mentionable) or _person(priority.owner, names)
     if owner:
         line += f" — {owner}"
     if priority.due:
@@ -169,8 +181,14 @@ def summary_blocks(
     source_url: str | None = None,
     names: Mapping[str, str] | None = None,
     permalinks: Mapping[str, str] | None = None,
+    mentionable: Collection[str] = frozenset(),
 ) -> list[Block]:
-    """Header, summary, key quotes, priorities, decisions and a context line for one result."""
+    """Header, summary, key quotes, priorities, decisions and a context line for one result.
+
+    ``mentionable`` holds the user ids of the Slack thread or channel the result was read
+    from (:func:`bot.adapters.slack_messages.participant_ids`); empty for pasted or fetched
+    text, so owners there are shown as names, never as mentions.
+    """
     names = names or {}
     permalinks = permalinks or {}
     blocks: list[Block] = [_header(_default_title(result))]
@@ -180,7 +198,9 @@ def summary_blocks(
         lines = [_quote_line(q, names, permalinks) for q in result.quotes]
         blocks.extend(_sections(strings.SECTION_QUOTES, lines))
     if result.priorities:
-        lines = [priority_line(i, p, names, permalinks) for i, p in enumerate(result.priorities, 1)]
+        lines = [
+            priority_line(i, p, names, permalinks, mentionable) for i, p in enumerate(result.priorities, 1)
+        ]
         blocks.extend(_sections(strings.SECTION_PRIORITIES, lines))
     if result.decisions:
         blocks.extend(_sections(strings.SECTION_DECISIONS, (f"• {clean(d)}" for d in result.decisions)))
@@ -203,12 +223,13 @@ def summary_text(result: SummaryResult) -> str:
             f"{i}. {p.text}" + (f" ({p.owner})" if p.owner else "")
             for i, p in enumerate(result.priorities, 1)
         )
-    return truncate(clean("\n".join(p for p in parts if p)), TEXT_FALLBACK_LIMIT)
+    return trim(clean("\n".join(p for p in parts if p)), TEXT_FALLBACK_LIMIT)
 
 
 def slack_date(epoch: float, fallback: str | None = None) -> str:
-    """Slack date markup: each reader sees the time in their own time zone."""
-    return f"<!date^{int(epoch)}^{{date_short_pretty}} {{time}}|{clean(fallback or str(int(epoch)))}>"
+    """Slack date markup: each reader sees the time in their own time zone; clients that
+    cannot render it show ``fallback`` (by default the date in words, in UTC)."""
+    return f"<!date^{int(epoch)}^{{date_short_pretty}} {{time}}|{clean(fallback or date_in_words(epoch))}>"
 
 
 def _digest_item(item: DigestItemLike) -> str:
@@ -224,9 +245,13 @@ def digest_blocks(digest: DigestLike) -> list[Block]:
         _context(strings.DIGEST_CONTEXT.format(count=len(digest.items), since=slack_date(digest.period_start))),
     ]
     blocks.extend(_section(_digest_item(item)) for item in digest.items)
+    if digest.failures:
+        blocks.append(_context(f"_{clean(strings.failures(digest.failures))}_"))
     if digest.priorities:
         blocks.append(_divider())
-        lines = [priority_line(i, p) for i, p in enumerate(digest.priorities, 1)]
+        lines = [
+            priority_line(i, p, mentionable=digest.mentionable) for i, p in enumerate(digest.priorities, 1)
+        ]
         blocks.extend(_sections(strings.SECTION_PRIORITIES, lines))
     return fit_blocks(blocks)
 
@@ -236,7 +261,7 @@ def digest_text(digest: DigestLike) -> str:
     lines = [strings.DIGEST_TITLE]
     for item in digest.items:
         lines.append(f"• {item.title or item.kind}: {' '.join(item.summary[:DIGEST_SENTENCES])}")
-    return truncate(clean("\n".join(lines)), TEXT_FALLBACK_LIMIT)
+    return trim(clean("\n".join(lines)), TEXT_FALLBACK_LIMIT)
 
 
 def help_blocks() -> list[Block]:

@@ -2,23 +2,25 @@
 
 Candidates are the links people shared, the busiest threads and long messages; each is
 summarised on its own, and the priorities of all of them are combined, deduplicated and
-attributed. A candidate that fails (an unreachable URL, an empty thread) is skipped.
+attributed. A candidate that fails (an unreachable URL, an empty thread) is skipped and
+counted, so the digest can say what it could not read.
 """
 
 from __future__ import annotations
 
 import logging
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from itertools import zip_longest
 from urllib.parse import urlsplit
 
+from bot.adapters.slack_markup import plain_text, urls_in
+from bot.adapters.slack_messages import participant_ids
 from bot.core.detect import build_document, document_from_messages
 from bot.core.errors import SummariserError
 from bot.core.text import canonical, normalise_ws, word_count
 from bot.core.types import Document, Message, Priority, SummaryResult
-from bot.slack.history import plain_text
-from bot.slack.links import urls_in
 from bot.slack.store import StoredMessage
 
 logger = logging.getLogger(__name__)
@@ -65,6 +67,11 @@ class Digest:
     items: list[DigestItem] = field(default_factory=list)
     priorities: list[Priority] = field(default_factory=list)
     """Combined over all items, deduplicated, with owners where known."""
+    mentionable: frozenset[str] = frozenset()
+    """User ids of the channel's stored messages (authors and mentioned users): the only
+    owners that may be shown as mentions. Ids found in fetched pages are not among them."""
+    failures: dict[str, int] = field(default_factory=dict)
+    """Candidates that could not be summarised, by kind (``"article"``: links not fetched)."""
 
 
 def shared_urls(text: str) -> list[str]:
@@ -242,6 +249,7 @@ def build_digest(
     """
     known = _Names(names)
     items: list[DigestItem] = []
+    failed: Counter[str] = Counter()
     for candidate in pick_candidates(messages, max_items=max_items, since=period_start):
         try:
             doc = _document(candidate, channel_id, fetch, known, max_chars)
@@ -254,11 +262,13 @@ def build_digest(
                 candidate.url or candidate.ts,
                 exc,
             )
+            failed[candidate.kind] += 1
             continue
         except Exception:
             # One broken item must not cost the channel its whole digest.
             what = candidate.url or candidate.ts
             logger.exception("Digest of %s: %s %s failed", channel_id, candidate.kind, what)
+            failed[candidate.kind] += 1
             continue
         title = doc.title or result.title or candidate.url
         if title is None:
@@ -275,4 +285,5 @@ def build_digest(
             )
         )
     priorities = combine_priorities([(i.ts, i.result) for i in items], owner_id=known.owner_id)
-    return Digest(channel_id, period_start, period_end, items, priorities)
+    mentionable = participant_ids({"user": m.user_id, "text": m.text} for m in messages)
+    return Digest(channel_id, period_start, period_end, items, priorities, mentionable, dict(failed))

@@ -9,9 +9,7 @@ fill a gap; 429 answers are retried by the client's ``RateLimitErrorRetryHandler
 
 from __future__ import annotations
 
-import html
 import logging
-import re
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -20,6 +18,8 @@ from typing import Any
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
+from bot.adapters.slack_markup import plain_text
+from bot.adapters.slack_messages import is_human_message, message_text
 from bot.core.types import Message
 from bot.slack.store import Store
 
@@ -27,56 +27,6 @@ logger = logging.getLogger(__name__)
 
 PAGE_SIZE = 200
 """Messages asked per page; Slack may return fewer (15 for rate-limited apps)."""
-
-SKIP_SUBTYPES = frozenset(
-    {
-        "bot_message",
-        "bot_add",
-        "bot_remove",
-        "channel_join",
-        "channel_leave",
-        "group_join",
-        "group_leave",
-        "channel_topic",
-        "channel_purpose",
-        "channel_name",
-        "channel_archive",
-        "channel_unarchive",
-        "pinned_item",
-        "unpinned_item",
-        "reminder_add",
-        "tombstone",
-    }
-)
-"""Message subtypes that are not something a person said."""
-
-_MARKUP = re.compile(r"<([^<>|]+)(?:\|([^<>]*))?>")
-
-
-def is_human_message(raw: dict[str, Any]) -> bool:
-    """Whether a raw Slack message was written by a person (not a bot, join, topic...)."""
-    if raw.get("bot_id") or raw.get("subtype") in SKIP_SUBTYPES:
-        return False
-    return bool(raw.get("user")) and bool((raw.get("text") or "").strip())
-
-
-def plain_text(text: str, name: Callable[[str], str]) -> str:
-    """Slack markup as plain text for the model: ``<@U1>`` -> ``@Name``, ``<#C1|general>`` ->
-    ``#general``, ``<!here>`` -> ``@here``, ``<url|label>`` -> ``label``, ``&amp;`` -> ``&``.
-    """
-
-    def render(m: re.Match[str]) -> str:
-        target, label = m[1], m[2]
-        if target.startswith("@"):
-            return "@" + name(target[1:])
-        if target.startswith("#"):
-            return "#" + (label or target[1:])
-        if target.startswith("!"):
-            return "@" + (label or target[1:].split("^")[0]).lstrip("@")
-        return label or target
-
-    return html.unescape(_MARKUP.sub(render, text))
-
 
 def _pages(call: Callable[..., Any], **params: Any) -> Iterator[list[dict[str, Any]]]:
     """Yield the ``messages`` of each page of a cursor-paginated Web API method."""
@@ -175,7 +125,7 @@ def backfill(
     for raw in history:
         if is_human_message(raw):
             store.save_message(
-                channel, raw["ts"], raw["text"], raw.get("user"), raw.get("thread_ts")
+                channel, raw["ts"], message_text(raw), raw.get("user"), raw.get("thread_ts")
             )
             saved += 1
     logger.info("Backfilled %d message(s) of %s", saved, channel)
@@ -250,11 +200,12 @@ class UserDirectory:
 
 
 def to_messages(raw: list[dict[str, Any]], users: UserDirectory) -> list[Message]:
-    """Model input from raw Slack messages: people only, mentions rendered as ``@Name``."""
+    """Model input from raw Slack messages: people only, every message shape read as a person
+    sees it (:func:`message_text`), mentions rendered as ``@Name``."""
     return [
         Message(
             author=users.name(item["user"]),
-            text=plain_text(item["text"], users.name),
+            text=plain_text(message_text(item), users.name),
             ts=item.get("ts"),
             author_id=item["user"],
         )

@@ -24,7 +24,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from slack_sdk.webhook import WebhookClient
 
-from bot.slack import blocks, strings
+from bot.slack import blocks, manifest, strings
 
 logger = logging.getLogger(__name__)
 
@@ -80,7 +80,10 @@ def slack_error_message(exc: SlackApiError) -> str:
     if error == "not_in_channel":
         return strings.NOT_IN_CHANNEL
     if error == "missing_scope":
-        return strings.MISSING_SCOPE.format(needed=exc.response.get("needed") or "a scope")
+        needed = str(exc.response.get("needed") or "")
+        # Reinstalling helps only when the manifest asks for the scope.
+        template = strings.MISSING_SCOPE if manifest.requested(needed) else strings.SCOPE_NOT_GRANTED
+        return template.format(needed=needed or "a scope")
     if error in {"channel_not_found", "thread_not_found"}:
         return strings.CHANNEL_NOT_FOUND
     return strings.SLACK_ERROR.format(error=error)

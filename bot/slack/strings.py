@@ -1,17 +1,20 @@
 """Every user-facing sentence of the Slack layer, in one place.
 
-Constants are plain text or mrkdwn written by us; helpers that interpolate values take
-already-escaped or trusted values only (channel ids, times, counts).
+Constants are plain text or mrkdwn written by us (``&lt;``/``&gt;`` where a reader should
+see angle brackets: a bare ``<link>`` is Slack markup); helpers that interpolate values
+take already-escaped or trusted values only (channel ids, times, counts).
 """
 
 from __future__ import annotations
+
+from collections.abc import Mapping
 
 COMMAND = "/summarise"
 
 HELP_TITLE = "Summariser: what I can do"
 HELP_LINES: tuple[str, ...] = (
-    f"`{COMMAND} <link>` summarise an article (summary, key quotes, priorities).",
-    f"`{COMMAND} <pasted text>` summarise text you paste.",
+    f"`{COMMAND} &lt;link&gt;` summarise an article (summary, key quotes, priorities).",
+    f"`{COMMAND} &lt;pasted text&gt;` summarise text you paste.",
     f"`{COMMAND} channel [24h|7d]` recap of this channel's recent discussion, "
     "thread replies included (default 24h), shown only to you.",
     f"`{COMMAND} digest daily [HH:MM]` post a digest here every day (default 09:00, your time zone).",
@@ -34,6 +37,8 @@ PROGRESS_SUBSCRIBE = "this channel's recent messages for its first digest"
 
 THREAD_TITLE = "Thread summary"
 ARTICLE_TITLE = "Article summary"
+MESSAGE_TITLE = "Message summary"
+BOT_MESSAGE_TITLE = "Message from {name}"
 CHANNEL_TITLE = "Channel recap (last {period})"
 DIGEST_TITLE = "Digest: what was shared here"
 
@@ -49,6 +54,12 @@ DUE = "due {due}"
 
 QUIET_DAY = "Quiet day: nothing was shared in this channel since the last digest."
 DIGEST_NOTHING = "Nothing was shared in this channel since the last digest, so there is no digest to post."
+DIGEST_ONLY_FAILURES = "There is no digest to post: {failures}"
+FAILURE_WORDS = {
+    "article": ("link could not be fetched", "links could not be fetched"),
+    "thread": ("thread could not be summarised", "threads could not be summarised"),
+    "message": ("message could not be summarised", "messages could not be summarised"),
+}
 DIGEST_POSTED = "Digest posted."
 DIGEST_ALREADY_RUNNING = "A digest of this channel is being posted right now, so I did not start another."
 
@@ -88,11 +99,17 @@ NOT_IN_CHANNEL = (
     "Invite me with `/invite @Summariser` and try again."
 )
 MISSING_SCOPE = (
-    "I'm missing a Slack permission for that ({needed}). "
-    "Ask a workspace admin to reinstall the app with the scopes in manifest.json."
+    "I'm missing a Slack permission for that ({needed}). The app's manifest.json asks for it, "
+    "so this install predates it: ask a workspace admin to reinstall the app."
+)
+SCOPE_NOT_GRANTED = (
+    "Slack doesn't let me do that here: it needs the {needed} permission, which this app "
+    "does not ask for. Paste the text into `/summarise` instead."
 )
 CHANNEL_NOT_FOUND = (
-    "I can't see that channel. If it's private, invite me with `/invite @Summariser` first."
+    "I can't see that conversation. In a private channel, invite me with `/invite @Summariser` "
+    "first; direct messages and group DMs that don't include me are closed to me, so paste the "
+    "text into `/summarise` instead."
 )
 SLACK_ERROR = "Slack refused the request ({error}). Please try again in a minute."
 GAVE_UP = (
@@ -105,3 +122,12 @@ UNEXPECTED = "Sorry, something went wrong while summarising. The error was logge
 def progress(what: str) -> str:
     """The short "Summarising…" line posted before a slow job."""
     return PROGRESS.format(what=what)
+
+
+def failures(counts: Mapping[str, int]) -> str:
+    """What could not go into a digest, e.g. "2 links could not be fetched."."""
+    parts = [
+        f"{n} {FAILURE_WORDS.get(kind, FAILURE_WORDS['message'])[n != 1]}"
+        for kind, n in counts.items() if n
+    ]
+    return "; ".join(parts) + "." if parts else ""

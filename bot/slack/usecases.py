@@ -18,13 +18,13 @@ from typing import Any
 
 from slack_sdk.errors import SlackApiError
 
+from bot.adapters.slack_markup import first_url, looks_binary, plain_text
+from bot.adapters.slack_messages import message_text, participant_ids
 from bot.core.detect import build_document, document_from_messages
 from bot.core.errors import BinaryInputError, EmptyInputError, InputError, SummariserError
 from bot.core.types import Document, SummaryResult
 from bot.slack import blocks, digest, history, strings
 from bot.slack.deps import Services
-from bot.slack.links import find_url
-from bot.slack.mrkdwn import looks_binary
 from bot.slack.schedule import digest_trigger
 from bot.slack.store import Store
 
@@ -56,13 +56,13 @@ def _notice(mrkdwn: str) -> Outcome:
     return Outcome(blocks.notice_blocks(mrkdwn), mrkdwn)
 
 
-def _pasted_document(services: Services, text: str) -> Document:
+def _pasted_document(services: Services, text: str, title: str | None = None) -> Document:
     limit = services.settings.max_input_chars
     if len(text) > limit:
         raise InputError(strings.TOO_LONG.format(size=len(text), limit=limit))
     if looks_binary(text):
         raise BinaryInputError(strings.BINARY)
-    return build_document(text, source="pasted text", kind="auto", max_chars=limit)
+    return build_document(text, source="pasted text", kind="auto", title=title, max_chars=limit)
 
 
 def _permalinks(services: Services, channel: str, result: SummaryResult) -> dict[str, str]:
@@ -86,8 +86,12 @@ def summarise_url(services: Services, payload: Payload) -> Outcome:
 
 
 def summarise_text(services: Services, payload: Payload) -> Outcome:
-    """Summarise pasted text (an article or a transcript)."""
-    result = services.summariser.summarise(_pasted_document(services, str(payload["text"])))
+    """Summarise pasted text (an article or a transcript), or one message's text under ``title``."""
+    text = str(payload["text"])
+    if payload.get("markup"):  # a Slack message: mentions by id become names
+        text = plain_text(text, services.users.name)
+    document = _pasted_document(services, text, payload.get("title"))
+    result = services.summariser.summarise(document)
     return Outcome(blocks.summary_blocks(result), blocks.summary_text(result))
 
 
@@ -103,7 +107,7 @@ def summarise_thread(services: Services, payload: Payload) -> Outcome:
         messages, source=source or f"thread {thread_ts}", max_chars=services.settings.max_input_chars
     )
     thread = services.summariser.summarise(doc)
-    url = find_url(str(raw[0].get("text", ""))) if raw else None
+    url = first_url(message_text(raw[0])) if raw else None
     article: SummaryResult | None = None
     if url is not None:
         try:
@@ -111,7 +115,8 @@ def summarise_thread(services: Services, payload: Payload) -> Outcome:
         except SummariserError as exc:  # the thread summary stands on its own
             thread.notices.append(str(exc))
     thread_blocks = blocks.summary_blocks(
-        thread, source_url=source, permalinks=_permalinks(services, channel, thread)
+        thread, source_url=source, permalinks=_permalinks(services, channel, thread),
+        mentionable=participant_ids(raw),
     )
     if article is None:
         return Outcome(thread_blocks, blocks.summary_text(thread))
@@ -157,7 +162,8 @@ def summarise_channel(services: Services, payload: Payload) -> Outcome:
     )
     result = services.summariser.summarise(doc)
     links = _permalinks(services, channel, result)
-    return Outcome(blocks.summary_blocks(result, permalinks=links), blocks.summary_text(result))
+    content = blocks.summary_blocks(result, permalinks=links, mentionable=participant_ids(raw))
+    return Outcome(content, blocks.summary_text(result))
 
 
 def notice(services: Services, payload: Payload) -> Outcome:
@@ -173,10 +179,11 @@ def refuse(services: Services, payload: Payload) -> Outcome:
 # -- digests ----------------------------------------------------------------------------
 
 
-def _post_digest(services: Services, channel: str, period_start: float, period_end: float) -> bool:
-    """Build and post one digest; ``False`` (and no post) when nothing was shared.
+def _post_digest(services: Services, channel: str, period_start: float, period_end: float) -> digest.Digest:
+    """Build and post one digest; nothing is posted when it has no items.
 
-    With ``settings.digest_quiet_message`` a one-line "quiet day" is posted instead.
+    With ``settings.digest_quiet_message`` a one-line "quiet day" (or what failed) is posted
+    instead. Returns the digest, so callers can tell "nothing shared" from "nothing worked".
     """
     messages = services.store.messages_between(channel, period_start, period_end)
     built = digest.build_digest(
@@ -188,13 +195,20 @@ def _post_digest(services: Services, channel: str, period_start: float, period_e
     )
     if not built.items:
         if services.settings.digest_quiet_message:
-            services.client.chat_postMessage(channel=channel, text=strings.QUIET_DAY)
-        logger.info("digest for %s: nothing shared", channel)
-        return False
+            services.client.chat_postMessage(channel=channel, text=_empty_digest_message(built, strings.QUIET_DAY))
+        logger.info("digest for %s: nothing to post (%s)", channel, strings.failures(built.failures) or "quiet")
+        return built
     services.client.chat_postMessage(
         channel=channel, text=blocks.digest_text(built), blocks=blocks.digest_blocks(built)
     )
-    return True
+    return built
+
+
+def _empty_digest_message(built: digest.Digest, quiet: str) -> str:
+    """Why a digest has no items: nothing shared (``quiet``), or what could not be read."""
+    if built.failures:
+        return strings.DIGEST_ONLY_FAILURES.format(failures=strings.failures(built.failures))
+    return quiet
 
 
 def digest_run(services: Services, payload: Payload) -> None:
@@ -210,8 +224,9 @@ def digest_now(services: Services, payload: Payload) -> Outcome:
     start = services.store.last_digest(channel) or end - DAY_S
     if not services.store.record_digest(channel, f"{channel}:now:{start:.6f}", end, claimed_by=job_id):
         return _notice(strings.DIGEST_ALREADY_RUNNING)
-    if not _post_digest(services, channel, start, end):
-        return _notice(strings.DIGEST_NOTHING)
+    built = _post_digest(services, channel, start, end)
+    if not built.items:
+        return _notice(_empty_digest_message(built, strings.DIGEST_NOTHING))
     return _notice(strings.DIGEST_POSTED)
 
 
@@ -233,8 +248,7 @@ def schedule_words(store: Store, channel: str) -> dict[str, str] | None:
         "cadence": sub.cadence,
         "when": when,
         "tz": sub.tz,
-        "next_run": blocks.slack_date(next_run.timestamp(), next_run.isoformat())
-        if next_run else strings.DIGEST_UNKNOWN_NEXT,
+        "next_run": blocks.slack_date(next_run.timestamp()) if next_run else strings.DIGEST_UNKNOWN_NEXT,
     }
 
 

@@ -15,10 +15,9 @@ from typing import Any
 
 from slack_bolt import Ack, App
 
+from bot.adapters.slack_markup import first_url, plain_text
 from bot.slack import blocks, strings
 from bot.slack.deps import Deps
-from bot.slack.links import find_url
-from bot.slack.mrkdwn import unescape_slack
 from bot.slack.replies import response_url_target
 from bot.slack.runner import job_payload, request_key
 from bot.slack.usecases import schedule_words
@@ -102,9 +101,9 @@ def parse_command(text: str) -> Parsed:
         return _parse_period(words[1:])
     if head == "digest" and len(words) <= 4:
         return _parse_digest(words[1:], raw)
-    if len(words) == 1 and (url := find_url(words[0])):
+    if len(words) == 1 and (url := first_url(words[0])):
         return Parsed("url", text=url)
-    return Parsed("text", text=unescape_slack(raw))
+    return Parsed("text", text=plain_text(raw))
 
 
 def _job(parsed: Parsed, channel: str, user: str) -> tuple[str, dict[str, Any], str, str] | None:

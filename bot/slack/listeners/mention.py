@@ -7,9 +7,10 @@ from typing import Any
 
 from slack_bolt import App
 
+from bot.adapters.slack_markup import first_url
+from bot.adapters.slack_messages import message_text
 from bot.slack import strings
 from bot.slack.deps import Deps
-from bot.slack.links import find_url
 from bot.slack.replies import thread_target
 from bot.slack.runner import job_payload, request_key
 
@@ -28,7 +29,7 @@ def handle(deps: Deps, body: dict[str, Any], event: dict[str, Any]) -> None:
         deps.queue.submit(key, "summarise_thread", job_payload(args, reply))
         return
     reply = thread_target(channel, str(event.get("ts", "")), user)
-    url = find_url(str(event.get("text", "")))
+    url = first_url(message_text(event))
     if url:
         deps.queue.submit(key, "summarise_url", job_payload({"url": url}, reply))
     else:

@@ -1,6 +1,8 @@
 """Message events: keep what subscribed channels say, for their digests and recaps.
 
 Only channels with a digest subscription are stored (and only for the retention period).
+Every shape is stored as a person sees it (:func:`bot.adapters.slack_messages.message_text`):
+forwarded and shared messages, ``rich_text``-only messages, unfurls with text.
 Each state is stored with its Slack time (the message's ts, or the edit's ts), and a
 deletion leaves a tombstone, so events arriving late, twice or out of order leave the
 store as Slack shows the channel: an older text never replaces an edit, and nothing
@@ -10,10 +12,13 @@ brings a deleted message back.
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from typing import Any
 
 from slack_bolt import App
 
+from bot.adapters.slack_markup import SKIP_SUBTYPES
+from bot.adapters.slack_messages import edited_message, is_bot_message, message_text
 from bot.slack.deps import Deps
 
 logger = logging.getLogger(__name__)
@@ -21,7 +26,7 @@ logger = logging.getLogger(__name__)
 STORED_SUBTYPES = {None, "thread_broadcast", "file_share", "me_message"}
 
 
-def _edit_time(event: dict[str, Any], message: dict[str, Any]) -> str | None:
+def _edit_time(event: Mapping[str, Any], message: Mapping[str, Any]) -> str | None:
     """When the edited state was made: the edit's ts, else the event's ts."""
     edited = message.get("edited") or {}
     return edited.get("ts") or event.get("event_ts") or event.get("ts")
@@ -38,23 +43,19 @@ def handle(deps: Deps, event: dict[str, Any]) -> None:
         if deleted_ts:
             deps.store.delete_message(str(channel), str(deleted_ts))
         return
-    if subtype == "message_changed":
-        message = event.get("message") or {}
-        version = _edit_time(event, message)
-    elif subtype in STORED_SUBTYPES:
-        message = event
-        version = event.get("ts")
-    else:
+    if subtype != "message_changed" and subtype not in STORED_SUBTYPES:
         return
-    if message.get("bot_id") or not message.get("ts"):
+    message = edited_message(event)
+    version = _edit_time(event, message) if subtype == "message_changed" else event.get("ts")
+    if is_bot_message(message) or not message.get("ts"):
         return
-    if message.get("subtype") == "tombstone":  # a thread parent deleted while it has replies
+    if message.get("subtype") in SKIP_SUBTYPES:  # e.g. a thread parent deleted to a tombstone
         deps.store.delete_message(str(channel), str(message["ts"]))
         return
     deps.store.save_message(
         str(channel),
         str(message["ts"]),
-        str(message.get("text") or ""),
+        message_text(message),
         message.get("user"),
         thread_ts=message.get("thread_ts"),
         version=version,

@@ -1,8 +1,9 @@
 """The message shortcut "Summarise this" (callback_id ``summarise_message``).
 
-A thread parent gets a thread summary (with its linked article); a message with a link
-gets the article's summary; any other message is summarised as text. The answer goes in
-the message's thread; errors go privately through the shortcut's response_url.
+A thread parent gets a thread summary (with its linked article); a person's message with
+a link gets the article's summary; any other message (a bot's layout, a forwarded message)
+is summarised as the message it is, read as a person sees it. The answer goes in the
+message's thread; errors go privately through the shortcut's response_url.
 """
 
 from __future__ import annotations
@@ -12,10 +13,10 @@ from typing import Any
 
 from slack_bolt import Ack, App
 
+from bot.adapters.slack_markup import first_url
+from bot.adapters.slack_messages import bot_name, has_layout, header_text, is_bot_message, message_text
 from bot.slack import strings
 from bot.slack.deps import Deps
-from bot.slack.links import find_url
-from bot.slack.mrkdwn import unescape_slack
 from bot.slack.replies import thread_target
 from bot.slack.runner import job_payload, request_key
 
@@ -31,18 +32,27 @@ def handle(deps: Deps, shortcut: dict[str, Any], ack: Ack) -> None:
     message = shortcut.get("message") or {}
     ts = str(message.get("ts", ""))
     thread_ts = str(message.get("thread_ts") or ts)
-    text = str(message.get("text") or "")
+    text = message_text(message)
     reply = thread_target(channel, thread_ts, user, response_url=shortcut.get("response_url"))
     key = request_key("shortcut", shortcut.get("trigger_id"))
     if message.get("reply_count") and thread_ts == ts:
         deps.queue.submit(key, "summarise_thread", job_payload({"channel": channel, "thread_ts": ts}, reply))
-    elif url := find_url(text):
+    elif not (is_bot_message(message) and has_layout(message)) and (url := first_url(text)):
         deps.queue.submit(key, "summarise_url", job_payload({"url": url}, reply))
     elif text.strip():
-        deps.queue.submit(key, "summarise_text", job_payload({"text": unescape_slack(text)}, reply))
+        # Slack markup (mentions by id) becomes plain text in the job, where user names are read.
+        args = {"text": text, "markup": True, "title": _title(message)}
+        deps.queue.submit(key, "summarise_text", job_payload(args, reply))
     else:  # told privately, through the response_url, like every error
         deps.queue.submit(key, "refuse", job_payload({"text": strings.NOTHING_TO_SUMMARISE}, reply))
     ack()
+
+
+def _title(message: dict[str, Any]) -> str:
+    """A bot message is titled by its header block or its sender; a person's as a message."""
+    if is_bot_message(message):
+        return header_text(message) or strings.BOT_MESSAGE_TITLE.format(name=bot_name(message) or "an app")
+    return strings.MESSAGE_TITLE
 
 
 def register(app: App, deps: Deps) -> None:

@@ -1,0 +1,26 @@
+"""What the app asks Slack for in ``manifest.json``, so messages about permissions tell the truth.
+
+``tests/test_manifest.py`` keeps these in step with the manifest itself.
+"""
+
+from __future__ import annotations
+
+BOT_SCOPES = frozenset(
+    {
+        "app_mentions:read",
+        "channels:history",
+        "chat:write",
+        "commands",
+        "groups:history",
+        "im:history",
+        "mpim:history",
+        "users:read",
+    }
+)
+BOT_EVENTS = frozenset({"app_mention", "message.channels", "message.groups", "message.im", "message.mpim"})
+
+
+def requested(needed: str) -> bool:
+    """Whether the manifest asks for every scope in ``needed`` (Slack's comma-separated list)."""
+    scopes = {s.strip() for s in needed.split(",") if s.strip()}
+    return bool(scopes) and scopes <= BOT_SCOPES

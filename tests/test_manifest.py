@@ -1,0 +1,36 @@
+"""manifest.json, .env.example and the code agree: scopes, events and the connection mode."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from dotenv import dotenv_values
+
+from bot.slack import manifest
+
+ROOT = Path(__file__).resolve().parent.parent
+MANIFEST = json.loads((ROOT / "manifest.json").read_text(encoding="utf-8"))
+ENV_EXAMPLE = dotenv_values(ROOT / ".env.example")
+
+
+def test_scopes_and_events_match_the_code() -> None:
+    assert set(MANIFEST["oauth_config"]["scopes"]["bot"]) == manifest.BOT_SCOPES
+    assert set(MANIFEST["settings"]["event_subscriptions"]["bot_events"]) == manifest.BOT_EVENTS
+
+
+def test_direct_and_group_messages_can_be_read() -> None:
+    assert {"im:history", "mpim:history"} <= manifest.BOT_SCOPES
+    assert {"message.im", "message.mpim"} <= manifest.BOT_EVENTS
+
+
+def test_env_example_selects_the_manifest_mode() -> None:
+    socket_mode = MANIFEST["settings"]["socket_mode_enabled"]
+    assert bool(ENV_EXAMPLE.get("SLACK_APP_TOKEN")) is socket_mode
+    if not socket_mode:
+        assert ENV_EXAMPLE.get("SLACK_SIGNING_SECRET")
+
+
+def test_requested_scopes() -> None:
+    assert manifest.requested("im:history") and manifest.requested("channels:history,groups:history")
+    assert not manifest.requested("channels:manage") and not manifest.requested("")
