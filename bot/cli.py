@@ -1,4 +1,4 @@
-"""Command-line entry point: ``python -m bot summarise|eval|bench|serve``.
+"""Command-line entry point: ``python -m bot summarise|eval|bench|bench-slack|serve|worker``.
 
 This is the composition root for the CLI: it reads settings, configures logging and
 loads the models once, then hands them to the commands.
@@ -54,6 +54,7 @@ def _build_parser() -> argparse.ArgumentParser:
     bench = sub.add_parser("bench", help="latency, cold start and memory of the summariser")
     bench_slack = sub.add_parser("bench-slack", help="ack and reply latency of the Slack app")
     sub.add_parser("serve", help="run the Slack bot (Socket Mode or HTTP)")
+    sub.add_parser("worker", help="run jobs of the procrastinate queue (JOB_QUEUE=procrastinate)")
 
     from bot.tools import bench as bench_tool
     from bot.tools import eval as eval_tool
@@ -74,7 +75,7 @@ def _log_level(settings: Settings, command: str, verbose: int) -> int:
     if verbose:
         return logging.DEBUG if verbose > 1 else logging.INFO
     level = getattr(logging, settings.log_level)
-    return level if command == "serve" else max(level, logging.WARNING)
+    return level if command in ("serve", "worker") else max(level, logging.WARNING)
 
 
 def _configure_logging(settings: Settings, command: str, verbose: int) -> None:
@@ -161,6 +162,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from bot.slack.serve import main as serve_main
 
         return serve_main(settings)
+    if args.command == "worker":
+        from bot.slack.serve import worker_main
+
+        return worker_main(settings)
     if args.command == "bench-slack":
         from bot.tools import bench_slack
 

@@ -15,6 +15,7 @@ from collections.abc import Collection, Iterable, Mapping, Sequence
 from typing import Any, Protocol
 
 from bot.adapters.slack_markup import date_in_words, escape, trim
+from bot.core.text import strip_invisible
 from bot.core.types import Priority, Quote, SummaryResult
 from bot.slack import strings
 
@@ -69,9 +70,10 @@ class DigestLike(Protocol):
 
 
 def clean(text: str) -> str:
-    """Content made inert: mrkdwn-escaped, and a bare ``@here``/``@channel``/``@everyone``
-    broken with a zero-width space so no client setting can turn it into a ping."""
-    return _BROADCAST.sub("@\u200b\\1", escape(text))
+    """Content made inert: bidi controls and zero-width characters dropped, mrkdwn-escaped,
+    and a bare ``@here``/``@channel``/``@everyone`` broken with a zero-width space so no
+    client setting can turn it into a ping."""
+    return _BROADCAST.sub("@\u200b\\1", escape(strip_invisible(text)))
 
 
 def _header(text: str) -> Block:

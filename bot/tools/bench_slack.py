@@ -11,7 +11,11 @@ with signed requests from concurrent clients. Scenarios:
 - ``hostile``: an unsigned 100 MB body with a true, negative, malformed or no
   Content-Length (chunked): the status each gets and the bot's RSS growth;
 - ``crash``: 30 commands and mentions in flight, ``kill -9`` of the bot (or of a worker),
-  restart: how many were answered, answered twice, and placeholders left behind.
+  restart: how many were answered, answered twice, and placeholders left behind;
+- ``shutdown``: SIGTERM with 100 jobs queued: how long the bot takes to exit (within
+  ``SHUTDOWN_GRACE_S``), then a restart: how many of the 100 were answered, and how often;
+- ``stall``: one user sends 20,000 emoji and another a 40,000-character run of ``!`` while
+  others keep sending commands: the others' ack p99, and when the hostile two are answered.
 
 Nothing here touches the internet; the fake Slack and the bot listen on 127.0.0.1.
 """
@@ -48,7 +52,7 @@ SEED_THREAD = REPO_ROOT / "seeds" / "sample-thread.txt"
 SIGNING_SECRET = "bench-signing-secret"
 CHANNEL = "C0BENCH"
 READY_TIMEOUT_S = 240.0
-SCENARIOS = ("throughput", "burst", "hostile", "crash")
+SCENARIOS = ("throughput", "burst", "hostile", "crash", "shutdown", "stall")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -166,7 +170,7 @@ class Deployment:
         else:
             raise RuntimeError("the bot did not become ready")
         if workers:
-            time.sleep(max(0.0, _worker_warmup(self.workers)))
+            _wait_for_workers(self.env["DATABASE_URL"], self.workers)
 
     def processes(self) -> list[BotProcess]:
         """Every bot process of this deployment."""
@@ -187,15 +191,26 @@ class Deployment:
             process.stop()
 
 
-def _worker_warmup(workers: list[BotProcess], timeout: float = READY_TIMEOUT_S) -> float:
-    """Wait until every worker logged that it is ready; returns 0."""
+def _wait_for_workers(database_url: str, workers: list[BotProcess], timeout: float = READY_TIMEOUT_S) -> None:
+    """Until every worker registered with procrastinate (it does so once its models loaded)."""
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(database_url)
     deadline = time.monotonic() + timeout
-    for worker in workers:
-        while "ready" not in worker.log.read_text(errors="replace"):
-            if worker.proc.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"a worker did not start; see {worker.log}")
-            time.sleep(0.2)
-    return 0.0
+    try:
+        while True:
+            with engine.connect() as connection:
+                exists = connection.execute(text("SELECT to_regclass('procrastinate_workers')")).scalar()
+                count = connection.execute(text("SELECT count(*) FROM procrastinate_workers")).scalar() if exists else 0
+            if (count or 0) >= len(workers):
+                return
+            dead = [w for w in workers if w.proc.poll() is not None]
+            if dead or time.monotonic() > deadline:
+                log = dead[0].log if dead else workers[0].log
+                raise RuntimeError(f"a worker did not start; see {log}:\n{log.read_text()[-2000:]}")
+            time.sleep(0.5)
+    finally:
+        engine.dispose()
 
 
 def _environment(fake: FakeSlack, tmp: Path, database_url: str | None, processes: int, port: int) -> dict[str, str]:
@@ -252,14 +267,43 @@ def _send_commands(client: SignedClient, fake: FakeSlack, n: int, clients: int, 
         if i < clients:
             start.wait()
         return _timed(lambda: client.command(texts[i % len(texts)], fake.response_url(f"{prefix}{i}"),
-                                             channel=CHANNEL))
+                                             channel=f"C{prefix}{i}"))
 
     with ThreadPoolExecutor(max_workers=clients) as pool:
         return list(pool.map(one, range(n)))
 
 
-def _answered(fake: FakeSlack, prefix: str) -> Counter[str]:
-    return Counter(path for path, _ in list(fake.responses) if path.startswith(f"/response/{prefix}"))
+@dataclass
+class Replies:
+    """What the requests sent with ``prefix`` got: each request has its own channel and response_url."""
+
+    times: dict[str, float]
+    """Request key -> when its reply (a placeholder update or a response_url post) came."""
+    duplicates: int
+    """Requests answered more than once: two messages posted, or two response_url posts."""
+
+
+def _replies(fake: FakeSlack, prefix: str) -> Replies:
+    times: dict[str, float] = {}
+    deliveries: Counter[str] = Counter()
+    for (path, _), at in zip(list(fake.responses), list(fake.response_times), strict=False):
+        if path.startswith(f"/response/{prefix}"):
+            key = path.removeprefix("/response/")
+            times.setdefault(key, at)
+            deliveries[key] += 1
+    for (method, params), at in zip(list(fake.calls), list(fake.call_times), strict=False):
+        channel = str(params.get("channel", ""))
+        if method == "chat.update" and channel.startswith(f"C{prefix}"):
+            times.setdefault(channel[1:], at)
+    for posted in list(fake.posted):
+        channel = str(posted.get("channel", ""))
+        if channel.startswith(f"C{prefix}"):
+            deliveries[channel[1:]] += 1  # a message in the channel: the placeholder (or a result)
+    return Replies(times, sum(1 for n in deliveries.values() if n > 1))
+
+
+def _answered(fake: FakeSlack, prefix: str) -> int:
+    return len(_replies(fake, prefix).times)
 
 
 # -- scenarios ----------------------------------------------------------------------------
@@ -274,9 +318,9 @@ def throughput(fake: FakeSlack, tmp: Path, args: argparse.Namespace, workers: in
     try:
         began = time.time()
         acks = _send_commands(client, fake, args.requests, args.clients, prefix)
-        done = _wait_for(lambda: len(_answered(fake, prefix)), args.requests, args.timeout)
-        times = [t for (path, _), t in zip(list(fake.responses), list(fake.response_times), strict=False)
-                 if path.startswith(f"/response/{prefix}")]
+        done = _wait_for(lambda: _answered(fake, prefix), args.requests, args.timeout)
+        replies = _replies(fake, prefix)
+        times = list(replies.times.values())
         last = max(times) if times else time.time()
         peak = deployment.peak_mb()
     finally:
@@ -284,7 +328,7 @@ def throughput(fake: FakeSlack, tmp: Path, args: argparse.Namespace, workers: in
     ack_ms = [ms for status, ms in acks if status == 200]
     return {
         "scenario": "throughput", "workers": workers, "requests": args.requests, "clients": args.clients,
-        "acked": len(ack_ms), "answered": len(times), "complete": done,
+        "acked": len(ack_ms), "answered": len(times), "answered_twice": replies.duplicates, "complete": done,
         "ack_p50_ms": round(percentile(ack_ms, 50), 1) if ack_ms else None,
         "ack_p99_ms": round(percentile(ack_ms, 99), 1) if ack_ms else None,
         "replies_per_s": round(len(times) / max(1e-6, last - began), 2),
@@ -300,7 +344,7 @@ def burst(fake: FakeSlack, tmp: Path, args: argparse.Namespace, connections: int
     client = SignedClient(deployment.url, SIGNING_SECRET)
     try:
         acks = _send_commands(client, fake, connections, connections, "burst-")
-        done = _wait_for(lambda: len(_answered(fake, "burst-")), connections, args.timeout)
+        done = _wait_for(lambda: _answered(fake, "burst-"), connections, args.timeout)
     finally:
         deployment.stop()
     ack_ms = [ms for status, ms in acks if status == 200]
@@ -309,7 +353,7 @@ def burst(fake: FakeSlack, tmp: Path, args: argparse.Namespace, connections: int
         "connection_errors": sum(1 for status, _ in acks if status == 0),
         "non_200": sum(1 for status, _ in acks if status not in (0, 200)),
         "ack_p99_ms": round(percentile(ack_ms, 99), 1) if ack_ms else None,
-        "answered": len(_answered(fake, "burst-")), "complete": done,
+        "answered": _answered(fake, "burst-"), "complete": done,
     }
 
 
@@ -379,13 +423,13 @@ def crash(
     fake.users["U0BENCH"] = {"id": "U0BENCH", "name": "bench", "real_name": "Bench User", "tz": "UTC"}
     posts_before = len(fake.posted)
     for i in range(commands):
-        client.command(texts[i % 2], fake.response_url(f"crash-{i}"), channel=CHANNEL)
+        client.command(texts[i % 2], fake.response_url(f"crash-{i}"), channel=f"Ccrash-{i}")
     for i in range(mentions):
         client.event({"type": "app_mention", "user": "U0BENCH", "text": "<@UBOT> summary please",
                       "ts": f"{time.time():.6f}", "thread_ts": parent, "channel": CHANNEL}, f"EvCrash{i}")
     # Kill while replies are going out: a few answered, the rest queued or being summarised.
-    _wait_for(lambda: len(_answered(fake, "crash-")), 3, 30.0)
-    answered_before_kill = len(_answered(fake, "crash-"))
+    _wait_for(lambda: _answered(fake, "crash-"), 3, 30.0)
+    answered_before_kill = _answered(fake, "crash-")
     if args.database_url and deployment.workers:
         deployment.workers[0].kill()  # the split set-up: kill the worker with jobs in flight
         deployment.web.kill()  # type: ignore[union-attr]
@@ -395,26 +439,81 @@ def crash(
     restart.env = {**deployment.env, "PORT": restart.url.rsplit(":", 1)[1]}
     restart.start(1 if args.database_url else 0)
     try:
-        ok = _wait_for(lambda: len(_answered(fake, "crash-")), commands, args.timeout)
+        ok = _wait_for(lambda: _answered(fake, "crash-"), commands, args.timeout)
 
         def placeholders() -> list[str]:
             return [p["ts"] for p in fake.posted[posts_before:] if "Summarising" in str(p.get("text"))]
 
-        def updated_placeholders() -> int:
-            return len({u["ts"] for u in fake.calls_to("chat.update")} & set(placeholders()))
+        def settled() -> set[str]:
+            """Placeholders replaced by a result (or removed after an error)."""
+            done = {u["ts"] for u in fake.calls_to("chat.update")} | {d["ts"] for d in fake.calls_to("chat.delete")}
+            return done & set(placeholders())
 
-        ok = _wait_for(updated_placeholders, mentions, args.timeout) and ok
-        updated = {u["ts"] for u in fake.calls_to("chat.update")}
+        ok = _wait_for(lambda: len(settled()), mentions + commands, args.timeout) and ok
+        updated = settled()
         posted = placeholders()
     finally:
         restart.stop()
-    answers = _answered(fake, "crash-")
+    answers = _replies(fake, "crash-")
     return {
         "scenario": "crash", "requests": commands + mentions, "answered_before_kill": answered_before_kill,
-        "commands_answered": len(answers), "commands_answered_twice": sum(1 for n in answers.values() if n > 1),
-        "mention_placeholders": len(posted),
+        "commands_answered": len(answers.times), "commands_answered_twice": answers.duplicates,
+        "placeholders": len(posted),
         "placeholders_left": sum(1 for ts in posted if ts not in updated),
         "complete": ok,
+    }
+
+
+def shutdown(fake: FakeSlack, tmp: Path, args: argparse.Namespace, queued: int = 100) -> dict[str, Any]:
+    """SIGTERM with ``queued`` jobs waiting: exit within the grace, lose none."""
+    deployment = _deployment(fake, tmp, args.database_url, 1)
+    deployment.start(1 if args.database_url else 0)
+    client = SignedClient(deployment.url, SIGNING_SECRET)
+    acks = _send_commands(client, fake, queued, min(queued, args.clients), "stop-")
+    assert deployment.web is not None
+    began = time.monotonic()
+    codes = [process.stop(timeout=60) for process in deployment.processes()]
+    exit_s = time.monotonic() - began
+    answered_before = _answered(fake, "stop-")
+    restart = _deployment(fake, tmp, args.database_url, 1)
+    restart.env = {**deployment.env, "PORT": restart.url.rsplit(":", 1)[1]}
+    restart.start(1 if args.database_url else 0)
+    try:
+        done = _wait_for(lambda: _answered(fake, "stop-"), queued, args.timeout)
+    finally:
+        restart.stop()
+    replies = _replies(fake, "stop-")
+    return {
+        "scenario": "shutdown", "queued": queued, "acked": sum(1 for status, _ in acks if status == 200),
+        "exit_s": round(exit_s, 1), "exit_codes": codes, "grace_s": float(deployment.env.get("SHUTDOWN_GRACE_S", 8)),
+        "answered_before_exit": answered_before, "answered_after_restart": len(replies.times),
+        "answered_twice": replies.duplicates, "complete": done,
+    }
+
+
+def stall(fake: FakeSlack, tmp: Path, args: argparse.Namespace, probes: int = 200) -> dict[str, Any]:
+    """Hostile inputs beside ordinary traffic: the others' acks, and the hostile replies."""
+    deployment = _deployment(fake, tmp, args.database_url, 1)
+    deployment.start(1 if args.database_url else 0)
+    client = SignedClient(deployment.url, SIGNING_SECRET)
+    hostile = {"emoji": "\U0001f600" * 20_000, "bangs": "!" * 40_000}
+    try:
+        began = time.time()
+        for name, text in hostile.items():
+            client.command(text, fake.response_url(f"hostile-{name}"), channel=f"Chostile-{name}")
+        with ThreadPoolExecutor(max_workers=10) as pool:
+            acks = list(pool.map(lambda i: _timed(lambda: client.command("help", fake.response_url(f"probe-{i}"))),
+                                 range(probes)))
+        done = _wait_for(lambda: _answered(fake, "hostile-"), len(hostile), args.timeout)
+        replies = _replies(fake, "hostile-")
+    finally:
+        deployment.stop()
+    ack_ms = [ms for status, ms in acks if status == 200]
+    return {
+        "scenario": "stall", "probes": probes, "probe_ack_p50_ms": round(percentile(ack_ms, 50), 1),
+        "probe_ack_p99_ms": round(percentile(ack_ms, 99), 1), "probe_failures": probes - len(ack_ms),
+        "hostile_answered_s": {key: round(at - began, 1) for key, at in sorted(replies.times.items())},
+        "complete": done,
     }
 
 
@@ -439,8 +538,12 @@ def run(args: argparse.Namespace, settings: Settings | None = None) -> int:
                     results.append(burst(fake, tmp, args))
                 elif scenario == "hostile":
                     results.append(hostile(fake, tmp, args))
-                else:
+                elif scenario == "crash":
                     results.append(crash(fake, tmp, args))
+                elif scenario == "shutdown":
+                    results.append(shutdown(fake, tmp, args))
+                else:
+                    results.append(stall(fake, tmp, args))
     database = "postgresql (split)" if args.database_url else "sqlite (one process)"
     figures = {"cores": os.cpu_count(), "database": database, "results": results}
     if args.json:

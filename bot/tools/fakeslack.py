@@ -60,6 +60,8 @@ class FakeSlack:
 
     def __init__(self) -> None:
         self.calls: list[tuple[str, dict[str, Any]]] = []
+        self.call_times: list[float] = []
+        """``time.time()`` of each entry of ``calls``."""
         self.responses: list[tuple[str, dict[str, Any]]] = []
         self.response_times: list[float] = []
         """``time.time()`` of each entry of ``responses``."""
@@ -163,6 +165,7 @@ class FakeSlack:
     def _record(self, method: str, params: dict[str, Any]) -> _Override | None:
         with self._lock:
             self.calls.append((method, params))
+            self.call_times.append(time.time())
             override = self._overrides.get(method)
             if override is not None and override.times is not None:
                 override.times -= 1
