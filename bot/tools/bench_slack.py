@@ -14,6 +14,9 @@ with signed requests from concurrent clients. Scenarios:
   restart: how many were answered, answered twice, and placeholders left behind;
 - ``shutdown``: SIGTERM with 100 jobs queued: how long the bot takes to exit (within
   ``SHUTDOWN_GRACE_S``), then a restart: how many of the 100 were answered, and how often;
+- ``replicas`` (PostgreSQL only): two web processes and two workers; requests sent to one
+  replica and retried through the other, and a scheduled digest both replicas fire: how many
+  replies and digests were posted twice;
 - ``stall``: one user sends 20,000 emoji and another a 40,000-character run of ``!`` while
   others keep sending commands: the others' ack p99, and when the hostile two are answered.
 
@@ -52,7 +55,7 @@ SEED_THREAD = REPO_ROOT / "seeds" / "sample-thread.txt"
 SIGNING_SECRET = "bench-signing-secret"
 CHANNEL = "C0BENCH"
 READY_TIMEOUT_S = 240.0
-SCENARIOS = ("throughput", "burst", "hostile", "crash", "shutdown", "stall")
+SCENARIOS = ("throughput", "burst", "hostile", "crash", "shutdown", "stall", "replicas")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -517,6 +520,58 @@ def stall(fake: FakeSlack, tmp: Path, args: argparse.Namespace, probes: int = 20
     }
 
 
+def replicas(fake: FakeSlack, tmp: Path, args: argparse.Namespace, retry_share: float = 0.25) -> dict[str, Any]:
+    """2 web + 2 workers on one PostgreSQL: duplicates under retries, and one digest per run."""
+    if not args.database_url:
+        return {"scenario": "replicas", "skipped": "needs --database-url (PostgreSQL)"}
+    from datetime import UTC, datetime, timedelta
+
+    from bot.slack.store import Store
+
+    first = _deployment(fake, tmp, args.database_url, 1)
+    second = _deployment(fake, tmp, args.database_url, 1)
+    second.env = {**first.env, "PORT": second.url.rsplit(":", 1)[1]}
+    store = Store(args.database_url)
+    fire = (datetime.now(UTC) + timedelta(minutes=2)).replace(second=0, microsecond=0)
+    digest_channel = "Cdigest"
+    store.subscribe(digest_channel, "daily", fire.strftime("%H:%M"), "UTC")
+    now = time.time()
+    store.save_message(digest_channel, f"{now - 60:.6f}", _texts()[0], "U0BENCH")
+    first.start(2)
+    second.start(0)
+    clients = [SignedClient(first.url, SIGNING_SECRET), SignedClient(second.url, SIGNING_SECRET)]
+    texts = _texts()
+
+    def one(i: int) -> int:
+        trigger = f"T.replica.{i}"
+        status, _ = clients[i % 2].command(texts[i % 2], fake.response_url(f"rep-{i}"), channel=f"Crep-{i}",
+                                           trigger_id=trigger)
+        if i < retry_share * args.requests:  # Slack's retry reaches the other replica
+            clients[(i + 1) % 2].command(texts[i % 2], fake.response_url(f"rep-{i}"), channel=f"Crep-{i}",
+                                         trigger_id=trigger)
+        return status
+
+    try:
+        with ThreadPoolExecutor(max_workers=args.clients) as pool:
+            statuses = list(pool.map(one, range(args.requests)))
+        done = _wait_for(lambda: _answered(fake, "rep-"), args.requests, args.timeout)
+        wait_digest = fire.timestamp() + 45 - time.time()
+        if wait_digest > 0:
+            time.sleep(wait_digest)
+        digests = [p for p in list(fake.posted) if p.get("channel") == digest_channel]
+    finally:
+        for deployment in (first, second):
+            deployment.stop()
+        store.close()
+    replies = _replies(fake, "rep-")
+    return {
+        "scenario": "replicas", "web": 2, "workers": 2, "requests": args.requests,
+        "retried_through_the_other_replica": int(retry_share * args.requests),
+        "acked": statuses.count(200), "answered": len(replies.times), "answered_twice": replies.duplicates,
+        "scheduled_digests_posted": len(digests), "complete": done,
+    }
+
+
 def run(args: argparse.Namespace, settings: Settings | None = None) -> int:
     """Run the scenarios asked for and print their figures."""
     scenarios = [s.strip() for s in str(args.scenario).split(",") if s.strip()]
@@ -542,6 +597,8 @@ def run(args: argparse.Namespace, settings: Settings | None = None) -> int:
                     results.append(crash(fake, tmp, args))
                 elif scenario == "shutdown":
                     results.append(shutdown(fake, tmp, args))
+                elif scenario == "replicas":
+                    results.append(replicas(fake, tmp, args))
                 else:
                     results.append(stall(fake, tmp, args))
     database = "postgresql (split)" if args.database_url else "sqlite (one process)"
