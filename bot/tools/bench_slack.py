@@ -156,7 +156,17 @@ class Deployment:
     workers: list[BotProcess] = field(default_factory=list)
 
     def start(self, workers: int = 0) -> None:
-        """Start the web (or whole-bot) process and ``workers`` workers; wait until ready."""
+        """Start the web (or whole-bot) process and ``workers`` workers; wait until ready.
+
+        If they do not get ready, whatever started is stopped before the error is raised.
+        """
+        try:
+            self._start(workers)
+        except BaseException:
+            self.kill()
+            raise
+
+    def _start(self, workers: int) -> None:
         self.web = BotProcess("serve", self.env, self.tmp / "serve.log")
         self.workers = [BotProcess("worker", self.env, self.tmp / f"worker{i}.log") for i in range(workers)]
         deadline = time.monotonic() + READY_TIMEOUT_S
