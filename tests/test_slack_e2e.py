@@ -85,17 +85,6 @@ def start_bot(fake: FakeSlack, summariser: Any, db: Path, **overrides: Any) -> L
     return LocalSlackApp(Settings(**{**values, **overrides}), summariser)
 
 
-def wait_until_idle(bot: LocalSlackApp, timeout: float = 90.0) -> None:
-    """Until no job is queued or running."""
-    deadline = time.monotonic() + timeout
-    while True:
-        counts = bot.deps.store.jobs.counts()
-        if not counts.get("queued") and not counts.get("running"):
-            return
-        assert time.monotonic() < deadline, f"jobs still pending: {counts}"
-        time.sleep(0.05)
-
-
 def command(bot: LocalSlackApp, fake: FakeSlack, text: str, name: str = "r1") -> tuple[int, str]:
     """``/summarise text`` from Ana in the test channel, answered at response URL ``name``."""
     return bot.command(text, fake.response_url(name), channel=CHANNEL, user="U0ANA")
@@ -336,7 +325,7 @@ def test_digest_subscribe_now_and_scheduled(bot: LocalSlackApp, fake: FakeSlack,
     scheduled = fake.wait_for("chat.postMessage", 2, timeout=90)[1]
     assert scheduled["channel"] == CHANNEL and "crane operators" in _dump(scheduled)
     assert scheduler.run_due(fire.astimezone(UTC) + timedelta(minutes=2)) == []  # claimed once
-    wait_until_idle(bot)
+    bot.wait_idle()
     assert len(fake.calls_to("chat.postMessage")) == 2
 
 
@@ -347,7 +336,7 @@ def test_scheduled_run_with_nothing_shared_posts_nothing(bot: LocalSlackApp, fak
     fire = scheduler.next_run(CHANNEL)
     assert fire is not None and fire.weekday() == 0 and (fire.hour, fire.minute) == (8, 30)
     assert scheduler.run_due(fire.astimezone(UTC) + timedelta(seconds=30)) == [CHANNEL]
-    wait_until_idle(bot)
+    bot.wait_idle()
     assert bot.deps.store.jobs.counts().get("done") == 2  # the subscription and the (empty) digest
     assert fake.calls_to("chat.postMessage") == []
 

@@ -18,6 +18,7 @@ import pytest
 from bot.settings import Settings
 from bot.tools.fakeslack import FakeSlack
 from bot.tools.slackclient import FORM
+from tests import test_slack_e2e as e2e
 from tests.conftest import REPO_ROOT
 from tests.support.slackapp import LocalSlackApp
 from tests.test_slack_e2e import SECRET, ArticleServer
@@ -25,18 +26,9 @@ from tests.test_slack_e2e import SECRET, ArticleServer
 CHANNEL = "C0HARD"
 
 
-@pytest.fixture
-def fake() -> Iterator[FakeSlack]:
-    with FakeSlack() as fake:
-        fake.users = {"U0ANA": {"id": "U0ANA", "name": "ana", "real_name": "Ana Lima", "tz": "UTC"}}
-        yield fake
-
-
-@pytest.fixture(scope="module")
-def article() -> Iterator[ArticleServer]:
-    server = ArticleServer()
-    yield server
-    server.close()
+# FakeSlack with two users, and the cranes article server: the end-to-end fixtures.
+fake = e2e.fake
+article = e2e.article
 
 
 def make_bot(fake: FakeSlack, summariser: Any, database_url: str, **overrides: Any) -> LocalSlackApp:
@@ -54,16 +46,6 @@ def bot(fake: FakeSlack, summariser: Any, database_url: str, article: ArticleSer
     running.close()
 
 
-def wait_idle(bot: LocalSlackApp, timeout: float = 90.0) -> None:
-    deadline = time.monotonic() + timeout
-    while True:
-        counts = bot.deps.store.jobs.counts()
-        if not counts.get("queued") and not counts.get("running"):
-            return
-        assert time.monotonic() < deadline, f"jobs still pending: {counts}"
-        time.sleep(0.05)
-
-
 def dump(params: dict[str, Any]) -> str:
     return json.dumps(params.get("blocks", ""), ensure_ascii=False) + json.dumps(params.get("text", ""), ensure_ascii=False)
 
@@ -76,7 +58,7 @@ def test_a_replayed_command_is_answered_once(bot: LocalSlackApp, fake: FakeSlack
     for _ in range(5):  # the same signed body, five times within Slack's five minutes
         status, _ = bot.command(text, fake.response_url("replay"), channel=CHANNEL, user="U0ANA", trigger_id="T.replay")
         assert status == 200
-    wait_idle(bot)
+    bot.wait_idle()
     assert len(fake.posted) == 1 and len(fake.calls_to("chat.update")) == 1
     assert bot.deps.store.jobs.counts() == {"done": 1}
 
@@ -86,7 +68,7 @@ def test_a_replayed_shortcut_is_answered_once(bot: LocalSlackApp, fake: FakeSlac
                "text": "The harbour tour moved to Thursday. Bring safety shoes. The bus leaves at nine."}
     for _ in range(5):
         bot.shortcut(message, CHANNEL, fake.response_url("sc"), user="U0ANA", trigger_id="T.shortcut")
-    wait_idle(bot)
+    bot.wait_idle()
     assert len(fake.posted) == 1 and len(fake.calls_to("chat.update")) == 1
 
 
@@ -103,7 +85,7 @@ def test_a_retry_of_an_unfinished_event_is_not_dropped(
     restarted = make_bot(fake, summariser, database_url)
     try:
         assert restarted.event(mention, "EvLost", retry=1)[0] == 200
-        wait_idle(restarted)
+        restarted.wait_idle()
     finally:
         restarted.close()
     assert len(fake.posted) == 1  # the hint, once

@@ -8,6 +8,7 @@ per test session.
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from bot.settings import Settings
@@ -37,6 +38,16 @@ class LocalSlackApp(SignedClient):
     def scheduler(self) -> Any:
         """The digest scheduler."""
         return self.runtime.scheduler
+
+    def wait_idle(self, timeout: float = 90.0) -> None:
+        """Block until no job is queued or running (fail the test after ``timeout``)."""
+        deadline = time.monotonic() + timeout
+        while True:
+            counts = self.runtime.store.jobs.counts()
+            if not counts.get("queued") and not counts.get("running"):
+                return
+            assert time.monotonic() < deadline, f"jobs still pending: {counts}"
+            time.sleep(0.05)
 
     def close(self, grace_s: float = 30.0) -> None:
         """Drain (running jobs may finish within ``grace_s``), then stop serving."""
