@@ -12,20 +12,7 @@ from typing import Any
 from bot.core import priorities, quotes, summary
 from bot.core.errors import EmptyInputError
 from bot.core.protocols import Abstractor, Encoder
-from bot.core.text import canonical
-from bot.core.types import Document, Kind, Quote, SummaryResult
-
-MIN_QUOTES = 2
-
-
-def _drop_summary_repeats(found: list[Quote], summary_sentences: list[str]) -> list[Quote]:
-    """Leave out reported statements that the summary already shows word for word.
-
-    Direct quotations always stay; the others only go while at least ``MIN_QUOTES`` remain.
-    """
-    shown = {canonical(s) for s in summary_sentences}
-    kept = [q for q in found if q.direct or canonical(q.text) not in shown]
-    return kept if len(kept) >= min(MIN_QUOTES, len(found)) else found
+from bot.core.types import Document, Kind, SummaryResult
 
 
 class Summariser:
@@ -81,7 +68,7 @@ class Summariser:
             kind="article",
             title=doc.title,
             summary=sentences,
-            quotes=_drop_summary_repeats(quotes.extract_article_quotes(parsed), sentences),
+            quotes=quotes.extract_article_quotes(parsed, shown=sentences),
             priorities=priorities.extract_article_priorities(parsed),
             decisions=[],
             model=self.model_for("article"),
