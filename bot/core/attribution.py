@@ -6,10 +6,12 @@ In order of preference, a quotation's speaker comes from
 1. a dash and a name right after it (``"..." -- Grace Otieno-Lewis``);
 2. a reporting verb outside the quotation whose clause holds it (``"...," she said``,
    ``He said: "..."``, ``according to X``), or a bare one right beside it;
-3. a label before it (``Café owner Yusuf Demir-Kaya: "..."``);
+3. a colon before it: a label (``Café owner Yusuf Demir-Kaya: "..."``), or a clause with no
+   reporting verb (``Jared Potts echoed: "..."``);
 4. continuation: a quotation carried over from the paragraph before (an opening mark left
    unclosed), or one with no attribution of its own, which belongs to the last speaker of its
-   paragraph, or of the paragraph before when it opens its own paragraph.
+   paragraph, or, when it opens its own paragraph, of the paragraph before (or to the person
+   that paragraph ends on as a subject: ``Teodora Nikolić-Hart ran the shelter ...``).
 """
 
 from __future__ import annotations
@@ -21,7 +23,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.core.quote_spans import QuoteSpan, paragraphs
-from bot.core.speakers import Mention, SpeakerResolver, is_reporting_verb, subject_of
+from bot.core.reporting import is_reporting_verb, subject_of
+from bot.core.speakers import Mention, SpeakerResolver
 
 Token = Any
 Doc = Any
@@ -31,10 +34,9 @@ _MAX_LABEL_TOKENS = 12
 _DATIVE_VERBS = frozenset("tell tells told telling ask asks asked asking".split())
 _CONTENT_DEPS = frozenset({"ccomp", "xcomp"})
 _FINITE_TAGS = frozenset({"VBD", "VBZ", "VBP", "MD"})
-_GOVERNED_DEPS = frozenset({"ccomp", "parataxis"})
+_GOVERNED_DEPS = frozenset({"ccomp", "parataxis", "dobj", "oprd", "attr", "xcomp"})
 _DASH_TRAILER = re.compile(r"[ \t.,]*[\"'\u201d\u2019\u00bb]?[ \t.,]*[\u2014\u2015\u2013][^\S\n]*|[ \t]+-{1,2}[ \t]+")
 _MAX_TRAILER_CHARS = 120
-INTRODUCED_SPEAKERS = True
 
 
 @dataclass(frozen=True)
@@ -70,7 +72,7 @@ def attribute_spans(
         found = (
             _by_dash(doc, source, span, resolver)
             or _by_cue(doc, chars.start, chars.end - 1, quoted, para, prev_para, resolver)
-            or _by_label(doc, chars.start, resolver)
+            or _by_colon(doc, chars.start, resolver)
         )
         if found is None:
             found = _continued(k, spans, results, events, source, paras, p, resolver)
@@ -174,11 +176,10 @@ def _by_cue(
     if subject is None or quoted[subject.i] or first <= subject.i <= last:
         subject = _adjacent_subject(doc, verb, first, last, quoted)
     if subject is None:
-        return Attribution(None, None) if _is_cue(verb) else None
+        return None
     mention = resolver.mention(subject)
     if mention is None:
-        pronoun = Mention("", subject.idx, subject.idx + len(subject.text))
-        return Attribution(None, pronoun)
+        return Attribution(None, None)  # "they said": someone, but no one to name
     return Attribution(mention.name, mention)
 
 
@@ -195,19 +196,23 @@ def _phrase_head(tokens: Sequence[Token]) -> Token | None:
 def _adjacent_subject(doc: Doc, verb: Token, first: int, last: int, quoted: Sequence[bool]) -> Token | None:
     """Who a reporting verb beside a quotation names when the parse gives it no subject:
     the words between the quotation and the verb (``"...," Tulsa police Chief Chuck Jordan
-    said``), else those right after it (``"...," said Flynn``)."""
+    said``), else those right after it (``"...," said Flynn``), else the name just before it
+    (``In a statement, her adviser, Jake Sullivan, said: "..."``)."""
     if verb.i > last:
         between = [t for t in doc[last + 1 : verb.i] if not quoted[t.i]]
         if 0 < len(between) <= _NEAR_SENTENCE_TOKENS and not any(t.is_sent_start for t in between[1:]):
             head = _phrase_head(between)
             if head is not None:
                 return head
-    after: list[Token] = []
-    for token in doc[verb.i + 1 : min(verb.i + 1 + _NEAR_SENTENCE_TOKENS, len(doc))]:
-        if quoted[token.i] or token.text in {",", ".", ":", ";"} or first <= token.i <= last:
-            break
-        after.append(token)
-    return _phrase_head(after)
+        after: list[Token] = []
+        for token in doc[verb.i + 1 : min(verb.i + 1 + _NEAR_SENTENCE_TOKENS, len(doc))]:
+            if quoted[token.i] or token.text in {",", ".", ":", ";"}:
+                break
+            after.append(token)
+        return _phrase_head(after)
+    start = max(verb.sent.start, verb.i - _NEAR_SENTENCE_TOKENS)
+    before = [t for t in doc[start : verb.i] if not quoted[t.i]]
+    return _phrase_head([t for t in before if t.ent_type_ == "PERSON" or t.pos_ == "PROPN"])
 
 
 # -- 2. labels and dashes ---------------------------------------------------------------------
@@ -225,23 +230,40 @@ def _label_name(doc: Doc, tokens: Any, resolver: SpeakerResolver) -> Attribution
     return None
 
 
-def _by_label(doc: Doc, first: int, resolver: SpeakerResolver) -> Attribution | None:
-    """The speaker of ``Name, Outlet: "..."`` (a label before a colon, with no verb)."""
+def _by_colon(doc: Doc, first: int, resolver: SpeakerResolver) -> Attribution | None:
+    """The speaker of a quotation introduced by a colon: a label (``Name, Outlet: "..."``) or
+    a clause with no reporting verb (``17-year-old Jared Potts echoed:``, ``... doesn't
+    surprise Republican pollster Daron Shaw:``): its named subject, else the last person in it."""
     i = first - 1
     while i >= 0 and (doc[i].is_quote or doc[i].is_space):
         i -= 1
     if i < 1 or doc[i].text != ":":
         return None
     start = i
-    while start > 0 and i - start < _MAX_LABEL_TOKENS:
+    while start > 0 and i - start < _MAX_LABEL_TOKENS * 3:
         before = doc[start - 1]
-        if before.is_space or before.is_sent_end or "\n" in before.text:
+        if before.text in {".", "!", "?"} or "\n" in before.text:
             break
         start -= 1
-    label = doc[start:i]
-    if any(t.tag_ in _FINITE_TAGS for t in label):
-        return None  # a clause ("He said:", "The report found:"), not a label
-    return _label_name(doc, label, resolver)
+    clause = doc[start:i]
+    if not any(t.tag_ in _FINITE_TAGS for t in clause):
+        return _label_name(doc, clause, resolver) if i - start <= _MAX_LABEL_TOKENS else None
+    heads = [t for t in clause if (t.pos_ in {"VERB", "AUX"} and not start <= t.head.i < i) or t.dep_ == "ROOT"]
+    subject = subject_of(heads[0]) if heads else None
+    if (
+        subject is not None
+        and start <= subject.i < i
+        and (subject.pos_ == "PROPN" or subject.lower_ in {"he", "she"})
+    ):
+        mention = resolver.mention(subject)
+        if mention is not None:
+            return Attribution(mention.name, mention)
+    people = [e for e in clause.ents if e.label_ == "PERSON"]
+    if people:
+        mention = resolver.mention(people[-1].root)
+        if mention is not None:
+            return Attribution(mention.name, mention)
+    return None
 
 
 def _by_dash(doc: Doc, source: str, span: QuoteSpan, resolver: SpeakerResolver) -> Attribution | None:
@@ -314,7 +336,7 @@ def _continued(
     if last is not None and last[0] >= floor:
         found = last[1]
         return Attribution(found.speaker, found.mention, inherited=True)
-    if opens and p > 0 and INTRODUCED_SPEAKERS:
+    if opens and p > 0:
         # A quotation paragraph right after one that introduces a person as its subject.
         introduced = resolver.main_subject_between(*paras[p - 1])
         if introduced is not None:

@@ -15,7 +15,8 @@ from typing import Any, Protocol, TypeVar
 from bot.core.action_items import classify_thread
 from bot.core.attribution import Attribution, attribute_spans
 from bot.core.quote_spans import QuoteSpan, find_quote_spans
-from bot.core.speakers import Mention, SpeakerResolver, is_reporting_verb, subject_of
+from bot.core.reporting import is_reporting_verb, subject_of
+from bot.core.speakers import Mention, SpeakerResolver
 from bot.core.text import canonical
 from bot.core.types import Message, Quote
 

@@ -1,8 +1,8 @@
-"""Who said it: reporting verbs, their subjects, and names resolved over a parsed spaCy ``Doc``.
+"""Who said it: the subject of a reporting verb resolved to the fullest name the text gives.
 
-Names are always slices of the source text taken by character offsets (never tokens joined
-with spaces), so ``Helena Okonkwo-Barre`` and ``Brendan O'Hare`` come out as written. The
-lemmatizer is not in the pipeline, so verbs are matched on their inflected forms.
+Surnames expand to full names, titles (``the Vice Premier``) to the person introduced with
+them, ``he``/``she`` to the last fitting person and ``it`` to the last organisation. Names
+come from :mod:`bot.core.names`, verbatim.
 """
 
 from __future__ import annotations
@@ -13,34 +13,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from bot.core.names import NAME_LABELS, is_honorific, name_bounds, name_text
+from bot.core.reporting import SUBJECT_DEPS, is_reporting_verb, subject_of
+
 Token = Any
 Doc = Any
 
-REPORTING_VERBS: frozenset[str] = frozenset(
-    """
-    say says said saying tell tells told telling write writes wrote written writing
-    add adds added adding stress stresses stressed stressing urge urges urged urging
-    explain explains explained explaining note notes noted noting warn warns warned warning
-    insist insists insisted insisting argue argues argued arguing claim claims claimed claiming
-    ask asks asked asking reply replies replied replying respond responds responded
-    declare declares declared declaring emphasize emphasizes emphasized emphasizing
-    emphasise emphasises emphasised emphasising announce announces announced announcing
-    acknowledge acknowledges acknowledged admit admits admitted recall recalls recalled
-    continue continues continued tweet tweets tweeted tweeting post posts posted
-    state states stated conclude concludes concluded suggest suggests suggested
-    quip quips quipped joke jokes joked recount recounts recounted observe observes observed
-    pledge pledges pledged vow vows vowed promise promises promised
-    demand demands demanded predict predicts predicted describe describes described
-    highlight highlights highlighted remark remarks remarked begin begins began
-    """.split()
-)
-"""Inflected forms of verbs that introduce a quotation or a reported statement."""
-
-HONORIFICS: frozenset[str] = frozenset("mr mrs ms miss mx dr prof sir dame rev".split())
-"""Courtesy titles written before a name; dropped from the speaker shown."""
-
-_CALL_PARTICLES = frozenset({"for", "on", "upon"})
-_CALL_FORMS = frozenset({"call", "calls", "called", "calling"})
 _MALE = frozenset({"he", "him", "his", "himself"})
 _FEMALE = frozenset({"she", "her", "hers", "herself"})
 _NEUTER = frozenset({"it", "its", "itself"})
@@ -57,13 +35,9 @@ ORGANISATION_HEADS: frozenset[str] = frozenset(
 """Last words that make a name an organisation's (``Northlight Ventures``, ``Acme Ltd``),
 whatever label the NER gave it; such a name is never ``he`` or ``she``."""
 _HONORIFIC_GENDER = {"mr": "m", "mrs": "f", "ms": "f", "miss": "f"}
-_SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass"})
-_CLIMB_DEPS = frozenset({"conj", "advcl", "xcomp", "relcl", "ccomp", "pcomp"})
 _TITLE_DEPS = frozenset({"compound", "amod"})
-_NAME_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP", "FAC"})
 _ORG_LABELS = frozenset({"ORG", "GPE", "NORP", "FAC"})
 _MAX_SPEAKER_TOKENS = 8
-_MAX_NAME_TOKENS = 8
 _PRONOUN_CANDIDATES = 6
 
 
@@ -79,60 +53,11 @@ def _role(token: Token) -> int:
     """How prominent a name is where it stands: subject of a main clause, subject, other."""
     if token.dep_ == "appos":
         token = token.head
-    if token.dep_ not in _SUBJECT_DEPS:
+    if token.dep_ not in SUBJECT_DEPS:
         return _ROLE_OTHER
     verb = token.head
     main = verb.dep_ == "ROOT" or is_reporting_verb(verb)
     return _ROLE_MAIN_SUBJECT if main else _ROLE_SUBJECT
-
-
-def is_reporting_verb(token: Token) -> bool:
-    """True for a verb that reports speech: ``said``, ``told``, ``called for`` ..."""
-    if not (token.pos_ in {"VERB", "AUX"} or token.tag_.startswith("VB")):
-        return False
-    lower = token.lower_
-    if lower in REPORTING_VERBS:
-        return True
-    if lower in _CALL_FORMS:
-        return any(c.lower_ in _CALL_PARTICLES for c in token.children)
-    if lower in {"point", "points", "pointed", "pointing"}:
-        return any(c.lower_ == "out" for c in token.children)
-    return False
-
-
-def according_to_source(token: Token) -> Token | None:
-    """For the ``according`` of ``according to X``, the head token of X."""
-    if token.lower_ != "according":
-        return None
-    for child in token.children:
-        if child.lower_ == "to":
-            for grand in child.children:
-                if grand.dep_ == "pobj":
-                    return grand
-    return None
-
-
-def subject_of(verb: Token) -> Token | None:
-    """The subject of ``verb``, climbing through conjoined and subordinate verbs."""
-    source = according_to_source(verb)
-    if source is not None:
-        return source
-    before = verb.doc[verb.i - 1] if verb.i > 0 else None
-    if verb.tag_ == "VBG" and before is not None and before.ent_type_ == "PERSON" and before.ent_iob_ != "":
-        return before  # "footage of Hillary Clinton asking, '...'": the person right before it
-    current = verb
-    for _ in range(4):
-        subjects = [c for c in current.children if c.dep_ in _SUBJECT_DEPS]
-        if subjects:
-            # "said co - founder Anneliese Krüger-Obi" parses as three subjects: take the name.
-            subject = min(subjects, key=lambda c: (c.ent_type_ != "PERSON", c.pos_ != "PROPN", c.is_punct))
-            if subject.lower_ in {"who", "which", "that"} and current.dep_ == "relcl":
-                return current.head
-            return subject
-        if current.dep_ not in _CLIMB_DEPS or current.head == current:
-            return None
-        current = current.head
-    return None
 
 
 @dataclass(frozen=True)
@@ -143,22 +68,6 @@ class Mention:
     start: int
     end: int
     """Character offsets of the words in the source that name the speaker (``she``, ``Okafor``)."""
-
-
-def _is_honorific(token: Token) -> bool:
-    return token.lower_.rstrip(".") in HONORIFICS
-
-
-def _hyphen_joined(doc: Doc, i: int) -> bool:
-    """True when token ``i`` is glued to token ``i + 1`` by a hyphen written without spaces."""
-    token = doc[i]
-    return (
-        i + 2 < len(doc)
-        and not token.whitespace_
-        and doc[i + 1].text in {"-", "\u2010", "\u2011"}
-        and not doc[i + 1].whitespace_
-        and doc[i + 2].text[:1].isupper()
-    )
 
 
 class SpeakerResolver:
@@ -190,65 +99,15 @@ class SpeakerResolver:
 
     # -- names --------------------------------------------------------------------------
 
-    def _name_bounds(self, token: Token) -> tuple[int, int, str] | None:
-        """Token range and entity label of the name ``token`` belongs to, if it is in one."""
-        doc = self._doc
-        if token.ent_type_ in _NAME_LABELS:
-            start, end, label = token.i, token.i + 1, token.ent_type_
-            while start > 0 and doc[start].ent_iob_ == "I":
-                start -= 1
-            while end < len(doc) and doc[end].ent_iob_ == "I":
-                end += 1
-            # "Marieke van der" + "Berg-Jansen": two entities glued by a compound.
-            while (
-                start > 0
-                and doc[start - 1].ent_type_ == label
-                and doc[start - 1].dep_ == "compound"
-                and doc[start - 1].whitespace_
-            ):
-                start -= 1
-                while start > 0 and doc[start].ent_iob_ == "I":
-                    start -= 1
-        elif token.pos_ == "PROPN":
-            start, end, label = token.i, token.i + 1, ""
-            while start > 0 and doc[start - 1].pos_ == "PROPN" and doc[start - 1].dep_ == "compound":
-                start -= 1
-            while end < len(doc) and doc[end].pos_ == "PROPN" and doc[end - 1].dep_ == "compound":
-                end += 1
-        else:
-            return None
-        while start >= 2 and _hyphen_joined(doc, start - 2):
-            start -= 2
-        while end < len(doc) and _hyphen_joined(doc, end - 1):
-            end += 2
-        return start, end, label
-
-    def _name_text(self, start: int, end: int) -> tuple[str, int, int] | None:
-        """The name in tokens ``start:end`` as written, without honorifics or a possessive."""
-        doc = self._doc
-        while start < end and (doc[start].pos_ in {"DET", "PUNCT"} or _is_honorific(doc[start])):
-            start += 1
-        for i in range(start, end):
-            if doc[i].tag_.startswith("VB") or doc[i].tag_ == "POS" or doc[i].lower_ in {"'s", "\u2019s"}:
-                end = i
-                break
-        while end > start and doc[end - 1].is_punct:
-            end -= 1
-        if end <= start or end - start > _MAX_NAME_TOKENS:
-            return None
-        first, last = doc[start], doc[end - 1]
-        begin, finish = first.idx, last.idx + len(last.text)
-        return self._text[begin:finish], begin, finish
-
     def _register_entities(self) -> None:
         first_part: dict[str, str] = {}
         people: list[tuple[int, str, int]] = []
         covered = -1
         for ent in self._doc.ents:
-            if ent.label_ not in _NAME_LABELS or ent.start < covered or self._quoted[ent.root.i]:
+            if ent.label_ not in NAME_LABELS or ent.start < covered or self._quoted[ent.root.i]:
                 continue
-            bounds = self._name_bounds(ent.root)
-            named = self._name_text(bounds[0], bounds[1]) if bounds is not None else None
+            bounds = name_bounds(ent.root)
+            named = name_text(self._doc, bounds[0], bounds[1]) if bounds is not None else None
             if bounds is None or named is None:
                 continue
             covered = bounds[1]
@@ -280,7 +139,7 @@ class SpeakerResolver:
         i = ent_start - 1
         while i >= 0 and len(title) < 3:
             tok = self._doc[i]
-            nominal = tok.pos_ in {"PROPN", "NOUN"} and not _is_honorific(tok)
+            nominal = tok.pos_ in {"PROPN", "NOUN"} and not is_honorific(tok)
             modifies_name = tok.dep_ in _TITLE_DEPS and ent_start <= tok.head.i
             if nominal and (modifies_name or (title and tok.head.i == title[0].i)):
                 title.insert(0, tok)
@@ -359,7 +218,7 @@ class SpeakerResolver:
             verb = pronoun.head
             while verb.pos_ not in {"VERB", "AUX"} and verb.head.i != verb.i:
                 verb = verb.head
-            subjects = [c for c in verb.children if c.dep_ in _SUBJECT_DEPS]
+            subjects = [c for c in verb.children if c.dep_ in SUBJECT_DEPS]
             first = subjects[0] if subjects else None
             # "Carol accused her opponent": the subject before the possessive, not its own phrase.
             if first is not None and first.i < pronoun.i and not first.left_edge.i <= pronoun.i <= first.right_edge.i:
@@ -374,7 +233,7 @@ class SpeakerResolver:
         verb = verb.head
         if any(c.dep_ in {"dobj", "dative"} for c in verb.children):
             return None  # "Warren told Stumpf he ...": he may be either
-        return next((c for c in verb.children if c.dep_ in _SUBJECT_DEPS), None)
+        return next((c for c in verb.children if c.dep_ in SUBJECT_DEPS), None)
 
     def _register_speakers(self) -> None:
         """Put every subject of a reporting verb on the timeline, in text order, so that
@@ -435,7 +294,7 @@ class SpeakerResolver:
             return Mention(name, start, end) if name else None
         if subject.pos_ == "PRON":
             return None
-        if subject.pos_ != "PROPN" and subject.ent_type_ not in _NAME_LABELS:
+        if subject.pos_ != "PROPN" and subject.ent_type_ not in NAME_LABELS:
             appos = next((c for c in subject.children if c.dep_ == "appos"), None)
             if appos is not None and appos.i > subject.i:
                 named = self._named(appos)
@@ -454,11 +313,11 @@ class SpeakerResolver:
         return self._noun_phrase(subject)
 
     def _named(self, token: Token) -> Mention | None:
-        bounds = self._name_bounds(token)
+        bounds = name_bounds(token)
         if bounds is None:
             return None
         start, end, label = bounds
-        named = self._name_text(start, end)
+        named = name_text(self._doc, start, end)
         if named is None:
             return None
         name, begin, finish = named
@@ -539,13 +398,18 @@ class SpeakerResolver:
         return best[1] if best is not None else None
 
     def main_subject_between(self, begin: int, end: int) -> Mention | None:
-        """The last person between offsets ``begin`` and ``end`` who is the subject of a main
-        clause (``Teodora Nikolić-Hart ran the shelter ...``), if any."""
-        lo = bisect.bisect_left(self._timeline, (begin, "", 0))
-        hi = bisect.bisect_left(self._timeline, (end, "", 0))
-        for start, name, role in reversed(self._timeline[lo:hi]):
-            if role == _ROLE_MAIN_SUBJECT and not self._is_org(name):
-                return Mention(name, start, self._ends.get(start, start))
+        """The person named as the subject of the last sentence between offsets ``begin`` and
+        ``end`` (``Teodora Nikolić-Hart ran the shelter ...``), if that sentence has one."""
+        span = self._doc.char_span(begin, end, alignment_mode="contract")
+        if span is None or len(span) == 0:
+            return None
+        sent = self._doc[span.end - 1].sent
+        root = sent.root
+        for child in root.children:
+            if child.dep_ in SUBJECT_DEPS and not self._quoted[child.i]:
+                named = self._named(child) if child.pos_ != "PRON" else self.mention(child)
+                if named is not None and named.name in self._proper and not self._is_org(named.name):
+                    return named
         return None
 
     def _last_org_before(self, char: int) -> str | None:
@@ -553,5 +417,5 @@ class SpeakerResolver:
         if not k:
             return None
         _, start, end = self._orgs[k - 1]
-        named = self._name_text(start, end)
+        named = name_text(self._doc, start, end)
         return named[0] if named is not None else None
