@@ -217,3 +217,17 @@ def test_a_quote_left_open_continues_into_the_next_paragraph() -> None:
 def test_a_closing_mark_typed_at_the_start_of_a_paragraph_opens_a_quote() -> None:
     text = "Intro.\n\n\u201dWe are not going anywhere.\u201d \u2015 Sonia Herrera"
     assert [text[s.start : s.end] for s in find_quote_spans(text)] == ["We are not going anywhere."]
+
+
+def test_thread_quotes_hear_every_author_once_before_anyone_twice(nlp: Any) -> None:
+    from bot.core.quotes import extract_thread_quotes
+    from bot.core.types import Message
+
+    thread = [
+        Message("Ana", "Let's go with Postgres for the new service.", "1.0"),
+        Message("Ana", "Ben, can you write the migration plan by Friday?", "2.0"),
+        Message("Ben", "I'll write the migration plan tomorrow.", "3.0"),
+    ]
+    quotes = extract_thread_quotes(thread, list(nlp.pipe([m.text for m in thread])))
+    assert [(q.speaker, q.ts) for q in quotes][:2] == [("Ana", "1.0"), ("Ben", "3.0")]
+    assert all(q.text in next(m.text for m in thread if m.ts == q.ts) for q in quotes)

@@ -110,20 +110,21 @@ def drop_summary_repeats(found: Sequence[_Q], summary: Iterable[str]) -> list[_Q
 def extract_thread_quotes(
     messages: Sequence[Message], parsed: Sequence[Any], max_quotes: int | None = 5
 ) -> list[Quote]:
-    """The message sentences that carry decisions, then the strongest commitments and asks."""
+    """The message sentences that carry decisions, then the strongest commitments and asks,
+    each quoted from the message its author wrote; every author once before anyone twice."""
     statements = classify_thread(messages, parsed)
-    ranked = sorted(statements, key=lambda s: (-s.weight, s.order))
-    quotes: list[Quote] = []
-    seen: set[str] = set()
-    for statement in ranked:
-        if statement.is_acceptance or statement.text in seen:
+    candidates: list[QuoteCandidate] = []
+    ts: dict[int, str | None] = {}
+    for k, statement in enumerate(statements):
+        if statement.is_acceptance:
             continue
-        seen.add(statement.text)
         message = messages[statement.message_index]
-        quotes.append(Quote(text=statement.text, speaker=message.author, direct=True, ts=message.ts))
-        if max_quotes is not None and len(quotes) >= max_quotes:
-            break
-    return quotes
+        ts[k] = message.ts
+        candidates.append(QuoteCandidate(statement.text, message.author, k, statement.weight, True))
+    limit = max_quotes if max_quotes is not None else len(candidates)
+    return [
+        Quote(text=c.text, speaker=c.speaker, direct=True, ts=ts[c.start]) for c in select_quotes(candidates, limit)
+    ]
 
 
 def _quoted_tokens(doc: Any, spans: Sequence[QuoteSpan]) -> list[bool]:
