@@ -23,8 +23,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.core.quote_spans import QuoteSpan, paragraphs
-from bot.core.reporting import is_reporting_verb, subject_of
-from bot.core.speakers import Mention, SpeakerResolver
+from bot.core.reporting import subject_of
+from bot.core.speakers import Mention, Sentences, SpeakerResolver
 
 Token = Any
 Doc = Any
@@ -53,13 +53,12 @@ _NONE = Attribution(None, None)
 
 
 def attribute_spans(
-    doc: Doc, spans: Sequence[QuoteSpan], quoted: Sequence[bool], resolver: SpeakerResolver
+    doc: Doc, source: str, spans: Sequence[QuoteSpan], quoted: Sequence[bool], resolver: SpeakerResolver
 ) -> list[Attribution]:
-    """One :class:`Attribution` per quotation span, in the order of ``spans``."""
-    source = doc.text
+    """One :class:`Attribution` per quotation span of ``source`` (the doc's text), in order."""
     paras = paragraphs(source)
     para_starts = [start for start, _ in paras]
-    events = _speech_events(doc, quoted, resolver)
+    events = _speech_events(quoted, resolver)
     results: list[Attribution] = []
     for k, span in enumerate(spans):
         chars = doc.char_span(span.start, span.end, alignment_mode="expand")
@@ -97,15 +96,21 @@ def _words(tokens: Any, quoted: Sequence[bool]) -> bool:
 
 
 def _window(
-    doc: Doc, first: int, last: int, quoted: Sequence[bool], para: tuple[int, int], prev_para: tuple[int, int] | None
+    doc: Doc,
+    first: int,
+    last: int,
+    quoted: Sequence[bool],
+    para: tuple[int, int],
+    prev_para: tuple[int, int] | None,
+    sents: Sentences,
 ) -> tuple[int, int]:
     """Token range of the sentences around a quotation, kept inside its paragraph, widened
     for a ``he said.`` fragment after it and a ``He said:`` line before it."""
     lo, hi = para
-    start = max(doc[first].sent.start, lo)
-    end = min(doc[last].sent.end, hi)
+    start = max(sents.of_token(first).start, lo)
+    end = min(sents.of_token(last).end, hi)
     if not _words(doc[last + 1 : end], quoted) and end < hi:
-        following_end = min(doc[end].sent.end, hi)
+        following_end = min(sents.of_token(end).end, hi)
         if following_end - end <= _NEAR_SENTENCE_TOKENS:
             end = following_end
     if not _words(doc[start:first], quoted):
@@ -114,12 +119,8 @@ def _window(
             j -= 1
         floor = prev_para[0] if prev_para is not None and j < lo else lo
         if j >= floor and doc[j].text == ":":
-            start = max(doc[j].sent.start, floor)
+            start = max(sents.of_token(j).start, floor)
     return start, end
-
-
-def _is_cue(token: Token) -> bool:
-    return is_reporting_verb(token) or token.lower_ == "according"
 
 
 def _is_bare(verb: Token, quoted: Sequence[bool]) -> bool:
@@ -149,18 +150,20 @@ def _by_cue(
     prev_para: tuple[int, int] | None,
     resolver: SpeakerResolver,
 ) -> Attribution | None:
-    start, end = _window(doc, first, last, quoted, para, prev_para)
+    sents = resolver.sentences
+    start, end = _window(doc, first, last, quoted, para, prev_para, sents)
     roots = _quote_roots(doc, first, last)
     governors: set[int] = set()
     for root in roots:
         governors.update(a.i for a in root.ancestors if not first <= a.i <= last)
+    cues = resolver.cue_indices
     best: tuple[tuple[int, int], Token] | None = None
     for i in range(start, end):
         token = doc[i]
         if quoted[i] or first <= i <= last:
             continue
         governs = i in governors
-        if _is_cue(token):
+        if i in cues:
             if not (governs or _is_bare(token, quoted)):
                 continue
         elif not (governs and token.pos_ == "VERB" and any(r.head.i == i and r.dep_ in _GOVERNED_DEPS for r in roots)):
@@ -174,7 +177,7 @@ def _by_cue(
     verb = best[1]
     subject = subject_of(verb)
     if subject is None or quoted[subject.i] or first <= subject.i <= last:
-        subject = _adjacent_subject(doc, verb, first, last, quoted)
+        subject = _adjacent_subject(doc, verb, first, last, quoted, sents)
     if subject is None:
         return None
     mention = resolver.mention(subject)
@@ -193,7 +196,9 @@ def _phrase_head(tokens: Sequence[Token]) -> Token | None:
     return None
 
 
-def _adjacent_subject(doc: Doc, verb: Token, first: int, last: int, quoted: Sequence[bool]) -> Token | None:
+def _adjacent_subject(
+    doc: Doc, verb: Token, first: int, last: int, quoted: Sequence[bool], sents: Sentences
+) -> Token | None:
     """Who a reporting verb beside a quotation names when the parse gives it no subject:
     the words between the quotation and the verb (``"...," Tulsa police Chief Chuck Jordan
     said``), else those right after it (``"...," said Flynn``), else the name just before it
@@ -210,7 +215,7 @@ def _adjacent_subject(doc: Doc, verb: Token, first: int, last: int, quoted: Sequ
                 break
             after.append(token)
         return _phrase_head(after)
-    start = max(verb.sent.start, verb.i - _NEAR_SENTENCE_TOKENS)
+    start = max(sents.of_token(verb.i).start, verb.i - _NEAR_SENTENCE_TOKENS)
     before = [t for t in doc[start : verb.i] if not quoted[t.i]]
     return _phrase_head([t for t in before if t.ent_type_ == "PERSON" or t.pos_ == "PROPN"])
 
@@ -301,12 +306,10 @@ class _Events:
         return (self._offsets[k - 1], self._found[k - 1]) if k else None
 
 
-def _speech_events(doc: Doc, quoted: Sequence[bool], resolver: SpeakerResolver) -> _Events:
+def _speech_events(quoted: Sequence[bool], resolver: SpeakerResolver) -> _Events:
     """Every reporting verb outside quotation marks whose subject names a speaker."""
     events = _Events()
-    for token in doc:
-        if quoted[token.i] or not _is_cue(token):
-            continue
+    for token in resolver.cues:
         subject = subject_of(token)
         if subject is None or quoted[subject.i]:
             continue

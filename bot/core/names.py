@@ -74,9 +74,10 @@ def name_bounds(token: Token) -> tuple[int, int, str] | None:
     return start, end, label
 
 
-def name_text(doc: Doc, start: int, end: int) -> tuple[str, int, int] | None:
+def name_text(doc: Doc, source: str, start: int, end: int) -> tuple[str, int, int] | None:
     """``(text, start_char, end_char)`` of the name in tokens ``start:end`` as written (a slice
-    of the source, never tokens joined with spaces), without honorifics or a possessive."""
+    of ``source``, the doc's text, never tokens joined with spaces), without honorifics or a
+    possessive."""
     while start < end and (doc[start].pos_ in {"DET", "PUNCT"} or is_honorific(doc[start])):
         start += 1
     for i in range(start, end):
@@ -89,4 +90,4 @@ def name_text(doc: Doc, start: int, end: int) -> tuple[str, int, int] | None:
         return None
     first, last = doc[start], doc[end - 1]
     begin, finish = first.idx, last.idx + len(last.text)
-    return doc.text[begin:finish], begin, finish
+    return source[begin:finish], begin, finish

@@ -16,7 +16,7 @@ from bot.core.action_items import classify_thread
 from bot.core.attribution import Attribution, attribute_spans
 from bot.core.quote_spans import QuoteSpan, find_quote_spans
 from bot.core.reporting import is_reporting_verb, subject_of
-from bot.core.speakers import Mention, SpeakerResolver
+from bot.core.speakers import Mention, Sentences, SpeakerResolver
 from bot.core.text import canonical
 from bot.core.types import Message, Quote
 
@@ -64,10 +64,11 @@ def article_quote_candidates(parsed: Any) -> list[QuoteCandidate]:
     source = doc.text  # built on each access, so read once
     spans = find_quote_spans(source)
     quoted = _quoted_tokens(doc, spans)
-    resolver = SpeakerResolver(doc, quoted)
-    attributions = attribute_spans(doc, spans, quoted, resolver)
+    sentences = Sentences(doc)
+    resolver = SpeakerResolver(doc, quoted, source, sentences)
+    attributions = attribute_spans(doc, source, spans, quoted, resolver)
     direct = _direct_quotes(doc, source, spans, attributions, resolver)
-    reported = _reported_statements(doc, len(source), quoted, resolver)
+    reported = _reported_statements(doc, sentences.spans, len(source), quoted, resolver)
     logger.debug("quotes: %d direct and %d reported candidates", len(direct), len(reported))
     return sorted(direct + reported, key=lambda c: c.start)
 
@@ -184,11 +185,11 @@ def _direct_quotes(
 
 
 def _reported_statements(
-    doc: Any, n_chars: int, quoted: Sequence[bool], resolver: SpeakerResolver
+    doc: Any, sents: Sequence[Any], n_chars: int, quoted: Sequence[bool], resolver: SpeakerResolver
 ) -> list[QuoteCandidate]:
     candidates: list[QuoteCandidate] = []
     n_chars = max(n_chars, 1)
-    for sent in doc.sents:
+    for sent in sents:
         # A sentence around a full quotation repeats it; a short partial quote may stay.
         quoted_words = sum(1 for t in sent if quoted[t.i] and not t.is_punct)
         if quoted_words >= _MIN_UNATTRIBUTED_WORDS or sum(quoted[sent.start : sent.end]) * 2 > len(sent):

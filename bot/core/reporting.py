@@ -49,6 +49,11 @@ def is_reporting_verb(token: Token) -> bool:
     return False
 
 
+def is_cue(token: Token) -> bool:
+    """A reporting verb, or the ``according`` of ``according to X``."""
+    return token.lower_ == "according" or is_reporting_verb(token)
+
+
 def according_to_source(token: Token) -> Token | None:
     """For the ``according`` of ``according to X``, the head token of X."""
     if token.lower_ != "according":

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.core.names import NAME_LABELS, is_honorific, name_bounds, name_text
-from bot.core.reporting import SUBJECT_DEPS, is_reporting_verb, subject_of
+from bot.core.reporting import SUBJECT_DEPS, is_cue, is_reporting_verb, subject_of
 
 Token = Any
 Doc = Any
@@ -60,6 +60,23 @@ def _role(token: Token) -> int:
     return _ROLE_MAIN_SUBJECT if main else _ROLE_SUBJECT
 
 
+class Sentences:
+    """A doc's sentences, found once: spaCy finds a token's sentence by scanning for it."""
+
+    def __init__(self, doc: Doc) -> None:
+        self.spans: list[Any] = list(doc.sents)
+        self._token_starts = [sent.start for sent in self.spans]
+        self._char_starts = [sent.start_char for sent in self.spans]
+
+    def of_token(self, i: int) -> Any:
+        """The sentence (a spaCy ``Span``) that holds token ``i``."""
+        return self.spans[max(bisect.bisect_right(self._token_starts, i) - 1, 0)]
+
+    def index_at(self, char: int) -> int:
+        """The number of the sentence that holds character offset ``char``."""
+        return bisect.bisect_right(self._char_starts, char) - 1
+
+
 @dataclass(frozen=True)
 class Mention:
     """A speaker as the text names it: the name shown, and where the naming words are."""
@@ -78,9 +95,16 @@ class SpeakerResolver:
     ``the Vice Premier`` gives the person first introduced with that title.
     """
 
-    def __init__(self, doc: Doc, quoted: Sequence[bool] | None = None) -> None:
+    def __init__(
+        self,
+        doc: Doc,
+        quoted: Sequence[bool] | None = None,
+        source: str | None = None,
+        sentences: Sentences | None = None,
+    ) -> None:
         self._doc = doc
-        self._text = doc.text
+        self._text = source if source is not None else doc.text  # built on each access
+        self.sentences = sentences if sentences is not None else Sentences(doc)
         self._quoted = quoted if quoted is not None else [False] * len(doc)
         self._by_part: dict[str, str] = {}
         self._titles: dict[str, str] = {}
@@ -92,8 +116,10 @@ class SpeakerResolver:
         self._timeline: list[tuple[int, str, int]] = []
         self._ends: dict[int, int] = {}  # end offset of the mention starting at each offset
         self._proper: set[str] = set()
-        self._sent_starts = [sent.start_char for sent in doc.sents]
         self._orgs: list[tuple[int, int, int]] = []  # (char offset, token start, token end)
+        self.cues: list[Token] = [t for t in doc if is_cue(t) and not self._quoted[t.i]]
+        """Reporting verbs (and ``according``) outside quotation marks, in text order."""
+        self.cue_indices = {t.i for t in self.cues}
         self._register_entities()
         self._register_speakers()
 
@@ -107,7 +133,7 @@ class SpeakerResolver:
             if ent.label_ not in NAME_LABELS or ent.start < covered or self._quoted[ent.root.i]:
                 continue
             bounds = name_bounds(ent.root)
-            named = name_text(self._doc, bounds[0], bounds[1]) if bounds is not None else None
+            named = name_text(self._doc, self._text, bounds[0], bounds[1]) if bounds is not None else None
             if bounds is None or named is None:
                 continue
             covered = bounds[1]
@@ -240,9 +266,7 @@ class SpeakerResolver:
         ``she said`` can refer back to a speaker whom the NER did not label a person, and a
         run of ``he said`` keeps pointing at the same person."""
         subjects: list[Token] = []
-        for token in self._doc:
-            if self._quoted[token.i] or not (is_reporting_verb(token) or token.lower_ == "according"):
-                continue
+        for token in self.cues:
             subject = subject_of(token)
             if subject is not None and not self._quoted[subject.i]:
                 subjects.append(subject)
@@ -317,7 +341,7 @@ class SpeakerResolver:
         if bounds is None:
             return None
         start, end, label = bounds
-        named = name_text(self._doc, start, end)
+        named = name_text(self._doc, self._text, start, end)
         if named is None:
             return None
         name, begin, finish = named
@@ -364,9 +388,6 @@ class SpeakerResolver:
 
     # -- pronouns -------------------------------------------------------------------------
 
-    def _sentence_index(self, char: int) -> int:
-        return bisect.bisect_right(self._sent_starts, char) - 1
-
     def _pronoun(self, char: int, gender: str) -> str | None:
         """The person ``he``/``she`` at ``char`` most likely means.
 
@@ -376,7 +397,7 @@ class SpeakerResolver:
         says nothing about. One it calls by the other pronoun, or names as an organisation,
         is skipped.
         """
-        here = self._sentence_index(char)
+        here = self.sentences.index_at(char)
         k = bisect.bisect_left(self._timeline, (char, "", 0))
         best: tuple[float, str] | None = None
         seen: set[str] = set()
@@ -387,7 +408,7 @@ class SpeakerResolver:
             known = self.gender_of(name)
             if (known is not None and known != gender) or self._is_org(name):
                 continue
-            distance = here - self._sentence_index(start)
+            distance = here - self.sentences.index_at(start)
             score = -PRONOUN_WEIGHTS["distance"] * distance + PRONOUN_WEIGHTS["role"] * role
             score += PRONOUN_WEIGHTS["gender"] if known == gender else 0.0
             score += PRONOUN_WEIGHTS["speaker"] if name in self._speakers else 0.0
@@ -403,7 +424,7 @@ class SpeakerResolver:
         span = self._doc.char_span(begin, end, alignment_mode="contract")
         if span is None or len(span) == 0:
             return None
-        sent = self._doc[span.end - 1].sent
+        sent = self.sentences.of_token(span.end - 1)
         root = sent.root
         for child in root.children:
             if child.dep_ in SUBJECT_DEPS and not self._quoted[child.i]:
@@ -417,5 +438,5 @@ class SpeakerResolver:
         if not k:
             return None
         _, start, end = self._orgs[k - 1]
-        named = name_text(self._doc, start, end)
+        named = name_text(self._doc, self._text, start, end)
         return named[0] if named is not None else None
