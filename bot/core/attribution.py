@@ -22,7 +22,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from bot.core.quote_spans import QuoteSpan, paragraphs
+from bot.core.quote_spans import QuoteSpan, paragraph_at, paragraphs
 from bot.core.reporting import subject_of
 from bot.core.speakers import Mention, Sentences, SpeakerResolver
 
@@ -65,7 +65,7 @@ def attribute_spans(
         if chars is None or len(chars) == 0:
             results.append(_NONE)
             continue
-        p = max(bisect.bisect_right(para_starts, span.start) - 1, 0)
+        p = paragraph_at(para_starts, span.start)
         para = _token_range(doc, paras[p])
         prev_para = _token_range(doc, paras[p - 1]) if p > 0 else None
         found = (

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, replace
 
@@ -41,6 +42,11 @@ def paragraphs(text: str) -> list[tuple[int, int]]:
         pos = match.end()
     bounds.append((pos, len(text)))
     return [(a, b) for a, b in bounds if b > a]
+
+
+def paragraph_at(starts: list[int], offset: int) -> int:
+    """Index of the paragraph holding ``offset``, given the paragraphs' start offsets."""
+    return max(bisect.bisect_right(starts, offset) - 1, 0)
 
 
 def _trimmed(text: str, start: int, end: int, closed: bool) -> QuoteSpan | None:

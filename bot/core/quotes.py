@@ -14,7 +14,7 @@ from typing import Any, Protocol, TypeVar
 
 from bot.core.action_items import classify_thread
 from bot.core.attribution import Attribution, attribute_spans
-from bot.core.quote_spans import QuoteSpan, find_quote_spans
+from bot.core.quote_spans import QuoteSpan, find_quote_spans, paragraph_at, paragraphs
 from bot.core.reporting import is_reporting_verb, subject_of
 from bot.core.speakers import Mention, Sentences, SpeakerResolver
 from bot.core.text import canonical
@@ -68,7 +68,7 @@ def article_quote_candidates(parsed: Any) -> list[QuoteCandidate]:
     resolver = SpeakerResolver(doc, quoted, source, sentences)
     attributions = attribute_spans(doc, source, spans, quoted, resolver)
     direct = _direct_quotes(doc, source, spans, attributions, resolver)
-    reported = _reported_statements(doc, sentences.spans, len(source), quoted, resolver)
+    reported = _reported_statements(doc, source, sentences.spans, quoted, resolver)
     logger.debug("quotes: %d direct and %d reported candidates", len(direct), len(reported))
     return sorted(direct + reported, key=lambda c: c.start)
 
@@ -185,10 +185,12 @@ def _direct_quotes(
 
 
 def _reported_statements(
-    doc: Any, sents: Sequence[Any], n_chars: int, quoted: Sequence[bool], resolver: SpeakerResolver
+    doc: Any, source: str, sents: Sequence[Any], quoted: Sequence[bool], resolver: SpeakerResolver
 ) -> list[QuoteCandidate]:
     candidates: list[QuoteCandidate] = []
-    n_chars = max(n_chars, 1)
+    n_chars = max(len(source), 1)
+    paras = paragraphs(source)
+    para_starts = [start for start, _ in paras]
     for sent in sents:
         # A sentence around a full quotation repeats it; a short partial quote may stay.
         quoted_words = sum(1 for t in sent if quoted[t.i] and not t.is_punct)
@@ -199,8 +201,8 @@ def _reported_statements(
             weight = _REPORTED_WEIGHTS.get(token.lower_)
             if weight is None or quoted[token.i] or not is_reporting_verb(token):
                 continue
-            if not any(c.dep_ in _CONTENT_DEPS for c in token.children):
-                continue
+            if not any(c.dep_ in _CONTENT_DEPS and _has_unquoted_words(doc, c, quoted) for c in token.children):
+                continue  # '"...," said X': the quotation is the statement, listed as such
             subject = subject_of(token)
             mention = resolver.mention(subject) if subject is not None else None
             if mention is None:
@@ -210,7 +212,9 @@ def _reported_statements(
         if best is None:
             continue
         weight, verb, mention = best
-        text = sent.text.strip()
+        # The sentence within the verb's paragraph (spaCy sentences can run across line breaks).
+        para_start, para_end = paras[paragraph_at(para_starts, verb.idx)]
+        text = source[max(sent.start_char, para_start) : min(sent.end_char, para_end)].strip()
         if len(text.split()) > _MAX_QUOTE_WORDS:
             text = doc[verb.left_edge.i : verb.right_edge.i + 1].text.strip()
             if len(text.split()) > _MAX_QUOTE_WORDS:
@@ -219,6 +223,10 @@ def _reported_statements(
         score = weight + person - 0.5 * sent.start_char / n_chars
         candidates.append(QuoteCandidate(text, mention.name, sent.start_char, score, False, mention))
     return candidates
+
+
+def _has_unquoted_words(doc: Any, head: Any, quoted: Sequence[bool]) -> bool:
+    return any(not (quoted[t.i] or t.is_punct) for t in doc[head.left_edge.i : head.right_edge.i + 1])
 
 
 def select_quotes(candidates: Sequence[QuoteCandidate], limit: int) -> list[QuoteCandidate]:

@@ -34,7 +34,7 @@ ORGANISATION_HEADS: frozenset[str] = frozenset(
 )
 """Last words that make a name an organisation's (``Northlight Ventures``, ``Acme Ltd``),
 whatever label the NER gave it; such a name is never ``he`` or ``she``."""
-_HONORIFIC_GENDER = {"mr": "m", "mrs": "f", "ms": "f", "miss": "f"}
+_HONORIFIC_GENDER = {"mr": "m", "mrs": "f", "ms": "f", "miss": "f", "sir": "m", "dame": "f"}
 _TITLE_DEPS = frozenset({"compound", "amod"})
 _ORG_LABELS = frozenset({"ORG", "GPE", "NORP", "FAC"})
 _MAX_SPEAKER_TOKENS = 8
@@ -120,6 +120,7 @@ class SpeakerResolver:
         self.cues: list[Token] = [t for t in doc if is_cue(t) and not self._quoted[t.i]]
         """Reporting verbs (and ``according``) outside quotation marks, in text order."""
         self.cue_indices = {t.i for t in self.cues}
+        self._honorifics_seen: set[int] = set()
         self._register_entities()
         self._register_speakers()
 
@@ -138,6 +139,7 @@ class SpeakerResolver:
                 continue
             covered = bounds[1]
             start, name = bounds[0], named[0]
+            self._note_honorific(start, name)
             if ent.label_ == "PERSON":
                 self._votes[name] += 1
                 parts = name.split()
@@ -146,10 +148,6 @@ class SpeakerResolver:
                     self._by_part.setdefault(parts[-1].lower(), name)
                     first_part.setdefault(parts[0].lower(), name)
                     self._learn_title(start, name)
-                honorific = self._doc[start - 1] if start > 0 else None
-                for tok in (self._doc[start], honorific):
-                    if tok is not None and tok.lower_.rstrip(".") in _HONORIFIC_GENDER:
-                        self._count_gender(name, _HONORIFIC_GENDER[tok.lower_.rstrip(".")], 2)
                 people.append((named[1], name, _role(ent.root)))
                 self._ends[named[1]] = named[2]
             else:
@@ -158,6 +156,17 @@ class SpeakerResolver:
         for part, name in first_part.items():
             self._by_part.setdefault(part, name)
         self._timeline = sorted((start, self.full_name(name), role) for start, name, role in people)
+
+    def _note_honorific(self, start: int, name: str) -> None:
+        """``Dr``, ``Ms`` or ``Sir`` before (or opening) a name: a person, maybe of known gender."""
+        for i in (start - 1, start):
+            if i < 0 or i in self._honorifics_seen or not is_honorific(self._doc[i]):
+                continue
+            self._honorifics_seen.add(i)
+            self._votes[name] += 2
+            gender = _HONORIFIC_GENDER.get(self._doc[i].lower_.rstrip("."))
+            if gender is not None:
+                self._count_gender(name, gender, 2)
 
     def _learn_title(self, ent_start: int, name: str) -> None:
         """Remember ``Vice Premier`` in ``Vice Premier Zhang Guoqing`` as naming that person."""
@@ -198,7 +207,8 @@ class SpeakerResolver:
         gender = self.gender_of(name)
         if gender is not None:
             return gender == "n"
-        return name.split()[-1].lower().strip(".,") in ORGANISATION_HEADS or self._votes[name] < 0
+        # One ORG label is weak evidence: the NER often gives unfamiliar people's names ORG.
+        return name.split()[-1].lower().strip(".,") in ORGANISATION_HEADS or self._votes[name] < -1
 
     # -- gender ---------------------------------------------------------------------------
 
@@ -253,8 +263,9 @@ class SpeakerResolver:
             verb = pronoun.head
         else:
             return None
-        # "Achebe said his firm ...", "DuVernay said she felt ...": the reporting verb's subject.
-        if verb.dep_ != "ccomp" or not is_reporting_verb(verb.head):
+        # "Achebe said his firm ...", "DuVernay said she felt ...": the reporting verb's subject;
+        # "..., said Margaret Ní Bhriain as she watched": the subject of the clause it modifies.
+        if not ((verb.dep_ == "ccomp" and is_reporting_verb(verb.head)) or verb.dep_ == "advcl"):
             return None
         verb = verb.head
         if any(c.dep_ in {"dobj", "dative"} for c in verb.children):
@@ -281,6 +292,13 @@ class SpeakerResolver:
             self._speakers.add(mention.name)
             if mention.name in self._proper and not self._is_org(mention.name):
                 self._on_timeline(mention)
+        for sent in self.sentences.spans:
+            # "His predecessor, Dame Eleanor Whitcombe, is less sure.": a person the NER missed.
+            for subject in sent.root.children:
+                if subject.dep_ in SUBJECT_DEPS and subject.pos_ != "PRON" and not self._quoted[subject.i]:
+                    mention = self.mention(subject)
+                    if mention is not None and mention.name in self._proper and not self._is_org(mention.name):
+                        self._on_timeline(mention)
         self._learn_genders()
         for pronoun in sorted(pronouns, key=lambda t: t.i):
             mention = self.mention(pronoun)
@@ -345,6 +363,7 @@ class SpeakerResolver:
         if named is None:
             return None
         name, begin, finish = named
+        self._note_honorific(start, name)
         if label in _ORG_LABELS and self._votes[name] <= 0 and start > 0 and self._doc[start - 1].lower_ == "the":
             # Organisations keep their article: "The Post", "the Ministry of Health".
             the = self._doc[start - 1]
