@@ -49,6 +49,12 @@ the role of the mention (0 passing, 1 subject, 2 subject of a main clause or of 
 verb), for already being called by this pronoun, and for having spoken before."""
 
 
+def _title_case(sent: Any) -> bool:
+    """True for a headline-style sentence: most of its words capitalised."""
+    words = [t for t in sent if t.is_alpha and len(t) > 3]
+    return len(words) >= 3 and sum(t.text[0].isupper() for t in words) * 4 >= len(words) * 3
+
+
 def _role(token: Token) -> int:
     """How prominent a name is where it stands: subject of a main clause, subject, other."""
     if token.dep_ == "appos":
@@ -293,7 +299,10 @@ class SpeakerResolver:
             if mention.name in self._proper and not self._is_org(mention.name):
                 self._on_timeline(mention)
         for sent in self.sentences.spans:
-            # "His predecessor, Dame Eleanor Whitcombe, is less sure.": a person the NER missed.
+            # "His predecessor, Dame Eleanor Whitcombe, is less sure.": a person the NER missed;
+            # not in a headline, where every word is capitalised.
+            if _title_case(sent):
+                continue
             for subject in sent.root.children:
                 if subject.dep_ in SUBJECT_DEPS and subject.pos_ != "PRON" and not self._quoted[subject.i]:
                     mention = self.mention(subject)
