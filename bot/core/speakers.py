@@ -49,10 +49,20 @@ the role of the mention (0 passing, 1 subject, 2 subject of a main clause or of 
 verb), for already being called by this pronoun, and for having spoken before."""
 
 
-def _title_case(sent: Any) -> bool:
-    """True for a headline-style sentence: most of its words capitalised."""
-    words = [t for t in sent if t.is_alpha and len(t) > 3]
-    return len(words) >= 3 and sum(t.text[0].isupper() for t in words) * 4 >= len(words) * 3
+_HEADLINE_TOKENS = 40
+
+
+def _headline(doc: Doc, i: int) -> bool:
+    """True when token ``i`` stands in a headline: a short line whose words outside names are
+    mostly capitalised (``Black Lawmakers Rip Donald Trump As A 'Disgusting Fraud.'``)."""
+    start = i
+    while start > 0 and i - start < _HEADLINE_TOKENS and "\n" not in doc[start - 1].text:
+        start -= 1
+    end = i + 1
+    while end < len(doc) and end - i < _HEADLINE_TOKENS and "\n" not in doc[end].text:
+        end += 1
+    words = [t for t in doc[start:end] if t.is_alpha and len(t) > 3 and not t.ent_type_]
+    return len(words) >= 2 and sum(t.text[0].isupper() for t in words) * 4 >= len(words) * 3
 
 
 def _role(token: Token) -> int:
@@ -149,7 +159,8 @@ class SpeakerResolver:
             if ent.label_ == "PERSON":
                 self._votes[name] += 1
                 parts = name.split()
-                if len(parts) >= 2:
+                # A headline's capitals mislead the NER ("Lawmakers Rip Donald Trump").
+                if len(parts) >= 2 and not _headline(self._doc, start):
                     # The first full name wins: "Trump" after "Donald Trump ... Melania Trump".
                     self._by_part.setdefault(parts[-1].lower(), name)
                     first_part.setdefault(parts[0].lower(), name)
@@ -299,15 +310,16 @@ class SpeakerResolver:
             if mention.name in self._proper and not self._is_org(mention.name):
                 self._on_timeline(mention)
         for sent in self.sentences.spans:
-            # "His predecessor, Dame Eleanor Whitcombe, is less sure.": a person the NER missed;
-            # not in a headline, where every word is capitalised.
-            if _title_case(sent):
-                continue
+            # "His predecessor, Dame Eleanor Whitcombe, is less sure.": a person the NER missed
+            # (but not a headline's capitalised words).
             for subject in sent.root.children:
-                if subject.dep_ in SUBJECT_DEPS and subject.pos_ != "PRON" and not self._quoted[subject.i]:
-                    mention = self.mention(subject)
-                    if mention is not None and mention.name in self._proper and not self._is_org(mention.name):
-                        self._on_timeline(mention)
+                if subject.dep_ not in SUBJECT_DEPS or subject.pos_ == "PRON" or self._quoted[subject.i]:
+                    continue
+                if _headline(self._doc, subject.i):
+                    continue
+                mention = self.mention(subject)
+                if mention is not None and mention.name in self._proper and not self._is_org(mention.name):
+                    self._on_timeline(mention)
         self._learn_genders()
         for pronoun in sorted(pronouns, key=lambda t: t.i):
             mention = self.mention(pronoun)
