@@ -15,7 +15,7 @@ from typing import Any, Protocol, TypeVar
 from bot.core.action_items import classify_thread
 from bot.core.attribution import Attribution, attribute_spans
 from bot.core.quote_spans import QuoteSpan, find_quote_spans, paragraph_at, paragraphs
-from bot.core.reporting import is_reporting_verb, subject_of
+from bot.core.reporting import subject_of
 from bot.core.speakers import Mention, Sentences, SpeakerResolver
 from bot.core.text import canonical
 from bot.core.types import Message, Quote
@@ -191,16 +191,19 @@ def _reported_statements(
     n_chars = max(len(source), 1)
     paras = paragraphs(source)
     para_starts = [start for start, _ in paras]
-    for sent in sents:
+    verbs_by_sentence: dict[int, list[Any]] = {}
+    for token in resolver.cues:  # reporting verbs outside quotations, in text order
+        if token.lower_ in _REPORTED_WEIGHTS:
+            verbs_by_sentence.setdefault(resolver.sentences.index_at(token.idx), []).append(token)
+    for k, verbs in verbs_by_sentence.items():
+        sent = sents[k]
         # A sentence around a full quotation repeats it; a short partial quote may stay.
         quoted_words = sum(1 for t in sent if quoted[t.i] and not t.is_punct)
         if quoted_words >= _MIN_UNATTRIBUTED_WORDS or sum(quoted[sent.start : sent.end]) * 2 > len(sent):
             continue
         best: tuple[float, Any, Mention] | None = None
-        for token in sent:
-            weight = _REPORTED_WEIGHTS.get(token.lower_)
-            if weight is None or quoted[token.i] or not is_reporting_verb(token):
-                continue
+        for token in verbs:
+            weight = _REPORTED_WEIGHTS[token.lower_]
             if not any(c.dep_ in _CONTENT_DEPS and _has_unquoted_words(doc, c, quoted) for c in token.children):
                 continue  # '"...," said X': the quotation is the statement, listed as such
             subject = subject_of(token)

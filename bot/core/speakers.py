@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.core.names import NAME_LABELS, is_honorific, name_bounds, name_text
+from bot.core.quote_spans import paragraph_at, paragraphs
 from bot.core.reporting import SUBJECT_DEPS, is_cue, is_reporting_verb, subject_of
 
 Token = Any
@@ -52,16 +53,12 @@ verb), for already being called by this pronoun, and for having spoken before.""
 _HEADLINE_TOKENS = 40
 
 
-def _headline(doc: Doc, i: int) -> bool:
-    """True when token ``i`` stands in a headline: a short line whose words outside names are
-    mostly capitalised (``Black Lawmakers Rip Donald Trump As A 'Disgusting Fraud.'``)."""
-    start = i
-    while start > 0 and i - start < _HEADLINE_TOKENS and "\n" not in doc[start - 1].text:
-        start -= 1
-    end = i + 1
-    while end < len(doc) and end - i < _HEADLINE_TOKENS and "\n" not in doc[end].text:
-        end += 1
-    words = [t for t in doc[start:end] if t.is_alpha and len(t) > 3 and not t.ent_type_]
+def _headline_line(tokens: Any) -> bool:
+    """True for a headline: a short line whose words outside names are mostly capitalised
+    (``Black Lawmakers Rip Donald Trump As A 'Disgusting Fraud.'``)."""
+    if len(tokens) > _HEADLINE_TOKENS:
+        return False
+    words = [t for t in tokens if t.is_alpha and len(t) > 3 and not t.ent_type_]
     return len(words) >= 2 and sum(t.text[0].isupper() for t in words) * 4 >= len(words) * 3
 
 
@@ -133,10 +130,21 @@ class SpeakerResolver:
         self._ends: dict[int, int] = {}  # end offset of the mention starting at each offset
         self._proper: set[str] = set()
         self._orgs: list[tuple[int, int, int]] = []  # (char offset, token start, token end)
-        self.cues: list[Token] = [t for t in doc if is_cue(t) and not self._quoted[t.i]]
+        self.cues: list[Token] = []
         """Reporting verbs (and ``according``) outside quotation marks, in text order."""
+        self._pronouns: list[Token] = []  # he, she, it ... and who/which, outside quotations
+        for token in doc:
+            if self._quoted[token.i]:
+                continue
+            if token.lower_ in _PRONOUN_GENDER or token.lower_ in {"who", "which"}:
+                self._pronouns.append(token)
+            elif is_cue(token):
+                self.cues.append(token)
         self.cue_indices = {t.i for t in self.cues}
         self._honorifics_seen: set[int] = set()
+        self._lines = paragraphs(self._text)
+        self._line_starts = [start for start, _ in self._lines]
+        self._headlines: dict[int, bool] = {}
         self._register_entities()
         self._register_speakers()
 
@@ -160,7 +168,7 @@ class SpeakerResolver:
                 self._votes[name] += 1
                 parts = name.split()
                 # A headline's capitals mislead the NER ("Lawmakers Rip Donald Trump").
-                if len(parts) >= 2 and not _headline(self._doc, start):
+                if len(parts) >= 2 and not self._in_headline(self._doc[start]):
                     # The first full name wins: "Trump" after "Donald Trump ... Melania Trump".
                     self._by_part.setdefault(parts[-1].lower(), name)
                     first_part.setdefault(parts[0].lower(), name)
@@ -173,6 +181,14 @@ class SpeakerResolver:
         for part, name in first_part.items():
             self._by_part.setdefault(part, name)
         self._timeline = sorted((start, self.full_name(name), role) for start, name, role in people)
+
+    def _in_headline(self, token: Token) -> bool:
+        """True when ``token`` stands in a headline (checked once per line)."""
+        k = paragraph_at(self._line_starts, token.idx)
+        if k not in self._headlines:
+            line = self._doc.char_span(*self._lines[k], alignment_mode="expand") if self._lines else None
+            self._headlines[k] = line is not None and _headline_line(line)
+        return self._headlines[k]
 
     def _note_honorific(self, start: int, name: str) -> None:
         """``Dr``, ``Ms`` or ``Sir`` before (or opening) a name: a person, maybe of known gender."""
@@ -244,10 +260,8 @@ class SpeakerResolver:
         """Learn genders where the grammar ties a pronoun to a named subject: ``Carol
         Whitmore-Hayes accused her opponent``, ``DuVernay said she felt``, ``Luminar Grid
         said it would``; and ``who`` or ``which`` after a name (``n``: not a person)."""
-        for token in self._doc:
+        for token in self._pronouns:
             lower = token.lower_
-            if self._quoted[token.i]:
-                continue
             if lower in {"who", "which"} and token.head.dep_ == "relcl":
                 named = self._named(token.head.head)
                 if named is not None and lower == "which":
@@ -315,7 +329,7 @@ class SpeakerResolver:
             for subject in sent.root.children:
                 if subject.dep_ not in SUBJECT_DEPS or subject.pos_ == "PRON" or self._quoted[subject.i]:
                     continue
-                if _headline(self._doc, subject.i):
+                if self._in_headline(subject):
                     continue
                 mention = self.mention(subject)
                 if mention is not None and mention.name in self._proper and not self._is_org(mention.name):
