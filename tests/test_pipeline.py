@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.core.errors import EmptyInputError
-from bot.core.pipeline import _drop_summary_repeats
+from bot.core.quotes import drop_summary_repeats
 from bot.core.types import Document, Quote
 
 DIRECT = Quote("we will win", "Ana", True)
@@ -25,7 +25,7 @@ SUMMARY = ["He stressed the need for speed."]
     ],
 )
 def test_reported_quotes_repeating_the_summary_are_dropped(found, expected) -> None:
-    assert _drop_summary_repeats(found, SUMMARY) == expected
+    assert drop_summary_repeats(found, SUMMARY) == expected
 
 
 def test_empty_document_is_refused(summariser) -> None:

@@ -139,34 +139,6 @@ def test_thread_quotes_put_decisions_first(nlp: Any) -> None:
     assert all(q.direct for q in quotes)
 
 
-def test_evaluate_polnear_on_a_synthetic_row(nlp: Any, tmp_path: Any) -> None:
-    import json
-    from types import SimpleNamespace
-
-    from bot.tools.eval_quotes import evaluate_polnear, speaker_matches
-
-    text = 'Officials met on Monday. "We will rebuild the bridge by spring," Mayor Ann Lee said.'
-    start = text.index("We will")
-    end = text.index('," Mayor')
-    source = text.index("Mayor Ann Lee")
-    row = {
-        "text": text,
-        "attributions": [
-            {
-                "source": {"text": "Mayor Ann Lee", "spans": [[source, source + 13]]},
-                "content": {"text": text[start:end], "spans": [[start - 1, end + 2]]},
-                "direct_quote": True,
-            }
-        ],
-    }
-    path = tmp_path / "rows.jsonl"
-    path.write_text(json.dumps(row) + "\n", encoding="utf-8")
-    scores = evaluate_polnear(path, SimpleNamespace(nlp=nlp))
-    assert scores["precision"] == scores["recall"] == scores["speaker_accuracy"] == 1.0
-    assert scores["verbatim_rate"] == 1.0
-    assert speaker_matches("Ann Lee", "Mayor Ann Lee") and not speaker_matches("Bob", "Mayor Ann Lee")
-
-
 def test_single_quote_closers_are_looked_for_within_a_bounded_window() -> None:
     """An unclosed opener scans at most MAX_SINGLE_QUOTE_CHARS, so long text stays linear."""
     from bot.core.quote_spans import MAX_SINGLE_QUOTE_CHARS

@@ -14,10 +14,9 @@ from bot.core import priorities, quotes, summary
 from bot.core.detect import thread_text
 from bot.core.errors import EmptyInputError
 from bot.core.protocols import Abstractor, Encoder
-from bot.core.text import bound_for_parse, canonical, token_prefix
-from bot.core.types import Document, Kind, Quote, SummaryResult
+from bot.core.text import bound_for_parse, token_prefix
+from bot.core.types import Document, Kind, SummaryResult
 
-MIN_QUOTES = 2
 MAX_PARSE_TOKENS = 50_000
 """Words and marks parsed per document: about 250,000 characters of prose, so the parse of
 any input stays within seconds however dense its tokens are."""
@@ -43,16 +42,6 @@ def bound_document(doc: Document) -> Document:
     if cut:
         notices.append(DENSE_NOTICE)
     return replace(doc, text=text, notices=tuple(notices))
-
-
-def _drop_summary_repeats(found: list[Quote], summary_sentences: list[str]) -> list[Quote]:
-    """Leave out reported statements that the summary already shows word for word.
-
-    Direct quotations always stay; the others only go while at least ``MIN_QUOTES`` remain.
-    """
-    shown = {canonical(s) for s in summary_sentences}
-    kept = [q for q in found if q.direct or canonical(q.text) not in shown]
-    return kept if len(kept) >= min(MIN_QUOTES, len(found)) else found
 
 
 class Summariser:
@@ -109,7 +98,7 @@ class Summariser:
             kind="article",
             title=doc.title,
             summary=sentences,
-            quotes=_drop_summary_repeats(quotes.extract_article_quotes(parsed), sentences),
+            quotes=quotes.extract_article_quotes(parsed, shown=sentences),
             priorities=priorities.extract_article_priorities(parsed),
             decisions=[],
             model=self.model_for("article"),

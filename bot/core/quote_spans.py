@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import bisect
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 _OPENERS = frozenset("\u201c\u201e\u00ab")
 _CLOSERS = frozenset("\u201d\u00bb")
@@ -27,9 +28,13 @@ class QuoteSpan:
     end: int
     closed: bool
     """False when the paragraph ended before a closing mark (a continued quote)."""
+    continues: bool = False
+    """True when this span opens a paragraph and carries on a quotation left open at the
+    end of the paragraph before (the press convention for quotes over several paragraphs)."""
 
 
-def _paragraphs(text: str) -> list[tuple[int, int]]:
+def paragraphs(text: str) -> list[tuple[int, int]]:
+    """``(start, end)`` offsets of the non-empty lines of ``text`` (its paragraphs)."""
     bounds: list[tuple[int, int]] = []
     pos = 0
     for match in _PARAGRAPH.finditer(text):
@@ -37,6 +42,11 @@ def _paragraphs(text: str) -> list[tuple[int, int]]:
         pos = match.end()
     bounds.append((pos, len(text)))
     return [(a, b) for a, b in bounds if b > a]
+
+
+def paragraph_at(starts: list[int], offset: int) -> int:
+    """Index of the paragraph holding ``offset``, given the paragraphs' start offsets."""
+    return max(bisect.bisect_right(starts, offset) - 1, 0)
 
 
 def _trimmed(text: str, start: int, end: int, closed: bool) -> QuoteSpan | None:
@@ -57,15 +67,24 @@ def find_quote_spans(text: str) -> list[QuoteSpan]:
     quotes). Single quotes (the British press style) count outside double-quoted text.
     """
     spans: list[QuoteSpan] = []
-    for para_start, para_end in _paragraphs(text):
+    for para_start, para_end in paragraphs(text):
         doubles = _double_spans(text, para_start, para_end)
         singles = [
             s
             for s in _single_spans(text, para_start, para_end)
             if not any(d.start - 1 <= s.start and s.end <= d.end + 1 for d in doubles)
         ]
-        spans.extend(sorted(doubles + singles, key=lambda s: s.start))
+        found = sorted(doubles + singles, key=lambda s: s.start)
+        if found and spans and not spans[-1].closed and _opens_paragraph(text, para_start, found[0].start):
+            found[0] = replace(found[0], continues=True)
+        spans.extend(found)
     return spans
+
+
+def _opens_paragraph(text: str, para_start: int, span_start: int) -> bool:
+    """True when only a quotation mark (and spaces) precede ``span_start`` in its paragraph."""
+    head = text[para_start:span_start].strip()
+    return len(head) == 1 and not head.isalnum()
 
 
 def _is_single_opener(text: str, i: int, start: int, end: int) -> bool:
@@ -123,12 +142,22 @@ def _single_spans(text: str, start: int, end: int) -> list[QuoteSpan]:
     return spans
 
 
+def _first_char(text: str, start: int, end: int) -> int:
+    while start < end and text[start].isspace():
+        start += 1
+    return start
+
+
 def _double_spans(text: str, para_start: int, para_end: int) -> list[QuoteSpan]:
     spans: list[QuoteSpan] = []
     open_at: int | None = None
     opener = ""
+    first = _first_char(text, para_start, para_end)
     for i in range(para_start, para_end):
         char = text[i]
+        if i == first and char in _CLOSERS and i + 1 < para_end and text[i + 1].isalnum():
+            open_at, opener = i + 1, char  # a closing mark typed as the opening one
+            continue
         if char == _STRAIGHT:
             if open_at is None:
                 open_at, opener = i + 1, char

@@ -1,31 +1,33 @@
 """Key quotes: verbatim direct quotations and reported statements, with their speakers.
 
 Every returned ``Quote.text`` is a slice of the source text (so it passes
-:func:`bot.core.text.is_verbatim`); nothing is paraphrased.
+:func:`bot.core.text.is_verbatim`); nothing is paraphrased. Speakers come from
+:mod:`bot.core.attribution` and :mod:`bot.core.speakers`.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 from bot.core.action_items import classify_thread
-from bot.core.quote_spans import QuoteSpan, find_quote_spans
-from bot.core.speakers import SpeakerResolver, is_reporting_verb, subject_of
+from bot.core.attribution import Attribution, attribute_spans
+from bot.core.quote_spans import QuoteSpan, find_quote_spans, paragraph_at, paragraphs
+from bot.core.reporting import subject_of
+from bot.core.speakers import Mention, Sentences, SpeakerResolver
 from bot.core.text import canonical
 from bot.core.types import Message, Quote
 
 logger = logging.getLogger(__name__)
 
+MIN_QUOTES = 2
+"""Reported statements the summary already shows are dropped only while this many remain."""
+
 _MAX_QUOTE_WORDS = 60
 _MIN_WORDS = 3
 _MIN_UNATTRIBUTED_WORDS = 6
-_INHERIT_GAP_CHARS = 250
-_NEAR_SENTENCE_TOKENS = 10
-_MAX_LABEL_TOKENS = 12
-_REPEAT_SPEAKER_PENALTY = 0.75
 _REPORTED_WEIGHTS: dict[str, float] = {
     **dict.fromkeys("urged urges called calls demanded demands".split(), 3.5),
     **dict.fromkeys(
@@ -45,50 +47,85 @@ _CONTENT_DEPS = frozenset({"dobj", "ccomp", "xcomp", "prep", "prt", "attr", "opr
 
 
 @dataclass(frozen=True)
-class _Candidate:
+class QuoteCandidate:
+    """A quotation or reported statement before selection, with where its speaker is named."""
+
     text: str
     speaker: str | None
     start: int
     score: float
     direct: bool
+    mention: Mention | None = None
 
 
-def extract_article_quotes(parsed: Any, max_quotes: int | None = 5) -> list[Quote]:
-    """Direct quotations (best first), then the strongest reported statements.
-
-    ``max_quotes=None`` returns every candidate (used by the evaluation tool).
-    """
+def article_quote_candidates(parsed: Any) -> list[QuoteCandidate]:
+    """Every direct quotation and reported statement of an article, in text order."""
     doc = parsed
-    resolver = SpeakerResolver(doc)
     source = doc.text  # built on each access, so read once
     spans = find_quote_spans(source)
     quoted = _quoted_tokens(doc, spans)
-    direct = _direct_quotes(doc, source, spans, quoted, resolver)
-    reported = _reported_statements(doc, len(source), quoted, resolver)
-    limit = max_quotes if max_quotes is not None else len(direct) + len(reported)
-    chosen = _select(direct, limit)
-    chosen += _select(reported, limit - len(chosen))
+    sentences = Sentences(doc)
+    resolver = SpeakerResolver(doc, quoted, source, sentences)
+    attributions = attribute_spans(doc, source, spans, quoted, resolver)
+    direct = _direct_quotes(doc, source, spans, attributions, resolver)
+    reported = _reported_statements(doc, source, sentences.spans, quoted, resolver)
     logger.debug("quotes: %d direct and %d reported candidates", len(direct), len(reported))
-    return [Quote(text=c.text, speaker=c.speaker, direct=c.direct) for c in chosen]
+    return sorted(direct + reported, key=lambda c: c.start)
+
+
+def extract_article_quotes(
+    parsed: Any, max_quotes: int | None = 5, shown: Iterable[str] = ()
+) -> list[Quote]:
+    """Up to ``max_quotes`` quotes, one per speaker before any speaker gets a second.
+
+    Direct quotations come before reported statements; a reported statement that the summary
+    already shows word for word (``shown``) is left out while ``MIN_QUOTES`` others remain.
+    ``max_quotes=None`` returns every candidate (used by the evaluation tool).
+    """
+    candidates = drop_summary_repeats(article_quote_candidates(parsed), shown)
+    limit = max_quotes if max_quotes is not None else len(candidates)
+    return [Quote(text=c.text, speaker=c.speaker, direct=c.direct) for c in select_quotes(candidates, limit)]
+
+
+class _Quoted(Protocol):
+    @property
+    def text(self) -> str: ...
+
+    @property
+    def direct(self) -> bool: ...
+
+
+_Q = TypeVar("_Q", bound=_Quoted)
+
+
+def drop_summary_repeats(found: Sequence[_Q], summary: Iterable[str]) -> list[_Q]:
+    """Leave out reported statements that the summary already shows word for word.
+
+    Direct quotations always stay; the others only go while at least ``MIN_QUOTES`` remain.
+    """
+    shown = {canonical(s) for s in summary}
+    kept = [q for q in found if q.direct or canonical(q.text) not in shown]
+    return kept if len(kept) >= min(MIN_QUOTES, len(found)) else list(found)
 
 
 def extract_thread_quotes(
     messages: Sequence[Message], parsed: Sequence[Any], max_quotes: int | None = 5
 ) -> list[Quote]:
-    """The message sentences that carry decisions, then the strongest commitments and asks."""
+    """The message sentences that carry decisions, then the strongest commitments and asks,
+    each quoted from the message its author wrote; every author once before anyone twice."""
     statements = classify_thread(messages, parsed)
-    ranked = sorted(statements, key=lambda s: (-s.weight, s.order))
-    quotes: list[Quote] = []
-    seen: set[str] = set()
-    for statement in ranked:
-        if statement.is_acceptance or statement.text in seen:
+    candidates: list[QuoteCandidate] = []
+    ts: dict[int, str | None] = {}
+    for k, statement in enumerate(statements):
+        if statement.is_acceptance:
             continue
-        seen.add(statement.text)
         message = messages[statement.message_index]
-        quotes.append(Quote(text=statement.text, speaker=message.author, direct=True, ts=message.ts))
-        if max_quotes is not None and len(quotes) >= max_quotes:
-            break
-    return quotes
+        ts[k] = message.ts
+        candidates.append(QuoteCandidate(statement.text, message.author, k, statement.weight, True))
+    limit = max_quotes if max_quotes is not None else len(candidates)
+    return [
+        Quote(text=c.text, speaker=c.speaker, direct=True, ts=ts[c.start]) for c in select_quotes(candidates, limit)
+    ]
 
 
 def _quoted_tokens(doc: Any, spans: Sequence[QuoteSpan]) -> list[bool]:
@@ -106,62 +143,6 @@ def _quoted_tokens(doc: Any, spans: Sequence[QuoteSpan]) -> list[bool]:
     return mask
 
 
-def _window(doc: Any, first: int, last: int) -> tuple[int, int]:
-    """Token range of the sentences around a quote, widened for ``he said.`` fragments."""
-    start_sent = doc[first].sent
-    end_sent = doc[last].sent
-    start, end = start_sent.start, end_sent.end
-    tail = [t for t in doc[last + 1 : end] if not (t.is_punct or t.is_space)]
-    if not tail and end < len(doc):
-        following = doc[end].sent
-        if len(following) <= _NEAR_SENTENCE_TOKENS:
-            end = following.end
-    head = [t for t in doc[start:first] if not (t.is_punct or t.is_space)]
-    if not head and start > 0:
-        previous = doc[start - 1].sent
-        if any(t.text == ":" for t in previous[-3:]):
-            start = previous.start
-    return start, end
-
-
-def _reporting_verb(doc: Any, first: int, last: int, quoted: Sequence[bool]) -> Any | None:
-    start, end = _window(doc, first, last)
-    best: Any | None = None
-    best_distance = len(doc) + 1
-    for i in range(start, end):
-        if quoted[i]:
-            continue
-        token = doc[i]
-        if not (is_reporting_verb(token) or token.lower_ == "according"):
-            continue
-        distance = first - i if i < first else i - last
-        if distance < best_distance:
-            best, best_distance = token, distance
-    return best
-
-
-def _colon_speaker(doc: Any, first: int, resolver: SpeakerResolver) -> str | None:
-    """The speaker of ``Name, Outlet: "..."`` (a byline or transcript label before a colon)."""
-    i = first - 1
-    while i >= 0 and (doc[i].is_quote or doc[i].is_space):
-        i -= 1
-    if i < 1 or doc[i].text != ":":
-        return None
-    start = i
-    while start > 0 and i - start < _MAX_LABEL_TOKENS:
-        before = doc[start - 1]
-        if before.is_space or before.is_sent_end:
-            break
-        start -= 1
-    label = doc[start:i]
-    people = [e for e in label.ents if e.label_ == "PERSON"]
-    if people:
-        return resolver.full_name(people[0].text)
-    if label.ents:
-        return label.ents[0].text
-    return None
-
-
 def _trim_words(source: str, chars: Any, span: QuoteSpan) -> int:
     """End offset of a long quote: whole sentences, stopping after ``_MAX_QUOTE_WORDS`` words."""
     if len(source[span.start : span.end].split()) <= _MAX_QUOTE_WORDS:
@@ -177,106 +158,105 @@ def _trim_words(source: str, chars: Any, span: QuoteSpan) -> int:
     return end if end > span.start else span.end
 
 
-def _attribute(
-    doc: Any, chars: Any, quoted: Sequence[bool], resolver: SpeakerResolver
-) -> tuple[bool, str | None]:
-    """(attributed, speaker) of the quote in token span ``chars``.
-
-    ``attributed`` is False when no reporting verb or label is near the quote at all,
-    which is different from a verb whose subject names nobody.
-    """
-    verb = _reporting_verb(doc, chars.start, chars.end - 1, quoted)
-    if verb is not None:
-        subject = subject_of(verb)
-        return True, resolver.resolve(subject) if subject is not None else None
-    label = _colon_speaker(doc, chars.start, resolver)
-    return label is not None, label
-
-
 def _direct_quotes(
     doc: Any,
     source: str,
     spans: Sequence[QuoteSpan],
-    quoted: Sequence[bool],
+    attributions: Sequence[Attribution],
     resolver: SpeakerResolver,
-) -> list[_Candidate]:
-    candidates: list[_Candidate] = []
-    previous: tuple[int, str | None] | None = None  # (end offset, speaker) of the last quote
+) -> list[QuoteCandidate]:
+    candidates: list[QuoteCandidate] = []
     n_chars = max(len(source), 1)
-    for span in spans:
+    for span, found in zip(spans, attributions, strict=True):
         chars = doc.char_span(span.start, span.end, alignment_mode="expand")
         if chars is None or len(chars) == 0:
             continue
-        attributed, speaker = _attribute(doc, chars, quoted, resolver)
-        if not attributed:
-            # No reporting verb or label: a follow-on quote of the previous speaker.
-            near = previous is not None and span.start - previous[0] <= _INHERIT_GAP_CHARS
-            speaker = previous[1] if near and previous is not None else None
-        named = speaker is not None and resolver.is_person(speaker)
+        speaker = found.speaker
         text = source[span.start : _trim_words(source, chars, span)].strip()
         words = len(text.split())
-        previous = (span.end, speaker)
         if words < _MIN_WORDS or (speaker is None and words < _MIN_UNATTRIBUTED_WORDS):
             continue
+        named = speaker is not None and resolver.is_person(speaker)
         score = 2.0 if named else 1.0 if speaker else 0.0
         score += 1.0 if words >= 8 else 0.0 if words >= 4 else -1.5
         score -= 0.5 * span.start / n_chars
-        candidates.append(_Candidate(text, speaker, span.start, score, direct=True))
+        candidates.append(QuoteCandidate(text, speaker, span.start, score, True, found.mention))
     return candidates
 
 
 def _reported_statements(
-    doc: Any, n_chars: int, quoted: Sequence[bool], resolver: SpeakerResolver
-) -> list[_Candidate]:
-    candidates: list[_Candidate] = []
-    n_chars = max(n_chars, 1)
-    for sent in doc.sents:
+    doc: Any, source: str, sents: Sequence[Any], quoted: Sequence[bool], resolver: SpeakerResolver
+) -> list[QuoteCandidate]:
+    candidates: list[QuoteCandidate] = []
+    n_chars = max(len(source), 1)
+    paras = paragraphs(source)
+    para_starts = [start for start, _ in paras]
+    verbs_by_sentence: dict[int, list[Any]] = {}
+    for token in resolver.cues:  # reporting verbs outside quotations, in text order
+        if token.lower_ in _REPORTED_WEIGHTS:
+            verbs_by_sentence.setdefault(resolver.sentences.index_at(token.idx), []).append(token)
+    for k, verbs in verbs_by_sentence.items():
+        sent = sents[k]
         # A sentence around a full quotation repeats it; a short partial quote may stay.
         quoted_words = sum(1 for t in sent if quoted[t.i] and not t.is_punct)
         if quoted_words >= _MIN_UNATTRIBUTED_WORDS or sum(quoted[sent.start : sent.end]) * 2 > len(sent):
             continue
-        best: tuple[float, Any, str] | None = None
-        for token in sent:
-            weight = _REPORTED_WEIGHTS.get(token.lower_)
-            if weight is None or quoted[token.i] or not is_reporting_verb(token):
-                continue
-            if not any(c.dep_ in _CONTENT_DEPS for c in token.children):
-                continue
+        best: tuple[float, Any, Mention] | None = None
+        for token in verbs:
+            weight = _REPORTED_WEIGHTS[token.lower_]
+            if not any(c.dep_ in _CONTENT_DEPS and _has_unquoted_words(doc, c, quoted) for c in token.children):
+                continue  # '"...," said X': the quotation is the statement, listed as such
             subject = subject_of(token)
-            speaker = resolver.resolve(subject) if subject is not None else None
-            if speaker is None:
+            mention = resolver.mention(subject) if subject is not None else None
+            if mention is None:
                 continue
             if best is None or weight > best[0]:
-                best = (weight, token, speaker)
+                best = (weight, token, mention)
         if best is None:
             continue
-        weight, verb, speaker = best
-        text = sent.text.strip()
+        weight, verb, mention = best
+        # The sentence within the verb's paragraph (spaCy sentences can run across line breaks).
+        para_start, para_end = paras[paragraph_at(para_starts, verb.idx)]
+        text = source[max(sent.start_char, para_start) : min(sent.end_char, para_end)].strip()
         if len(text.split()) > _MAX_QUOTE_WORDS:
             text = doc[verb.left_edge.i : verb.right_edge.i + 1].text.strip()
             if len(text.split()) > _MAX_QUOTE_WORDS:
                 continue
-        score = weight + (1.0 if resolver.is_person(speaker) else 0.0) - 0.5 * sent.start_char / n_chars
-        candidates.append(_Candidate(text, speaker, sent.start_char, score, direct=False))
+        person = 1.0 if resolver.is_person(mention.name) else 0.0
+        score = weight + person - 0.5 * sent.start_char / n_chars
+        candidates.append(QuoteCandidate(text, mention.name, sent.start_char, score, False, mention))
     return candidates
 
 
-def _select(candidates: Sequence[_Candidate], limit: int) -> list[_Candidate]:
-    """Greedy best-first choice that prefers not to repeat a speaker."""
-    pool = list(candidates)
-    chosen: list[_Candidate] = []
-    seen: list[str] = []
-    speakers: set[str | None] = set()
-    while pool and len(chosen) < limit:
-        best = max(
-            pool,
-            key=lambda c: (c.score - (_REPEAT_SPEAKER_PENALTY if c.speaker in speakers else 0.0), -c.start),
-        )
-        pool.remove(best)
-        key = canonical(best.text).lower()
-        if any(key in other for other in seen):
-            continue  # the same words quoted twice in the article
-        seen.append(key)
-        chosen.append(best)
-        speakers.add(best.speaker)
+def _has_unquoted_words(doc: Any, head: Any, quoted: Sequence[bool]) -> bool:
+    return any(not (quoted[t.i] or t.is_punct) for t in doc[head.left_edge.i : head.right_edge.i + 1])
+
+
+def select_quotes(candidates: Sequence[QuoteCandidate], limit: int) -> list[QuoteCandidate]:
+    """Best first, every speaker once before any speaker twice, direct before reported.
+
+    Rounds: each distinct speaker's best direct quotation, then the best reported statement
+    of each speaker not yet heard, then the rest by score; quotes with no speaker come last.
+    The same words quoted twice are listed once.
+    """
+    ordered = sorted(candidates, key=lambda c: (c.speaker is None, not c.direct, -c.score, c.start))
+    chosen: list[QuoteCandidate] = []
+    keys: list[str] = []
+    heard: set[str] = set()
+
+    def take(candidate: QuoteCandidate) -> None:
+        key = canonical(candidate.text).lower()
+        if any(key in other for other in keys):
+            return  # the same words quoted twice in the article
+        keys.append(key)
+        chosen.append(candidate)
+        if candidate.speaker is not None:
+            heard.add(candidate.speaker)
+
+    for candidate in ordered:
+        if len(chosen) < limit and candidate.speaker is not None and candidate.speaker not in heard:
+            take(candidate)
+    for candidate in ordered:
+        if len(chosen) < limit and candidate not in chosen:
+            take(candidate)
     return chosen

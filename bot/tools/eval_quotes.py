@@ -10,32 +10,45 @@ Matching, on word tokens (``\\w+``) of the article:
 * ``precision_incl_mixed`` also counts as correct a prediction lying inside the content
   of a gold attribution not flagged ``direct_quote``: PolNeAR flags a partial quotation
   inside a paraphrase ("mixed" quotes) as indirect, while this extractor reports it;
-* the speaker of a correct prediction is right when it and the gold source text contain
-  one another, or share their head (last) word, ignoring case and a leading "the".
+* the speaker of a correct prediction is right when it names the gold source: the two
+  contain one another, or share their head (last) word, ignoring case and a leading "the";
+  or, when the gold source is a pronoun or a description ("he", "the mayor"), which a name
+  can never match, when the speaker was resolved from those very words (the words the
+  extractor read the speaker from overlap the gold source span).
 
 ``speaker_accuracy`` counts missing speakers as wrong; ``speaker_precision`` only scores
-predictions that name a speaker; the ``_named`` variant leaves out gold sources that are
-bare pronouns (which an extractor that resolves "he" to a name cannot match).
+predictions that name a speaker. ``speaker_accuracy_text`` is the stricter first
+definition, the text match alone (a "he" resolved to "Donald Trump" counts as wrong there);
+``speaker_accuracy_named`` is the text match over gold sources that are not bare pronouns.
+
+``python -m bot.tools.eval_quotes --quotes-file FILE`` scores any file in this format, e.g.
+a development split converted by ``tools/polnear_jsonl.py``.
 """
 
 from __future__ import annotations
 
+import argparse
 import bisect
 import re
+import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
-from bot.core.pipeline import Summariser
-from bot.core.quotes import extract_article_quotes
+from bot.core.quotes import QuoteCandidate, article_quote_candidates
 from bot.core.text import is_verbatim
-from bot.core.types import Quote
-from bot.tools.datasets import read_jsonl
+from bot.tools.datasets import dataset_file, read_jsonl, resolve_eval_dir
+
+QUOTES = "polnear_test_attribution"
 
 _WORD = re.compile(r"\w+")
 _PRONOUNS = frozenset("he she it they i we you him her them".split())
 _MIN_OVERLAP = 0.5
+
+
+class _HasNlp(Protocol):
+    nlp: Any
 
 
 def _word_starts(text: str) -> list[int]:
@@ -67,7 +80,11 @@ def speaker_matches(predicted: str | None, gold: str) -> bool:
     return p[-1] in g or g[-1] in p
 
 
-def _score_article(row: dict[str, Any], quotes: Sequence[Quote], counts: dict[str, float]) -> None:
+def _overlaps(start: int, end: int, spans: Sequence[Sequence[int]]) -> bool:
+    return any(start < b and a < end for a, b in spans)
+
+
+def _score_article(row: dict[str, Any], quotes: Sequence[QuoteCandidate], counts: dict[str, float]) -> None:
     text: str = row["text"]
     starts = _word_starts(text)
     gold = [a for a in row["attributions"] if a.get("direct_quote")]
@@ -100,13 +117,21 @@ def _score_article(row: dict[str, Any], quotes: Sequence[Quote], counts: dict[st
             continue
         counts["correct"] += 1
         covered[best] |= words & gold_words[best]
-        source = ((gold[best].get("source") or {}).get("text") or "").strip()
-        right = speaker_matches(quote.speaker, source)
-        counts["speaker_right"] += right
+        gold_source = gold[best].get("source") or {}
+        source = (gold_source.get("text") or "").strip()
+        by_text = speaker_matches(quote.speaker, source)
+        mention = quote.mention
+        by_mention = (
+            quote.speaker is not None
+            and mention is not None
+            and _overlaps(mention.start, mention.end, gold_source.get("spans") or [])
+        )
+        counts["speaker_right"] += by_text or by_mention
+        counts["speaker_right_text"] += by_text
         counts["speaker_given"] += quote.speaker is not None
         if _norm(source) and " ".join(_norm(source)) not in _PRONOUNS:
             counts["named_gold"] += 1
-            counts["named_right"] += right
+            counts["named_right"] += by_text
     counts["found"] += sum(
         1 for gw, cov in zip(gold_words, covered, strict=False) if gw and len(cov) / len(gw) >= _MIN_OVERLAP
     )
@@ -116,18 +141,18 @@ def _ratio(num: float, den: float) -> float:
     return num / den if den else 0.0
 
 
-def evaluate_polnear(path: Path, summariser: Summariser) -> dict[str, float]:
+def evaluate_polnear(path: Path, summariser: _HasNlp) -> dict[str, float]:
     """Precision/recall/F1 of direct quotes, speaker scores and the verbatim rate."""
     counts: dict[str, float] = dict.fromkeys(
         "docs gold predicted predicted_all verbatim correct mixed found speaker_right "
-        "speaker_given named_gold named_right".split(),
+        "speaker_right_text speaker_given named_gold named_right".split(),
         0.0,
     )
     start = time.perf_counter()
     rows = list(read_jsonl(path))
     for row, doc in zip(rows, summariser.nlp.pipe(r["text"] for r in rows), strict=False):
         counts["docs"] += 1
-        _score_article(row, extract_article_quotes(doc, max_quotes=None), counts)
+        _score_article(row, article_quote_candidates(doc), counts)
     precision = _ratio(counts["correct"], counts["predicted"])
     recall = _ratio(counts["found"], counts["gold"])
     return {
@@ -140,7 +165,44 @@ def evaluate_polnear(path: Path, summariser: Summariser) -> dict[str, float]:
         "f1": _ratio(2 * precision * recall, precision + recall),
         "speaker_accuracy": _ratio(counts["speaker_right"], counts["correct"]),
         "speaker_precision": _ratio(counts["speaker_right"], counts["speaker_given"]),
+        "speaker_accuracy_text": _ratio(counts["speaker_right_text"], counts["correct"]),
         "speaker_accuracy_named": _ratio(counts["named_right"], counts["named_gold"]),
         "verbatim_rate": _ratio(counts["verbatim"], counts["predicted_all"]),
         "seconds": time.perf_counter() - start,
     }
+
+
+def format_scores(name: str, scores: dict[str, float]) -> str:
+    """The scores as a two-column table under a title line."""
+    width = max((len(k) for k in scores), default=6)
+    lines = [f"Quote extraction on {name}:", f"{'metric':<{width}}  {'value':>8}"]
+    lines += [f"{key:<{width}}  {value:8.3f}" for key, value in scores.items()]
+    return "\n".join(lines)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Score quote extraction on PolNeAR test, or on ``--quotes-file`` (e.g. a dev split)."""
+    parser = argparse.ArgumentParser(prog="python -m bot.tools.eval_quotes", description=main.__doc__)
+    parser.add_argument("--quotes-file", type=Path, help="a JSONL file in the PolNeAR attribution format")
+    parser.add_argument("--data", default=None, help="evaluation folder (default ../shared/eval)")
+    args = parser.parse_args(argv)
+    path = args.quotes_file
+    if path is None:
+        try:
+            path = dataset_file(resolve_eval_dir(args.data), QUOTES)
+        except FileNotFoundError as exc:
+            print(exc, file=sys.stderr)
+            return 1
+    if not path.is_file():
+        print(f"{path} not found", file=sys.stderr)
+        return 1
+    from types import SimpleNamespace
+
+    from bot.adapters.nlp import load_nlp
+
+    print(format_scores(path.name, evaluate_polnear(path, SimpleNamespace(nlp=load_nlp()))))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
