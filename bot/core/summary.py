@@ -14,12 +14,14 @@ import logging
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
+from itertools import combinations
 from typing import Any
 
 import numpy as np
 
 from bot.core.protocols import Encoder
-from bot.core.scorer import SentenceScorer, sentence_features
+from bot.core.scorer import EXTRA_FEATURES, SentenceScorer, feature_text, sentence_features, subset_features
 from bot.core.text import normalise_ws, word_count
 from bot.core.types import Kind, Message
 
@@ -39,10 +41,8 @@ LEAD_WEIGHT = 1.0
 LEAD_DECAY = 3.0
 LENGTH_WEIGHT = 0.3
 OPENER_WEIGHT = 0.4
-LEARNED_WEIGHT: dict[Kind, float] = {"article": 0.0, "thread": 2.0}
-"""Weight of the learned probability in the blend. The article blend helped on held-out
-See et al. articles (ROUGE-1 41.2 -> 42.1) but not on raw FRANK-250 pages (41.0 -> 40.7),
-whose caption-laden DailyMail text the lowercased training data lacks, so it is off by default."""
+LEARNED_WEIGHT: dict[Kind, float] = {"article": 1.0, "thread": 1.0}
+"""Scale of the learned scorer's logits per kind; 0 ranks that kind with the unsupervised priors."""
 REDUNDANT_SIMILARITY = 0.9
 
 _PARAGRAPH = re.compile(r"\s*\n\s*")
@@ -70,6 +70,11 @@ _ATTACHMENT = re.compile(r"^<[\w_]+>$|^https?://\S+$")
 _WORD = re.compile(r"\w+")
 MIN_ARTICLE_WORDS = 5
 MIN_THREAD_WORDS = 3
+
+
+def summary_words(text: str) -> int:
+    """Length of a candidate in words as the budget counts them (PTB artefacts do not count)."""
+    return word_count(feature_text(text))
 
 
 @dataclass(frozen=True)
@@ -142,7 +147,7 @@ def article_candidate_texts(units: Sequence[str]) -> list[str]:
 
 def article_candidates(parsed: Any) -> list[Candidate]:
     """Selectable sentences of a parsed article (see :func:`article_candidate_texts`)."""
-    return [Candidate(u, u, word_count(u)) for u in article_candidate_texts(article_units(parsed))]
+    return [Candidate(u, u, summary_words(u)) for u in article_candidate_texts(article_units(parsed))]
 
 
 _THIRD_PERSON = {
@@ -233,8 +238,8 @@ def thread_candidates(messages: Sequence[Message], parsed: Sequence[Any]) -> lis
             shown = piece
             if message.author:
                 shown = third_person(message.author, list(span)) or f"{message.author}: {piece}"
-            candidates.append(Candidate(shown, piece, word_count(piece)))
-    substantial = [c for c in candidates if c.words >= MIN_THREAD_WORDS]
+            candidates.append(Candidate(shown, piece, summary_words(shown)))
+    substantial = [c for c in candidates if word_count(c.embedded) >= MIN_THREAD_WORDS]
     return (substantial or candidates)[:THREAD_MAX_CANDIDATES]
 
 
@@ -256,67 +261,83 @@ def unsupervised_scores(embeddings: np.ndarray, words: np.ndarray, kind: Kind) -
     return scores
 
 
+def uses_learned(scorer: SentenceScorer | None, kind: Kind, dim: int | None = None) -> bool:
+    """Whether ``scorer`` ranks ``kind`` documents (it has weights of the right width for them)."""
+    if scorer is None or LEARNED_WEIGHT[kind] <= 0 or not scorer.supports(kind):
+        return False
+    return dim is None or scorer.input_dim(kind) == dim + EXTRA_FEATURES
+
+
 def rank_scores(
     embeddings: np.ndarray, word_counts: Sequence[int], scorer: SentenceScorer | None, kind: Kind
 ) -> np.ndarray:
-    """The unsupervised scores, plus the learned scorer's probabilities when it has ``kind`` weights.
-
-    The learned scorer is blended with, not substituted for, the priors: on held-out
-    CNN/DM and DialogSum documents the blend beats either alone.
-    """
+    """Per-sentence scores: the learned scorer's logits when it has ``kind`` weights, else the priors."""
     words = np.asarray(word_counts, dtype=np.float32)
-    scores = unsupervised_scores(embeddings, words, kind)
-    if scorer is None or not scorer.supports(kind):
-        return scores
-    features = sentence_features(embeddings, word_counts)
-    if scorer.input_dim(kind) != features.shape[1]:
+    if not uses_learned(scorer, kind):
+        return unsupervised_scores(embeddings, words, kind)
+    assert scorer is not None
+    if not uses_learned(scorer, kind, embeddings.shape[1]):
         logger.warning(
             "Scorer expects %d features but the encoder gives %d; using the unsupervised ranking",
             scorer.input_dim(kind),
-            features.shape[1],
+            embeddings.shape[1] + EXTRA_FEATURES,
         )
-        return scores
-    return scores + LEARNED_WEIGHT[kind] * scorer.score(features, kind)
+        return unsupervised_scores(embeddings, words, kind)
+    return LEARNED_WEIGHT[kind] * scorer.logits(sentence_features(embeddings, word_counts), kind)
 
 
-def _rank(
-    candidates: Sequence[Candidate], encoder: Encoder, scorer: SentenceScorer | None, kind: Kind
-) -> tuple[np.ndarray, np.ndarray]:
-    """Scores for the candidates and their embeddings (one batched encoder call)."""
-    embeddings = np.asarray(encoder.encode([c.embedded for c in candidates]), dtype=np.float32)
-    return rank_scores(embeddings, [c.words for c in candidates], scorer, kind), embeddings
+@lru_cache(maxsize=64)
+def candidate_subsets(n: int, max_sentences: int) -> tuple[tuple[int, ...], ...]:
+    """Every non-empty set of at most ``max_sentences`` of ``n`` candidates, as sorted index tuples."""
+    return tuple(c for k in range(1, max_sentences + 1) for c in combinations(range(n), k))
 
 
-def select_indices(
-    texts: Sequence[str],
+def redundant_pairs(texts: Sequence[str], embeddings: np.ndarray) -> np.ndarray:
+    """``[i, j]`` is true when candidates i and j share a word trigram or are near-duplicates in meaning."""
+    grams = [_trigrams(t) for t in texts]
+    blocked = embeddings @ embeddings.T > REDUNDANT_SIMILARITY
+    for i, j in combinations(range(len(texts)), 2):
+        if grams[i] & grams[j]:
+            blocked[i, j] = blocked[j, i] = True
+    return blocked
+
+
+def allowed_subsets(
+    words: np.ndarray, blocked: np.ndarray, max_sentences: int, max_words: int
+) -> list[tuple[int, ...]]:
+    """The candidate summaries within the budgets without a redundant pair (shared with training)."""
+    return [
+        members
+        for members in candidate_subsets(len(words), max_sentences)
+        if sum(words[i] for i in members) <= max_words
+        and not any(blocked[i, j] for i, j in combinations(members, 2))
+    ]
+
+
+def choose_subset(
     scores: np.ndarray,
+    words: np.ndarray,
     embeddings: np.ndarray,
+    blocked: np.ndarray,
     max_sentences: int,
     max_words: int,
+    subset_weights: np.ndarray | None = None,
 ) -> list[int]:
-    """Greedy choice by score under the budgets, skipping near-duplicates; document order.
+    """The allowed summary with the highest total: its sentences' scores plus, when given, the
+    learned weights of its :func:`~bot.core.scorer.subset_features` (length, redundancy).
 
-    A text that alone exceeds ``max_words`` is only chosen when nothing else fits.
+    Without ``subset_weights`` the total is the sum of scores. When no summary fits the
+    budget (one sentence longer than ``max_words``), the best-scored sentence alone.
     """
-    order = [int(i) for i in np.argsort(-np.asarray(scores), kind="stable")]
-    chosen: list[int] = []
-    seen: set[tuple[str, ...]] = set()
-    total = 0
-    for i in order:
-        if len(chosen) == max_sentences:
-            break
-        words = word_count(texts[i])
-        if total + words > max_words:
-            continue
-        grams = _trigrams(texts[i])
-        if grams & seen or any(float(embeddings[i] @ embeddings[j]) > REDUNDANT_SIMILARITY for j in chosen):
-            continue
-        chosen.append(i)
-        seen |= grams
-        total += words
-    if not chosen and order:
-        chosen = [order[0]]
-    return sorted(chosen)
+    best: tuple[int, ...] = ()
+    best_value = -np.inf
+    for members in allowed_subsets(words, blocked, max_sentences, max_words):
+        value = float(sum(scores[i] for i in members))
+        if subset_weights is not None:
+            value += float(subset_features(members, words, embeddings, max_words) @ subset_weights)
+        if value > best_value:
+            best, best_value = members, value
+    return list(best) if best else [int(np.argmax(scores))]
 
 
 def fit_words(text: str, max_words: int) -> str:
@@ -335,7 +356,7 @@ def fit_words(text: str, max_words: int) -> str:
     return (head[:clause] if clause > 0 else head).rstrip(" ,;:-—–") + "…"
 
 
-_BUDGET: dict[Kind, tuple[int, int]] = {
+BUDGET: dict[Kind, tuple[int, int]] = {
     "article": (ARTICLE_MAX_SENTENCES, ARTICLE_MAX_WORDS),
     "thread": (THREAD_MAX_SENTENCES, THREAD_MAX_WORDS),
 }
@@ -345,12 +366,17 @@ _BUDGET: dict[Kind, tuple[int, int]] = {
 def _summarise(
     candidates: Sequence[Candidate], encoder: Encoder, scorer: SentenceScorer | None, kind: Kind
 ) -> list[str]:
-    max_sentences, max_words = _BUDGET[kind]
+    max_sentences, max_words = BUDGET[kind]
     if len(candidates) <= 1:
         return [fit_words(c.shown, max_words) for c in candidates]
-    scores, embeddings = _rank(candidates, encoder, scorer, kind)
-    picked = select_indices([c.embedded for c in candidates], scores, embeddings, max_sentences, max_words)
-    return [fit_words(candidates[i].shown, max_words) for i in picked]
+    embedded = [feature_text(c.embedded) for c in candidates]
+    embeddings = np.asarray(encoder.encode(embedded), dtype=np.float32)  # one batched call
+    words = np.asarray([c.words for c in candidates], dtype=np.float32)
+    scores = rank_scores(embeddings, [c.words for c in candidates], scorer, kind)
+    subset_weights = scorer.subset_weights(kind) if scorer is not None and uses_learned(scorer, kind) else None
+    blocked = redundant_pairs(embedded, embeddings)
+    picked = choose_subset(scores, words, embeddings, blocked, max_sentences, max_words, subset_weights)
+    return [fit_words(candidates[i].shown, max_words) for i in sorted(picked)]
 
 
 def summarise_article(parsed: Any, encoder: Encoder, scorer: SentenceScorer | None = None) -> list[str]:
