@@ -302,6 +302,16 @@ def spacy_nlp() -> Any:
         ("Am I late?", None),  # a question: inversion is not rewritten
         ("I did it myself", None),
         ("Ask Larry", None),  # nothing in the first person
+        ("I read it.", None),  # past or present: "reads" would change the tense
+        ("I put the keys on the table.", "Amanda put the keys on the table."),  # the word itself is kept
+        ("I'd gone home already.", "Amanda had gone home already."),
+        ("I'd go tomorrow.", "Amanda would go tomorrow."),
+        ("I’m at home", "Amanda is at home"),
+        ("Tom and I are going to the cinema.", "Tom and Amanda are going to the cinema."),
+        # addressing someone: "You" would seem to speak to the reader
+        ("Actually, I don't care. You will get a scarf.", None),
+        ("I told your sister.", None),
+        ('He said "I will"', None),  # a quotation keeps its own first person
     ],
 )
 def test_third_person_rewrite(spacy_nlp: Any, text: str, expected: str | None) -> None:
