@@ -105,7 +105,7 @@ def test_confidence_interval_section_and_dialogsum_references(
     assert "paired-bootstrap" in out
     ci_lines = [line for line in out.splitlines() if "cut to our length" in line and "[" in line]
     assert len(ci_lines) == 3 and any(line.strip().startswith("dialogsum_test") for line in ci_lines)
-    dialogsum = [line for line in out.splitlines() if line.startswith("dialogsum_test") and "ours" in line][0]
+    dialogsum = next(line for line in out.splitlines() if line.startswith("dialogsum_test") and "ours" in line)
     single = eval_tool.score_system([["Ann: Are you coming to the concert tonight?"]], [[r] for r in refs][:1])
     mean = eval_tool.score_system([["Ann: Are you coming to the concert tonight?"]], [refs])
     assert mean.rouge1[0] != single.rouge1[0]

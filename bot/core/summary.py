@@ -10,6 +10,7 @@ returned in document order.
 
 from __future__ import annotations
 
+import itertools
 import logging
 import re
 from collections.abc import Sequence
@@ -22,7 +23,7 @@ import numpy as np
 
 from bot.core.protocols import Encoder
 from bot.core.scorer import EXTRA_FEATURES, SentenceScorer, feature_text, sentence_features, subset_features
-from bot.core.text import normalise_ws, word_count
+from bot.core.text import normalise_quotes, normalise_ws, word_count
 from bot.core.types import Kind, Message
 
 logger = logging.getLogger(__name__)
@@ -98,21 +99,121 @@ def _clean_article_unit(text: str) -> str:
     return text
 
 
+def quoted_spans(text: str) -> list[tuple[int, int]] | None:
+    """(start, end) of each quotation in ``text``, or ``None`` when one opens and does not close
+    (or closes without opening).
+
+    Double marks pair up in order; single marks are told from apostrophes by what surrounds
+    them ("don't", "the players' room" are apostrophes; "'Go,' she said" is a quotation),
+    also in PTB spacing ("' go , ' she said").
+    """
+    text = normalise_quotes(text)
+    doubles = [m.start() for m in re.finditer('"', text)]
+    if len(doubles) % 2:
+        return None
+    spans = [(doubles[i], doubles[i + 1] + 1) for i in range(0, len(doubles), 2)]
+    opened: int | None = None
+    for m in re.finditer("'", text):
+        before = text[m.start() - 1] if m.start() else " "
+        after = text[m.end()] if m.end() < len(text) else " "
+        if before.isalnum() and after.isalnum():
+            continue  # don't, it's
+        if opened is not None:
+            spans.append((opened, m.end()))
+            opened = None
+            continue
+        left = text[: m.start()].rstrip()
+        prior = left[-1].lower() if left else ""
+        after_punct = before.isspace() and prior != "" and prior in ".,!?;:"
+        if (before.isspace() or before in "([") and not after_punct and (after.isalnum() or after.isspace()):
+            if after.isspace() and prior == "s":
+                continue  # PTB's detached possessive: "players ' room"
+            opened = m.start()
+        elif prior != "s":  # "the players' room" closes nothing; anything else closes what never opened
+            return None
+    return None if opened is not None else sorted(spans)
+
+
+def _quotation_is_whole(text: str) -> bool:
+    """No quotation, or every quotation closes in ``text`` and words outside them say who spoke."""
+    spans = quoted_spans(text)
+    if spans is None:
+        return False
+    if not spans:
+        return True
+    plain = normalise_quotes(text)
+    starts = [0] + [end for _, end in spans]
+    ends = [start for start, _ in spans] + [len(plain)]
+    outside = " ".join(plain[a:b] for a, b in zip(starts, ends, strict=True))
+    return len(_WORD.findall(outside)) >= 2
+
+
 def _is_article_sentence(text: str) -> bool:
-    """A real sentence: long enough, ends like a sentence, not a byline or caption."""
+    """A real sentence: long enough, ends like a sentence, not a byline or caption, no dangling quotation."""
     return (
         word_count(text) >= MIN_ARTICLE_WORDS
         and bool(_TERMINAL.search(text))
         and not _BOILERPLATE_LINE.match(text)
         and not (word_count(text) <= BYLINE_MAX_WORDS and _BYLINE.match(text))
+        and _quotation_is_whole(text)
     )
 
 
+_FUNCTION_POS = frozenset({"ADP", "DET", "CCONJ", "SCONJ", "AUX", "PRON", "PART", "ADJ", "PROPN"})
+_OPENING_QUOTES = frozenset({'"', "“", "‘", "'"})
+
+
+def _starts_clause(tok: Any, start: int) -> bool:
+    """``tok`` is the first word of a subject whose verb comes after it, in a clause that starts
+    at token ``start`` (``tok`` itself, or the quotation mark before it)."""
+    for node in (tok, *tok.ancestors):
+        if node.left_edge.i < start:
+            return False
+        if node.dep_ in {"nsubj", "nsubjpass"}:
+            verb = node.head
+            return bool(verb.i > node.i and verb.left_edge.i >= start)
+    return False
+
+
+def glued_breaks(sent: Any) -> list[int]:
+    """Character offsets in ``sent`` (a spaCy span) where an unpunctuated caption runs into a sentence.
+
+    The parse decides: the break is before a capitalised word (or an opening quotation mark
+    and a capitalised word) that follows a lowercase content word with no punctuation, and
+    that starts the subject of a clause whose verb follows ("... to his relatives Police in
+    Maryland have launched ..."). Function words before it ("as Kilmarnock's manager") never
+    break, nor do names, unless a quotation opens after the name ("... on Friday 'I'd be ...").
+    """
+    breaks: list[int] = []
+    tokens = list(sent)
+    for k in range(1, len(tokens) - 1):
+        tok, prev = tokens[k], tokens[k - 1]
+        first = tokens[k + 1] if tok.text in _OPENING_QUOTES else tok
+        if not (first.text[:1].isupper() and prev.whitespace_ and prev.text[-1:].isalnum()):
+            continue
+        quoted = first is not tok
+        if prev.text[-1:].isupper() or prev.dep_ in {"compound", "poss", "det"}:
+            continue
+        if prev.pos_ in _FUNCTION_POS and not (quoted and prev.pos_ == "PROPN"):
+            continue  # a name may end a caption when a quotation opens right after it
+        if word_count(sent.doc.text[sent.start_char : tok.idx]) < CAPTION_MIN_WORDS:
+            continue
+        if _starts_clause(first, tok.i):
+            breaks.append(tok.idx - sent.start_char)
+    return breaks
+
+
+def _split_at(text: str, offsets: Sequence[int]) -> list[str]:
+    bounds = [0, *offsets, len(text)]
+    return [text[a:b].strip() for a, b in itertools.pairwise(bounds) if text[a:b].strip()]
+
+
 def article_units(parsed: Any) -> list[str]:
-    """Sentences of a parsed article: spaCy sentences, also split at line breaks, stripped."""
+    """Sentences of a parsed article: spaCy sentences, split at line breaks and glued captions, stripped."""
     units: list[str] = []
     for sent in parsed.sents:
-        units.extend(piece for piece in _PARAGRAPH.split(sent.text.strip()) if piece)
+        for piece in _split_at(sent.text, glued_breaks(sent)):
+            units.extend(p for p in _PARAGRAPH.split(piece) if p)
     return units
 
 
@@ -133,13 +234,22 @@ def split_glued_captions(unit: str) -> list[str]:
     return pieces
 
 
+def _starts_inside(unit: str) -> bool:
+    """A unit whose first letter is lowercase starts inside a sentence or a title (in cased text)."""
+    first = re.search(r"[^\W\d_]", unit)
+    return first is not None and first.group(0).islower()
+
+
 def article_candidate_texts(units: Sequence[str]) -> list[str]:
     """The leading units that may enter an article summary, split at glued captions, cleaned of boilerplate.
 
-    Shared with ``tools/train_scorer.py`` so that training sees the same candidates.
+    In cased text (most units start with a capital) a unit starting in lowercase is a fragment
+    and is dropped; lowercased input (the training text) skips that test. Shared with
+    ``bot.tools.train_examples`` so that training sees the same candidates.
     """
     cleaned = [_clean_article_unit(piece) for u in units for piece in split_glued_captions(u)]
-    kept = [u for u in cleaned if _is_article_sentence(u)]
+    cased = sum(not _starts_inside(u) for u in cleaned) > len(cleaned) / 2
+    kept = [u for u in cleaned if _is_article_sentence(u) and not (cased and _starts_inside(u))]
     if not kept:  # Headline-only or caption-only input: fall back to whatever has words.
         kept = [u for u in cleaned if _WORD.search(u)]
     return kept[:ARTICLE_MAX_CANDIDATES]
