@@ -74,8 +74,9 @@ MIN_THREAD_WORDS = 3
 
 
 def summary_words(text: str) -> int:
-    """Length of a candidate in words as the budget counts them (PTB artefacts do not count)."""
-    return word_count(feature_text(text))
+    """Length of a candidate in words as the budget counts them: PTB artefacts and lone
+    punctuation do not count, so tokenised and raw text of one sentence have one length."""
+    return sum(1 for token in feature_text(text).split() if _WORD.search(token))
 
 
 @dataclass(frozen=True)

@@ -28,8 +28,8 @@ class EmbeddingCache:
                 self.vectors = dict(zip(stored["texts"].tolist(), stored["vectors"], strict=True))
 
     def missing(self, texts: Iterable[str]) -> list[str]:
-        """The distinct ``texts`` not cached yet, sorted."""
-        return sorted(set(texts) - self.vectors.keys())
+        """The distinct ``texts`` not cached yet, in first-seen order (so a partial run covers whole documents)."""
+        return [t for t in dict.fromkeys(texts) if t not in self.vectors]
 
     def fill(self, texts: Iterable[str], encode: Callable[[Sequence[str]], np.ndarray]) -> None:
         """Encode and store every text of ``texts`` that is not cached yet."""

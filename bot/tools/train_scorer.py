@@ -58,14 +58,24 @@ class Rouge:
         tokens = self._tokenizer.tokenize(text)
         return Counter(tokens), Counter(itertools.pairwise(tokens))
 
-    @staticmethod
-    def f1(pred: Counter, ref: Counter) -> float:  # type: ignore[type-arg]
-        """F1 of two n-gram count bags."""
-        overlap = sum((pred & ref).values())
-        if not overlap:
-            return 0.0
-        p, r = overlap / sum(pred.values()), overlap / sum(ref.values())
-        return 2 * p * r / (p + r)
+
+
+def subset_f1(members: np.ndarray, sentence_grams: Sequence[Counter], reference: Counter) -> np.ndarray:  # type: ignore[type-arg]
+    """ROUGE-n F1 of every summary (rows of the 0/1 ``members`` matrix) against one reference."""
+    vocab = {g: i for i, g in enumerate({g for c in sentence_grams for g in c} | set(reference))}
+    counts = np.zeros((len(sentence_grams), len(vocab)), dtype=np.float32)
+    for row, c in enumerate(sentence_grams):
+        for g, n in c.items():
+            counts[row, vocab[g]] = n
+    ref = np.zeros(len(vocab), dtype=np.float32)
+    for g, n in reference.items():
+        ref[vocab[g]] = n
+    summary_counts = members @ counts
+    overlap = np.minimum(summary_counts, ref).sum(1)
+    size = summary_counts.sum(1)
+    precision = overlap / np.maximum(size, 1)
+    recall = overlap / max(float(ref.sum()), 1.0)
+    return np.where(overlap > 0, 2 * precision * recall / np.maximum(precision + recall, 1e-9), 0.0)
 
 
 @dataclass
@@ -99,18 +109,13 @@ def prepare(kind: Kind, examples: Sequence[Example], cache: EmbeddingCache, roug
         subsets = summary.allowed_subsets(words, blocked, max_sentences, max_words)
         if len(subsets) < 2:
             continue
+        members = np.zeros((len(subsets), len(ex.shown)), dtype=np.float32)
+        for k, chosen in enumerate(subsets):
+            members[k, list(chosen)] = 1.0
         grams = [rouge.grams(t) for t in ex.shown]
         refs = [rouge.grams(r) for r in ex.references]
-        r1 = np.zeros(len(subsets), dtype=np.float32)
-        r2 = np.zeros(len(subsets), dtype=np.float32)
-        for k, members in enumerate(subsets):
-            uni: Counter[str] = Counter()
-            bi: Counter[tuple[str, str]] = Counter()
-            for i in members:
-                uni.update(grams[i][0])
-                bi.update(grams[i][1])
-            r1[k] = np.mean([rouge.f1(uni, ru) for ru, _ in refs])
-            r2[k] = np.mean([rouge.f1(bi, rb) for _, rb in refs])
+        r1 = np.mean([subset_f1(members, [g[0] for g in grams], ref[0]) for ref in refs], axis=0)
+        r2 = np.mean([subset_f1(members, [g[1] for g in grams], ref[1]) for ref in refs], axis=0)
         rows = np.stack([subset_features(m, words, emb, max_words) for m in subsets])
         out.append(Prepared(emb, words, blocked, sentence_features(emb, list(words)), subsets, rows, r1, r2))
     return out
