@@ -17,15 +17,16 @@ CHUNK = 1000
 class EmbeddingCache:
     """Maps sentence text to its embedding; missing sentences are encoded and saved in chunks.
 
-    Saving after every chunk lets an interrupted run resume where it stopped.
+    Each chunk is its own shard file (``<name>/NNNNN.npz``), so saving stays cheap and an
+    interrupted run resumes where it stopped.
     """
 
     def __init__(self, name: str, folder: Path = DEFAULT_CACHE) -> None:
-        self.path = folder / f"{name}.npz"
+        self.folder = folder / name
         self.vectors: dict[str, np.ndarray] = {}
-        if self.path.exists():
-            with np.load(self.path, allow_pickle=False) as stored:
-                self.vectors = dict(zip(stored["texts"].tolist(), stored["vectors"], strict=True))
+        for shard in sorted(self.folder.glob("*.npz")) if self.folder.is_dir() else []:
+            with np.load(shard, allow_pickle=False) as stored:
+                self.vectors.update(zip(stored["texts"].tolist(), stored["vectors"], strict=True))
 
     def missing(self, texts: Iterable[str]) -> list[str]:
         """The distinct ``texts`` not cached yet, in first-seen order (so a partial run covers whole documents)."""
@@ -36,17 +37,17 @@ class EmbeddingCache:
         todo = self.missing(texts)
         for start in range(0, len(todo), CHUNK):
             chunk = todo[start : start + CHUNK]
-            logger.info("%s: embedding %d-%d of %d new sentences", self.path.stem, start, start + len(chunk), len(todo))
-            self.vectors.update(zip(chunk, np.asarray(encode(chunk), dtype=np.float32), strict=True))
-            self.save()
+            logger.info("%s: embedding %d-%d of %d new sentences", self.folder.name, start, start + len(chunk), len(todo))
+            vectors = np.asarray(encode(chunk), dtype=np.float32)
+            self.vectors.update(zip(chunk, vectors, strict=True))
+            self._save_shard(chunk, vectors)
 
-    def save(self) -> None:
-        """Write the cache file."""
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        texts = sorted(self.vectors)
-        tmp = self.path.with_suffix(".tmp.npz")
-        np.savez(tmp, texts=np.array(texts), vectors=np.stack([self.vectors[t] for t in texts]))
-        tmp.replace(self.path)
+    def _save_shard(self, texts: Sequence[str], vectors: np.ndarray) -> None:
+        self.folder.mkdir(parents=True, exist_ok=True)
+        index = len(list(self.folder.glob("*.npz")))
+        tmp = self.folder / f"{index:05d}.tmp.npz"
+        np.savez(tmp, texts=np.array(texts), vectors=vectors)
+        tmp.replace(self.folder / f"{index:05d}.npz")
 
     def matrix(self, texts: Sequence[str]) -> np.ndarray:
         """Rows for ``texts`` in order (every text must be cached)."""

@@ -294,9 +294,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Train the article and thread models and write the weights file."""
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--train", default=None, help="training folder (default ../shared/train)")
-    parser.add_argument("--articles", type=int, default=12000, help="training articles (default 12000)")
-    parser.add_argument("--dev-articles", type=int, default=2000, help="validation articles (default 2000)")
-    parser.add_argument("--dialogues", type=int, default=4000, help="training dialogues per corpus (default 4000)")
+    parser.add_argument("--articles", type=int, default=5000, help="CNN/DM training articles (default 5000)")
+    parser.add_argument("--dev-articles", type=int, default=2000, help="CNN/DM validation articles (default 2000)")
+    parser.add_argument("--samsum", type=int, default=2000, help="SAMSum training dialogues (default 2000)")
+    parser.add_argument("--dialogsum", type=int, default=0, help="DialogSum training dialogues (default 0)")
+    parser.add_argument("--dev-samsum", type=int, default=600, help="SAMSum validation dialogues (default 600)")
+    parser.add_argument("--dev-dialogsum", type=int, default=400, help="DialogSum validation dialogues (default 400)")
     parser.add_argument("--hidden", type=int, default=64, help="hidden units (default 64)")
     parser.add_argument("--temperature", type=float, default=0.05, help="sharpness of the ROUGE target")
     parser.add_argument("--epochs", type=int, default=30)
@@ -325,12 +328,12 @@ def main(argv: Sequence[str] | None = None) -> int:
 
             nlp = load_nlp()
             train_ex = [
-                *thread_examples(train_dir, "samsum_train", args.dialogues, nlp),
-                *thread_examples(train_dir, "dialogsum_train", args.dialogues, nlp),
+                *thread_examples(train_dir, "samsum_train", args.samsum, nlp),
+                *(thread_examples(train_dir, "dialogsum_train", args.dialogsum, nlp) if args.dialogsum else []),
             ]
             dev_ex = [
-                *thread_examples(train_dir, "samsum_validation", 800, nlp),
-                *thread_examples(train_dir, "dialogsum_validation", 500, nlp),
+                *thread_examples(train_dir, "samsum_validation", args.dev_samsum, nlp),
+                *thread_examples(train_dir, "dialogsum_validation", args.dev_dialogsum, nlp),
             ]
             cache = EmbeddingCache("threads")
         embed([*train_ex, *dev_ex], cache)
