@@ -37,7 +37,7 @@ class EmbeddingCache:
         todo = self.missing(texts)
         for start in range(0, len(todo), CHUNK):
             chunk = todo[start : start + CHUNK]
-            logger.info("%s: embedding %d-%d of %d new sentences", self.folder.name, start, start + len(chunk), len(todo))
+            logger.info("%s: embedding %d-%d of %d", self.folder.name, start, start + len(chunk), len(todo))
             vectors = np.asarray(encode(chunk), dtype=np.float32)
             self.vectors.update(zip(chunk, vectors, strict=True))
             self._save_shard(chunk, vectors)

@@ -28,6 +28,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, cast
 
 import numpy as np
 
@@ -38,6 +39,9 @@ from bot.tools.datasets import REPO_ROOT
 from bot.tools.embed_cache import EmbeddingCache
 from bot.tools.train_data import resolve_train_dir
 from bot.tools.train_examples import Example, all_embedded, article_examples, thread_examples
+
+if TYPE_CHECKING:
+    import torch
 
 logger = logging.getLogger("train_scorer")
 
@@ -60,7 +64,7 @@ class Rouge:
 
 
 
-def subset_f1(members: np.ndarray, sentence_grams: Sequence[Counter], reference: Counter) -> np.ndarray:  # type: ignore[type-arg]
+def subset_f1(members: np.ndarray, sentence_grams: Sequence[Counter], reference: Counter) -> np.ndarray:
     """ROUGE-n F1 of every summary (rows of the 0/1 ``members`` matrix) against one reference."""
     vocab = {g: i for i, g in enumerate({g for c in sentence_grams for g in c} | set(reference))}
     counts = np.zeros((len(sentence_grams), len(vocab)), dtype=np.float32)
@@ -125,12 +129,12 @@ def prepare(kind: Kind, examples: Sequence[Example], cache: EmbeddingCache, roug
 class Batch:
     """Padded tensors of several documents."""
 
-    x: object  # (B, n, d)
-    idx: object  # (B, m, k) sentence indices of each summary, n = padding slot
-    phi: object  # (B, m, s)
-    target: object  # (B, m) ROUGE used as the target
-    r1: object  # (B, m)
-    valid: object  # (B, m) bool
+    x: torch.Tensor  # (B, n, d)
+    idx: torch.Tensor  # (B, m, k) sentence indices of each summary, n = padding slot
+    phi: torch.Tensor  # (B, m, s)
+    target: torch.Tensor  # (B, m) ROUGE used as the target
+    r1: torch.Tensor  # (B, m)
+    valid: torch.Tensor  # (B, m) bool
 
 
 def make_batch(docs: Sequence[Prepared], mean: np.ndarray, scale: np.ndarray, max_sentences: int) -> Batch:
@@ -167,23 +171,25 @@ class SubsetModel:
         self.net = torch.nn.Sequential(torch.nn.Linear(dim, hidden), torch.nn.ReLU(), torch.nn.Linear(hidden, 1))
         self.theta = torch.nn.Parameter(torch.zeros(len(SUBSET_FEATURES)))
 
-    def parameters(self) -> list[object]:
+    def parameters(self) -> list[torch.nn.Parameter]:
         """Trainable tensors."""
         return [*self.net.parameters(), self.theta]
 
-    def summary_scores(self, batch: Batch) -> object:
+    def summary_scores(self, batch: Batch) -> torch.Tensor:
         """(B, m) score of every padded summary (-inf where not allowed)."""
         import torch
 
         s = self.net(batch.x).squeeze(-1)  # (B, n)
         s = torch.cat([s, torch.zeros_like(s[:, :1])], dim=1)  # the padding slot scores 0
-        gathered = torch.gather(s, 1, batch.idx.flatten(1)).view(batch.idx.shape).sum(-1)  # type: ignore[attr-defined]
-        total = gathered + batch.phi @ self.theta  # type: ignore[operator]
-        return total.masked_fill(~batch.valid, float("-inf"))  # type: ignore[operator]
+        gathered = torch.gather(s, 1, batch.idx.flatten(1)).view(batch.idx.shape).sum(-1)
+        total = gathered + batch.phi @ self.theta
+        return total.masked_fill(~batch.valid, float("-inf"))
 
     def export(self, kind: Kind, mean: np.ndarray, scale: np.ndarray) -> dict[str, np.ndarray]:
         """Weights in the layout :class:`bot.core.scorer.SentenceScorer` reads."""
-        first, last = self.net[0], self.net[2]
+        import torch
+
+        first, last = cast(torch.nn.Linear, self.net[0]), cast(torch.nn.Linear, self.net[2])
         out = {
             f"{kind}.mean": mean,
             f"{kind}.scale": scale,
@@ -203,8 +209,8 @@ def picked_rouge1(model: SubsetModel, batches: Sequence[Batch]) -> float:
     values = []
     with torch.no_grad():
         for batch in batches:
-            best = model.summary_scores(batch).argmax(1)  # type: ignore[attr-defined]
-            values.append(batch.r1.gather(1, best[:, None]).squeeze(1))  # type: ignore[attr-defined]
+            best = model.summary_scores(batch).argmax(1)
+            values.append(batch.r1.gather(1, best[:, None]).squeeze(1))
     return 100 * float(torch.cat(values).mean())
 
 
@@ -221,7 +227,7 @@ def train_kind(
     rng = random.Random(SEED)
     dev_batches = [make_batch(dev[i : i + 256], mean, scale, max_sentences) for i in range(0, len(dev), 256)]
     model = SubsetModel(stacked.shape[1], hidden)
-    optimiser = torch.optim.AdamW(model.parameters(), lr=1e-3, weight_decay=1e-2)  # type: ignore[arg-type]
+    optimiser = torch.optim.AdamW(model.parameters(), lr=1e-3, weight_decay=1e-2)
     best_r1, best_state, stale = -1.0, None, 0
     order = list(range(len(train)))
     for epoch in range(epochs):
@@ -230,9 +236,9 @@ def train_kind(
         for start in range(0, len(order), 64):
             batch = make_batch([train[i] for i in order[start : start + 64]], mean, scale, max_sentences)
             scores = model.summary_scores(batch)
-            target = batch.target.masked_fill(~batch.valid, float("-inf"))  # type: ignore[attr-defined]
+            target = batch.target.masked_fill(~batch.valid, float("-inf"))
             goal = torch.softmax(target / temperature, dim=1)
-            logp = torch.log_softmax(scores, dim=1).masked_fill(~batch.valid, 0.0)  # type: ignore[arg-type, operator]
+            logp = torch.log_softmax(scores, dim=1).masked_fill(~batch.valid, 0.0)
             loss = -(goal * logp).sum(1).mean()
             optimiser.zero_grad()
             loss.backward()
@@ -303,6 +309,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--hidden", type=int, default=64, help="hidden units (default 64)")
     parser.add_argument("--temperature", type=float, default=0.05, help="sharpness of the ROUGE target")
     parser.add_argument("--epochs", type=int, default=30)
+    parser.add_argument("--cached-only", action="store_true", help="train on the embedded prefix of the training order")
     parser.add_argument("--kinds", default="article,thread", help="kinds to train (default both)")
     parser.add_argument("--out", type=Path, default=OUT, help=f"weights file (default {OUT})")
     args = parser.parse_args(argv)
@@ -336,19 +343,23 @@ def main(argv: Sequence[str] | None = None) -> int:
                 *thread_examples(train_dir, "dialogsum_validation", args.dev_dialogsum, nlp),
             ]
             cache = EmbeddingCache("threads")
+        if args.cached_only:  # the longest prefix of the (seeded) training order already embedded
+            cached = [not cache.missing(feature_text(t) for t in ex.embedded) for ex in train_ex]
+            train_ex = train_ex[: cached.index(False) if False in cached else len(cached)]
+            logger.info("%s: %d training documents already embedded", kind, len(train_ex))
         embed([*train_ex, *dev_ex], cache)
-        train_p = prepare(kind, train_ex, cache, rouge)  # type: ignore[arg-type]
-        dev_p = prepare(kind, dev_ex, cache, rouge)  # type: ignore[arg-type]
-        fitted, dev_r1 = train_kind(kind, train_p, dev_p, args.hidden, args.temperature, args.epochs)  # type: ignore[arg-type]
+        train_p = prepare(kind, train_ex, cache, rouge)
+        dev_p = prepare(kind, dev_ex, cache, rouge)
+        fitted, dev_r1 = train_kind(kind, train_p, dev_p, args.hidden, args.temperature, args.epochs)
         weights = {k: v for k, v in weights.items() if not k.startswith(f"{kind}.")} | fitted
         points = baselines(dev_p) | {
-            "unsupervised ranking": decoded_rouge1(kind, dev_p, None),  # type: ignore[arg-type]
-            "shipped weights, numpy decoder": decoded_rouge1(kind, dev_p, SentenceScorer(fitted)),  # type: ignore[arg-type]
+            "unsupervised ranking": decoded_rouge1(kind, dev_p, None),
+            "shipped weights, numpy decoder": decoded_rouge1(kind, dev_p, SentenceScorer(fitted)),
         }
         refs = ", ".join(f"{k} {v:.2f}" for k, v in points.items())
         logger.info("%s: dev ROUGE-1 %.2f on %d documents (%s)", kind, dev_r1, len(dev_p), refs)
     args.out.parent.mkdir(parents=True, exist_ok=True)
-    np.savez_compressed(args.out, **weights)
+    np.savez_compressed(args.out, **weights)  # type: ignore[arg-type]
     logger.info("wrote %s (%.0f KB)", args.out, args.out.stat().st_size / 1024)
     return 0
 
