@@ -38,8 +38,8 @@ SEEDS = Path(__file__).resolve().parent.parent / "seeds"
         ),
         (
             "#Person1#: Where is the report?\n#Person2#: On your desk.\n#Person1#: Thanks.",
-            [("#Person1#", "Where is the report?", None), ("#Person2#", "On your desk.", None),
-             ("#Person1#", "Thanks.", None)],
+            [("Person1", "Where is the report?", None), ("Person2", "On your desk.", None),
+             ("Person1", "Thanks.", None)],
         ),
         (
             "Tom: First line\nstill Tom speaking\nAna: Reply",

@@ -87,11 +87,59 @@ def test_table_has_ours_and_baselines_for_both_sets(eval_dir: Path, capsys: pyte
 
 def test_limit_and_scores(eval_dir: Path) -> None:
     rows = eval_tool.evaluate_rouge(eval_dir, FirstSentenceSummariser(), limit=1)  # type: ignore[arg-type]
-    assert [r.docs for r in rows] == [1, 1, 1, 1]
+    assert [r.docs for r in rows] == [1] * 6  # ours, the baseline, the baseline at our length; two sets
     lead = rows[1]
     assert lead.system == "Lead-3"
     assert 0 < lead.rouge1 <= 100 and lead.rouge2 <= lead.rouge1
     assert lead.words == 18  # three sentences: 8 + 5 + 5 words
+    assert rows[2].system == "Lead-3 cut to our length" and rows[2].words == rows[0].words == 8
+
+
+def test_confidence_interval_section_and_dialogsum_references(
+    eval_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    refs = ["Ann asks Bob about the concert.", "Bob bought two tickets.", "Bob bought two concert tickets yesterday."]
+    _write(eval_dir, "dialogsum_test", [{**DIALOGUES[0], "reference": refs[0], "references": refs}])
+    assert eval_tool.run(_run(eval_dir), FirstSentenceSummariser()) == 0  # type: ignore[arg-type]
+    out = capsys.readouterr().out
+    assert "paired-bootstrap" in out
+    ci_lines = [line for line in out.splitlines() if "cut to our length" in line and "[" in line]
+    assert len(ci_lines) == 3 and any(line.strip().startswith("dialogsum_test") for line in ci_lines)
+    dialogsum = next(line for line in out.splitlines() if line.startswith("dialogsum_test") and "ours" in line)
+    single = eval_tool.score_system([["Ann: Are you coming to the concert tonight?"]], [[r] for r in refs][:1])
+    mean = eval_tool.score_system([["Ann: Are you coming to the concert tonight?"]], [refs])
+    assert mean.rouge1[0] != single.rouge1[0]
+    assert f"{mean.rouge1[0]:6.2f}" in dialogsum  # scored against all three references, averaged
+
+
+@pytest.mark.parametrize(
+    ("sentences", "words", "expected"),
+    [
+        (["one two three.", "four five."], 4, ["one two three.", "four"]),
+        (["one two three.", "four five."], 3, ["one two three."]),
+        (["one two three.", "four five."], 9, ["one two three.", "four five."]),
+        (["one two three."], 0, []),
+    ],
+)
+def test_cut_to_words(sentences: list[str], words: int, expected: list[str]) -> None:
+    assert eval_tool.cut_to_words(sentences, words) == expected
+
+
+def test_paired_bootstrap() -> None:
+    same = eval_tool.paired_bootstrap([1.0, 2.0, 3.0], [1.0, 2.0, 3.0])
+    assert (same.mean, same.low, same.high) == (0.0, 0.0, 0.0)
+    better = eval_tool.paired_bootstrap([5.0 + i % 3 for i in range(50)], [4.0] * 50)
+    assert 0 < better.low < better.mean < better.high
+    mixed = eval_tool.paired_bootstrap([1.0, -1.0] * 25, [0.0] * 50)
+    assert mixed.low < 0 < mixed.high
+
+
+def test_sections_are_a_list_others_can_extend(
+    eval_dir: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(eval_tool, "SECTIONS", [*eval_tool.SECTIONS, lambda d, s, n: "extra section"])
+    assert eval_tool.run(_run(eval_dir), FirstSentenceSummariser()) == 0  # type: ignore[arg-type]
+    assert capsys.readouterr().out.rstrip().endswith("extra section")
 
 
 def test_missing_data_dir_fails_cleanly(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

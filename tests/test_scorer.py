@@ -7,7 +7,15 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from bot.core.scorer import EXTRA_FEATURES, POSITION_BUCKETS, SentenceScorer, sentence_features
+from bot.core.scorer import (
+    EXTRA_FEATURES,
+    POSITION_BUCKETS,
+    SUBSET_FEATURES,
+    SentenceScorer,
+    feature_text,
+    sentence_features,
+    subset_features,
+)
 
 RESOURCES = Path(__file__).resolve().parent.parent / "bot" / "resources"
 K = len(POSITION_BUCKETS)
@@ -98,3 +106,36 @@ def test_shipped_weights_fit_minilm_features() -> None:
         assert scorer.input_dim(kind) == 384 + EXTRA_FEATURES
         scores = scorer.score(np.zeros((3, 384 + EXTRA_FEATURES), np.float32), kind)
         assert scores.shape == (3,) and np.all((scores > 0) & (scores < 1))
+        subset = scorer.subset_weights(kind)
+        assert subset is not None and subset.shape == (len(SUBSET_FEATURES),)
+
+
+def test_subset_features() -> None:
+    emb = _unit([[1, 0], [1, 1], [0, 1]])
+    words = np.array([10.0, 20.0, 45.0], dtype=np.float32)
+    row = subset_features((0, 2), words, emb, 75)
+    np.testing.assert_allclose(row, [0, 1, 0, 55 / 75, (55 / 75) ** 2, 0.0], atol=1e-6)
+    row = subset_features((0, 1, 2), words, emb, 75)
+    assert row[2] == 1 and row[5] == pytest.approx(float(emb[0] @ emb[1]))
+    assert subset_features((1,), words, emb, 75)[5] == 0.0
+
+
+def test_subset_weights_of_the_wrong_width_are_ignored() -> None:
+    base = {"article.w0": np.ones((2, 1)), "article.b0": np.zeros(1)}
+    assert SentenceScorer(base).subset_weights("article") is None
+    assert SentenceScorer({**base, "article.subset": np.ones(3)}).subset_weights("article") is None
+    good = SentenceScorer({**base, "article.subset": np.ones(len(SUBSET_FEATURES))})
+    np.testing.assert_array_equal(good.subset_weights("article"), np.ones(len(SUBSET_FEATURES)))
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("-lrb- cnn -rrb- -- the 35 - year - old", "(cnn) - the 35-year-old"),
+        ("He said “No.”", 'he said "no."'),
+        ("it 's $ 5 , he wo n't pay", "it's $5, he won't pay"),
+        ("`` go ! ''", '" go! "'),
+    ],
+)
+def test_feature_text(text: str, expected: str) -> None:
+    assert feature_text(text) == expected

@@ -302,6 +302,16 @@ def spacy_nlp() -> Any:
         ("Am I late?", None),  # a question: inversion is not rewritten
         ("I did it myself", None),
         ("Ask Larry", None),  # nothing in the first person
+        ("I read it.", None),  # past or present: "reads" would change the tense
+        ("I put the keys on the table.", "Amanda put the keys on the table."),  # the word itself is kept
+        ("I'd gone home already.", "Amanda had gone home already."),
+        ("I'd go tomorrow.", "Amanda would go tomorrow."),
+        ("I’m at home", "Amanda is at home"),
+        ("Tom and I are going to the cinema.", "Tom and Amanda are going to the cinema."),
+        # addressing someone: "You" would seem to speak to the reader
+        ("Actually, I don't care. You will get a scarf.", None),
+        ("I told your sister.", None),
+        ('He said "I will"', None),  # a quotation keeps its own first person
     ],
 )
 def test_third_person_rewrite(spacy_nlp: Any, text: str, expected: str | None) -> None:
@@ -325,3 +335,74 @@ def test_fit_words_keeps_a_verbatim_prefix_within_the_budget(text: str, max_word
     out = fit_words(text, max_words)
     assert out == expected
     assert len(out.split()) <= max_words and text.startswith(out.removesuffix("…"))
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "The officer sent indecent images to his relatives Police in Maryland have launched an inquiry into it.",
+            ["The officer sent indecent images to his relatives", "Police in Maryland have launched an inquiry into it."],
+        ),
+        (
+            "The club will name him as the new permanent manager on Friday 'I'd be over the moon,' said Locke.",
+            ["The club will name him as the new permanent manager on Friday", "'I'd be over the moon,' said Locke."],
+        ),
+        # names and function words before a capital are not breaks
+        ("He was confirmed as Kilmarnock's permanent manager on Friday.", None),
+        ("She told reporters that Barack Obama had called her on Sunday night.", None),
+        ("The report was published by the Institute for Fiscal Studies on Tuesday.", None),
+    ],
+)
+def test_glued_captions_are_split_by_the_parse(spacy_nlp: Any, text: str, expected: list[str] | None) -> None:
+    assert summary.article_units(spacy_nlp(text)) == (expected or [text])
+
+
+@pytest.mark.parametrize(
+    ("text", "whole"),
+    [
+        ('He said "go" before he left.', True),
+        ("'I'd be over the moon,' said Locke on Thursday.", True),
+        ("The players’ room was empty after the game.", True),
+        ("She called the plan ‘reckless’ and walked out.", True),
+        ("' i feel disgusted , ' said miss carter .", True),  # PTB spacing
+        ("the players ' room was empty after the game .", True),
+        ('"Go now, before the rain comes.', False),  # opens, never closes
+        ("It’s a fantastic opportunity for all of us.’", False),  # closes what never opened here
+        ("‘That’s how football works in this country.’", False),  # a whole quotation, nobody said it
+        ("' it was great for all of us .", False),
+    ],
+)
+def test_summary_sentences_never_carry_half_a_quotation(text: str, whole: bool) -> None:
+    assert summary._is_article_sentence(text) is whole
+
+
+def test_fragments_starting_in_lowercase_are_dropped_in_cased_text() -> None:
+    units = [*NEWS[:3], "and then the council voted again on the very same budget."]
+    assert summary.article_candidate_texts(units) == NEWS[:3]
+    lowered = [u.lower() for u in units]  # the lowercased training text keeps every unit
+    assert summary.article_candidate_texts(lowered) == lowered
+
+
+def test_feature_text_is_the_same_for_ptb_and_cased_raw_text() -> None:
+    from bot.core.scorer import feature_text
+
+    ptb = "the 35 - year - old -lrb- pictured -rrb- said `` i do n't know '' ."
+    raw = "The 35-year-old (pictured) said “I don’t know”."
+    assert feature_text(ptb).replace(" ", "") == feature_text(raw).replace(" ", "")
+    assert summary.summary_words(ptb) == summary.summary_words(raw) == 7
+
+
+def test_choose_subset_respects_budget_redundancy_and_learned_length() -> None:
+    words = np.array([30.0, 30.0, 30.0, 10.0], dtype=np.float32)
+    emb = np.eye(4, 8, dtype=np.float32)
+    blocked = np.zeros((4, 4), dtype=bool)
+    blocked[0, 1] = blocked[1, 0] = True  # 0 and 1 say the same thing
+    scores = np.array([3.0, 2.9, 1.0, 0.5], dtype=np.float32)
+    assert summary.choose_subset(scores, words, emb, blocked, 3, 75) == [0, 2, 3]
+    # a learned dislike of long summaries (the words-share feature) trades the third sentence away
+    theta = np.zeros(6, dtype=np.float32)
+    theta[3] = -4.0
+    assert summary.choose_subset(scores, words, emb, blocked, 3, 75, theta) == [0]
+    # nothing fits: the best sentence alone (fit_words cuts it later)
+    assert summary.choose_subset(scores, words * 10, emb, blocked, 3, 75) == [0]

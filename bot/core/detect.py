@@ -23,6 +23,7 @@ _NAME = r"#\w+#|@?[^\W\d_][\w.'\-]*(?: [\w.'\-]+){0,3}"
 _BRACKETED = re.compile(rf"^\[(?P<ts>(?:{_DATE})?{_TIME})\]\s*(?P<name>{_NAME}):\s+(?P<text>\S.*)$")
 _BARE_TIME = re.compile(rf"^(?P<ts>(?:{_DATE})?{_TIME})\s+(?P<name>{_NAME}):\s+(?P<text>\S.*)$")
 _NO_TIME = re.compile(rf"^(?P<name>{_NAME}):\s+(?P<text>\S.*)$")
+_PLACEHOLDER = re.compile(r"#\w+#")
 
 _MIN_LINE_SHARE = 0.6
 """Share of non-empty lines that must start a message for the text to count as a transcript."""
@@ -37,15 +38,20 @@ class _Line:
     text: str
 
 
+def _speaker(name: str) -> str:
+    """The name as people should read it: DialogSum's "#Person1#" placeholder becomes "Person1"."""
+    return name[1:-1] if _PLACEHOLDER.fullmatch(name) else name
+
+
 def _match_line(line: str) -> _Line | None:
     stripped = line.strip()
     for pattern in (_BRACKETED, _BARE_TIME):
         m = pattern.match(stripped)
         if m:
-            return _Line(m["ts"], m["name"], m["text"].strip())
+            return _Line(m["ts"], _speaker(m["name"]), m["text"].strip())
     m = _NO_TIME.match(stripped)
     if m and _plausible_bare_name(m["name"]):
-        return _Line(None, m["name"], m["text"].strip())
+        return _Line(None, _speaker(m["name"]), m["text"].strip())
     return None
 
 

@@ -7,11 +7,58 @@ inference.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 
 import numpy as np
 
+from bot.core.text import normalise_quotes
 from bot.core.types import Kind
+
+_PTB_TOKENS = {
+    "-lrb-": "(", "-rrb-": ")", "-lsb-": "[", "-rsb-": "]", "-lcb-": "{", "-rcb-": "}",
+    "``": '"', "''": '"', "`": "'", "--": "-",
+}
+_PTB_TOKEN = re.compile(r"(?<!\S)(?:-[lr][rsc]b-|``|''|`|--)(?!\S)", re.IGNORECASE)
+_SPLIT_HYPHEN = re.compile(r"(?<=\w) - (?=\w)")
+_BEFORE_PUNCT = re.compile(r" (?=[.,!?;:%)\]}]|n't\b|'(?:s|re|ve|ll|d|m)\b)")
+_AFTER_OPEN = re.compile(r"(?<=[(\[{$]) ")
+_WS = re.compile(r"\s+")
+
+
+def feature_text(text: str) -> str:
+    """The form of a sentence the encoder and the features see: lowercase, plain punctuation.
+
+    Training reads lowercased, PTB-tokenised CNN/DM ("the 35 - year - old -lrb- pictured
+    -rrb- said `` no ''"); users bring cased raw text with typographic quotes. Both map to
+    the same string here ("the 35-year-old (pictured) said \"no\""), so no feature depends
+    on casing or on tokenisation artefacts.
+    """
+    text = _PTB_TOKEN.sub(lambda m: _PTB_TOKENS[m.group(0).lower()], normalise_quotes(text))
+    text = _SPLIT_HYPHEN.sub("-", _WS.sub(" ", text).strip())
+    text = _AFTER_OPEN.sub("", _BEFORE_PUNCT.sub("", text))
+    return text.lower()
+
+
+SUBSET_FEATURES: tuple[str, ...] = ("one", "two", "three", "words", "words_sq", "max_sim")
+"""Features of a whole candidate summary (a subset of sentences), scored by ``{kind}.subset`` weights."""
+
+
+def subset_features(members: Sequence[int], words: np.ndarray, embeddings: np.ndarray, max_words: int) -> np.ndarray:
+    """Feature row of the summary made of the sentences ``members``.
+
+    The sentence count (one-hot), the length as a share of the word budget and its square
+    (so a learned weight can prefer a length), and the highest cosine similarity between
+    two of its sentences (redundancy).
+    """
+    row = np.zeros(len(SUBSET_FEATURES), dtype=np.float32)
+    row[min(len(members), 3) - 1] = 1.0
+    share = float(sum(words[i] for i in members)) / max(max_words, 1)
+    row[3], row[4] = share, share * share
+    if len(members) > 1:
+        sims = embeddings[list(members)] @ embeddings[list(members)].T
+        row[5] = float(np.max(sims[np.triu_indices(len(members), 1)]))
+    return row
 
 POSITION_BUCKETS: tuple[int, ...] = (0, 1, 2, 3, 4, 5, 7, 10, 15)
 """Lower bounds of the one-hot position buckets (index among the candidate sentences)."""
@@ -67,6 +114,7 @@ class SentenceScorer:
     def __init__(self, weights: Mapping[str, np.ndarray]) -> None:
         self._layers: dict[str, list[tuple[np.ndarray, np.ndarray]]] = {}
         self._norm: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+        self._subset: dict[str, np.ndarray] = {}
         for kind in ("article", "thread"):
             layers: list[tuple[np.ndarray, np.ndarray]] = []
             while f"{kind}.w{len(layers)}" in weights:
@@ -83,6 +131,8 @@ class SentenceScorer:
             scale = np.asarray(weights.get(f"{kind}.scale", np.ones(dim)), dtype=np.float32)
             self._layers[kind] = layers
             self._norm[kind] = (mean, np.where(scale > 0, scale, 1.0).astype(np.float32))
+            if f"{kind}.subset" in weights:
+                self._subset[kind] = np.asarray(weights[f"{kind}.subset"], dtype=np.float32).reshape(-1)
 
     def supports(self, kind: Kind) -> bool:
         """True when weights for ``kind`` were given."""
@@ -92,8 +142,13 @@ class SentenceScorer:
         """Width of the feature rows the ``kind`` network expects."""
         return int(self._layers[kind][0][0].shape[0])
 
-    def score(self, features: np.ndarray, kind: Kind = "article") -> np.ndarray:
-        """Probability-like scores in (0, 1), one per feature row (higher: more summary-worthy)."""
+    def subset_weights(self, kind: Kind) -> np.ndarray | None:
+        """Weights of :func:`subset_features` for ``kind``, or ``None`` when the file has none."""
+        weights = self._subset.get(kind)
+        return weights if weights is not None and weights.shape[0] == len(SUBSET_FEATURES) else None
+
+    def logits(self, features: np.ndarray, kind: Kind = "article") -> np.ndarray:
+        """The network's raw output, one per feature row (what summaries of sentences add up)."""
         if kind not in self._layers:
             raise KeyError(f"no scorer weights for {kind!r}")
         mean, scale = self._norm[kind]
@@ -103,5 +158,8 @@ class SentenceScorer:
             x = x @ w + b
             if i < len(layers) - 1:
                 x = np.maximum(x, 0.0)
-        logits = x.reshape(-1)
-        return 1.0 / (1.0 + np.exp(-logits))
+        return x.reshape(-1)
+
+    def score(self, features: np.ndarray, kind: Kind = "article") -> np.ndarray:
+        """Probability-like scores in (0, 1), one per feature row (higher: more summary-worthy)."""
+        return 1.0 / (1.0 + np.exp(-self.logits(features, kind)))
