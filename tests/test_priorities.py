@@ -72,7 +72,7 @@ def test_article_priority_triggers(nlp: Any, text: str, expected: list[str]) -> 
 
 def test_near_duplicates_are_dropped_and_cap_holds(nlp: Any) -> None:
     text = (
-        "We must reduce costs. The board urged the company to reduce its costs. "
+        "We must reduce costs. We must reduce our costs. "
         "We must hire engineers. We must open an office. We must ship the app."
     )
     items = _texts(nlp, text, max_items=3)

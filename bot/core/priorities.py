@@ -1,9 +1,20 @@
-"""Priorities (what an article says must be done) and thread action items.
+"""Priorities: what an article says must be done, one action per item.
 
-Article priorities come from trigger constructions found in the dependency parse
-("called for X", "urged X", "stressed the importance of X", "must X", "it is essential
-to X", "First, ... Second, ..."); the object of the trigger is split at the conjuncts of
-its head, so one sentence listing five asks gives five items.
+Found from the document's own structure first, then from what its sentences ask for:
+
+* **layout**: bulleted, numbered and lettered lists, and plain lines under a heading, when
+  their heading or lead-in announces goals ("Recommendations", "Next steps", "The company
+  must:", "Our goals for 2025:");
+* **enumerations**: a colon list ("sets out four priorities: A, B, C and D"), a goal
+  noun's list ("The demands include A, B and C"), ordinal markers in one sentence
+  ("first, X; second, Y") or across sentences ("The first priority is to X. Officials also
+  want to Y. Finally, ...");
+* **asks** in the dependency parse: "called for X", "urged X", "stressed the importance of
+  X", "aims to X", and, weakest, "must X" / "need to X" / "it is essential to X".
+
+A list of asks is split into its items (the conjuncts of the asked-for phrase), each item a
+whole verb or noun phrase of the source, trimmed only at phrase boundaries. Weak single
+asks are shown only when the document lists nothing stronger.
 """
 
 from __future__ import annotations
@@ -11,17 +22,41 @@ from __future__ import annotations
 import bisect
 import logging
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from bot.core.action_items import analyse_thread
+from bot.core.layout import Block, heading_blocks, list_blocks
+from bot.core.phrases import inflections, split_enumeration, tokens_text, trim
 from bot.core.quote_spans import find_quote_spans
+from bot.core.speakers import is_reporting_verb
 from bot.core.types import Message, Priority
 
 logger = logging.getLogger(__name__)
 
 Token = Any
+
+GOAL_NOUNS = re.compile(
+    r"\b(?:priorit(?:y|ies)|goals?|aims?|objectives?|targets?|recommendations?|steps?|actions?|measures?"
+    r"|commitments?|pledges?|promises?|plans?|proposals?|demands?|asks|requests?|tasks?|to-?dos?"
+    r"|initiatives?|deliverables?|pillars?|requirements?|things to do)\b",
+    re.I,
+)
+"""Nouns that announce a list of things to be done (in a heading, lead-in or subject)."""
+ASK_WORDS = re.compile(
+    r"\b(?:must|should|shall|will|need(?:s)? to|ha(?:s|ve) to|plans? to|aims? to|wants? to|intends? to"
+    r"|commits?|pledges?|promises?|recommends?|proposes?|urges?|calls? (?:for|on)|asks?|demands?)\b",
+    re.I,
+)
+"""Words of a lead-in that asks for what its list holds ("the company must:")."""
+
+WEIGHT_LIST = 6
+WEIGHT_ENUMERATION = 5
+WEIGHT_SEQUENCE = 4
+STRONG = 4
+"""Items of at least this weight are listed priorities; weaker single asks only fill in
+for documents that list nothing."""
 
 _LIGHT_NOUNS = frozenset(
     "push need needs importance significance necessity urgency effort efforts drive move call "
@@ -36,24 +71,40 @@ _STRESS = frozenset(
     "underscored reiterate reiterates reiterated".split()
 )
 _HIGHLIGHT = frozenset("highlight highlights highlighted highlighting point points pointed".split())
-_AIM = frozenset("aim aims aimed aiming plan plans planned seek seeks sought intend intends intended".split())
+_AIM = frozenset(
+    "aim aims aimed aiming plan plans planned seek seeks sought intend intends intended want wants".split()
+)
 _MODAL_WEIGHTS: dict[str, int] = {"must": 3, "should": 2, "ought": 2}
-_NEED = frozenset({"need", "needs", "needed"})
-_HAVE = frozenset({"have", "has", "had"})
+_NEED = frozenset({"need", "needs"})
+_HAVE = frozenset({"have", "has"})
 _ESSENTIAL = frozenset("essential important vital crucial necessary imperative critical key".split())
-_PRIORITY_SUBJECTS = frozenset("priority priorities goal goals task tasks aim aims".split())
+_LIST_VERBS = frozenset({"include", "includes", "included", "are", "is", "were", "was"})
+_PERSONAL = frozenset({"i", "you", "he", "she", "we"})
+_WRAPPERS = inflections(
+    *"want plan aim intend hope seek need try expect propose promise pledge commit continue go wish decide".split(),
+    "agree",
+) | {"sought", "going"}
+"""Control verbs whose complement is the actual action ("they plan to X" -> "X")."""
 _ORDINALS = frozenset(
     "first firstly second secondly third thirdly fourth fourthly fifth finally lastly".split()
 )
+_OPENERS = ("first of all", "to begin with", "to start with", "for a start", "first", "firstly")
+_CONTINUERS = (
+    "second", "secondly", "third", "thirdly", "fourth", "fourthly", "fifth", "next", "then",
+    "finally", "lastly", "last", "also", "additionally", "in addition", "after that", "beyond that",
+    "on top of that", "furthermore", "moreover",
+)
+_ORDINAL_ADJ = frozenset("first second third fourth fifth next last final another other".split())
+_SEQUENCE_WINDOW = 5
 _SUBORDINATORS = frozenset(
     "when which who whom whose while because although though if as after before since unless "
     "whereas where but".split()
 )
 _CLAUSE_BREAK_DEPS = frozenset({"advcl", "parataxis", "ccomp"})
 _LEADING_DROP = frozenset({"the", "a", "an", "and", "or", "to", "also", "then"})
-_QUOTE_CHARS = re.compile("[\"\u201c\u201d\u201e\u00ab\u00bb]")
-_WS = re.compile(r"\s+")
+_BE = frozenset({"be", "is", "are", "was", "were", "been", "being", "'s", "’s"})
 _SINGLE_QUOTED = re.compile("(?:^|\\s)['\u2018]|\u2018|['\u2019](?:\\s|$)")
+_SENTENCE_END = re.compile(r"[.!?](?=\s+[A-Z(\"\u201c])")
 _MIN_WORDS = 2
 _MAX_WORDS = 40
 _NEAR_DUPLICATE = 0.6
@@ -67,14 +118,13 @@ class _Item:
 
 
 def extract_article_priorities(parsed: Any, max_items: int = 8) -> list[Priority]:
-    """What an article says must be done, most important first, one action per item."""
-    items: list[_Item] = []
-    quoted = _QuotedText(parsed.text)
-    for sent_index, sent in enumerate(parsed.sents):
-        if sent.text.rstrip().endswith("?"):
-            continue
-        for k, (text, weight) in enumerate(_sentence_items(sent, quoted)):
-            items.append(_Item(text, weight, (sent_index, k)))
+    """What an article says must be done, most explicit first, one action per item."""
+    blocks = _goal_blocks(parsed)
+    items = [item for _, found in blocks for item in found]
+    laid_out = _Ranges([(block.start, block.end) for block, _ in blocks])
+    items += _sentence_level_items(parsed, laid_out)
+    if any(item.weight >= STRONG for item in items):
+        items = [item for item in items if item.weight >= STRONG]
     items.sort(key=lambda item: (-item.weight, item.order))
     chosen: list[_Item] = []
     for item in items:
@@ -94,37 +144,127 @@ def extract_thread_actions(
     return analysis.actions, analysis.decisions
 
 
-class _QuotedText:
-    """Answers whether a character offset lies inside quotation marks."""
+# --- layout -----------------------------------------------------------------------------
 
-    def __init__(self, text: str) -> None:
-        spans = find_quote_spans(text)
-        self._starts = [s.start for s in spans]
-        self._ends = [s.end for s in spans]
+
+def _announces_goals(block: Block, first_words: Sequence[Token]) -> bool:
+    """A list holds priorities when its lead-in names goals or asks for them, or (after a
+    colon) when its items start with a verb ("- Replace the mains")."""
+    lead = block.lead or ""
+    if GOAL_NOUNS.search(lead):
+        return True
+    if lead.endswith(":") and ASK_WORDS.search(lead):
+        return True
+    verbs = sum(1 for t in first_words if t is not None and t.tag_ in {"VB", "VBP"})
+    return lead.endswith(":") and block.marked and verbs * 2 > len(first_words)
+
+
+def _item_tokens(parsed: Any, start: int, end: int) -> list[Token]:
+    text = parsed.text[start:end]
+    cut = _SENTENCE_END.search(text)
+    if cut is not None:
+        end = start + cut.start() + 1
+    span = parsed.char_span(start, end, alignment_mode="expand")
+    if span is None:
+        return []
+    return trim(list(span), limit=span.end)
+
+
+def _goal_blocks(parsed: Any) -> list[tuple[Block, list[_Item]]]:
+    """The laid-out lists that announce goals, each with its items."""
+    blocks = list_blocks(parsed.text)
+    covered = {item for block in blocks for item in block.items}
+    blocks += [b for b in heading_blocks(parsed.text) if not covered.intersection(b.items)]
+    found: list[tuple[Block, list[_Item]]] = []
+    for block in blocks:
+        token_lists = [_item_tokens(parsed, start, end) for start, end in block.items]
+        firsts = [tokens[0] if tokens else None for tokens in token_lists]
+        if not _announces_goals(block, firsts):
+            continue
+        items = [
+            _Item(text, WEIGHT_LIST, (tokens[0].i, 0))
+            for tokens in token_lists
+            if tokens and _MIN_WORDS <= len((text := tokens_text(tokens)).split()) <= _MAX_WORDS
+        ]
+        found.append((block, items))
+    return found
+
+
+# --- sentences --------------------------------------------------------------------------
+
+
+class _Ranges:
+    """Answers whether a character offset lies inside one of some (start, end) ranges."""
+
+    def __init__(self, ranges: Sequence[tuple[int, int]]) -> None:
+        ordered = sorted(ranges)
+        self._starts = [start for start, _ in ordered]
+        self._ends = [end for _, end in ordered]
 
     def __contains__(self, offset: int) -> bool:
         k = bisect.bisect_right(self._starts, offset)
         return k > 0 and offset < self._ends[k - 1]
 
 
-def _sentence_items(sent: Any, quoted: _QuotedText) -> list[tuple[str, int]]:
-    # Asks inside quotations are speech ("we must win"), not the article's priorities.
+def _sentence_level_items(parsed: Any, laid_out: _Ranges) -> list[_Item]:
+    # Asks inside quotations are speech ("we must win"), not the article's priorities, and
+    # text inside a list was read as one.
+    quoted = _Ranges([(s.start, s.end) for s in find_quote_spans(parsed.text)])
+    sents = list(parsed.sents)
+    items: list[_Item] = []
+    for sent in sents:
+        if sent.text.rstrip().endswith("?"):
+            continue
+        for k, (text, weight) in enumerate(_sentence_items(sent, quoted, laid_out)):
+            items.append(_Item(text, weight, (sent.start, k)))
+    for start, k, text in _sequence_items(sents, quoted):
+        items.append(_Item(text, WEIGHT_SEQUENCE, (start, k)))
+    return items
+
+
+def _sentence_items(sent: Any, quoted: _Ranges, laid_out: _Ranges) -> list[tuple[str, int]]:
+    enumerated = _enumeration(sent)
+    if enumerated:
+        return [(text, WEIGHT_SEQUENCE) for text in enumerated]
+    listed = _colon_items(sent, quoted, laid_out) or _goal_noun_list(sent, quoted)
+    if listed:
+        return [(text, WEIGHT_ENUMERATION) for text in listed]
     found: list[tuple[str, int]] = []
     for token in sent:
-        if token.idx in quoted:
+        if token.idx in quoted or token.idx in laid_out:
             continue
         trigger = _trigger(token)
         if trigger is None:
             continue
         target, weight, verb = trigger
-        for text in _split_items(target, verb, sent):
-            found.append((text, weight))
-    enumerated = _enumeration(sent)
-    if enumerated:
-        if found:
-            return [(text, max(weight, 4)) for text, weight in found]
-        return [(text, 4) for text in enumerated]
+        texts = _split_items(target, verb, sent)
+        if len(texts) >= 2:
+            weight = max(weight, STRONG)
+        elif weight < STRONG and not _plain_ask(token, target):
+            continue
+        found += [(text, weight) for text in texts]
     return found
+
+
+def _plain_ask(trigger: Token, target: Token) -> bool:
+    """A weak single ask counts only in the present, outside someone's reported words, and
+    not about the speaker's own doings ("he must report to the police")."""
+    verb = target if target.pos_ in {"VERB", "AUX"} else trigger.head
+    if trigger.tag_ in {"VBD", "VBN"} or any(c.tag_ == "VBD" and c.dep_ == "aux" for c in verb.children):
+        return False
+    subject = next((c for c in verb.children if c.dep_ in {"nsubj", "nsubjpass"}), None)
+    if subject is None:
+        subject = next((c for c in trigger.head.children if c.dep_ in {"nsubj", "nsubjpass"}), None)
+    if subject is not None and subject.lower_ in _PERSONAL - {"we"}:
+        return False
+    clause = verb
+    while clause.dep_ in {"xcomp", "conj"} and clause.head != clause:
+        clause = clause.head
+    if clause.dep_ in {"ccomp", "parataxis"} and is_reporting_verb(clause.head):
+        reporter = next((c for c in clause.head.children if c.dep_ == "nsubj"), None)
+        if reporter is not None and (reporter.pos_ == "PRON" or reporter.ent_type_ == "PERSON"):
+            return False
+    return trigger.lower_ != "should"
 
 
 def _child(token: Token, deps: set[str] | frozenset[str], words: frozenset[str] | None = None) -> Token | None:
@@ -138,8 +278,9 @@ def _trigger(token: Token) -> tuple[Token, int, Token] | None:
     """(start of the asked-for phrase, weight, governing verb) when ``token`` is a trigger.
 
     Weights rank how explicitly the text asks: "called for" 6, "urged" 5, "stressed the
-    importance/need of" and enumerations 4, "must"/"need to"/"it is essential to" 3,
-    "should"/"priorities include"/"highlighted the significance" 2, "aims to" 1.
+    importance/need of" 4, "must"/"need to"/"it is essential to" 3, "should"/"priorities
+    include"/"highlighted the significance" 2, "aims to" 1; a trigger whose object lists two
+    or more items counts as an enumeration (at least 4).
     """
     lower = token.lower_
     if lower in _CALL and token.pos_ == "VERB":
@@ -177,12 +318,12 @@ def _trigger(token: Token) -> tuple[Token, int, Token] | None:
     if lower in _AIM and token.pos_ == "VERB":
         xcomp = _child(token, {"xcomp"})
         subject = _child(token, {"nsubj"})
-        if xcomp is None or subject is None or subject.pos_ == "PRON" or subject.ent_type_ == "PERSON":
+        if xcomp is None or subject is None or subject.lower_ in _PERSONAL or subject.ent_type_ == "PERSON":
             return None
         return (xcomp, 1, xcomp)
-    if lower in _PRIORITY_SUBJECTS and token.dep_ == "nsubj":
+    if token.dep_ == "nsubj" and GOAL_NOUNS.fullmatch(token.text):
         verb = token.head
-        if verb.lower_ in {"include", "includes", "included", "are", "is", "were", "was"}:
+        if verb.lower_ in _LIST_VERBS:
             obj = _child(verb, {"dobj", "attr"})
             return (obj, 2, verb) if obj is not None else None
     return None
@@ -207,6 +348,16 @@ def _descend(target: Token) -> Token:
     return target
 
 
+def _continues_with_verb(sent: Any, end: int) -> bool:
+    """Whether ", V ..." / "and V ..." follows: a verb list the parser hung elsewhere."""
+    doc = sent.doc
+    k = end
+    while k < sent.end and (doc[k].text in {",", ")"} or doc[k].lower_ in {"and", "or"}):
+        k += 1
+    separated = doc[k - 1].text == "," or doc[k - 1].lower_ in {"and", "or"}
+    return separated and k < sent.end and doc[k].tag_ in {"VB", "VBP"} and doc[k].is_lower
+
+
 def _region(head: Token, verb: Token, sent: Any) -> list[Token]:
     """Tokens from the asked-for phrase to the end of its clause."""
     passive_subject = _child(head, {"nsubjpass"})
@@ -215,15 +366,20 @@ def _region(head: Token, verb: Token, sent: Any) -> list[Token]:
     elif head.pos_ in {"VERB", "AUX"}:
         start = head.i
         for left in reversed(list(head.lefts)):
-            if left.dep_ in {"advmod", "neg"} and left.i == start - 1:
+            if left.dep_ in {"advmod", "neg"} and left.i == start - 1 and left.lower_ not in _LEADING_DROP:
                 start = left.i
     else:
         start = head.left_edge.i
     # "the importance of developing X, accelerating Y, and laying Z": the parser hangs
     # later gerunds off the trigger verb as advcl, so they must not end the region.
     gerunds = any(t.tag_ == "VBG" or t.lower_.endswith("ing") for t in sent.doc[start : head.i + 1])
-    # A verb's own subtree is reliable; a noun list may hang off the trigger verb instead.
-    end = head.right_edge.i + 1 if head.pos_ in {"VERB", "AUX"} and not gerunds else sent.end
+    # A verb's own subtree is reliable, unless a verb list continues past it; a noun list
+    # may hang off the trigger verb instead.
+    end = sent.end
+    if head.pos_ in {"VERB", "AUX"} and not gerunds:
+        end = head.right_edge.i + 1
+        if _continues_with_verb(sent, end):
+            end = sent.end
     tokens: list[Token] = []
     for token in sent.doc[start:end]:
         if token.i > head.i and _breaks_clause(token, head, verb, gerunds):
@@ -245,12 +401,28 @@ def _breaks_clause(token: Token, head: Token, verb: Token, gerunds: bool) -> boo
         return False
     if token.lower_ in _SUBORDINATORS and token.i > 0 and token.nbor(-1).text == ",":
         return True
-    if token.dep_ in _CLAUSE_BREAK_DEPS and token.head in (verb, head):
-        return True
+    if token.dep_ in _CLAUSE_BREAK_DEPS and token.head in (verb, head) and not _parallel_verb(token, head):
+        # "cut the time to process a claim": an infinitive right after its object is no new clause
+        infinitive = token.dep_ == "advcl" and _child(token, {"aux"}, frozenset({"to"})) is not None
+        return not infinitive or token.left_edge.nbor(-1).text == ","
     if token.dep_ == "cc":
         nxt = token.nbor(1) if token.i + 1 < len(token.doc) else None
-        return nxt is not None and nxt.dep_ == "conj" and nxt.head == verb and nxt.pos_ == "VERB" and head != verb
-    return bool(token.dep_ == "conj" and token.head == verb and token.pos_ == "VERB" and head != verb)
+        return (
+            nxt is not None and nxt.dep_ == "conj" and nxt.head == verb and nxt.pos_ == "VERB"
+            and head != verb and not _parallel_verb(nxt, head)
+        )
+    return bool(
+        token.dep_ == "conj" and token.head == verb and token.pos_ == "VERB" and head != verb
+        and not _parallel_verb(token, head)
+    )
+
+
+def _parallel_verb(token: Token, head: Token) -> bool:
+    """A base-form verb after a comma or "and", listed beside a base-form head."""
+    return (
+        head.tag_ in {"VB", "VBP"} and token.tag_ in {"VB", "VBP"} and token.i > 0
+        and token.nbor(-1).text in {",", "and", "or"}
+    )
 
 
 def _segment_root(segment: list[Token]) -> Token:
@@ -262,11 +434,21 @@ def _segment_root(segment: list[Token]) -> Token:
     return root
 
 
+def _finish(tokens: Sequence[Token], sent: Any, drop_determiner: bool = True) -> str:
+    text = tokens_text(trim(tokens, drop_determiner=drop_determiner, limit=sent.end))
+    if _MIN_WORDS <= len(text.split()) <= _MAX_WORDS and not _SINGLE_QUOTED.search(text):
+        return text
+    return ""
+
+
 def _split_items(target: Token, verb: Token, sent: Any) -> list[str]:
     head = _descend(target)
     tokens = _region(head, verb, sent)
     if not tokens:
         return []
+    if head.tag_ in {"VB", "VBP"}:  # "aims to cut X, recruit Y and open Z"
+        parts = split_enumeration(tokens, verbal=True)
+        return [t for t in (_finish(p, sent) for p in parts) if t]
     segments: list[list[Token]] = [[]]
     roots: list[Token] = [head]
     after_comma: list[bool] = [False]
@@ -294,8 +476,7 @@ def _split_items(target: Token, verb: Token, sent: Any) -> list[str]:
         segments[-1].append(token)
         k += 1
     merged = _merge_bare(segments, roots, after_comma)
-    texts = [_clean(seg) for seg in merged]
-    return [t for t in texts if _MIN_WORDS <= len(t.split()) <= _MAX_WORDS and not _SINGLE_QUOTED.search(t)]
+    return [t for t in (_finish(seg, sent) for seg in merged) if t]
 
 
 def _starts_item(segment: list[Token], previous_root: Token, comma: bool) -> bool:
@@ -339,34 +520,133 @@ def _merge_bare(
     return merged
 
 
-def _clean(segment: list[Token]) -> str:
-    tokens = [t for t in segment if not t.is_space]
-    while tokens and (tokens[0].lower_ in _LEADING_DROP or tokens[0].is_punct):
-        tokens.pop(0)
-    while tokens and (tokens[-1].is_punct or tokens[-1].pos_ == "CCONJ"):
-        tokens.pop()
-    if not tokens:
-        return ""
-    text = tokens[0].doc[tokens[0].i : tokens[-1].i + 1].text
-    return _WS.sub(" ", _QUOTE_CHARS.sub("", text)).strip()
+def _colon_items(sent: Any, quoted: _Ranges, laid_out: _Ranges) -> list[str]:
+    """Items of "The plan sets out four priorities: A, B, C and D" (two or more)."""
+    tokens = [t for t in sent if not t.is_space]
+    colon = next((k for k, t in enumerate(tokens) if t.text == ":"), None)
+    if colon is None or colon + 3 >= len(tokens) or tokens[colon].idx in quoted or tokens[colon].idx in laid_out:
+        return []
+    lead = tokens_text(tokens[:colon])
+    if not GOAL_NOUNS.search(lead):
+        return []
+    parts = split_enumeration(tokens[colon + 1 :], verbal=False, strict=False)
+    if len(parts) < 2:
+        return []
+    return [t for t in (_finish(p, sent, drop_determiner=False) for p in parts) if t]
+
+
+def _goal_noun_list(sent: Any, quoted: _Ranges) -> list[str]:
+    """Items of "The union's demands include A, B and C" (two or more)."""
+    for token in sent:
+        if token.dep_ != "nsubj" or not GOAL_NOUNS.fullmatch(token.text) or token.idx in quoted:
+            continue
+        if token.head.lower_ not in _LIST_VERBS:
+            continue
+        obj = _child(token.head, {"dobj", "attr"})
+        if obj is None or obj.i < token.head.i:
+            continue
+        region = [t for t in sent.doc[obj.left_edge.i : sent.end]]
+        end = next((k for k, t in enumerate(region) if t.text in {";", "\u2014", "--"} or (
+            t.lower_ in _SUBORDINATORS and k > 0 and region[k - 1].text == ",")), len(region))
+        parts = split_enumeration(region[:end], verbal=False, strict=False)
+        if len(parts) >= 2:
+            return [t for t in (_finish(p, sent, drop_determiner=False) for p in parts) if t]
+    return []
 
 
 def _enumeration(sent: Any) -> list[str]:
-    """Items of "First, X. Second, Y" or "...: first, X; second, Y" enumerations."""
+    """Items of "...: first, X; second, Y" enumerations inside one sentence."""
     markers: list[int] = []
     tokens = [t for t in sent if not t.is_space]
     for k, token in enumerate(tokens):
         if token.lower_ not in _ORDINALS or k + 1 >= len(tokens) or tokens[k + 1].text != ",":
             continue
-        if k == 0 or tokens[k - 1].text in {":", ";"}:
+        if k > 0 and tokens[k - 1].text in {":", ";"}:
             markers.append(k)
+    if len(markers) < 2:
+        return []
     items: list[str] = []
     for n, k in enumerate(markers):
         end = markers[n + 1] - 1 if n + 1 < len(markers) else len(tokens)
-        text = _clean(tokens[k + 2 : end])
-        if _MIN_WORDS <= len(text.split()) <= _MAX_WORDS:
+        text = _finish(tokens[k + 2 : end], sent)
+        if text:
             items.append(text)
     return items
+
+
+# --- ordinal sequences across sentences ---------------------------------------------------
+
+
+def _starts_with(sent: Any, phrases: Sequence[str]) -> int:
+    """Token count of the marker ("Finally," -> 2) a sentence opens with, else 0."""
+    words = [t for t in sent if not t.is_space]
+    lowered = [t.lower_ for t in words]
+    for phrase in phrases:
+        parts = phrase.split()
+        if lowered[: len(parts)] == parts:
+            n = len(parts)
+            return n + 1 if n < len(words) and words[n].text == "," else (n if phrase == "also" else 0)
+    return 0
+
+
+def _ordinal_subject(sent: Any, words: frozenset[str]) -> bool:
+    """ "The first priority is ...", "Another step will be ..." """
+    for token in sent:
+        subject = token.dep_ in {"nsubj", "nsubjpass"} and GOAL_NOUNS.fullmatch(token.text)
+        if subject and any(c.lower_ in words for c in token.children):
+            return True
+    return False
+
+
+def _opens(sent: Any) -> bool:
+    return bool(_starts_with(sent, _OPENERS)) or _ordinal_subject(sent, frozenset({"first"}))
+
+
+def _continues(sent: Any) -> bool:
+    if _starts_with(sent, _CONTINUERS) or _ordinal_subject(sent, _ORDINAL_ADJ - {"first"}):
+        return True
+    root = sent.root
+    return any(c.dep_ == "advmod" and c.lower_ == "also" for c in root.children)
+
+
+def _predicate(sent: Any) -> str:
+    """The action a sentence of a sequence states: "the council will build X" -> "build X"."""
+    head = sent.root
+    for _ in range(4):
+        complement = _child(head, {"xcomp"})
+        if head.lower_ in _BE and complement is None:
+            complement = _child(head, {"attr"})
+        if complement is None or not (head.lower_ in _BE or head.lower_ in _WRAPPERS):
+            break
+        head = complement
+    if head.pos_ not in {"VERB", "NOUN", "PROPN"}:
+        return ""
+    tokens = _region(head, head, sent)
+    return _finish(tokens, sent)
+
+
+def _sequence_items(sents: Sequence[Any], quoted: _Ranges) -> Iterator[tuple[int, int, str]]:
+    """Items of "The first priority is X. Officials also want Y. Finally, Z" sequences."""
+    k = 0
+    while k < len(sents):
+        if not _opens(sents[k]) or sents[k].start_char in quoted:
+            k += 1
+            continue
+        run = [sents[k]]
+        j = k + 1
+        while j < len(sents) and len(run) <= _SEQUENCE_WINDOW and _continues(sents[j]):
+            if "\n\n" in sents[j].doc.text[run[-1].end_char : sents[j].start_char]:
+                break
+            run.append(sents[j])
+            j += 1
+        if len(run) >= 2:
+            for n, sent in enumerate(run):
+                if sent.start_char in quoted:
+                    continue
+                text = _predicate(sent)
+                if text:
+                    yield sent.start, n, text
+        k = j
 
 
 def _words(text: str) -> set[str]:
