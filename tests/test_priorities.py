@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from bot.core.action_items import find_due
+from bot.core.due import find_due
 from bot.core.priorities import extract_article_priorities, extract_thread_actions
 from bot.core.types import Message, Priority
 

@@ -26,11 +26,11 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from bot.core.action_items import analyse_thread
 from bot.core.layout import Block, heading_blocks, list_blocks
 from bot.core.phrases import inflections, split_enumeration, tokens_text, trim
 from bot.core.quote_spans import find_quote_spans
 from bot.core.speakers import is_reporting_verb
+from bot.core.thread_analysis import analyse_thread
 from bot.core.types import Message, Priority
 
 logger = logging.getLogger(__name__)
@@ -305,8 +305,8 @@ def _trigger(token: Token) -> tuple[Token, int, Token] | None:
     if lower in _NEED | _HAVE and token.pos_ in {"VERB", "AUX"}:
         xcomp = _child(token, {"xcomp"})
         if xcomp is not None and _child(xcomp, {"aux"}, frozenset({"to"})) is not None:
-            if lower in _HAVE and xcomp.i != token.i + 2:
-                return None
+            if lower in _HAVE and (xcomp.i != token.i + 2 or _child(token, {"aux"}) is not None):
+                return None  # "he will have to report": a consequence, not an ask
             return (xcomp, 3, xcomp)
         return None
     if lower in _ESSENTIAL and token.dep_ == "acomp":
@@ -526,8 +526,8 @@ def _colon_items(sent: Any, quoted: _Ranges, laid_out: _Ranges) -> list[str]:
     colon = next((k for k, t in enumerate(tokens) if t.text == ":"), None)
     if colon is None or colon + 3 >= len(tokens) or tokens[colon].idx in quoted or tokens[colon].idx in laid_out:
         return []
-    lead = tokens_text(tokens[:colon])
-    if not GOAL_NOUNS.search(lead):
+    lead = tokens_text(tokens[max(0, colon - 6) : colon])
+    if not GOAL_NOUNS.search(lead) or is_reporting_verb(tokens[colon - 1]) or tokens[colon + 1].is_quote:
         return []
     parts = split_enumeration(tokens[colon + 1 :], verbal=False, strict=False)
     if len(parts) < 2:

@@ -1,0 +1,215 @@
+"""One analysis per thread: decisions and action items, ranked and capped.
+
+The rules of :mod:`bot.core.action_items` and :mod:`bot.core.decisions` find what chat
+phrasing makes explicit; the learned :class:`~bot.core.statements.StatementClassifier`
+(when injected with an encoder) scores every sentence, confirms weak cues, adds the
+decisions and action items the rules miss (as in meeting transcripts), and ranks all of
+them. A later decision on the same topic replaces the earlier one. At most
+``MAX_ACTIONS`` action items and ``MAX_DECISIONS`` decisions are kept, best first.
+
+The returned :class:`ThreadAnalysis` carries the sentence units and their probabilities
+too, so later steps (quotes, the summary) can reuse them instead of analysing again.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from bot.core.action_items import ThreadStatement, classify_thread, task_phrase
+from bot.core.addressees import is_broadcast, mentions, participants, resolve, vocative
+from bot.core.decisions import is_proposal
+from bot.core.due import find_due
+from bot.core.protocols import Encoder
+from bot.core.statements import LABELS, StatementClassifier, Unit, words
+from bot.core.types import Message, Priority
+
+logger = logging.getLogger(__name__)
+
+MAX_ACTIONS = 8
+MAX_DECISIONS = 5
+RULE_BONUS = 0.5
+"""Added to the classifier's probability for items the rules found, when ranking."""
+SAME_TOPIC = 0.5
+"""Cosine similarity above which a later decision replaces an earlier one."""
+MIN_UNIT_WORDS = 3
+_FIRST_SINGULAR = frozenset({"i", "i'll", "i'm", "i've", "ill", "im", "me"})
+
+
+@dataclass(frozen=True)
+class ThreadAnalysis:
+    """Everything :func:`analyse_thread` finds, for every consumer of the thread."""
+
+    statements: list[ThreadStatement]
+    actions: list[Priority]
+    decisions: list[str]
+    units: list[Unit] = field(default_factory=list)
+    probabilities: np.ndarray | None = None
+    """``(len(units), 2)``: P(decision), P(action) per unit, when a classifier ran."""
+
+
+@dataclass
+class _Candidate:
+    score: float
+    order: int
+    text: str
+    reversal: bool = False
+    owner: str | None = None
+    owner_id: str | None = None
+    due: str | None = None
+    ts: str | None = None
+
+
+def _units(messages: Sequence[Message], parsed: Sequence[Any]) -> tuple[list[Unit], list[Any]]:
+    units: list[Unit] = []
+    sents: list[Any] = []
+    for index, (message, doc) in enumerate(zip(messages, parsed, strict=False)):
+        for sent in doc.sents:
+            units.append(Unit(sent.text.strip(), message.author, index))
+            sents.append(sent)
+    return units, sents
+
+
+def analyse_thread(
+    messages: Sequence[Message],
+    parsed: Sequence[Any],
+    classifier: StatementClassifier | None = None,
+    encoder: Encoder | None = None,
+    max_actions: int = MAX_ACTIONS,
+    max_decisions: int = MAX_DECISIONS,
+) -> ThreadAnalysis:
+    """Decisions and action items of a thread (one ``Doc`` per message in ``parsed``)."""
+    units, sents = _units(messages, parsed)
+    people = participants(messages)
+    statements = classify_thread(messages, parsed)
+    probs = classifier.probabilities(units, encoder) if classifier is not None and encoder is not None else None
+    thresholds = classifier.thresholds if classifier is not None else {}
+    decisions = _decisions(statements, units, probs, thresholds.get("decision", 1.0), encoder)
+    actions = _actions(statements, units, sents, messages, probs, thresholds.get("action", 1.0), people)
+    decisions.sort(key=lambda c: (-c.score, c.order))
+    actions.sort(key=lambda c: (-c.score, c.order))
+    logger.debug("thread: %d decisions, %d action items before the caps", len(decisions), len(actions))
+    return ThreadAnalysis(
+        statements=statements,
+        actions=[Priority(c.text, c.owner, c.due, c.ts, c.owner_id) for c in actions[:max_actions]],
+        decisions=[c.text for c in decisions[:max_decisions]],
+        units=units,
+        probabilities=probs,
+    )
+
+
+def _probability(probs: np.ndarray | None, order: int, label: str) -> float:
+    return float(probs[order, LABELS.index(label)]) if probs is not None else 0.0
+
+
+def _decisions(
+    statements: Sequence[ThreadStatement],
+    units: Sequence[Unit],
+    probs: np.ndarray | None,
+    threshold: float,
+    encoder: Encoder | None,
+) -> list[_Candidate]:
+    found: dict[int, _Candidate] = {}
+    for s in statements:
+        if s.kind != "decision" or not s.action:
+            continue
+        p = _probability(probs, s.order, "decision")
+        if s.marked or p >= threshold:
+            found[s.order] = _Candidate(1.0 + RULE_BONUS + p, s.order, s.action, s.reversal)
+    if probs is not None:
+        for order, unit in enumerate(units):
+            p = float(probs[order, 0])
+            if order in found or p < threshold or is_proposal(unit.text) or len(words(unit.text)) < MIN_UNIT_WORDS:
+                continue
+            found[order] = _Candidate(p, order, unit.text)
+    return _standing(sorted(found.values(), key=lambda c: c.order), encoder)
+
+
+def _standing(candidates: list[_Candidate], encoder: Encoder | None) -> list[_Candidate]:
+    """Drop decisions that a later one on the same topic (or a reversal) replaced."""
+    if len(candidates) < 2:
+        return candidates
+    similar = _similarity([c.text for c in candidates], encoder)
+    kept: list[int] = []
+    for k, candidate in enumerate(candidates):
+        if candidate.reversal and kept:
+            kept.pop()
+        kept = [j for j in kept if similar[j, k] < SAME_TOPIC]
+        kept.append(k)
+    return [candidates[k] for k in kept]
+
+
+def _similarity(texts: Sequence[str], encoder: Encoder | None) -> np.ndarray:
+    if encoder is not None:
+        vectors = np.asarray(encoder.encode(list(texts)), dtype=np.float32)
+        return np.asarray(vectors @ vectors.T, dtype=np.float32)
+    sets = [set(words(t)) for t in texts]
+    n = len(sets)
+    out = np.zeros((n, n), dtype=np.float32)
+    for i in range(n):
+        for j in range(n):
+            union = sets[i] | sets[j]
+            out[i, j] = len(sets[i] & sets[j]) / len(union) if union else 0.0
+    return out
+
+
+def _actions(
+    statements: Sequence[ThreadStatement],
+    units: Sequence[Unit],
+    sents: Sequence[Any],
+    messages: Sequence[Message],
+    probs: np.ndarray | None,
+    threshold: float,
+    people: dict[str, str | None],
+) -> list[_Candidate]:
+    found: dict[str, _Candidate] = {}
+    covered: set[int] = set()
+    for s in statements:
+        covered.add(s.order)
+        if s.kind == "decision" or not s.action:
+            continue
+        p = _probability(probs, s.order, "action")
+        score = 1.0 + RULE_BONUS + p + 0.25 * (s.owner is not None) + 0.25 * (s.due is not None)
+        key = s.action.lower()
+        if key not in found or found[key].score < score:
+            ts = messages[s.message_index].ts
+            found[key] = _Candidate(score, s.order, s.action, False, s.owner, s.owner_id, s.due, ts)
+    if probs is None:
+        return list(found.values())
+    for order, (unit, sent) in enumerate(zip(units, sents, strict=True)):
+        p = float(probs[order, 1])
+        if order in covered or p < threshold or unit.text.rstrip().endswith("?") or is_broadcast(unit.text):
+            continue
+        candidate = _learned_action(unit, sent, p, order, messages, people)
+        if candidate is not None and candidate.text.lower() not in found:
+            found[candidate.text.lower()] = candidate
+    return list(found.values())
+
+
+def _learned_action(
+    unit: Unit, sent: Any, p: float, order: int, messages: Sequence[Message], people: dict[str, str | None]
+) -> _Candidate | None:
+    """An action item the classifier found: the sentence's task phrase and its owner."""
+    message = messages[unit.message_index]
+    due = find_due(unit.text)
+    root = sent.root
+    text = ""
+    if root.pos_ in {"VERB", "AUX"} and root.tag_ not in {"VBD", "VBN"}:
+        text = task_phrase(root)
+    if len(words(text)) < MIN_UNIT_WORDS:
+        text = unit.text
+    owner, owner_id = None, None
+    named = mentions(sent.text, people)
+    called = vocative(sent)
+    if len(named) == 1:
+        owner, owner_id = named[0][0].name, named[0][0].user_id
+    elif called is not None:
+        addressee = resolve(called[0], people)
+        owner, owner_id = (addressee.name, addressee.user_id) if addressee else (None, None)
+    elif set(words(unit.text)) & _FIRST_SINGULAR:
+        owner, owner_id = message.author, message.author_id
+    return _Candidate(p, order, text, False, owner, owner_id, due, message.ts)
