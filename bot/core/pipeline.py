@@ -12,7 +12,9 @@ from typing import Any
 from bot.core import priorities, quotes, summary
 from bot.core.errors import EmptyInputError
 from bot.core.protocols import Abstractor, Encoder
+from bot.core.statements import StatementClassifier
 from bot.core.text import canonical
+from bot.core.thread_analysis import analyse_thread
 from bot.core.types import Document, Kind, Quote, SummaryResult
 
 MIN_QUOTES = 2
@@ -37,11 +39,13 @@ class Summariser:
         nlp: Any,
         scorer: Any | None = None,
         abstractor: Abstractor | None = None,
+        statements: StatementClassifier | None = None,
     ) -> None:
         self.encoder = encoder
         self.nlp = nlp
         self.scorer = scorer
         self.abstractor = abstractor
+        self.statements = statements
 
     @property
     def model_name(self) -> str:
@@ -95,15 +99,15 @@ class Summariser:
             sentences = self.abstractor.summarise(doc.text)
         else:
             sentences = summary.summarise_thread(messages, parsed, self.encoder, self.scorer)
-        actions, decisions = priorities.extract_thread_actions(messages, parsed)
+        analysis = analyse_thread(messages, parsed, self.statements, self.encoder)
         return SummaryResult(
             source=doc.source,
             kind="thread",
             title=doc.title,
             summary=sentences,
             quotes=quotes.extract_thread_quotes(messages, parsed),
-            priorities=actions,
-            decisions=decisions,
+            priorities=analysis.actions,
+            decisions=analysis.decisions,
             model=self.model_for("thread"),
             notices=list(doc.notices),
         )

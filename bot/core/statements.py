@@ -40,13 +40,17 @@ _FIRST_SINGULAR = frozenset({"i", "i'll", "i'm", "i've", "i'd", "me", "my", "ill
 _FIRST_PLURAL = frozenset({"we", "we'll", "we're", "we've", "we'd", "let's", "lets", "us", "our"})
 _SECOND = frozenset({"you", "you'll", "you're", "you've", "your", "u"})
 _MODAL = frozenset({"will", "'ll", "shall", "should", "must", "gonna", "need", "needs", "going", "ought"})
+_AGREEMENT = frozenset(
+    "yeah yes yep ok okay sure right agreed exactly good great fine alright definitely absolutely mm-hmm uh-huh".split()
+)
+_AGREEMENT_WINDOW = 3
 _VOCATIVE = re.compile(r"^\s*(?:@[\w.-]+|[A-Z][\w.-]*)\s*[,:]|@[\w.-]+")
 
 CONTEXT_NAMES: tuple[str, ...] = (
     "position", "last_tenth", "first_tenth", "thread_size", "speaker_change_before",
     "speaker_change_after", "question", "answers_question", "followed_by_question",
     "author_share", "author_is_top", "words", "short", "first_singular", "first_plural",
-    "second_person", "modal", "addressee", "due_phrase", "monologue",
+    "second_person", "modal", "addressee", "due_phrase", "monologue", "agreed_after", "agreed_before",
 )
 """Names of the context features, in column order."""
 
@@ -74,6 +78,7 @@ def context_features(units: Sequence[Unit]) -> np.ndarray:
     counts = Counter(u.author for u in units)
     top = counts.most_common(1)[0][0]
     questions = [u.text.rstrip().endswith("?") for u in units]
+    agrees = [bool(w) and w[0] in _AGREEMENT for w in (words(u.text) for u in units)]
     run = 0
     for i, unit in enumerate(units):
         tokens = words(unit.text)
@@ -103,8 +108,16 @@ def context_features(units: Sequence[Unit]) -> np.ndarray:
             float(bool(_VOCATIVE.search(unit.text))),
             float(find_due(unit.text) is not None),
             min(run, 10) / 10.0,
+            _agreement(units, agrees, i, range(i + 1, min(n, i + 1 + _AGREEMENT_WINDOW))),
+            _agreement(units, agrees, i, range(max(0, i - _AGREEMENT_WINDOW), i)),
         )
     return out
+
+
+def _agreement(units: Sequence[Unit], agrees: Sequence[bool], i: int, window: range) -> float:
+    """Share of the other speakers' units in ``window`` that open with agreement ("yeah", "okay")."""
+    others = [k for k in window if units[k].author != units[i].author]
+    return sum(agrees[k] for k in others) / len(others) if others else 0.0
 
 
 def hashed_ngrams(text: str) -> list[int]:
@@ -125,9 +138,28 @@ def screen_logits(units: Sequence[Unit], context: np.ndarray, weights: Mapping[s
     return np.asarray(logits, dtype=np.float32)
 
 
-def classifier_inputs(embeddings: np.ndarray, context: np.ndarray, screen: np.ndarray) -> np.ndarray:
-    """Stage-two input rows: embedding, context features, screen logits."""
-    return np.concatenate([embeddings, context, screen], axis=1).astype(np.float32)
+NEIGHBOUR_WINDOW = 3
+NEIGHBOUR_FEATURES = 3 * len(LABELS)
+
+
+def neighbour_features(screen: np.ndarray) -> np.ndarray:
+    """Per unit and label: the screen logit of the unit before, after, and the window's maximum."""
+    n = screen.shape[0]
+    out = np.zeros((n, NEIGHBOUR_FEATURES), dtype=np.float32)
+    low = float(screen.min()) if n else 0.0
+    for i in range(n):
+        window = screen[max(0, i - NEIGHBOUR_WINDOW) : i + NEIGHBOUR_WINDOW + 1]
+        before = screen[i - 1] if i > 0 else np.full(len(LABELS), low)
+        after = screen[i + 1] if i + 1 < n else np.full(len(LABELS), low)
+        out[i] = np.concatenate([before, after, window.max(axis=0)])
+    return out
+
+
+def classifier_inputs(
+    embeddings: np.ndarray, context: np.ndarray, screen: np.ndarray, neighbours: np.ndarray
+) -> np.ndarray:
+    """Stage-two input rows: embedding, context features, screen logits, neighbours' logits."""
+    return np.concatenate([embeddings, context, screen, neighbours], axis=1).astype(np.float32)
 
 
 def _sigmoid(x: np.ndarray) -> np.ndarray:
@@ -146,11 +178,13 @@ class StatementClassifier:
     @property
     def dim(self) -> int:
         """Embedding width the classifier expects."""
-        return int(self.weights["mean"].shape[0]) - len(CONTEXT_NAMES) - len(LABELS)
+        return int(self.weights["mean"].shape[0]) - len(CONTEXT_NAMES) - len(LABELS) - NEIGHBOUR_FEATURES
 
     def _network(self, rows: np.ndarray) -> np.ndarray:
         w = self.weights
         x = (rows - w["mean"]) / w["scale"]
+        if "w1" not in w:  # a linear model
+            return np.asarray(x @ w["w"] + w["b"], dtype=np.float32)
         hidden = np.maximum(x @ w["w1"] + w["b1"], 0.0)
         return np.asarray(hidden @ w["w2"] + w["b2"], dtype=np.float32)
 
@@ -169,5 +203,6 @@ class StatementClassifier:
         embeddings = np.asarray(encoder.encode([units[i].text for i in keep]), dtype=np.float32)
         if embeddings.shape[1] != self.dim:
             return probs
-        probs[keep] = _sigmoid(self._network(classifier_inputs(embeddings, context[keep], screen[keep])))
+        neighbours = neighbour_features(screen)[keep]
+        probs[keep] = _sigmoid(self._network(classifier_inputs(embeddings, context[keep], screen[keep], neighbours)))
         return probs

@@ -193,4 +193,8 @@ def run(args: argparse.Namespace, summariser: Summariser) -> int:
     print(format_table(rows))
     print()
     print(quote_scores(eval_dir, summariser))
+    from bot.tools.eval_actions import extraction_sections
+
+    print()
+    print(extraction_sections(eval_dir, summariser))
     return 0
