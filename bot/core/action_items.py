@@ -27,9 +27,12 @@ from dataclasses import dataclass, replace
 from typing import Any, Literal
 
 from bot.core.addressees import (
+    GROUP_OWNER,
     Addressee,
+    group_subject,
     is_broadcast,
     mentions,
+    named_subject,
     participants,
     resolve,
     same_person,
@@ -105,7 +108,10 @@ class ThreadStatement:
 
 
 def _subject(verb: Token) -> Token | None:
-    return next((c for c in verb.children if c.dep_ in {"nsubj", "nsubjpass"}), None)
+    """The subject nearest the verb ("Zed, can you print it": "you", not the vocative)."""
+    subjects = [c for c in verb.children if c.dep_ in {"nsubj", "nsubjpass"}]
+    before = [c for c in subjects if c.i < verb.i]
+    return before[-1] if before else (subjects[0] if subjects else None)
 
 
 def _aux_words(verb: Token) -> set[str]:
@@ -269,8 +275,8 @@ def sentence_statements(sent: Any, order: int, context: SentenceContext) -> list
     due = _due(sent)
     due_text = due[0] if due is not None else None
     people = context.people
-    named = [m for m in mentions(sent.text, people)]
-    cut = [(sent.start_char + a, sent.start_char + b) for _, (a, b) in named]
+    named = sentence_mentions(sent, people)
+    cut = [span for _, span in named]
     called = vocative(sent, people)
     cut += [called[1]] if called is not None else []
     cut += [due[1]] if due is not None else []
@@ -354,6 +360,60 @@ def _ask_owner(
         if todo is not None:
             return resolve(todo.group(1), people)
     return resolve(called[0], people) if called else None
+
+
+def sentence_mentions(sent: Any, people: dict[str, str | None]) -> list[tuple[Addressee, tuple[int, int]]]:
+    """Mentions that overlap the sentence, with document character ranges.
+
+    Mentions are found in the whole message, so one the parser split ("TODO: @Ben" |
+    "Cho fix the test") still addresses the sentence it runs into.
+    """
+    found = mentions(sent.doc.text, people)
+    return [(who, span) for who, span in found if span[0] < sent.end_char and span[1] > sent.start_char]
+
+
+@dataclass(frozen=True)
+class Task:
+    """A task read from a sentence the classifier flagged: what, who, by when."""
+
+    text: str
+    owner: str | None
+    owner_id: str | None
+    due: str | None
+
+
+def flagged_task(sent: Any, message: Message, people: dict[str, str | None], min_words: int = 3) -> Task:
+    """The task of a sentence the learned classifier calls an action item.
+
+    The text is the task phrase of its main verb (the sentence itself when that is too
+    short, e.g. "Marketing, the user requirement specification."); the owner is the
+    addressee, a named subject ("the Marketing Expert will ..."), the author for "I", or
+    everyone for "we" / "you guys".
+    """
+    raw = sent.text.strip()
+    due = _due(sent)
+    named = sentence_mentions(sent, people)
+    called = vocative(sent, people)
+    cut = [span for _, span in named]
+    cut += ([called[1]] if called else []) + ([due[1]] if due else [])
+    verb = _main_verb(sent)
+    text = ""
+    if verb is not None and verb.tag_ not in {"VBD", "VBN"}:
+        text = task_phrase(_content_verb(verb), cut)
+    if len(text.split()) < min_words:
+        text = raw
+    owner: Addressee | None = None
+    if len(named) == 1:
+        owner = named[0][0] if named[0][0].user_id else resolve(named[0][0].name, people)
+    elif called is not None:
+        owner = resolve(called[0], people)
+    elif verb is not None and (subject := named_subject(verb, people)) is not None:
+        owner = resolve(subject, people)
+    elif verb is not None and getattr(_subject(verb), "lower_", None) == "i":
+        owner = Addressee(message.author or "", message.author_id) if message.author else None
+    elif verb is not None and group_subject(verb):
+        owner = Addressee(GROUP_OWNER)
+    return Task(text, owner.name if owner else None, owner.user_id if owner else None, due[0] if due else None)
 
 
 def accept_open_ask(

@@ -101,6 +101,40 @@ def _is_name(tokens: Sequence[Token]) -> bool:
     return all(t.text[:1].isupper() and t.pos_ in _ROLE_WORDS and t.lower_ not in _NOT_NAMES for t in tokens)
 
 
+GROUP_SUBJECTS = frozenset({"we", "us", "everyone", "everybody", "all", "guys", "team"})
+GROUP_OWNER = "everyone"
+"""Owner shown for a task the whole group takes on ("we'll each complete the questionnaire")."""
+
+
+def named_subject(verb: Token, people: dict[str, str | None]) -> str | None:
+    """The subject of ``verb`` when it names someone: a participant ("Sam will ..."), or a
+    capitalised name or role not merely capitalised as the first word ("the Marketing
+    Expert will ...")."""
+    subject = next((c for c in verb.children if c.dep_ in {"nsubj", "nsubjpass"}), None)
+    if subject is None or subject.pos_ == "PRON":
+        return None
+    tokens = [t for t in subject.subtree if not t.is_punct and t.dep_ != "det"]
+    if not tokens or len(tokens) > 4:
+        return None
+    if _is_participant(tokens, people) or _is_participant(tokens[:1], people):
+        return " ".join(t.text for t in tokens)
+    capitalised = [t for t in tokens if t.text[:1].isupper()]
+    if len(capitalised) != len(tokens) or not all(t.pos_ in _ROLE_WORDS for t in tokens):
+        return None
+    first_word = tokens[0].i == tokens[0].sent.start or (tokens[0].i > 0 and tokens[0].nbor(-1).is_sent_start)
+    return " ".join(t.text for t in tokens) if len(tokens) >= 2 or not first_word else None
+
+
+def group_subject(verb: Token) -> bool:
+    """Whether ``verb``'s subject is the group ("we", "everyone", "you guys", "you two")."""
+    subject = next((c for c in verb.children if c.dep_ in {"nsubj", "nsubjpass"}), None)
+    if subject is None:
+        return False
+    if subject.lower_ in GROUP_SUBJECTS:
+        return True
+    return subject.lower_ == "you" and any(c.lower_ in {"guys", "all", "two", "both"} for c in subject.children)
+
+
 def _is_participant(tokens: Sequence[Token], people: dict[str, str | None]) -> bool:
     said = " ".join(t.text for t in tokens).lower()
     return any(said in {p.lower(), p.split()[0].lower()} for p in people)

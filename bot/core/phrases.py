@@ -13,7 +13,8 @@ from typing import Any
 
 Token = Any
 
-_QUOTE_CHARS = re.compile("[\"\u201c\u201d\u201e\u00ab\u00bb]")
+_QUOTE_CHARS = re.compile("[\"\u201c\u201d\u201e\u00ab\u00bb]|\\*\\*|__|`")
+_FINAL_STOP = re.compile(r"(?<![.\s][A-Za-z])(?<!\b[A-Za-z])\.$")
 _WS = re.compile(r"\s+")
 _OPEN = {"(": ")", "[": "]", "{": "}"}
 _CLOSE = {v: k for k, v in _OPEN.items()}
@@ -26,12 +27,13 @@ _VERB_TAGS = frozenset({"VB", "VBP"})
 
 
 def tokens_text(tokens: Sequence[Token]) -> str:
-    """The source text from the first to the last token, whitespace collapsed, quote marks dropped."""
+    """The source text from the first to the last token: whitespace collapsed, quote marks,
+    Markdown emphasis and a final full stop dropped."""
     if not tokens:
         return ""
     first, last = tokens[0], tokens[-1]
     text = first.doc[first.i : last.i + 1].text
-    return _WS.sub(" ", _QUOTE_CHARS.sub("", text)).strip()
+    return _FINAL_STOP.sub("", _WS.sub(" ", _QUOTE_CHARS.sub("", text)).strip())
 
 
 def _balanced(tokens: list[Token], limit: int) -> list[Token]:
@@ -153,7 +155,7 @@ def split_enumeration(tokens: Sequence[Token], *, verbal: bool, strict: bool = T
             elif token.text in _SEPARATORS and (not strict or nxt.dep_ in {"conj", "appos"}):
                 cuts.append(k)
     parts = _cut(items, cuts)
-    if not verbal and len(parts) >= 2:
+    if not verbal and (len(parts) >= 2 or not strict):
         parts = parts[:-1] + _split_last_and(parts[-1], strict)
     merged: list[list[Token]] = []
     carry: list[Token] = []

@@ -52,7 +52,7 @@ logger = logging.getLogger(__name__)
 Token = Any
 
 ASK_WORDS = re.compile(
-    r"\b(?:must|should|shall|will|need(?:s)? to|ha(?:s|ve) to|plans? to|aims? to|wants? to|intends? to"
+    r"\b(?:next|must|should|shall|will|need(?:s)? to|ha(?:s|ve) to|plans? to|aims? to|wants? to|intends? to"
     r"|commits?|pledges?|promises?|recommends?|proposes?|urges?|calls? (?:for|on)|asks?|demands?)\b",
     re.I,
 )
@@ -224,16 +224,22 @@ def _colon_items(sent: Any, quoted: _Ranges, laid_out: _Ranges) -> list[str]:
 
 
 def _goal_noun_list(sent: Any, quoted: _Ranges) -> list[str]:
-    """Items of "The union's demands include A, B and C" (two or more)."""
+    """Items of "The union's demands include A, B and C" or "makes five recommendations,
+    including A and B" (two or more)."""
     for token in sent:
-        if token.dep_ != "nsubj" or not GOAL_NOUNS.fullmatch(token.text) or token.idx in quoted:
+        if not GOAL_NOUNS.fullmatch(token.text) or token.idx in quoted:
             continue
-        if token.head.lower_ not in LIST_VERBS:
+        start: Any = None
+        if token.dep_ == "nsubj" and token.head.lower_ in LIST_VERBS:
+            start = child(token.head, {"dobj", "attr"})
+            if start is not None and start.i < token.head.i:
+                start = None
+        elif token.dep_ != "nsubj":
+            including = child(token, {"prep", "acl"}, frozenset({"including", "like"}))
+            start = child(including, {"pobj", "dobj"}) if including is not None else None
+        if start is None:
             continue
-        obj = child(token.head, {"dobj", "attr"})
-        if obj is None or obj.i < token.head.i:
-            continue
-        region = [t for t in sent.doc[obj.left_edge.i : sent.end]]
+        region = list(sent.doc[start.left_edge.i : sent.end])
         end = next((k for k, t in enumerate(region) if t.text in {";", "\u2014", "--"} or (
             t.lower_ in SUBORDINATORS and k > 0 and region[k - 1].text == ",")), len(region))
         parts = split_enumeration(region[:end], verbal=False, strict=False)

@@ -20,10 +20,9 @@ from typing import Any
 
 import numpy as np
 
-from bot.core.action_items import ThreadStatement, classify_thread, task_phrase
-from bot.core.addressees import is_broadcast, mentions, participants, resolve, vocative
+from bot.core.action_items import ThreadStatement, classify_thread, flagged_task
+from bot.core.addressees import is_broadcast, participants
 from bot.core.decisions import is_proposal
-from bot.core.due import find_due
 from bot.core.protocols import Encoder
 from bot.core.statements import LABELS, StatementClassifier, Unit, words
 from bot.core.types import Message, Priority
@@ -37,7 +36,6 @@ RULE_BONUS = 0.5
 SAME_TOPIC = 0.5
 """Cosine similarity above which a later decision replaces an earlier one."""
 MIN_UNIT_WORDS = 3
-_FIRST_SINGULAR = frozenset({"i", "i'll", "i'm", "i've", "ill", "im", "me"})
 
 
 @dataclass(frozen=True)
@@ -185,31 +183,15 @@ def _actions(
         if order in covered or p < threshold or unit.text.rstrip().endswith("?") or is_broadcast(unit.text):
             continue
         candidate = _learned_action(unit, sent, p, order, messages, people)
-        if candidate is not None and candidate.text.lower() not in found:
+        if candidate.text.lower() not in found:
             found[candidate.text.lower()] = candidate
     return list(found.values())
 
 
 def _learned_action(
     unit: Unit, sent: Any, p: float, order: int, messages: Sequence[Message], people: dict[str, str | None]
-) -> _Candidate | None:
-    """An action item the classifier found: the sentence's task phrase and its owner."""
+) -> _Candidate:
+    """An action item the classifier found: the sentence's task, owner and due phrase."""
     message = messages[unit.message_index]
-    due = find_due(unit.text)
-    root = sent.root
-    text = ""
-    if root.pos_ in {"VERB", "AUX"} and root.tag_ not in {"VBD", "VBN"}:
-        text = task_phrase(root)
-    if len(words(text)) < MIN_UNIT_WORDS:
-        text = unit.text
-    owner, owner_id = None, None
-    named = mentions(sent.text, people)
-    called = vocative(sent)
-    if len(named) == 1:
-        owner, owner_id = named[0][0].name, named[0][0].user_id
-    elif called is not None:
-        addressee = resolve(called[0], people)
-        owner, owner_id = (addressee.name, addressee.user_id) if addressee else (None, None)
-    elif set(words(unit.text)) & _FIRST_SINGULAR:
-        owner, owner_id = message.author, message.author_id
-    return _Candidate(p, order, text, False, owner, owner_id, due, message.ts)
+    task = flagged_task(sent, message, people, MIN_UNIT_WORDS)
+    return _Candidate(p, order, task.text, False, task.owner, task.owner_id, task.due, message.ts)
