@@ -32,6 +32,7 @@ from bot.core.addressees import (
     group_subject,
     is_broadcast,
     mentions,
+    name_fragment,
     named_subject,
     participants,
     resolve,
@@ -230,6 +231,17 @@ def _commitment_verbs(sent: Any) -> list[Token]:
     return [v for v in found if v.i not in inner]
 
 
+def _states_a_change(sent: Any) -> bool:
+    """ "Agreed, dark mode moves to Q3": after "agreed", a thing (not "that"/"it") does
+    something (not "is", not in the past), so the sentence settles something rather than
+    agreeing with an opinion ("Agreed, signup is exactly that")."""
+    root = sent.root
+    if root.pos_ not in {"VERB", "NOUN"} or root.lower_ in _BE or root.tag_ in {"VBD", "VBN"}:
+        return False
+    subject = _subject(root) or next((c for c in root.children if c.dep_ == "compound"), None)
+    return subject is not None and subject.pos_ in {"NOUN", "PROPN"}
+
+
 def _main_verb(sent: Any) -> Token | None:
     """The verb whose subject is a participant ("we need to ..."), else the root verb."""
     for token in sent:
@@ -269,7 +281,8 @@ def sentence_statements(sent: Any, order: int, context: SentenceContext) -> list
     found: list[ThreadStatement] = []
     cue = decision_cue(raw)
     if cue is not None:
-        found.append(ThreadStatement("decision", raw, index, order, cue.text, marked=cue.marked, reversal=cue.reversal))
+        marked = cue.marked or _states_a_change(sent)
+        found.append(ThreadStatement("decision", raw, index, order, cue.text, marked=marked, reversal=cue.reversal))
     if is_broadcast(raw):
         return found
     due = _due(sent)
@@ -382,13 +395,16 @@ class Task:
     due: str | None
 
 
-def flagged_task(sent: Any, message: Message, people: dict[str, str | None], min_words: int = 3) -> Task:
+def flagged_task(
+    sent: Any, message: Message, people: dict[str, str | None], min_words: int = 3, replier: Message | None = None
+) -> Task:
     """The task of a sentence the learned classifier calls an action item.
 
     The text is the task phrase of its main verb (the sentence itself when that is too
     short, e.g. "Marketing, the user requirement specification."); the owner is the
-    addressee, a named subject ("the Marketing Expert will ..."), the author for "I", or
-    everyone for "we" / "you guys".
+    addressee (a mention, a vocative, a sentence that is only a name), a named subject
+    ("the Marketing Expert will ..."), the author for "I", everyone for "we" / "you guys",
+    and for a plain "you" the ``replier``: who answers next.
     """
     raw = sent.text.strip()
     due = _due(sent)
@@ -413,6 +429,10 @@ def flagged_task(sent: Any, message: Message, people: dict[str, str | None], min
         owner = Addressee(message.author or "", message.author_id) if message.author else None
     elif verb is not None and group_subject(verb):
         owner = Addressee(GROUP_OWNER)
+    elif (fragment := name_fragment(sent)) is not None:
+        owner = resolve(fragment, people)
+    elif verb is not None and getattr(_subject(verb), "lower_", None) == "you" and replier is not None:
+        owner = Addressee(replier.author or "", replier.author_id) if replier.author else None
     return Task(text, owner.name if owner else None, owner.user_id if owner else None, due[0] if due else None)
 
 

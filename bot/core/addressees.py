@@ -24,6 +24,7 @@ _NOT_NAMES = frozenset(
     "everyone anyway also and but then great cool nice agreed fine alright good sorry please honestly".split()
 )
 _ROLE_WORDS = frozenset({"NOUN", "PROPN"})
+_FILLERS = frozenset({"uh", "um", "er", "erm", "and", "so", "then", "also", "now"})
 
 
 @dataclass(frozen=True)
@@ -114,15 +115,27 @@ def named_subject(verb: Token, people: dict[str, str | None]) -> str | None:
     if subject is None or subject.pos_ == "PRON":
         return None
     tokens = [t for t in subject.subtree if not t.is_punct and t.dep_ != "det"]
-    if not tokens or len(tokens) > 4:
+    if not tokens or len(tokens) > 5:
         return None
     if _is_participant(tokens, people) or _is_participant(tokens[:1], people):
         return " ".join(t.text for t in tokens)
-    capitalised = [t for t in tokens if t.text[:1].isupper()]
-    if len(capitalised) != len(tokens) or not all(t.pos_ in _ROLE_WORDS for t in tokens):
+    # Spoken subjects carry fillers ("the Marketing uh Expert"): the capitalised words name it.
+    sentence_start = tokens[0].sent.start
+    capitalised = [t for t in tokens if t.text[:1].isupper() and t.pos_ in _ROLE_WORDS and t.i != sentence_start]
+    if not capitalised or capitalised[-1] != subject:
         return None
-    first_word = tokens[0].i == tokens[0].sent.start or (tokens[0].i > 0 and tokens[0].nbor(-1).is_sent_start)
-    return " ".join(t.text for t in tokens) if len(tokens) >= 2 or not first_word else None
+    return " ".join(t.text for t in capitalised)
+
+
+def name_fragment(sent: Any) -> str | None:
+    """A sentence that is only a name or role ("The Industrial Designer," / "Marketing
+    Expert."), as said when handing out tasks in turn."""
+    tokens = [t for t in sent if not (t.is_punct or t.is_space) and t.dep_ != "det" and t.lower_ not in _FILLERS]
+    if not 0 < len(tokens) <= 4 or any(t.pos_ in {"VERB", "AUX"} for t in sent):
+        return None
+    if all(t.text[:1].isupper() and t.pos_ in _ROLE_WORDS and t.lower_ not in _NOT_NAMES for t in tokens):
+        return " ".join(t.text for t in tokens)
+    return None
 
 
 def group_subject(verb: Token) -> bool:

@@ -23,7 +23,7 @@ import numpy as np
 from bot.core.action_items import ThreadStatement, classify_thread, flagged_task
 from bot.core.addressees import is_broadcast, participants
 from bot.core.decisions import is_proposal
-from bot.core.protocols import Encoder
+from bot.core.protocols import CachedEncoder, Encoder
 from bot.core.statements import LABELS, StatementClassifier, Unit, words
 from bot.core.types import Message, Priority
 
@@ -36,6 +36,9 @@ RULE_BONUS = 0.5
 SAME_TOPIC = 0.5
 """Cosine similarity above which a later decision replaces an earlier one."""
 MIN_UNIT_WORDS = 3
+MEETING_UNITS = 150
+"""Threads with more sentences than this read as meeting transcripts: the chat rules over-fire
+on spoken planning talk there, so the classifier must confirm what they find too."""
 
 
 @dataclass(frozen=True)
@@ -83,11 +86,14 @@ def analyse_thread(
     """Decisions and action items of a thread (one ``Doc`` per message in ``parsed``)."""
     units, sents = _units(messages, parsed)
     people = participants(messages)
+    if encoder is not None and not isinstance(encoder, CachedEncoder):
+        encoder = CachedEncoder(encoder)  # the decision comparison reuses the classifier's embeddings
     statements = classify_thread(messages, parsed)
     probs = classifier.probabilities(units, encoder) if classifier is not None and encoder is not None else None
     thresholds = classifier.thresholds if classifier is not None else {}
-    decisions = _decisions(statements, units, probs, thresholds.get("decision", 1.0), encoder)
-    actions = _actions(statements, units, sents, messages, probs, thresholds.get("action", 1.0), people)
+    meeting = probs is not None and len(units) > MEETING_UNITS
+    decisions = _decisions(statements, units, probs, thresholds.get("decision", 1.0), encoder, meeting)
+    actions = _actions(statements, units, sents, messages, probs, thresholds.get("action", 1.0), people, meeting)
     decisions.sort(key=lambda c: (-c.score, c.order))
     actions.sort(key=lambda c: (-c.score, c.order))
     logger.debug("thread: %d decisions, %d action items before the caps", len(decisions), len(actions))
@@ -110,15 +116,18 @@ def _decisions(
     probs: np.ndarray | None,
     threshold: float,
     encoder: Encoder | None,
+    meeting: bool,
 ) -> list[_Candidate]:
     found: dict[int, _Candidate] = {}
     for s in statements:
         if s.kind != "decision" or not s.action:
             continue
         p = _probability(probs, s.order, "decision")
-        if s.marked or p >= threshold:
-            found[s.order] = _Candidate(1.0 + RULE_BONUS + p, s.order, s.action, s.reversal)
-    if probs is not None:
+        if (s.marked and not meeting) or p >= threshold:
+            found[s.order] = _Candidate(RULE_BONUS + p, s.order, s.action, s.reversal)
+    # The classifier learned meetings: in a chat thread its decision scores mean little, so
+    # there only the rules' explicit cues count.
+    if probs is not None and meeting:
         for order, unit in enumerate(units):
             p = float(probs[order, 0])
             if order in found or p < threshold or is_proposal(unit.text) or len(words(unit.text)) < MIN_UNIT_WORDS:
@@ -163,6 +172,7 @@ def _actions(
     probs: np.ndarray | None,
     threshold: float,
     people: dict[str, str | None],
+    meeting: bool,
 ) -> list[_Candidate]:
     found: dict[str, _Candidate] = {}
     covered: set[int] = set()
@@ -171,7 +181,9 @@ def _actions(
         if s.kind == "decision" or not s.action:
             continue
         p = _probability(probs, s.order, "action")
-        score = 1.0 + RULE_BONUS + p + 0.25 * (s.owner is not None) + 0.25 * (s.due is not None)
+        if meeting and p < threshold:
+            continue
+        score = RULE_BONUS + p + 0.05 * (s.owner is not None) + 0.05 * (s.due is not None)
         key = s.action.lower()
         if key not in found or found[key].score < score:
             ts = messages[s.message_index].ts
@@ -193,5 +205,8 @@ def _learned_action(
 ) -> _Candidate:
     """An action item the classifier found: the sentence's task, owner and due phrase."""
     message = messages[unit.message_index]
-    task = flagged_task(sent, message, people, MIN_UNIT_WORDS)
+    replier = next(
+        (m for m in messages[unit.message_index + 1 : unit.message_index + 4] if m.author != message.author), None
+    )
+    task = flagged_task(sent, message, people, MIN_UNIT_WORDS, replier)
     return _Candidate(p, order, task.text, False, task.owner, task.owner_id, task.due, message.ts)
