@@ -61,6 +61,11 @@ _ESSENTIAL = frozenset("essential important vital crucial necessary imperative c
 
 LIST_VERBS = frozenset({"include", "includes", "included", "are", "is", "were", "was"})
 
+_DOCUMENTS = frozenset(
+    "report reports study review plan strategy statement survey document letter paper audit inquiry "
+    "guidance guidelines charter manifesto proposal".split()
+)
+"""Sources that are not people: an ask they report is the text's own priority."""
 _PERSONAL = frozenset({"i", "you", "he", "she", "we"})
 
 SUBORDINATORS = frozenset(
@@ -95,9 +100,13 @@ def plain_ask(trigger: Token, target: Token) -> bool:
         clause = clause.head
     if clause.dep_ in {"ccomp", "parataxis"} and is_reporting_verb(clause.head):
         reporter = next((c for c in clause.head.children if c.dep_ == "nsubj"), None)
-        if reporter is not None and (reporter.pos_ == "PRON" or reporter.ent_type_ == "PERSON"):
-            return False
+        institutional = reporter is not None and (
+            reporter.ent_type_ in {"ORG", "GPE", "NORP"} or reporter.lower_ in _DOCUMENTS
+        )
+        if not institutional:
+            return False  # "the judge said the defendant must ...": someone's words, not a priority
     return trigger.lower_ != "should"
+
 
 def child(token: Token, deps: set[str] | frozenset[str], words: frozenset[str] | None = None) -> Token | None:
     """The first child of ``token`` with one of ``deps`` (and, if given, one of ``words``)."""
