@@ -7,7 +7,8 @@ from typing import Any
 import pytest
 
 from bot.core.due import find_due
-from bot.core.priorities import extract_article_priorities, extract_thread_actions
+from bot.core.priorities import extract_article_priorities
+from bot.core.thread_analysis import analyse_thread
 from bot.core.types import Message, Priority
 
 SEED_ASKS = [
@@ -97,7 +98,8 @@ def test_find_due(text: str, due: str | None) -> None:
 
 
 def _actions(nlp: Any, messages: list[Message]) -> tuple[list[Priority], list[str]]:
-    return extract_thread_actions(messages, list(nlp.pipe([m.text for m in messages])))
+    analysis = analyse_thread(messages, list(nlp.pipe([m.text for m in messages])))
+    return analysis.actions, analysis.decisions
 
 
 @pytest.mark.parametrize(

@@ -44,8 +44,7 @@ from bot.core.phrases import split_enumeration, tokens_text, trim
 from bot.core.quote_spans import find_quote_spans
 from bot.core.sequences import enumeration, sequence_items
 from bot.core.speakers import is_reporting_verb
-from bot.core.thread_analysis import analyse_thread
-from bot.core.types import Message, Priority
+from bot.core.types import Priority
 
 logger = logging.getLogger(__name__)
 
@@ -94,14 +93,6 @@ def extract_article_priorities(parsed: Any, max_items: int = 8) -> list[Priority
             break
     logger.debug("priorities: %d candidates, %d kept", len(items), len(chosen))
     return [Priority(text=item.text) for item in chosen]
-
-
-def extract_thread_actions(
-    messages: Sequence[Message], parsed: Sequence[Any]
-) -> tuple[list[Priority], list[str]]:
-    """Action items (with owner and due) and agreed decisions from a thread."""
-    analysis = analyse_thread(messages, parsed)
-    return analysis.actions, analysis.decisions
 
 
 # --- layout -----------------------------------------------------------------------------
