@@ -110,6 +110,11 @@ def _actions(analysis: ThreadAnalysis) -> list[tuple[str, str | None, str | None
         ([("Gil Ortega", "@Summariser can you summarise this thread?")], []),
         ([("Gil Ortega", "<!channel> please read the incident review before Friday.")], []),
         ([("Gil Ortega", "@here please fill in the survey by Monday.")], []),
+        # ...but a broadcast that names someone still gives them the task
+        (
+            [("Gil Ortega", "<!here> Bo, please fix the export test by Friday."), ("Bo Chen", "<!here> On it.")],
+            [("fix the export test", "Bo Chen", "by Friday")],
+        ),
         # past tense is a report, not a task
         ([("Gil Ortega", "Did you read the contract?"), ("Marcus Lee", "I read it. I signed it too.")], []),
     ],

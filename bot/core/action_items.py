@@ -13,8 +13,9 @@ sentence, clause by clause:
   from someone else to its author.
 
 The task text is the verb and its complements, without subject, auxiliaries, mentions or
-the due phrase, which goes to ``due``. Nothing comes from a broadcast (``@channel``,
-``@here``) or from a request to the bot to summarise. Decisions are read by
+the due phrase, which goes to ``due``. An ask broadcast to everyone (``@channel``,
+``@here``) without a named addressee gives no item, and neither does a request to the bot
+to summarise. Decisions are read by
 :mod:`bot.core.decisions`.
 """
 
@@ -255,9 +256,8 @@ def _main_verb(sent: Any) -> Token | None:
     return next((t for t in sent if t.pos_ == "VERB"), None)
 
 
-def _statement_tasks(
-    verb: Token, cut: list[tuple[int, int]]
-) -> list[str]:
+def _statement_tasks(verb: Token, cut: list[tuple[int, int]]) -> list[str]:
+    """One task per verb of a coordination ("review X and update Y" gives two)."""
     tasks: list[str] = []
     for v in _verb_coordination(_content_verb(verb)):
         text = task_phrase(v, cut)
@@ -283,8 +283,7 @@ def sentence_statements(sent: Any, order: int, context: SentenceContext) -> list
     if cue is not None:
         marked = cue.marked or _states_a_change(sent)
         found.append(ThreadStatement("decision", raw, index, order, cue.text, marked=marked, reversal=cue.reversal))
-    if is_broadcast(raw):
-        return found
+    broadcast = is_broadcast(raw)
     due = _due(sent)
     due_text = due[0] if due is not None else None
     people = context.people
@@ -314,7 +313,8 @@ def sentence_statements(sent: Any, order: int, context: SentenceContext) -> list
     if commitments or accepted or cue is not None or verb is None:
         return found
     ask = _ask(sent, raw, verb, named, called, cut, due_text, context, order)
-    return found + ask
+    # "@channel please read X" asks everyone, so no one: only a named addressee makes it a task.
+    return found + [a for a in ask if not broadcast or a.owner is not None]
 
 
 def _ask(
