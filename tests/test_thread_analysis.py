@@ -104,6 +104,11 @@ def _actions(analysis: ThreadAnalysis) -> list[tuple[str, str | None, str | None
             [("Gil Ortega", "Leo, can you rotate the API keys?"), ("Leo Park", "Sure, I'll do it today.")],
             [("rotate the API keys", "Leo Park", "today")],
         ),
+        # agreeing with an opinion takes on nothing
+        (
+            [("Marcus Lee", "We need to persist partial progress."), ("Priya Shah", "Agreed, signup is exactly that.")],
+            [("persist partial progress", None, None)],
+        ),
         # a volunteer
         ([("Hana Sato", "I'll take the database migration.")], [("take the database migration", "Hana Sato", None)]),
         # no item from a request to the bot, nor from a broadcast

@@ -212,7 +212,10 @@ def _is_acceptance_clause(sent: Any, verb: Token | None) -> bool:
 
 
 def _task_object_is_anaphoric(verb: Token) -> bool:
-    objects = [c for c in verb.children if c.dep_ in {"dobj", "attr"}]
+    """ "I'll do it", "I can take this": a task verb whose only object points back."""
+    if verb.lower_ in _BE:
+        return False  # "Agreed, signup is exactly that" agrees with an opinion
+    objects = [c for c in verb.children if c.dep_ == "dobj"]
     return bool(objects) and all(o.lower_ in _ANAPHORIC for o in objects) and len(list(verb.subtree)) <= 8
 
 
