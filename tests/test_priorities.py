@@ -6,9 +6,9 @@ from typing import Any
 
 import pytest
 
-from bot.core.due import find_due
-from bot.core.priorities import extract_article_priorities
-from bot.core.thread_analysis import analyse_thread
+from bot.core.article.priorities import extract_article_priorities
+from bot.core.thread.analysis import analyse_thread
+from bot.core.thread.due import find_due
 from bot.core.types import Message, Priority
 
 SEED_ASKS = [

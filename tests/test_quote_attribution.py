@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
-from bot.core.quote_spans import find_quote_spans
-from bot.core.quotes import QuoteCandidate, extract_article_quotes, select_quotes
+from bot.core.quoting.quotes import QuoteCandidate, extract_article_quotes, select_quotes
+from bot.core.quoting.spans import find_quote_spans
 from bot.core.text import canonical
 from bot.core.types import Quote
 
@@ -220,7 +220,7 @@ def test_a_closing_mark_typed_at_the_start_of_a_paragraph_opens_a_quote() -> Non
 
 
 def test_thread_quotes_hear_every_author_once_before_anyone_twice(nlp: Any) -> None:
-    from bot.core.quotes import extract_thread_quotes
+    from bot.core.quoting.quotes import extract_thread_quotes
     from bot.core.types import Message
 
     thread = [

@@ -6,8 +6,8 @@ from typing import Any
 
 import pytest
 
-from bot.core.quote_spans import find_quote_spans
-from bot.core.quotes import extract_article_quotes, extract_thread_quotes
+from bot.core.quoting.quotes import extract_article_quotes, extract_thread_quotes
+from bot.core.quoting.spans import find_quote_spans
 from bot.core.text import is_verbatim
 from bot.core.types import Message
 
@@ -141,7 +141,7 @@ def test_thread_quotes_put_decisions_first(nlp: Any) -> None:
 
 def test_single_quote_closers_are_looked_for_within_a_bounded_window() -> None:
     """An unclosed opener scans at most MAX_SINGLE_QUOTE_CHARS, so long text stays linear."""
-    from bot.core.quote_spans import MAX_SINGLE_QUOTE_CHARS
+    from bot.core.quoting.spans import MAX_SINGLE_QUOTE_CHARS
 
     near = "He said 'we will win the cup this year' and left."
     assert [near[s.start:s.end] for s in find_quote_spans(near)] == ["we will win the cup this year"]

@@ -7,7 +7,7 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.core.quotes import extract_article_quotes, extract_thread_quotes
+from bot.core.quoting.quotes import extract_article_quotes, extract_thread_quotes
 from bot.core.text import is_verbatim
 from bot.core.types import Message
 

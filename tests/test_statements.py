@@ -12,7 +12,7 @@ from types import ModuleType
 import numpy as np
 import pytest
 
-from bot.core.statements import (
+from bot.core.thread.statements import (
     CONTEXT_NAMES,
     HASH_DIM,
     LABELS,

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from bot.core.thread_analysis import MAX_ACTIONS, MAX_DECISIONS, ThreadAnalysis, analyse_thread
+from bot.core.thread.analysis import MAX_ACTIONS, MAX_DECISIONS, ThreadAnalysis, analyse_thread
 from bot.core.types import Message
 
 

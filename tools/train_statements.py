@@ -6,7 +6,7 @@ sentences to lines). Only rows with ``split == "train"`` are fitted on (``requir
 refuses anything else); the probability thresholds are tuned on ``validation``; ``test`` is
 never read here.
 
-Both stages of :mod:`bot.core.statements` are fitted, each as one class-balanced logistic
+Both stages of :mod:`bot.core.thread.statements` are fitted, each as one class-balanced logistic
 regression per label: the screen over hashed n-grams and context features, the classifier
 over MiniLM embeddings, context features, the screen's logits and its neighbours' logits.
 (A one-hidden-layer network did no better on validation: actions F1 0.40-0.42 against
@@ -33,7 +33,7 @@ import numpy as np
 REPO_ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO_ROOT))
 
-from bot.core.statements import (  # noqa: E402
+from bot.core.thread.statements import (  # noqa: E402
     CONTEXT_NAMES,
     HASH_DIM,
     LABELS,
@@ -174,7 +174,7 @@ def fit_screen(meetings: Sequence[Meeting], c: float) -> dict[str, np.ndarray]:
 
 def screen_of(meeting: Meeting, screen: dict[str, np.ndarray]) -> np.ndarray:
     """Stage-one logits of a meeting's units."""
-    from bot.core.statements import screen_logits
+    from bot.core.thread.statements import screen_logits
 
     return screen_logits(meeting.units, context_features(meeting.units), screen)
 
@@ -228,8 +228,8 @@ def fit_classifier(
 def meeting_probabilities(
     meetings: Sequence[Meeting], weights: dict[str, np.ndarray], cache: EmbeddingCache
 ) -> list[np.ndarray]:
-    """What :class:`~bot.core.statements.StatementClassifier` would say, from cached embeddings."""
-    from bot.core.statements import StatementClassifier
+    """What :class:`~bot.core.thread.statements.StatementClassifier` would say, from cached embeddings."""
+    from bot.core.thread.statements import StatementClassifier
 
     classifier = StatementClassifier({**weights, "thresholds": np.zeros(len(LABELS), dtype=np.float32)})
 

@@ -1,7 +1,7 @@
 """Tune the statement classifier's thresholds through the whole thread pipeline on AMI validation.
 
 ``tools/train_statements.py`` fits the weights and picks provisional thresholds on verbatim
-units; what the bot shows, though, are the items of :func:`bot.core.thread_analysis.analyse_thread`
+units; what the bot shows, though, are the items of :func:`bot.core.thread.analysis.analyse_thread`
 (rule items, task phrases, owners, caps). This script runs that on the 20 AMI validation
 meetings for a grid of decision and action thresholds, prints the utterance-level scores
 (``score_actions.py --containment`` definitions) and, with ``--write``, stores the best pair
@@ -28,8 +28,8 @@ sys.path.insert(0, str(REPO_ROOT))
 from bot.adapters.models import default_statements_path, load_statement_classifier  # noqa: E402
 from bot.core.detect import build_document  # noqa: E402
 from bot.core.protocols import CachedEncoder, Encoder  # noqa: E402
-from bot.core.statements import StatementClassifier  # noqa: E402
-from bot.core.thread_analysis import analyse_thread  # noqa: E402
+from bot.core.thread.analysis import analyse_thread  # noqa: E402
+from bot.core.thread.statements import StatementClassifier  # noqa: E402
 from bot.tools.ami_scoring import Scores, score  # noqa: E402
 from bot.tools.datasets import resolve_eval_dir  # noqa: E402
 from bot.tools.eval_actions import ami_rows  # noqa: E402

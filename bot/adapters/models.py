@@ -16,7 +16,7 @@ from bot.adapters.nlp import load_nlp
 from bot.core.errors import ModelError
 from bot.core.pipeline import Summariser
 from bot.core.scorer import SentenceScorer
-from bot.core.statements import StatementClassifier
+from bot.core.thread.statements import StatementClassifier
 from bot.settings import Settings
 
 logger = logging.getLogger(__name__)

@@ -10,13 +10,15 @@ import time
 from dataclasses import replace
 from typing import Any
 
-from bot.core import priorities, quotes, summary
+from bot.core import summary
+from bot.core.article import priorities
 from bot.core.detect import thread_text
 from bot.core.errors import EmptyInputError
 from bot.core.protocols import Abstractor, CachedEncoder, Encoder
-from bot.core.statements import StatementClassifier
+from bot.core.quoting import quotes
 from bot.core.text import bound_for_parse, token_prefix
-from bot.core.thread_analysis import analyse_thread
+from bot.core.thread.analysis import analyse_thread
+from bot.core.thread.statements import StatementClassifier
 from bot.core.types import Document, Kind, SummaryResult
 
 MAX_PARSE_TOKENS = 50_000

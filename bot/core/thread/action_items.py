@@ -16,7 +16,7 @@ The task text is the verb and its complements, without subject, auxiliaries, men
 the due phrase, which goes to ``due``. An ask broadcast to everyone (``@channel``,
 ``@here``) without a named addressee gives no item, and neither does a request to the bot
 to summarise. Decisions are read by
-:mod:`bot.core.decisions`.
+:mod:`bot.core.thread.decisions`.
 """
 
 from __future__ import annotations
@@ -27,7 +27,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any, Literal
 
-from bot.core.addressees import (
+from bot.core.phrases import inflections, tokens_text, trim
+from bot.core.thread.addressees import (
     GROUP_OWNER,
     Addressee,
     group_subject,
@@ -40,9 +41,8 @@ from bot.core.addressees import (
     same_person,
     vocative,
 )
-from bot.core.decisions import decision_cue
-from bot.core.due import due_span
-from bot.core.phrases import inflections, tokens_text, trim
+from bot.core.thread.decisions import decision_cue
+from bot.core.thread.due import due_span
 from bot.core.types import Message
 
 StatementKind = Literal["decision", "commitment", "ask"]

@@ -2,7 +2,7 @@
 
 Every returned ``Quote.text`` is a slice of the source text (so it passes
 :func:`bot.core.text.is_verbatim`); nothing is paraphrased. Speakers come from
-:mod:`bot.core.attribution` and :mod:`bot.core.speakers`.
+:mod:`bot.core.quoting.attribution` and :mod:`bot.core.quoting.speakers`.
 """
 
 from __future__ import annotations
@@ -12,12 +12,12 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol, TypeVar
 
-from bot.core.action_items import classify_thread
-from bot.core.attribution import Attribution, attribute_spans
-from bot.core.quote_spans import QuoteSpan, find_quote_spans, paragraph_at, paragraphs
-from bot.core.reporting import subject_of
-from bot.core.speakers import Mention, Sentences, SpeakerResolver
+from bot.core.quoting.attribution import Attribution, attribute_spans
+from bot.core.quoting.reporting import subject_of
+from bot.core.quoting.spans import QuoteSpan, find_quote_spans, paragraph_at, paragraphs
+from bot.core.quoting.speakers import Mention, Sentences, SpeakerResolver
 from bot.core.text import canonical
+from bot.core.thread.action_items import classify_thread
 from bot.core.types import Message, Quote
 
 logger = logging.getLogger(__name__)

@@ -26,9 +26,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from bot.core.due import find_due
 from bot.core.protocols import Encoder
 from bot.core.text import normalise_quotes
+from bot.core.thread.due import find_due
 
 LABELS = ("decision", "action")
 HASH_DIM = 1 << 14

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Container, Iterator, Sequence
 from typing import Any
 
-from bot.core.article_asks import GOAL_NOUNS, child, finish, region
+from bot.core.article.asks import GOAL_NOUNS, child, finish, region
 from bot.core.phrases import inflections
 
 Token = Any

@@ -1,7 +1,7 @@
 """One analysis per thread: decisions and action items, ranked and capped.
 
-The rules of :mod:`bot.core.action_items` and :mod:`bot.core.decisions` find what chat
-phrasing makes explicit; the learned :class:`~bot.core.statements.StatementClassifier`
+The rules of :mod:`bot.core.thread.action_items` and :mod:`bot.core.thread.decisions` find what chat
+phrasing makes explicit; the learned :class:`~bot.core.thread.statements.StatementClassifier`
 (when injected with an encoder) scores every sentence, confirms weak cues, adds the
 decisions and action items the rules miss (as in meeting transcripts), and ranks all of
 them. A later decision on the same topic replaces the earlier one. At most
@@ -20,11 +20,11 @@ from typing import Any
 
 import numpy as np
 
-from bot.core.action_items import ThreadStatement, classify_thread, flagged_task
-from bot.core.addressees import is_broadcast, participants
-from bot.core.decisions import is_proposal
 from bot.core.protocols import CachedEncoder, Encoder
-from bot.core.statements import LABELS, StatementClassifier, Unit, words
+from bot.core.thread.action_items import ThreadStatement, classify_thread, flagged_task
+from bot.core.thread.addressees import is_broadcast, participants
+from bot.core.thread.decisions import is_proposal
+from bot.core.thread.statements import LABELS, StatementClassifier, Unit, words
 from bot.core.types import Message, Priority
 
 logger = logging.getLogger(__name__)

@@ -26,7 +26,7 @@ from collections.abc import Container, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from bot.core.article_asks import (
+from bot.core.article.asks import (
     GOAL_NOUNS,
     LIST_VERBS,
     MAX_WORDS,
@@ -39,11 +39,11 @@ from bot.core.article_asks import (
     split_items,
     trigger,
 )
-from bot.core.layout import Block, heading_blocks, list_blocks
+from bot.core.article.layout import Block, heading_blocks, list_blocks
+from bot.core.article.sequences import enumeration, sequence_items
 from bot.core.phrases import split_enumeration, tokens_text, trim
-from bot.core.quote_spans import find_quote_spans
-from bot.core.sequences import enumeration, sequence_items
-from bot.core.speakers import is_reporting_verb
+from bot.core.quoting.spans import find_quote_spans
+from bot.core.quoting.speakers import is_reporting_verb
 from bot.core.types import Priority
 
 logger = logging.getLogger(__name__)
