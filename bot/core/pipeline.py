@@ -17,6 +17,7 @@ from bot.core.errors import EmptyInputError
 from bot.core.protocols import Abstractor, CachedEncoder, Encoder
 from bot.core.quoting import quotes
 from bot.core.text import bound_for_parse, token_prefix
+from bot.core.thread import shape
 from bot.core.thread.analysis import analyse_thread
 from bot.core.thread.statements import StatementClassifier
 from bot.core.types import Document, Kind, SummaryResult
@@ -118,19 +119,23 @@ class Summariser:
         # the parse of a long meeting (outputs checked identical on 120 SAMSum dialogues).
         parsed = list(self.nlp.pipe([m.text for m in messages], disable=THREAD_DISABLED_PIPES))
         encoder = CachedEncoder(self.encoder)
+        analysis = analyse_thread(messages, parsed, self.statements, encoder)
         if self.abstractor is not None:
             sentences = self.abstractor.summarise(doc.text)
         else:
-            sentences = summary.summarise_thread(messages, parsed, encoder, self.scorer)
-        analysis = analyse_thread(messages, parsed, self.statements, encoder)
-        return SummaryResult(
+            units = summary.thread_candidates(messages, parsed)
+            chosen = summary.summarise_thread(messages, parsed, encoder, self.scorer, candidates=units)
+            sentences = shape.about_and_settled(units, analysis.settled, chosen)
+        shown = [*sentences, *analysis.decisions, *(p.text for p in analysis.actions)]
+        result = SummaryResult(
             source=doc.source,
             kind="thread",
             title=doc.title,
             summary=sentences,
-            quotes=quotes.extract_thread_quotes(messages, parsed),
+            quotes=quotes.extract_thread_quotes(messages, analysis.statements, shown=shown),
             priorities=analysis.actions,
             decisions=analysis.decisions,
             model=self.model_for("thread"),
             notices=list(doc.notices),
         )
+        return shape.fit_reply(result, len(doc.text))
