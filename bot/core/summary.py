@@ -545,9 +545,6 @@ def summarise_thread(
     parsed: Sequence[Any],
     encoder: Encoder,
     scorer: SentenceScorer | None = None,
-    candidates: Sequence[Candidate] | None = None,
 ) -> list[str]:
-    """Pick 1-2 central, informative messages (or sentences of long ones) as "Author: text"
-    (from ``candidates`` when the caller already has the thread's units)."""
-    units = list(candidates) if candidates is not None else thread_candidates(messages, parsed)
-    return _summarise(units, encoder, scorer, "thread")
+    """Pick 1-2 central, informative messages (or sentences of long ones) as "Author: text"."""
+    return _summarise(thread_candidates(messages, parsed), encoder, scorer, "thread")
