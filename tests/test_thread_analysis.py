@@ -136,6 +136,17 @@ def _actions(analysis: ThreadAnalysis) -> list[tuple[str, str | None, str | None
             [("renew the SSL certificate", "Nia Cole", None)],
         ),
         ([("Ravi Shah", "You need to renew the SSL certificate.")], [("renew the SSL certificate", None, None)]),
+        # ...even when the asker goes on for a few more messages first
+        (
+            [
+                ("Ravi Shah", "You need to renew the SSL certificate."),
+                ("Ravi Shah", "The old one expires in June."),
+                ("Ravi Shah", "Finance has the card details."),
+                ("Ravi Shah", "Ping me if the portal is down again."),
+                ("Nia Cole", "The old one was from a different vendor."),
+            ],
+            [("renew the SSL certificate", "Nia Cole", None)],
+        ),
         # past tense is a report, not a task
         ([("Gil Ortega", "Did you read the contract?"), ("Marcus Lee", "I read it. I signed it too.")], []),
     ],

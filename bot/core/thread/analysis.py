@@ -227,11 +227,8 @@ def _learned_action(
     return _Candidate(p, order, task.text, False, task.owner, task.owner_id, task.due, message.ts)
 
 
-REPLY_WINDOW = 3
-"""Messages after a "you" sentence searched for the person who answers it."""
-
-
 def _replier(messages: Sequence[Message], index: int) -> Message | None:
-    """Who answers message ``index`` next: the addressee of its plain "you"."""
+    """Who speaks next after the author of message ``index`` (and their following messages):
+    the addressee of its plain "you"."""
     author = messages[index].author
-    return next((m for m in messages[index + 1 : index + 1 + REPLY_WINDOW] if m.author != author), None)
+    return next((m for m in messages[index + 1 :] if m.author != author), None)
