@@ -6,7 +6,14 @@ from typing import Any
 
 import pytest
 
-from bot.core.thread.analysis import MAX_ACTIONS, MAX_DECISIONS, ThreadAnalysis, analyse_thread
+from bot.core.thread.analysis import (
+    MAX_ACTIONS,
+    MAX_DECISIONS,
+    MEETING_UNITS,
+    ThreadAnalysis,
+    analyse_thread,
+    decision_cap,
+)
 from bot.core.types import Message
 
 
@@ -120,6 +127,26 @@ def _actions(analysis: ThreadAnalysis) -> list[tuple[str, str | None, str | None
             [("Gil Ortega", "<!here> Bo, please fix the export test by Friday."), ("Bo Chen", "<!here> On it.")],
             [("fix the export test", "Bo Chen", "by Friday")],
         ),
+        # a plain "you" is addressed to whoever answers it; with no answer there is no owner
+        (
+            [
+                ("Ravi Shah", "You need to renew the SSL certificate."),
+                ("Nia Cole", "The old one was from a different vendor."),
+            ],
+            [("renew the SSL certificate", "Nia Cole", None)],
+        ),
+        ([("Ravi Shah", "You need to renew the SSL certificate.")], [("renew the SSL certificate", None, None)]),
+        # ...even when the asker goes on for a few more messages first
+        (
+            [
+                ("Ravi Shah", "You need to renew the SSL certificate."),
+                ("Ravi Shah", "The old one expires in June."),
+                ("Ravi Shah", "Finance has the card details."),
+                ("Ravi Shah", "Ping me if the portal is down again."),
+                ("Nia Cole", "The old one was from a different vendor."),
+            ],
+            [("renew the SSL certificate", "Nia Cole", None)],
+        ),
         # past tense is a report, not a task
         ([("Gil Ortega", "Did you read the contract?"), ("Marcus Lee", "I read it. I signed it too.")], []),
     ],
@@ -158,3 +185,17 @@ def test_caps_keep_the_best_items(nlp: Any) -> None:
     analysis = _analyse(nlp, lines)
     assert len(analysis.actions) == MAX_ACTIONS
     assert len(analysis.decisions) == MAX_DECISIONS
+
+
+@pytest.mark.parametrize(
+    ("units", "expected"),
+    [
+        (12, MAX_DECISIONS),  # a chat thread
+        (MEETING_UNITS, MAX_DECISIONS),
+        (300, MAX_DECISIONS + 3),  # a short meeting shows a few more
+        (700, 2 * MAX_DECISIONS),  # a long one at most twice as many, never 35
+        (5000, 2 * MAX_DECISIONS),
+    ],
+)
+def test_decision_cap_grows_with_meetings_only(units: int, expected: int) -> None:
+    assert decision_cap(units) == expected

@@ -398,6 +398,12 @@ class Task:
     due: str | None
 
 
+def addressed_to_you(sent: Any) -> bool:
+    """Whether the sentence's main verb has a plain "you" subject ("you're gonna look at X")."""
+    verb = _main_verb(sent)
+    return verb is not None and getattr(_subject(verb), "lower_", None) == "you"
+
+
 def flagged_task(
     sent: Any, message: Message, people: dict[str, str | None], min_words: int = 3, replier: Message | None = None
 ) -> Task:
@@ -434,7 +440,7 @@ def flagged_task(
         owner = Addressee(GROUP_OWNER)
     elif (fragment := name_fragment(sent)) is not None:
         owner = resolve(fragment, people)
-    elif verb is not None and getattr(_subject(verb), "lower_", None) == "you" and replier is not None:
+    elif replier is not None and addressed_to_you(sent):
         owner = Addressee(replier.author or "", replier.author_id) if replier.author else None
     return Task(text, owner.name if owner else None, owner.user_id if owner else None, due[0] if due else None)
 

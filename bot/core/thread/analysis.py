@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 
 from bot.core.protocols import CachedEncoder, Encoder
-from bot.core.thread.action_items import ThreadStatement, classify_thread, flagged_task
+from bot.core.thread.action_items import ThreadStatement, addressed_to_you, classify_thread, flagged_task
 from bot.core.thread.addressees import is_broadcast, participants
 from bot.core.thread.decisions import is_proposal
 from bot.core.thread.statements import LABELS, StatementClassifier, Unit, words
@@ -39,6 +39,8 @@ MIN_UNIT_WORDS = 3
 MEETING_UNITS = 150
 """Threads with more sentences than this read as meeting transcripts: the chat rules over-fire
 on spoken planning talk there, so the classifier must confirm what they find too."""
+DECISIONS_EVERY = 100
+"""A meeting shows one more decision per this many sentences (up to twice ``max_decisions``)."""
 
 
 @dataclass(frozen=True)
@@ -100,10 +102,18 @@ def analyse_thread(
     return ThreadAnalysis(
         statements=statements,
         actions=[Priority(c.text, c.owner, c.due, c.ts, c.owner_id) for c in actions[:max_actions]],
-        decisions=[c.text for c in decisions[:max_decisions]],
+        decisions=[c.text for c in decisions[: decision_cap(len(units), max_decisions)]],
         units=units,
         probabilities=probs,
     )
+
+
+def decision_cap(units: int, max_decisions: int = MAX_DECISIONS) -> int:
+    """How many decisions a thread of ``units`` sentences shows: ``max_decisions`` for a chat
+    thread, one more per ``DECISIONS_EVERY`` sentences of a meeting, at most twice as many."""
+    if units <= MEETING_UNITS:
+        return max_decisions
+    return min(2 * max_decisions, max_decisions + units // DECISIONS_EVERY)
 
 
 def _probability(probs: np.ndarray | None, order: int, label: str) -> float:
@@ -186,8 +196,12 @@ def _actions(
         score = RULE_BONUS + p + 0.05 * (s.owner is not None) + 0.05 * (s.due is not None)
         key = s.action.lower()
         if key not in found or found[key].score < score:
+            owner, owner_id = s.owner, s.owner_id
+            if owner is None and addressed_to_you(sents[s.order]):
+                replier = _replier(messages, s.message_index)
+                owner, owner_id = (replier.author, replier.author_id) if replier is not None else (None, None)
             ts = messages[s.message_index].ts
-            found[key] = _Candidate(score, s.order, s.action, False, s.owner, s.owner_id, s.due, ts)
+            found[key] = _Candidate(score, s.order, s.action, False, owner, owner_id, s.due, ts)
     if probs is None:
         return list(found.values())
     for order, (unit, sent) in enumerate(zip(units, sents, strict=True)):
@@ -205,8 +219,12 @@ def _learned_action(
 ) -> _Candidate:
     """An action item the classifier found: the sentence's task, owner and due phrase."""
     message = messages[unit.message_index]
-    replier = next(
-        (m for m in messages[unit.message_index + 1 : unit.message_index + 4] if m.author != message.author), None
-    )
-    task = flagged_task(sent, message, people, MIN_UNIT_WORDS, replier)
+    task = flagged_task(sent, message, people, MIN_UNIT_WORDS, _replier(messages, unit.message_index))
     return _Candidate(p, order, task.text, False, task.owner, task.owner_id, task.due, message.ts)
+
+
+def _replier(messages: Sequence[Message], index: int) -> Message | None:
+    """Who speaks next after the author of message ``index`` (and their following messages):
+    the addressee of its plain "you"."""
+    author = messages[index].author
+    return next((m for m in messages[index + 1 :] if m.author != author), None)
