@@ -312,6 +312,7 @@ def spacy_nlp() -> Any:
         ("Actually, I don't care. You will get a scarf.", None),
         ("I told your sister.", None),
         ('He said "I will"', None),  # a quotation keeps its own first person
+        ("I ' Ve been having trouble breathing lately.", None),  # a split contraction is left alone
     ],
 )
 def test_third_person_rewrite(spacy_nlp: Any, text: str, expected: str | None) -> None:

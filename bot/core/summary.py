@@ -344,6 +344,8 @@ def third_person(author: str, tokens: Sequence[Any]) -> str | None:
             if adverb is not None and i + 2 < len(tokens):
                 nxt = tokens[i + 2]  # "I also think" -> "Amanda also thinks"
             verb_at = i + (2 if adverb is not None else 1)
+            if not (nxt.is_alpha or nxt.lower_ in _THIRD_PERSON):
+                return None  # split contractions in the source ("I ' Ve"): no safe verb to agree
             if nxt.lower_ in _THIRD_PERSON or nxt.tag_ in {"VBP", "VB"}:
                 after = tokens[verb_at + 1] if verb_at + 1 < len(tokens) else None
                 verb = _rewritten_verb(author, nxt, after)
