@@ -31,16 +31,16 @@ def _imports(path: Path) -> list[str]:
     return names
 
 
-CORE_FILES = sorted((BOT / "core").glob("*.py"))
+CORE_FILES = sorted((BOT / "core").rglob("*.py"))
 
 
-@pytest.mark.parametrize("path", CORE_FILES, ids=lambda p: p.name)
+@pytest.mark.parametrize("path", CORE_FILES, ids=lambda p: str(p.relative_to(BOT / "core")))
 def test_core_imports_no_slack_http_or_adapters(path: Path) -> None:
     bad = [n for n in _imports(path) if any(n == f or n.startswith(f + ".") for f in FORBIDDEN_IN_CORE)]
     assert bad == [], f"{path.name} imports {bad}"
 
 
-@pytest.mark.parametrize("path", CORE_FILES, ids=lambda p: p.name)
+@pytest.mark.parametrize("path", CORE_FILES, ids=lambda p: str(p.relative_to(BOT / "core")))
 def test_core_reads_no_environment(path: Path) -> None:
     source = path.read_text(encoding="utf-8")
     assert "os.environ" not in source and "getenv" not in source

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.core.errors import EmptyInputError
-from bot.core.quotes import drop_summary_repeats
+from bot.core.quoting.quotes import drop_summary_repeats
 from bot.core.types import Document, Quote
 
 DIRECT = Quote("we will win", "Ana", True)

@@ -6,8 +6,9 @@ from typing import Any
 
 import pytest
 
-from bot.core.action_items import find_due
-from bot.core.priorities import extract_article_priorities, extract_thread_actions
+from bot.core.article.priorities import extract_article_priorities
+from bot.core.thread.analysis import analyse_thread
+from bot.core.thread.due import find_due
 from bot.core.types import Message, Priority
 
 SEED_ASKS = [
@@ -72,7 +73,7 @@ def test_article_priority_triggers(nlp: Any, text: str, expected: list[str]) -> 
 
 def test_near_duplicates_are_dropped_and_cap_holds(nlp: Any) -> None:
     text = (
-        "We must reduce costs. The board urged the company to reduce its costs. "
+        "We must reduce costs. We must reduce our costs. "
         "We must hire engineers. We must open an office. We must ship the app."
     )
     items = _texts(nlp, text, max_items=3)
@@ -97,7 +98,8 @@ def test_find_due(text: str, due: str | None) -> None:
 
 
 def _actions(nlp: Any, messages: list[Message]) -> tuple[list[Priority], list[str]]:
-    return extract_thread_actions(messages, list(nlp.pipe([m.text for m in messages])))
+    analysis = analyse_thread(messages, list(nlp.pipe([m.text for m in messages])))
+    return analysis.actions, analysis.decisions
 
 
 @pytest.mark.parametrize(
@@ -199,3 +201,77 @@ def test_thread_actions(nlp: Any, messages: list[Message], expected: list[Priori
 def test_thread_decisions(nlp: Any, text: str, decision: str | None) -> None:
     _, decisions = _actions(nlp, [Message("Ann", text, "1", "U1")])
     assert decisions == ([decision] if decision else [])
+
+
+ARTICLE_STRUCTURES = [
+    (
+        "colon list in one sentence",
+        "The council's plan sets out three priorities: repair the harbour wall, open a night bus route and "
+        "double the library hours.",
+        ["repair the harbour wall", "open a night bus route", "double the library hours"],
+    ),
+    (
+        "bulleted list under a lead-in",
+        "The trust has promised to act.\n\nBy next spring the trust will:\n- Hire 40 midwives\n"
+        "- Reopen the birth centre in Alston\n- Publish waiting times every month\n\nCritics were unconvinced.",
+        ["Hire 40 midwives", "Reopen the birth centre in Alston", "Publish waiting times every month"],
+    ),
+    (
+        "numbered list under a heading",
+        "The review took a year.\n\nRecommendations\n\n1. Ban zero-hours contracts in care homes.\n"
+        "2. Fund a register of care workers.\n\nThe minister will reply in May.",
+        ["Ban zero-hours contracts in care homes", "Fund a register of care workers"],
+    ),
+    (
+        "lettered items",
+        "Under the settlement, the firm must:\n(a) repay every customer;\n(b) close the disputed accounts; and\n"
+        "(c) appoint an independent monitor.",
+        ["repay every customer", "close the disputed accounts", "appoint an independent monitor"],
+    ),
+    (
+        "plain lines under Next steps",
+        "The pilot ended in March.\n\nNext steps\nRecruit two more schools.\nTrain the new tutors in June.\n",
+        ["Recruit two more schools", "Train the new tutors in June"],
+    ),
+    (
+        "ordinal sequence across sentences",
+        "The club has a plan. The first priority is to fix the leaking roof. Members also want to rebuild the "
+        "old pavilion. Finally, the committee plans to buy a new mower.",
+        ["fix the leaking roof", "rebuild the old pavilion", "buy a new mower"],
+    ),
+    (
+        "aims to A, B and C with from/to phrases and brackets",
+        "The port aims to cut waiting times for lorries from 90 minutes to under 30 minutes, cut emissions by "
+        "a third (from 2019 levels) and hire 200 dockers.",
+        [
+            "cut waiting times for lorries from 90 minutes to under 30 minutes",
+            "cut emissions by a third (from 2019 levels)",
+            "hire 200 dockers",
+        ],
+    ),
+    (
+        "a goal noun's list",
+        "The nurses' demands include safe staffing levels, a 6 percent raise and free parking at work.",
+        ["safe staffing levels", "a 6 percent raise", "free parking at work"],
+    ),
+    ("a list of facts is not a list of priorities", "Key facts\n\n- Opened in 1901\n- 300 beds\n- 2,000 staff\n", []),
+    (
+        "an order reported about one person is no priority",
+        "The judge said the defendant must repay the money. He will have to report to police weekly.",
+        [],
+    ),
+    (
+        "a result in the past is no priority",
+        "The company said it had to absorb most of the rise in costs, and margins should recover next year.",
+        [],
+    ),
+]
+
+
+@pytest.mark.parametrize(("name", "text", "expected"), ARTICLE_STRUCTURES, ids=[c[0] for c in ARTICLE_STRUCTURES])
+def test_priorities_from_document_structure(nlp: Any, name: str, text: str, expected: list[str]) -> None:
+    items = _texts(nlp, text)
+    assert items == expected
+    for item in items:
+        assert not item.endswith((" to", " and", "(")), item
+        assert item.count("(") == item.count(")"), item

@@ -9,9 +9,10 @@ from typing import Any
 
 import pytest
 
-from bot.core.quote_spans import find_quote_spans
-from bot.core.quotes import QuoteCandidate, extract_article_quotes, select_quotes
+from bot.core.quoting.quotes import QuoteCandidate, extract_article_quotes, select_quotes
+from bot.core.quoting.spans import find_quote_spans
 from bot.core.text import canonical
+from bot.core.thread.action_items import classify_thread
 from bot.core.types import Quote
 
 DATA = Path(__file__).parent / "data" / "quote_attribution.json"
@@ -220,7 +221,7 @@ def test_a_closing_mark_typed_at_the_start_of_a_paragraph_opens_a_quote() -> Non
 
 
 def test_thread_quotes_hear_every_author_once_before_anyone_twice(nlp: Any) -> None:
-    from bot.core.quotes import extract_thread_quotes
+    from bot.core.quoting.quotes import extract_thread_quotes
     from bot.core.types import Message
 
     thread = [
@@ -228,6 +229,6 @@ def test_thread_quotes_hear_every_author_once_before_anyone_twice(nlp: Any) -> N
         Message("Ana", "Ben, can you write the migration plan by Friday?", "2.0"),
         Message("Ben", "I'll write the migration plan tomorrow.", "3.0"),
     ]
-    quotes = extract_thread_quotes(thread, list(nlp.pipe([m.text for m in thread])))
+    quotes = extract_thread_quotes(thread, classify_thread(thread, list(nlp.pipe([m.text for m in thread]))))
     assert [(q.speaker, q.ts) for q in quotes][:2] == [("Ana", "1.0"), ("Ben", "3.0")]
     assert all(q.text in next(m.text for m in thread if m.ts == q.ts) for q in quotes)

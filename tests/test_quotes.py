@@ -6,9 +6,10 @@ from typing import Any
 
 import pytest
 
-from bot.core.quote_spans import find_quote_spans
-from bot.core.quotes import extract_article_quotes, extract_thread_quotes
+from bot.core.quoting.quotes import extract_article_quotes, extract_thread_quotes
+from bot.core.quoting.spans import find_quote_spans
 from bot.core.text import is_verbatim
+from bot.core.thread.action_items import classify_thread
 from bot.core.types import Message
 
 OKAFOR = (
@@ -131,7 +132,7 @@ THREAD = [
 
 def test_thread_quotes_put_decisions_first(nlp: Any) -> None:
     parsed = list(nlp.pipe([m.text for m in THREAD]))
-    quotes = extract_thread_quotes(THREAD, parsed)
+    quotes = extract_thread_quotes(THREAD, classify_thread(THREAD, parsed))
     assert [(q.text, q.speaker, q.ts) for q in quotes] == [
         ("Let's go with Postgres.", "Alice", "4.0"),
         ("Tom, can you send the deck by Friday?", "Alice", "1.0"),
@@ -141,7 +142,7 @@ def test_thread_quotes_put_decisions_first(nlp: Any) -> None:
 
 def test_single_quote_closers_are_looked_for_within_a_bounded_window() -> None:
     """An unclosed opener scans at most MAX_SINGLE_QUOTE_CHARS, so long text stays linear."""
-    from bot.core.quote_spans import MAX_SINGLE_QUOTE_CHARS
+    from bot.core.quoting.spans import MAX_SINGLE_QUOTE_CHARS
 
     near = "He said 'we will win the cup this year' and left."
     assert [near[s.start:s.end] for s in find_quote_spans(near)] == ["we will win the cup this year"]

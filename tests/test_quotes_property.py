@@ -7,8 +7,9 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.core.quotes import extract_article_quotes, extract_thread_quotes
+from bot.core.quoting.quotes import extract_article_quotes, extract_thread_quotes
 from bot.core.text import is_verbatim
+from bot.core.thread.action_items import classify_thread
 from bot.core.types import Message
 
 NAMES = ["Miriam Okafor", "Okafor", "Tom Hale", "the minister", "she", "he", "Dr. Lena Park", "they"]
@@ -68,7 +69,7 @@ def test_article_quotes_are_verbatim(nlp: Any, text: str) -> None:
 )
 def test_thread_quotes_are_verbatim_and_attributed(nlp: Any, texts: list[str]) -> None:
     messages = [Message(f"user{i}", t, str(i), f"U{i}") for i, t in enumerate(texts)]
-    quotes = extract_thread_quotes(messages, list(nlp.pipe(texts)), max_quotes=None)
+    quotes = extract_thread_quotes(messages, classify_thread(messages, list(nlp.pipe(texts))), max_quotes=None)
     by_ts = {m.ts: m for m in messages}
     for quote in quotes:
         message = by_ts[quote.ts]

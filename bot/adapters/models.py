@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import logging
 import zipfile
+from collections.abc import Callable
 from importlib import resources
 from pathlib import Path
+from typing import TypeVar
 
 import numpy as np
 
@@ -14,27 +16,54 @@ from bot.adapters.nlp import load_nlp
 from bot.core.errors import ModelError
 from bot.core.pipeline import Summariser
 from bot.core.scorer import SentenceScorer
+from bot.core.thread.statements import StatementClassifier
 from bot.settings import Settings
 
 logger = logging.getLogger(__name__)
+T = TypeVar("T")
+
+
+def _resource(name: str) -> Path:
+    return Path(str(resources.files("bot") / "resources" / name))
 
 
 def default_scorer_path() -> Path:
     """The trained scorer weights shipped as package data (``bot/resources/scorer.npz``)."""
-    return Path(str(resources.files("bot") / "resources" / "scorer.npz"))
+    return _resource("scorer.npz")
+
+
+def default_statements_path() -> Path:
+    """The trained decision / action-item classifier (``bot/resources/statements.npz``)."""
+    return _resource("statements.npz")
+
+
+def _load(path: Path, build: Callable[[dict[str, np.ndarray]], T], what: str, without: str) -> T | None:
+    """``build`` over the arrays of an ``.npz`` file; ``None`` (with a warning) when it is absent."""
+    if not path.is_file():
+        logger.warning("No %s at %s; %s", what, path, without)
+        return None
+    try:
+        with np.load(path, allow_pickle=False) as data:
+            return build({key: data[key] for key in data.files})
+    except (OSError, ValueError, KeyError, zipfile.BadZipFile) as exc:
+        raise ModelError(f"The {what} in {path} could not be read.") from exc
 
 
 def load_scorer(path: Path | None = None) -> SentenceScorer | None:
     """The learned sentence scorer, or ``None`` (unsupervised ranking) when no weights are shipped."""
-    path = path or default_scorer_path()
-    if not path.is_file():
-        logger.warning("No scorer weights at %s; summaries use the unsupervised ranking", path)
-        return None
-    try:
-        with np.load(path, allow_pickle=False) as data:
-            return SentenceScorer({key: data[key] for key in data.files})
-    except (OSError, ValueError, zipfile.BadZipFile) as exc:
-        raise ModelError(f"The sentence scorer weights in {path} could not be read.") from exc
+    return _load(
+        path or default_scorer_path(), SentenceScorer, "scorer weights", "summaries use the unsupervised ranking"
+    )
+
+
+def load_statement_classifier(path: Path | None = None) -> StatementClassifier | None:
+    """The learned statement classifier, or ``None`` (threads then use the rules alone)."""
+    return _load(
+        path or default_statements_path(),
+        StatementClassifier,
+        "statement classifier weights",
+        "thread decisions and action items use the rules alone",
+    )
 
 
 def load_summariser(settings: Settings) -> Summariser:
@@ -46,4 +75,10 @@ def load_summariser(settings: Settings) -> Summariser:
         abstractor = Seq2SeqAbstractor.load(settings.summary_model)
     encoder = MiniLMEncoder()
     nlp = load_nlp()
-    return Summariser(encoder=encoder, nlp=nlp, scorer=load_scorer(), abstractor=abstractor)
+    return Summariser(
+        encoder=encoder,
+        nlp=nlp,
+        scorer=load_scorer(),
+        abstractor=abstractor,
+        statements=load_statement_classifier(),
+    )

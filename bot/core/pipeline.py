@@ -10,17 +10,23 @@ import time
 from dataclasses import replace
 from typing import Any
 
-from bot.core import priorities, quotes, summary
+from bot.core import summary
+from bot.core.article import priorities
 from bot.core.detect import thread_text
 from bot.core.errors import EmptyInputError
-from bot.core.protocols import Abstractor, Encoder
+from bot.core.protocols import Abstractor, CachedEncoder, Encoder
+from bot.core.quoting import quotes
 from bot.core.text import bound_for_parse, token_prefix
+from bot.core.thread import shape
+from bot.core.thread.analysis import analyse_thread
+from bot.core.thread.statements import StatementClassifier
 from bot.core.types import Document, Kind, SummaryResult
 
 MAX_PARSE_TOKENS = 50_000
 """Words and marks parsed per document: about 250,000 characters of prose, so the parse of
 any input stays within seconds however dense its tokens are."""
 DENSE_NOTICE = "Only the first part was summarised: the text is too long or too dense to read whole."
+THREAD_DISABLED_PIPES = ["ner"]
 
 
 def bound_document(doc: Document) -> Document:
@@ -53,11 +59,13 @@ class Summariser:
         nlp: Any,
         scorer: Any | None = None,
         abstractor: Abstractor | None = None,
+        statements: StatementClassifier | None = None,
     ) -> None:
         self.encoder = encoder
         self.nlp = nlp
         self.scorer = scorer
         self.abstractor = abstractor
+        self.statements = statements
 
     @property
     def model_name(self) -> str:
@@ -107,20 +115,27 @@ class Summariser:
 
     def _thread(self, doc: Document) -> SummaryResult:
         messages = list(doc.messages)
-        parsed = list(self.nlp.pipe([m.text for m in messages]))
+        # Nothing on the thread path reads named entities; skipping the recogniser halves
+        # the parse of a long meeting (outputs checked identical on 120 SAMSum dialogues).
+        parsed = list(self.nlp.pipe([m.text for m in messages], disable=THREAD_DISABLED_PIPES))
+        encoder = CachedEncoder(self.encoder)
+        analysis = analyse_thread(messages, parsed, self.statements, encoder)
         if self.abstractor is not None:
             sentences = self.abstractor.summarise(doc.text)
         else:
-            sentences = summary.summarise_thread(messages, parsed, self.encoder, self.scorer)
-        actions, decisions = priorities.extract_thread_actions(messages, parsed)
-        return SummaryResult(
+            units = summary.thread_candidates(messages, parsed)
+            chosen = summary.summarise_thread(messages, parsed, encoder, self.scorer, candidates=units)
+            sentences = shape.about_and_settled(units, analysis.settled, chosen)
+        shown = [*sentences, *analysis.decisions, *(p.text for p in analysis.actions)]
+        result = SummaryResult(
             source=doc.source,
             kind="thread",
             title=doc.title,
             summary=sentences,
-            quotes=quotes.extract_thread_quotes(messages, parsed),
-            priorities=actions,
-            decisions=decisions,
+            quotes=quotes.extract_thread_quotes(messages, analysis.statements, shown=shown),
+            priorities=analysis.actions,
+            decisions=analysis.decisions,
             model=self.model_for("thread"),
             notices=list(doc.notices),
         )
+        return shape.fit_reply(result, len(doc.text))

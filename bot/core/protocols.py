@@ -26,3 +26,26 @@ class Abstractor(Protocol):
     def summarise(self, text: str) -> list[str]:
         """Return the summary as a list of sentences."""
         ...
+
+
+class CachedEncoder:
+    """Wraps an :class:`Encoder` so each distinct text is embedded once (per wrapper).
+
+    The pipeline wraps its encoder per document, so the summary, the statement classifier
+    and the decision comparison share the embeddings of the sentences they have in common.
+    """
+
+    def __init__(self, inner: Encoder) -> None:
+        self.inner = inner
+        self.name = inner.name
+        self._vectors: dict[str, np.ndarray] = {}
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        """Embed ``texts`` (rows in order), reusing earlier results."""
+        missing = [t for t in dict.fromkeys(texts) if t not in self._vectors]
+        if missing:
+            fresh = np.asarray(self.inner.encode(missing), dtype=np.float32)
+            self._vectors.update(zip(missing, fresh, strict=True))
+        if not texts:
+            return np.asarray(self.inner.encode([]), dtype=np.float32)
+        return np.stack([self._vectors[t] for t in texts])

@@ -308,7 +308,14 @@ def quote_scores(eval_dir: Path, summariser: Summariser, limit: int | None = Non
 
 
 Section = Callable[[Path, Summariser, "int | None"], str]
-SECTIONS: list[Section] = [rouge_section, quote_scores]
+def extraction_section(eval_dir: Path, summariser: Summariser, limit: int | None = None) -> str:
+    """Decisions, action items and priorities: AMI test and the development set."""
+    from bot.tools.eval_actions import extraction_sections
+
+    return extraction_sections(eval_dir, summariser)
+
+
+SECTIONS: list[Section] = [rouge_section, quote_scores, extraction_section]
 """What ``bot eval`` prints, in order; each section reads its own sets and says when one is missing."""
 
 

@@ -36,7 +36,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, Protocol
 
-from bot.core.quotes import QuoteCandidate, article_quote_candidates
+from bot.core.quoting.quotes import QuoteCandidate, article_quote_candidates
 from bot.core.text import is_verbatim
 from bot.tools.datasets import dataset_file, read_jsonl, resolve_eval_dir
 

@@ -2,7 +2,7 @@
 
 Every returned ``Quote.text`` is a slice of the source text (so it passes
 :func:`bot.core.text.is_verbatim`); nothing is paraphrased. Speakers come from
-:mod:`bot.core.attribution` and :mod:`bot.core.speakers`.
+:mod:`bot.core.quoting.attribution` and :mod:`bot.core.quoting.speakers`.
 """
 
 from __future__ import annotations
@@ -12,11 +12,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol, TypeVar
 
-from bot.core.action_items import classify_thread
-from bot.core.attribution import Attribution, attribute_spans
-from bot.core.quote_spans import QuoteSpan, find_quote_spans, paragraph_at, paragraphs
-from bot.core.reporting import subject_of
-from bot.core.speakers import Mention, Sentences, SpeakerResolver
+from bot.core.quoting.attribution import Attribution, attribute_spans
+from bot.core.quoting.reporting import subject_of
+from bot.core.quoting.spans import QuoteSpan, find_quote_spans, paragraph_at, paragraphs
+from bot.core.quoting.speakers import Mention, Sentences, SpeakerResolver
 from bot.core.text import canonical
 from bot.core.types import Message, Quote
 
@@ -108,16 +107,37 @@ def drop_summary_repeats(found: Sequence[_Q], summary: Iterable[str]) -> list[_Q
     return kept if len(kept) >= min(MIN_QUOTES, len(found)) else list(found)
 
 
+class Statement(Protocol):
+    """What thread quoting reads of a statement of the thread's analysis."""
+
+    @property
+    def text(self) -> str: ...
+    @property
+    def message_index(self) -> int: ...
+    @property
+    def weight(self) -> float: ...
+    @property
+    def is_acceptance(self) -> bool: ...
+
+
 def extract_thread_quotes(
-    messages: Sequence[Message], parsed: Sequence[Any], max_quotes: int | None = 5
+    messages: Sequence[Message],
+    statements: Sequence[Statement],
+    max_quotes: int | None = 5,
+    shown: Iterable[str] = (),
 ) -> list[Quote]:
     """The message sentences that carry decisions, then the strongest commitments and asks,
-    each quoted from the message its author wrote; every author once before anyone twice."""
-    statements = classify_thread(messages, parsed)
+    each quoted from the message its author wrote; every author once before anyone twice.
+
+    ``statements`` come from the thread's one analysis. A sentence that repeats what the
+    reply already shows (``shown``: the summary, the decisions, the action items) is left
+    out: a thread's quotes are there only where they add to the rest.
+    """
+    said = [canonical(text).lower() for text in shown if text.strip()]
     candidates: list[QuoteCandidate] = []
     ts: dict[int, str | None] = {}
     for k, statement in enumerate(statements):
-        if statement.is_acceptance:
+        if statement.is_acceptance or _repeats(canonical(statement.text).lower(), said):
             continue
         message = messages[statement.message_index]
         ts[k] = message.ts
@@ -126,6 +146,11 @@ def extract_thread_quotes(
     return [
         Quote(text=c.text, speaker=c.speaker, direct=True, ts=ts[c.start]) for c in select_quotes(candidates, limit)
     ]
+
+
+def _repeats(sentence: str, said: Sequence[str]) -> bool:
+    """Whether ``sentence`` holds something already said, or is held by it."""
+    return any(part and (part in sentence or sentence in part) for part in said)
 
 
 def _quoted_tokens(doc: Any, spans: Sequence[QuoteSpan]) -> list[bool]:

@@ -2,7 +2,7 @@
 
 Surnames expand to full names, titles (``the Vice Premier``) to the person introduced with
 them, ``he``/``she`` to the last fitting person and ``it`` to the last organisation. Names
-come from :mod:`bot.core.names`, verbatim.
+come from :mod:`bot.core.quoting.names`, verbatim.
 """
 
 from __future__ import annotations
@@ -13,9 +13,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from bot.core.names import NAME_LABELS, is_honorific, name_bounds, name_text
-from bot.core.quote_spans import paragraph_at, paragraphs
-from bot.core.reporting import SUBJECT_DEPS, is_cue, is_reporting_verb, subject_of
+from bot.core.quoting.names import NAME_LABELS, is_honorific, name_bounds, name_text
+from bot.core.quoting.reporting import SUBJECT_DEPS, is_cue, is_reporting_verb, subject_of
+from bot.core.quoting.spans import paragraph_at, paragraphs
 
 Token = Any
 Doc = Any

@@ -22,9 +22,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from bot.core.quote_spans import QuoteSpan, paragraph_at, paragraphs
-from bot.core.reporting import subject_of
-from bot.core.speakers import Mention, Sentences, SpeakerResolver
+from bot.core.quoting.reporting import subject_of
+from bot.core.quoting.spans import QuoteSpan, paragraph_at, paragraphs
+from bot.core.quoting.speakers import Mention, Sentences, SpeakerResolver
 
 Token = Any
 Doc = Any

@@ -1,0 +1,1 @@
+"""Articles: priorities from the document's structure and its asks."""

@@ -1,0 +1,1 @@
+"""Quotes and who said them, for articles and threads alike."""

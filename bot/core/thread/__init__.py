@@ -1,0 +1,1 @@
+"""Threads: one analysis per thread (decisions, action items, owners, due phrases)."""

@@ -1,0 +1,492 @@
+"""Asks, commitments and acceptances in a chat thread, with owners and due phrases.
+
+Each message is parsed on its own (one spaCy ``Doc`` per message) and read sentence by
+sentence, clause by clause:
+
+* a **commitment** is a verb with "I" and "will"/"'ll"/"can"/"going to" ("I'll take the
+  migration"), or "let me ..."; its owner is the author;
+* an **ask** is addressed to someone ("Sam, can you ...", "@Lisa please ...", "Action
+  item: Bob to ..."), to anyone ("can someone ...", "we need to ...") or is an imperative
+  with a name or a date; questions about what *we* should do ("Should we also ...?") are
+  not asks;
+* an **acceptance** ("Sure, I'll do it", "On it", "Will do") gives the latest open ask
+  from someone else to its author.
+
+The task text is the verb and its complements, without subject, auxiliaries, mentions or
+the due phrase, which goes to ``due``. An ask broadcast to everyone (``@channel``,
+``@here``) without a named addressee gives no item, and neither does a request to the bot
+to summarise. Decisions are read by
+:mod:`bot.core.thread.decisions`.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from typing import Any, Literal
+
+from bot.core.phrases import inflections, tokens_text, trim
+from bot.core.thread.addressees import (
+    GROUP_OWNER,
+    Addressee,
+    group_subject,
+    is_broadcast,
+    mentions,
+    name_fragment,
+    named_subject,
+    participants,
+    resolve,
+    same_person,
+    vocative,
+)
+from bot.core.thread.decisions import decision_cue
+from bot.core.thread.due import due_span
+from bot.core.types import Message
+
+StatementKind = Literal["decision", "commitment", "ask"]
+Token = Any
+
+_WEIGHTS: dict[str, float] = {"decision": 3.0, "commitment": 2.0, "ask": 1.5}
+_TODO_PREFIX = re.compile(r"^\s*(?:todo|to-do|action item|action|ai|next step)s?\s*:\s*", re.I)
+_NAMED_TODO = re.compile(r"^([A-Z][\w.-]+(?: [A-Z][\w.-]+)?)\s+(?:to|will|should|must)\s", re.UNICODE)
+_ACCEPT_START = re.compile(
+    r"^\W*(?:sure|ok|okay|yes|yep|yeah|yup|will do|on it|done|can do|absolutely|np|no problem|happy to|sounds good"
+    r"|of course|for sure|got it|roger|ack|consider it done|i'm on it|i'll do it|i can do that)\b",
+    re.I,
+)
+_ANAPHORIC = frozenset({"it", "that", "this", "them", "those", "one"})
+_LIGHT_VERBS = inflections("do", "be", "work", "sound", "handle") | {"will", "can", "is", "am", "are", "did"}
+_ASK_AUX = frozenset({"can", "could", "would", "will"})
+_COMMIT_AUX = frozenset({"'ll", "will", "shall", "\u2019ll", "can", "ll"})
+_ASKED = frozenset({"you", "someone", "somebody", "anyone", "anybody", "who"})
+_NEED_SUBJECTS = frozenset({"you", "someone", "somebody", "anyone", "anybody", "we"})
+_NEED_WORDS = frozenset({"need", "needs", "must", "have", "has", "should"})
+_SKIP_DEPS = frozenset({"nsubj", "nsubjpass", "aux", "auxpass", "intj", "punct", "npadvmod", "mark", "cc", "conj"})
+_STOP_PUNCT = frozenset({",", ";", ":", "\u2014", "--", "("})
+_LEADING_FILLERS = frozenset(
+    {"also", "just", "please", "then", "quickly", "probably", "maybe", "perhaps", "really", "actually", "definitely"}
+)
+_BE = frozenset({"be", "am", "is", "are", "was", "were", "been", "'m", "'re", "'s"})
+_WRAPPERS = inflections("want", "plan", "need", "try", "intend", "hope") | {"going", "gon"}
+_BOT_TASKS = inflections("summarise", "summarize", "recap", "digest") | {"tldr", "tl;dr"}
+_NOT_TASKS = frozenset(
+    {"keep you posted", "let you know", "keep you updated", "keep everyone posted", "let everyone know", "do it",
+     "do that", "do this", "take it", "take this", "take that", "check", "see", "think about it"}
+)
+_PARTICIPANT_SUBJECTS = _ASKED | {"i", "we"}
+_ACCEPT_WINDOW = 3
+
+
+@dataclass(frozen=True)
+class ThreadStatement:
+    """One decision, commitment, ask or acceptance found in a message sentence."""
+
+    kind: StatementKind
+    text: str
+    """The verbatim sentence, for quoting."""
+    message_index: int
+    order: int
+    action: str | None = None
+    """What must be done (asks, commitments) or what was decided (decisions)."""
+    owner: str | None = None
+    owner_id: str | None = None
+    due: str | None = None
+    marked: bool = True
+    """For decisions: an explicit cue (``False``: only "agreed, ..."; the classifier confirms)."""
+    reversal: bool = False
+    """For decisions: the sentence changes an earlier decision."""
+
+    @property
+    def is_acceptance(self) -> bool:
+        """A bare "Sure, I'll do it" that only takes on someone else's ask."""
+        return self.kind == "commitment" and not self.action
+
+    @property
+    def weight(self) -> float:
+        """How much a reader wants this statement quoted (a named owner or date adds)."""
+        return _WEIGHTS[self.kind] + 0.25 * (self.owner is not None) + 0.25 * (self.due is not None)
+
+
+def _subject(verb: Token) -> Token | None:
+    """The subject nearest the verb ("Zed, can you print it": "you", not the vocative)."""
+    subjects = [c for c in verb.children if c.dep_ in {"nsubj", "nsubjpass"}]
+    before = [c for c in subjects if c.i < verb.i]
+    return before[-1] if before else (subjects[0] if subjects else None)
+
+
+def _aux_words(verb: Token) -> set[str]:
+    return {c.lower_ for c in verb.children if c.dep_ in {"aux", "auxpass"}}
+
+
+def _is_let_me(verb: Token) -> bool:
+    return verb.lower_ == "let" and verb.i + 1 < len(verb.doc) and verb.doc[verb.i + 1].lower_ == "me"
+
+
+def _content_verb(verb: Token) -> Token:
+    """The verb that carries the task: "going to X", "want to X", "need to X", "let me X"."""
+    for _ in range(3):
+        if not (verb.lower_ in _WRAPPERS or _is_let_me(verb)):
+            return verb
+        inner = next((c for c in verb.children if c.dep_ in {"xcomp", "ccomp"} and c.pos_ in {"VERB", "AUX"}), None)
+        if inner is None:
+            return verb
+        verb = inner
+    return verb
+
+
+def task_phrase(verb: Token, cut: Sequence[tuple[int, int]] = ()) -> str:
+    """The verb and its complements, without subject, auxiliaries, fillers or the ``cut``
+    character ranges (the due phrase and mentions, reported separately)."""
+    kept: list[Token] = [verb]
+    for child in verb.children:
+        if child.dep_ in _SKIP_DEPS or child.lower_ == "please" or (child.i < verb.i and child.dep_ != "neg"):
+            continue
+        # "redo the copy, the wording confuses people": a second clause is not the task
+        # ("check why it failed" keeps its complement clause).
+        if child.dep_ in {"advcl", "parataxis"} or (child.dep_ != "ccomp" and _subject(child) is not None):
+            continue
+        kept.extend(child.subtree)
+    kept.sort(key=lambda t: t.i)
+    stop = next((c.i for c in verb.children if c.i > verb.i and c.text in _STOP_PUNCT), None)
+    if stop is not None:
+        kept = [t for t in kept if t.i < stop]
+    kept = [t for t in kept if not any(a <= t.idx < b for a, b in cut)]
+    while kept and kept[0] != verb and (kept[0].is_punct or kept[0].lower_ in _LEADING_FILLERS):
+        kept.pop(0)
+    kept = [t for t in kept if not (t.lower_ == "also" and t.dep_ == "advmod")]
+    return _join(trim(kept))
+
+
+def _join(tokens: Sequence[Token]) -> str:
+    """The tokens' text; where a cut left a gap, the two sides are joined by one space."""
+    if not tokens:
+        return ""
+    parts: list[str] = []
+    for k, tok in enumerate(tokens):
+        parts.append(tok.text)
+        if k + 1 < len(tokens):
+            parts.append(tok.whitespace_ if tokens[k + 1].i == tok.i + 1 else " ")
+    return tokens_text([tokens[0], tokens[-1]]) if _contiguous(tokens) else "".join(parts).strip()
+
+
+def _contiguous(tokens: Sequence[Token]) -> bool:
+    return all(b.i == a.i + 1 for a, b in itertools.pairwise(tokens))
+
+
+def _verb_coordination(verb: Token) -> list[Token]:
+    """The verb and the verbs coordinated with it that share its subject ("review X and update Y")."""
+    verbs = [verb]
+    for child in verb.children:
+        if child.dep_ == "conj" and child.pos_ == "VERB" and _subject(child) is None and child.tag_ in {"VB", "VBP"}:
+            verbs.extend(_verb_coordination(child))
+    return verbs
+
+
+@dataclass(frozen=True)
+class SentenceContext:
+    """The message a sentence comes from and the thread's participants."""
+
+    message: Message
+    index: int
+    people: dict[str, str | None]
+
+
+def _due(sent: Any) -> tuple[str, tuple[int, int]] | None:
+    span = due_span(sent.text)
+    if span is None:
+        return None
+    start = sent.start_char + span[0]
+    return sent.text[span[0] : span[1]], (start, sent.start_char + span[1])
+
+
+def _is_acceptance_clause(sent: Any, verb: Token | None) -> bool:
+    """ "Sure." / "Will do." / "On it!" / "Sure, I'll do it." / "Yes, I can do that by Friday." """
+    words = [t for t in sent if not (t.is_punct or t.is_space)]
+    if not words:
+        return False
+    if verb is not None and _task_object_is_anaphoric(verb):
+        return True
+    return bool(_ACCEPT_START.match(sent.text)) and len(words) <= 6 and (verb is None or verb.lower_ in _LIGHT_VERBS)
+
+
+def _task_object_is_anaphoric(verb: Token) -> bool:
+    """ "I'll do it", "I can take this": a task verb whose only object points back."""
+    if verb.lower_ in _BE:
+        return False  # "Agreed, signup is exactly that" agrees with an opinion
+    objects = [c for c in verb.children if c.dep_ == "dobj"]
+    return bool(objects) and all(o.lower_ in _ANAPHORIC for o in objects) and len(list(verb.subtree)) <= 8
+
+
+def _commitment_verbs(sent: Any) -> list[Token]:
+    """Verbs the author takes on: "I'll X", "I can X", "I'm going to X", "let me X"."""
+    found: list[Token] = []
+    for token in sent:
+        if token.pos_ not in {"VERB", "AUX"} or token.dep_ in {"aux", "auxpass"}:
+            continue
+        subject = _subject(token)
+        aux = _aux_words(token)
+        future = bool(aux & _COMMIT_AUX) or "going" in aux or token.lower_ == "going"
+        if (subject is not None and subject.lower_ == "i" and future) or _is_let_me(token):
+            found.append(token)
+    # "I'm going to X": keep the outer verb only; its content verb is found from it.
+    inner = {_content_verb(v).i for v in found if _content_verb(v) is not v}
+    return [v for v in found if v.i not in inner]
+
+
+def _states_a_change(sent: Any) -> bool:
+    """ "Agreed, dark mode moves to Q3": after "agreed", a thing (not "that"/"it") does
+    something (not "is", not in the past), so the sentence settles something rather than
+    agreeing with an opinion ("Agreed, signup is exactly that")."""
+    root = sent.root
+    if root.pos_ not in {"VERB", "NOUN"} or root.lower_ in _BE or root.tag_ in {"VBD", "VBN"}:
+        return False
+    subject = _subject(root) or next((c for c in root.children if c.dep_ == "compound"), None)
+    return subject is not None and subject.pos_ in {"NOUN", "PROPN"}
+
+
+def _main_verb(sent: Any) -> Token | None:
+    """The verb whose subject is a participant ("we need to ..."), else the root verb."""
+    for token in sent:
+        if token.pos_ in {"VERB", "AUX"}:
+            subject = _subject(token)
+            if subject is not None and subject.lower_ in _PARTICIPANT_SUBJECTS:
+                return token
+    root = sent.root
+    if root.pos_ in {"VERB", "AUX"}:
+        return root
+    return next((t for t in sent if t.pos_ == "VERB"), None)
+
+
+def _statement_tasks(verb: Token, cut: list[tuple[int, int]]) -> list[str]:
+    """One task per verb of a coordination ("review X and update Y" gives two)."""
+    tasks: list[str] = []
+    for v in _verb_coordination(_content_verb(verb)):
+        text = task_phrase(v, cut)
+        if _usable_task(v, text):
+            tasks.append(text)
+    return tasks
+
+
+def _usable_task(verb: Token, text: str) -> bool:
+    if not text or verb.lower_ in _BE or text.lower() in _NOT_TASKS or verb.tag_ in {"VBD", "VBN"}:
+        return False
+    return " " in text  # a lone verb ("keep" of "keep you posted", "check") is no task
+
+
+def sentence_statements(sent: Any, order: int, context: SentenceContext) -> list[ThreadStatement]:
+    """The decision, commitments, ask or acceptance of one sentence (often none)."""
+    raw = sent.text.strip()
+    if not raw:
+        return []
+    message, index = context.message, context.index
+    found: list[ThreadStatement] = []
+    cue = decision_cue(raw)
+    if cue is not None:
+        marked = cue.marked or _states_a_change(sent)
+        found.append(ThreadStatement("decision", raw, index, order, cue.text, marked=marked, reversal=cue.reversal))
+    broadcast = is_broadcast(raw)
+    due = _due(sent)
+    due_text = due[0] if due is not None else None
+    people = context.people
+    named = sentence_mentions(sent, people)
+    cut = [span for _, span in named]
+    called = vocative(sent, people)
+    cut += [called[1]] if called is not None else []
+    cut += [due[1]] if due is not None else []
+    commitments = _commitment_verbs(sent)
+    verb = _main_verb(sent)
+    accepted = False
+    for committed in commitments:
+        content = _content_verb(committed)
+        if _task_object_is_anaphoric(content) or (content.lower_ in _LIGHT_VERBS and len(list(content.subtree)) <= 3):
+            accepted = True
+            continue
+        for task in _statement_tasks(committed, cut):
+            found.append(
+                ThreadStatement("commitment", raw, index, order, task, message.author, message.author_id, due_text)
+            )
+    if not accepted and not any(s.kind == "commitment" for s in found):
+        accepted = _is_acceptance_clause(sent, verb)
+    if accepted:
+        found.append(
+            ThreadStatement("commitment", raw, index, order, None, message.author, message.author_id, due_text)
+        )
+    if commitments or accepted or cue is not None or verb is None:
+        return found
+    ask = _ask(sent, raw, verb, named, called, cut, due_text, context, order)
+    # "@channel please read X" asks everyone, so no one: only a named addressee makes it a task.
+    return found + [a for a in ask if not broadcast or a.owner is not None]
+
+
+def _ask(
+    sent: Any,
+    raw: str,
+    verb: Token,
+    named: Sequence[tuple[Addressee, tuple[int, int]]],
+    called: tuple[str, tuple[int, int]] | None,
+    cut: list[tuple[int, int]],
+    due_text: str | None,
+    context: SentenceContext,
+    order: int,
+) -> list[ThreadStatement]:
+    subject = _subject(verb)
+    subject_word = subject.lower_ if subject is not None else None
+    aux = _aux_words(verb)
+    owner = _ask_owner(sent, raw, named, context.people, called)
+    question = raw.endswith("?")
+    is_question_ask = subject_word in _ASKED and bool(aux & _ASK_AUX)
+    is_imperative = subject is None and verb.tag_ == "VB" and verb.dep_ == "ROOT" and not question
+    has_please = any(t.lower_ == "please" for t in sent)
+    is_need = (
+        subject_word in _NEED_SUBJECTS and bool(aux & _NEED_WORDS or verb.lower_ in {"need", "needs"}) and not question
+    )
+    todo = _TODO_PREFIX.match(raw) is not None
+    if not (is_question_ask or is_imperative or has_please or is_need or todo or named):
+        return []
+    # A bare imperative ("Count me in") is chatter unless it names a person or a date.
+    if is_imperative and not (has_please or owner or todo or due_text):
+        return []
+    # "Should we also update X?", "Do I need to ...?": a question about what to do is no task.
+    if question and not is_question_ask and not (owner and subject_word in {None, "you"}):
+        return []
+    tasks = _statement_tasks(verb, cut)
+    if any(t.split()[0].lower() in _BOT_TASKS for t in tasks):
+        return []
+    name = owner.name if owner else None
+    uid = owner.user_id if owner else None
+    return [ThreadStatement("ask", raw, context.index, order, task, name, uid, due_text) for task in tasks]
+
+
+def _ask_owner(
+    sent: Any,
+    raw: str,
+    named: Sequence[tuple[Addressee, tuple[int, int]]],
+    people: dict[str, str | None],
+    called: tuple[str, tuple[int, int]] | None,
+) -> Addressee | None:
+    """Who an ask is addressed to: a single mention, "Bob to ..." after a TODO label, a vocative."""
+    if len(named) == 1:
+        found = named[0][0]
+        return found if found.user_id else resolve(found.name, people)
+    label = _TODO_PREFIX.match(raw)
+    if label is not None:
+        todo = _NAMED_TODO.match(raw[label.end() :])
+        if todo is not None:
+            return resolve(todo.group(1), people)
+    return resolve(called[0], people) if called else None
+
+
+def sentence_mentions(sent: Any, people: dict[str, str | None]) -> list[tuple[Addressee, tuple[int, int]]]:
+    """Mentions that overlap the sentence, with document character ranges.
+
+    Mentions are found in the whole message, so one the parser split ("TODO: @Ben" |
+    "Cho fix the test") still addresses the sentence it runs into.
+    """
+    found = mentions(sent.doc.text, people)
+    return [(who, span) for who, span in found if span[0] < sent.end_char and span[1] > sent.start_char]
+
+
+@dataclass(frozen=True)
+class Task:
+    """A task read from a sentence the classifier flagged: what, who, by when."""
+
+    text: str
+    owner: str | None
+    owner_id: str | None
+    due: str | None
+
+
+def flagged_task(
+    sent: Any, message: Message, people: dict[str, str | None], min_words: int = 3, replier: Message | None = None
+) -> Task:
+    """The task of a sentence the learned classifier calls an action item.
+
+    The text is the task phrase of its main verb (the sentence itself when that is too
+    short, e.g. "Marketing, the user requirement specification."); the owner is the
+    addressee (a mention, a vocative, a sentence that is only a name), a named subject
+    ("the Marketing Expert will ..."), the author for "I", everyone for "we" / "you guys",
+    and for a plain "you" the ``replier``: who answers next.
+    """
+    raw = sent.text.strip()
+    due = _due(sent)
+    named = sentence_mentions(sent, people)
+    called = vocative(sent, people)
+    cut = [span for _, span in named]
+    cut += ([called[1]] if called else []) + ([due[1]] if due else [])
+    verb = _main_verb(sent)
+    text = ""
+    if verb is not None and verb.tag_ not in {"VBD", "VBN"}:
+        text = task_phrase(_content_verb(verb), cut)
+    if len(text.split()) < min_words:
+        text = raw
+    owner: Addressee | None = None
+    if len(named) == 1:
+        owner = named[0][0] if named[0][0].user_id else resolve(named[0][0].name, people)
+    elif called is not None:
+        owner = resolve(called[0], people)
+    elif verb is not None and (subject := named_subject(verb, people)) is not None:
+        owner = resolve(subject, people)
+    elif verb is not None and getattr(_subject(verb), "lower_", None) == "i":
+        owner = Addressee(message.author or "", message.author_id) if message.author else None
+    elif verb is not None and group_subject(verb):
+        owner = Addressee(GROUP_OWNER)
+    elif (fragment := name_fragment(sent)) is not None:
+        owner = resolve(fragment, people)
+    elif verb is not None and getattr(_subject(verb), "lower_", None) == "you" and replier is not None:
+        owner = Addressee(replier.author or "", replier.author_id) if replier.author else None
+    return Task(text, owner.name if owner else None, owner.user_id if owner else None, due[0] if due else None)
+
+
+def accept_open_ask(
+    statements: list[ThreadStatement], messages: Sequence[Message], acceptance: ThreadStatement
+) -> None:
+    """Give the latest open ask from someone else to the author of an acceptance (in place)."""
+    index = acceptance.message_index
+    message = messages[index]
+    for k in range(len(statements) - 1, -1, -1):
+        ask = statements[k]
+        if ask.kind != "ask" or index - ask.message_index > _ACCEPT_WINDOW:
+            continue
+        asker = messages[ask.message_index]
+        if ask.message_index == index or (asker.author, asker.author_id) == (message.author, message.author_id):
+            continue
+        if ask.owner is None or same_person(ask.owner, message):
+            due = ask.due or acceptance.due
+            # every task of the same ask sentence goes to the acceptor
+            for j in range(len(statements)):
+                other = statements[j]
+                if other.kind == "ask" and other.text == ask.text and other.message_index == ask.message_index:
+                    statements[j] = replace(
+                        other, owner=message.author or other.owner, owner_id=message.author_id, due=other.due or due
+                    )
+            return
+
+
+def classify_thread(messages: Sequence[Message], parsed: Sequence[Any]) -> list[ThreadStatement]:
+    """The decision, commitment and ask statements of a thread, in order, by the rules alone.
+
+    Acceptances hand open asks to their authors, and first names become the one thread
+    participant they name.
+    """
+    people = participants(messages)
+    statements: list[ThreadStatement] = []
+    order = 0
+    for index, (message, doc) in enumerate(zip(messages, parsed, strict=False)):
+        context = SentenceContext(message, index, people)
+        for sent in doc.sents:
+            for statement in sentence_statements(sent, order, context):
+                if statement.is_acceptance:
+                    accept_open_ask(statements, messages, statement)
+                statements.append(statement)
+            order += 1
+    return [_with_participant(s, people) for s in statements]
+
+
+def _with_participant(statement: ThreadStatement, people: dict[str, str | None]) -> ThreadStatement:
+    """Expand a first name ("Tom") to the one thread participant it names."""
+    if statement.owner is None or statement.owner_id is not None:
+        return statement
+    found = resolve(statement.owner, people)
+    return statement if found is None else replace(statement, owner=found.name, owner_id=found.user_id)
