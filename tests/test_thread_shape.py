@@ -1,48 +1,13 @@
-"""The shape of a thread reply: what it was about and what it settled, never longer than the thread."""
+"""The shape of a thread reply: never longer than the thread, quotes only where they add."""
 
 from __future__ import annotations
-
-from dataclasses import dataclass
 
 import pytest
 
 from bot.core.detect import build_document
 from bot.core.text import canonical
-from bot.core.thread.shape import about_and_settled, fit_reply, reply_chars
-from bot.core.thread.statements import Unit
+from bot.core.thread.shape import fit_reply, reply_chars
 from bot.core.types import Priority, Quote, SummaryResult
-
-
-@dataclass(frozen=True)
-class _Candidate:
-    shown: str
-    embedded: str
-
-
-def _units(*texts: str) -> list[_Candidate]:
-    return [_Candidate(f"Ana: {t}", t) for t in texts]
-
-
-@pytest.mark.parametrize(
-    ("texts", "settled", "expected"),
-    [
-        # nothing settled: the learned choice stands
-        (("Shall we move the retro?", "Maybe."), None, ["chosen"]),
-        # the opening question, then the decision's own unit
-        (
-            ("Shall we move the retro to Thursday?", "Thursday clashes.", "OK, Friday it is."),
-            "OK, Friday it is.",
-            ["Ana: Shall we move the retro to Thursday?", "Ana: OK, Friday it is."],
-        ),
-        # the decision opens the thread: it alone
-        (("Let's go with Porto.", "Great."), "Let's go with Porto.", ["Ana: Let's go with Porto."]),
-        # the decision's sentence is in no unit: the learned choice stands
-        (("Lisbon or Porto?", "Porto."), "We pick Madrid.", ["chosen"]),
-    ],
-)
-def test_about_and_settled(texts: tuple[str, ...], settled: str | None, expected: list[str]) -> None:
-    unit = Unit(settled, "Ana", 0) if settled else None
-    assert about_and_settled(_units(*texts), unit, ["chosen"]) == expected
 
 
 def _result() -> SummaryResult:
@@ -78,12 +43,11 @@ Tom: Priya, can you update the status page by Wednesday?
 Priya: Will do."""
 
 
-def test_short_thread_reply_says_what_it_was_about_and_settled(summariser) -> None:
+def test_short_thread_reply_is_shorter_and_quotes_add_to_the_items(summariser) -> None:
     doc = build_document(SHORT_THREAD, "t", kind="thread")
     result = summariser.summarise(doc)
     assert reply_chars(result) < len(SHORT_THREAD)
-    text = " ".join(result.summary)
-    assert "Thursday" in text and "launch" in text
+    assert "We launch on Thursday." in result.decisions
     assert any("status page" in p.text for p in result.priorities)
     items = {canonical(p.text) for p in result.priorities} | {canonical(d) for d in result.decisions}
     for quote in result.quotes:

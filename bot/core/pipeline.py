@@ -123,9 +123,7 @@ class Summariser:
         if self.abstractor is not None:
             sentences = self.abstractor.summarise(doc.text)
         else:
-            units = summary.thread_candidates(messages, parsed)
-            chosen = summary.summarise_thread(messages, parsed, encoder, self.scorer, candidates=units)
-            sentences = shape.about_and_settled(units, analysis.settled, chosen)
+            sentences = summary.summarise_thread(messages, parsed, encoder, self.scorer)
         shown = [*sentences, *analysis.decisions, *(p.text for p in analysis.actions)]
         result = SummaryResult(
             source=doc.source,

@@ -576,9 +576,7 @@ def summarise_thread(
     parsed: Sequence[Any],
     encoder: Encoder,
     scorer: SentenceScorer | None = None,
-    candidates: Sequence[Candidate] | None = None,
 ) -> list[str]:
-    """Pick 1-2 central, informative messages (or sentences of long ones) as "Author: text"
-    (from ``candidates`` when the caller already has the thread's units)."""
-    units = list(candidates) if candidates is not None else thread_candidates(messages, parsed)
-    return _summarise(units, [c.embedded for c in units], encoder, scorer, "thread")
+    """Pick 1-2 central, informative messages (or sentences of long ones) as "Author: text"."""
+    candidates = thread_candidates(messages, parsed)
+    return _summarise(candidates, [c.embedded for c in candidates], encoder, scorer, "thread")

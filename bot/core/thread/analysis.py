@@ -51,8 +51,6 @@ class ThreadAnalysis:
     units: list[Unit] = field(default_factory=list)
     probabilities: np.ndarray | None = None
     """``(len(units), 2)``: P(decision), P(action) per unit, when a classifier ran."""
-    settled: Unit | None = None
-    """The sentence of the thread's last standing decision: what it settled, if anything."""
 
 
 @dataclass
@@ -96,7 +94,6 @@ def analyse_thread(
     meeting = probs is not None and len(units) > MEETING_UNITS
     decisions = _decisions(statements, units, probs, thresholds.get("decision", 1.0), encoder, meeting)
     actions = _actions(statements, units, sents, messages, probs, thresholds.get("action", 1.0), people, meeting)
-    settled = units[decisions[-1].order] if decisions else None  # still in thread order here
     decisions.sort(key=lambda c: (-c.score, c.order))
     actions.sort(key=lambda c: (-c.score, c.order))
     logger.debug("thread: %d decisions, %d action items before the caps", len(decisions), len(actions))
@@ -106,7 +103,6 @@ def analyse_thread(
         decisions=[c.text for c in decisions[:max_decisions]],
         units=units,
         probabilities=probs,
-        settled=settled,
     )
 
 
