@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 from bot.core import summary
-from bot.core.scorer import EXTRA_FEATURES, POSITION_BUCKETS, SentenceScorer
+from bot.core.scorer import POSITION_BUCKETS, SUBSET_FEATURES, Lexicon, SentenceScorer, feature_width
 from bot.core.text import is_verbatim, word_count
 from bot.core.types import Message
 
@@ -187,9 +187,9 @@ def test_empty_article_gives_empty_summary() -> None:
 
 def _position_scorer(prefer_late: bool) -> SentenceScorer:
     """A one-layer scorer that only looks at the relative-position feature."""
-    width = DIM + EXTRA_FEATURES
+    width = feature_width(DIM, "article")
     w = np.zeros((width, 1), dtype=np.float32)
-    w[DIM + len(POSITION_BUCKETS)] = 5.0 if prefer_late else -5.0  # the relative position column
+    w[2 * DIM + len(POSITION_BUCKETS)] = 5.0 if prefer_late else -5.0  # the relative position column
     return SentenceScorer({"article.w0": w, "article.b0": np.zeros(1, dtype=np.float32)})
 
 
@@ -312,6 +312,7 @@ def spacy_nlp() -> Any:
         ("Actually, I don't care. You will get a scarf.", None),
         ("I told your sister.", None),
         ('He said "I will"', None),  # a quotation keeps its own first person
+        ("I ' Ve been having trouble breathing lately.", None),  # a split contraction is left alone
     ],
 )
 def test_third_person_rewrite(spacy_nlp: Any, text: str, expected: str | None) -> None:
@@ -399,10 +400,12 @@ def test_choose_subset_respects_budget_redundancy_and_learned_length() -> None:
     blocked = np.zeros((4, 4), dtype=bool)
     blocked[0, 1] = blocked[1, 0] = True  # 0 and 1 say the same thing
     scores = np.array([3.0, 2.9, 1.0, 0.5], dtype=np.float32)
-    assert summary.choose_subset(scores, words, emb, blocked, 3, 75) == [0, 2, 3]
+    texts = ["rates rise", "rates go up", "markets fall", "banks wait"]
+    lexicon = Lexicon.of(texts, texts)
+    assert summary.choose_subset(scores, words, emb, blocked, 3, 75, lexicon, "article") == [0, 2, 3]
     # a learned dislike of long summaries (the words-share feature) trades the third sentence away
-    theta = np.zeros(6, dtype=np.float32)
+    theta = np.zeros(len(SUBSET_FEATURES), dtype=np.float32)
     theta[3] = -4.0
-    assert summary.choose_subset(scores, words, emb, blocked, 3, 75, theta) == [0]
+    assert summary.choose_subset(scores, words, emb, blocked, 3, 75, lexicon, "article", theta) == [0]
     # nothing fits: the best sentence alone (fit_words cuts it later)
-    assert summary.choose_subset(scores, words * 10, emb, blocked, 3, 75) == [0]
+    assert summary.choose_subset(scores, words * 10, emb, blocked, 3, 75, lexicon, "article") == [0]

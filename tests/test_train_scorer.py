@@ -52,7 +52,8 @@ def test_trained_weights_decode_the_same_in_numpy(tmp_path) -> None:  # type: ig
     from bot.core.scorer import feature_text
 
     examples = [
-        Example(str(i), SENTENCES, SENTENCES, [SENTENCES[i % 2] + " " + SENTENCES[2]]) for i in range(24)
+        Example(str(i), SENTENCES, SENTENCES, [SENTENCES[i % 2] + " " + SENTENCES[2]], SENTENCES, SENTENCES[:3])
+        for i in range(24)
     ]
     cache = _cache(tmp_path, [feature_text(s) for s in SENTENCES])
     again = EmbeddingCache("tiny", folder=tmp_path)  # shards load back

@@ -22,7 +22,14 @@ from typing import Any
 import numpy as np
 
 from bot.core.protocols import Encoder
-from bot.core.scorer import EXTRA_FEATURES, SentenceScorer, feature_text, sentence_features, subset_features
+from bot.core.scorer import (
+    Lexicon,
+    SentenceScorer,
+    feature_text,
+    feature_width,
+    sentence_features,
+    subset_features,
+)
 from bot.core.text import normalise_quotes, normalise_ws, word_count
 from bot.core.types import Kind, Message
 
@@ -344,6 +351,8 @@ def third_person(author: str, tokens: Sequence[Any]) -> str | None:
             if adverb is not None and i + 2 < len(tokens):
                 nxt = tokens[i + 2]  # "I also think" -> "Amanda also thinks"
             verb_at = i + (2 if adverb is not None else 1)
+            if not (nxt.is_alpha or nxt.lower_ in _THIRD_PERSON):
+                return None  # split contractions in the source ("I ' Ve"): no safe verb to agree
             if nxt.lower_ in _THIRD_PERSON or nxt.tag_ in {"VBP", "VB"}:
                 after = tokens[verb_at + 1] if verb_at + 1 < len(tokens) else None
                 verb = _rewritten_verb(author, nxt, after)
@@ -421,13 +430,22 @@ def uses_learned(scorer: SentenceScorer | None, kind: Kind, dim: int | None = No
     """Whether ``scorer`` ranks ``kind`` documents (it has weights of the right width for them)."""
     if scorer is None or LEARNED_WEIGHT[kind] <= 0 or not scorer.supports(kind):
         return False
-    return dim is None or scorer.input_dim(kind) == dim + EXTRA_FEATURES
+    return dim is None or scorer.input_dim(kind) == feature_width(dim, kind)
 
 
 def rank_scores(
-    embeddings: np.ndarray, word_counts: Sequence[int], scorer: SentenceScorer | None, kind: Kind
+    embeddings: np.ndarray,
+    word_counts: Sequence[int],
+    scorer: SentenceScorer | None,
+    kind: Kind,
+    texts: Sequence[str],
+    lexicon: Lexicon,
 ) -> np.ndarray:
-    """Per-sentence scores: the learned scorer's logits when it has ``kind`` weights, else the priors."""
+    """Per-sentence scores: the learned scorer's logits when it has ``kind`` weights, else the priors.
+
+    ``texts`` are the candidates in feature_text form and ``lexicon`` their content words in
+    the document (see :func:`~bot.core.scorer.sentence_features`).
+    """
     words = np.asarray(word_counts, dtype=np.float32)
     if not uses_learned(scorer, kind):
         return unsupervised_scores(embeddings, words, kind)
@@ -436,10 +454,11 @@ def rank_scores(
         logger.warning(
             "Scorer expects %d features but the encoder gives %d; using the unsupervised ranking",
             scorer.input_dim(kind),
-            embeddings.shape[1] + EXTRA_FEATURES,
+            feature_width(embeddings.shape[1], kind),
         )
         return unsupervised_scores(embeddings, words, kind)
-    return LEARNED_WEIGHT[kind] * scorer.logits(sentence_features(embeddings, word_counts), kind)
+    features = sentence_features(embeddings, word_counts, texts, lexicon, kind)
+    return LEARNED_WEIGHT[kind] * scorer.logits(features, kind)
 
 
 @lru_cache(maxsize=64)
@@ -477,6 +496,8 @@ def choose_subset(
     blocked: np.ndarray,
     max_sentences: int,
     max_words: int,
+    lexicon: Lexicon,
+    kind: Kind,
     subset_weights: np.ndarray | None = None,
 ) -> list[int]:
     """The allowed summary with the highest total: its sentences' scores plus, when given, the
@@ -490,7 +511,8 @@ def choose_subset(
     for members in allowed_subsets(words, blocked, max_sentences, max_words):
         value = float(sum(scores[i] for i in members))
         if subset_weights is not None:
-            value += float(subset_features(members, words, embeddings, max_words) @ subset_weights)
+            row = subset_features(members, words, embeddings, max_words, lexicon, kind)
+            value += float(row @ subset_weights)
         if value > best_value:
             best, best_value = members, value
     return list(best) if best else [int(np.argmax(scores))]
@@ -520,7 +542,11 @@ BUDGET: dict[Kind, tuple[int, int]] = {
 
 
 def _summarise(
-    candidates: Sequence[Candidate], encoder: Encoder, scorer: SentenceScorer | None, kind: Kind
+    candidates: Sequence[Candidate],
+    document: Sequence[str],
+    encoder: Encoder,
+    scorer: SentenceScorer | None,
+    kind: Kind,
 ) -> list[str]:
     max_sentences, max_words = BUDGET[kind]
     if len(candidates) <= 1:
@@ -528,16 +554,21 @@ def _summarise(
     embedded = [feature_text(c.embedded) for c in candidates]
     embeddings = np.asarray(encoder.encode(embedded), dtype=np.float32)  # one batched call
     words = np.asarray([c.words for c in candidates], dtype=np.float32)
-    scores = rank_scores(embeddings, [c.words for c in candidates], scorer, kind)
+    lexicon = Lexicon.of(embedded, [feature_text(u) for u in document])
+    scores = rank_scores(embeddings, [c.words for c in candidates], scorer, kind, embedded, lexicon)
     subset_weights = scorer.subset_weights(kind) if scorer is not None and uses_learned(scorer, kind) else None
     blocked = redundant_pairs(embedded, embeddings)
-    picked = choose_subset(scores, words, embeddings, blocked, max_sentences, max_words, subset_weights)
+    picked = choose_subset(
+        scores, words, embeddings, blocked, max_sentences, max_words, lexicon, kind, subset_weights
+    )
     return [fit_words(candidates[i].shown, max_words) for i in sorted(picked)]
 
 
 def summarise_article(parsed: Any, encoder: Encoder, scorer: SentenceScorer | None = None) -> list[str]:
     """Pick 1-3 verbatim sentences (at most ~75 words in all) from a parsed article, in order."""
-    return _summarise(article_candidates(parsed), encoder, scorer, "article")
+    units = article_units(parsed)
+    candidates = [Candidate(u, u, summary_words(u)) for u in article_candidate_texts(units)]
+    return _summarise(candidates, units, encoder, scorer, "article")
 
 
 def summarise_thread(
@@ -547,4 +578,5 @@ def summarise_thread(
     scorer: SentenceScorer | None = None,
 ) -> list[str]:
     """Pick 1-2 central, informative messages (or sentences of long ones) as "Author: text"."""
-    return _summarise(thread_candidates(messages, parsed), encoder, scorer, "thread")
+    candidates = thread_candidates(messages, parsed)
+    return _summarise(candidates, [c.embedded for c in candidates], encoder, scorer, "thread")

@@ -21,12 +21,15 @@ logger = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class Example:
-    """One training document: candidate texts as shown and as embedded, and its references."""
+    """One training document: candidate texts as shown and as embedded, its references, every
+    unit of the document (for the lexical features) and its leading units (for the Lead-3 baseline)."""
 
     doc_id: str
     shown: list[str]
     embedded: list[str]
     references: list[str]
+    document: list[str]
+    lead: list[str]
 
 
 def article_examples(train_dir: Path, split: str, limit: int, seed: int = 0) -> list[Example]:
@@ -43,7 +46,7 @@ def article_examples(train_dir: Path, split: str, limit: int, seed: int = 0) -> 
         texts = summary.article_candidate_texts(units)
         if len(texts) >= 2:
             refs = [feature_text(line) for line in row["reference"].splitlines() if line.strip()]
-            examples.append(Example(str(row["id"]), texts, texts, ["\n".join(refs)]))
+            examples.append(Example(str(row["id"]), texts, texts, ["\n".join(refs)], units, units[:3]))
         if len(examples) == limit:
             break
     logger.info("%s: %d articles", split, len(examples))
@@ -66,7 +69,8 @@ def thread_examples(train_dir: Path, split: str, limit: int, nlp: object, seed: 
         cands = summary.thread_candidates(doc.messages, parsed)
         if len(cands) >= 2:
             refs = row.get("references") or [row["reference"]]
-            examples.append(Example(str(row["id"]), [c.shown for c in cands], [c.embedded for c in cands], refs))
+            embedded = [c.embedded for c in cands]
+            examples.append(Example(str(row["id"]), [c.shown for c in cands], embedded, refs, embedded, []))
         if len(examples) == limit:
             break
     logger.info("%s: %d dialogues", split, len(examples))
