@@ -100,7 +100,8 @@ def _emit(result_dict: dict, rendered: str, fmt: str, out: TextIO) -> None:
 def _summarise(args: argparse.Namespace, settings: Settings) -> int:
     from bot.adapters.loaders import load_input
     from bot.adapters.models import load_summariser
-    from bot.core.errors import ModelError, SummariserError
+    from bot.core.errors import EmptyInputError, ModelError, SummariserError
+    from bot.core.text import has_words
     from bot.render import render_markdown, render_text
 
     out = sys.stdout
@@ -115,6 +116,8 @@ def _summarise(args: argparse.Namespace, settings: Settings) -> int:
     for spec in inputs:
         try:
             doc = load_input(spec, settings, kind=args.kind, encoding=args.encoding)
+            if not has_words(doc.text):  # refused before the models load: only emoji or symbols
+                raise EmptyInputError(f"{doc.source} has no words to summarise.")
             if summariser is None:  # load once, and only when there is something to do
                 summariser = load_summariser(settings)
             result = summariser.summarise(doc)

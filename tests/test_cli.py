@@ -130,6 +130,20 @@ def test_input_with_no_words_exits_1(run_cli, tmp_path: Path) -> None:
     assert code == 1 and "has no words to summarise" in err and out == ""
 
 
+@pytest.mark.parametrize("text", ["\U0001f600" * 50_000 + "\n" + "!" * 40_000, "___ ### *** ---"])
+def test_input_with_no_words_is_refused_before_the_models_load(monkeypatch, capsys, tmp_path: Path, text: str) -> None:
+    import bot.adapters.models as models
+
+    def must_not_load(settings):
+        raise AssertionError("models loaded for an input with no words")
+
+    monkeypatch.setattr(models, "load_summariser", must_not_load)
+    hostile = tmp_path / "hostile.txt"
+    hostile.write_text(text, encoding="utf-8")
+    assert cli.main(["summarise", str(hostile)]) == 1
+    assert "has no words to summarise" in capsys.readouterr().err
+
+
 def test_deeply_nested_json_is_an_input_error_and_the_next_input_still_runs(run_cli, tmp_path: Path) -> None:
     nested = tmp_path / "nested.json"
     nested.write_text("[" * 50_000)

@@ -40,6 +40,14 @@ def word_count(text: str) -> int:
     return len(text.split())
 
 
+_WORD_CHAR = re.compile(r"[^\W_]")
+
+
+def has_words(text: str) -> bool:
+    """Whether ``text`` holds any letter or digit (not only emoji, punctuation or symbols)."""
+    return _WORD_CHAR.search(text) is not None
+
+
 # -- bounding what reaches the parser ------------------------------------------------------
 
 MAX_REPEAT = 3
