@@ -61,12 +61,9 @@ def _build_parser() -> argparse.ArgumentParser:
 
     eval_tool.add_arguments(ev)
     bench_tool.add_arguments(bench)
-    try:
-        from bot.tools import bench_slack as bench_slack_tool
+    from bot.tools import bench_slack as bench_slack_tool
 
-        bench_slack_tool.add_arguments(bench_slack)
-    except ImportError:  # pragma: no cover - only while the Slack bench is absent
-        pass
+    bench_slack_tool.add_arguments(bench_slack)
     return parser
 
 

@@ -21,9 +21,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from bot.core.detect import build_document
 from bot.core.errors import SummariserError
 from bot.core.pipeline import Summariser
-from bot.core.types import Document, Message
+from bot.core.types import Document
 from bot.tools.datasets import dataset_file, read_jsonl, resolve_eval_dir
 
 logger = logging.getLogger(__name__)
@@ -38,7 +39,6 @@ QUOTES = "polnear_test_attribution"
 BOOTSTRAP_SAMPLES = 1000
 BOOTSTRAP_SEED = 0
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
-_TURN = re.compile(r"^\s*([^:\n]{1,40}?):\s*(.*)$")
 
 
 @dataclass(frozen=True)
@@ -120,18 +120,7 @@ def longest3_utterances(dialogue: str) -> list[str]:
 
 
 def thread_document(text: str, source: str) -> Document:
-    """A thread :class:`Document` from "Name: text" lines, via ``bot.core.detect`` when present."""
-    try:
-        from bot.core.detect import build_document
-    except ImportError:
-        messages = []
-        for line in text.splitlines():
-            if not line.strip():
-                continue
-            turn = _TURN.match(line)
-            author, said = (turn.group(1).strip(), turn.group(2)) if turn else (None, line)
-            messages.append(Message(author=author, text=said.strip()))
-        return Document(kind="thread", text=text, source=source, messages=tuple(messages))
+    """A thread :class:`Document` from "Name: text" lines."""
     return build_document(text, source, kind="thread")
 
 
@@ -296,10 +285,8 @@ def quote_scores(eval_dir: Path, summariser: Summariser, limit: int | None = Non
     path = dataset_file(eval_dir, QUOTES)
     if not path.is_file():
         return f"Quote extraction: {path} not found."
-    try:
-        from bot.tools.eval_quotes import evaluate_polnear
-    except ImportError:
-        return "Quote extraction: unavailable (bot.tools.eval_quotes is not installed)."
+    from bot.tools.eval_quotes import evaluate_polnear
+
     scores = evaluate_polnear(path, summariser)
     width = max((len(k) for k in scores), default=6)
     lines = [f"Quote extraction on {QUOTES}:", f"{'metric':<{width}}  {'value':>8}"]
