@@ -132,6 +132,42 @@ def backfill(
     return saved
 
 
+JOB_EVENT_TYPE = "summariser_job"
+"""The ``event_type`` of the message metadata that ties a posted message to its job."""
+
+
+def job_metadata(job_id: str) -> dict[str, Any]:
+    """Message metadata naming the job that posts the message (see :func:`find_job_message`)."""
+    return {"event_type": JOB_EVENT_TYPE, "event_payload": {"job_id": job_id}}
+
+
+def find_job_message(
+    client: WebClient, channel: str, job_id: str, since: float, thread_ts: str | None = None
+) -> str | None:
+    """The ts of a message that job ``job_id`` posted since ``since``, found by its metadata.
+
+    A job interrupted between posting a message and recording its ts asks this before
+    posting again. Reads the thread when ``thread_ts`` is given, else the channel. A read
+    Slack refuses returns ``None``: the caller then posts again (at least once, never lost).
+    """
+    call = client.conversations_replies if thread_ts else client.conversations_history
+    params: dict[str, Any] = {
+        "channel": channel, "oldest": f"{since:.6f}", "include_all_metadata": True, "limit": PAGE_SIZE,
+    }
+    if thread_ts:
+        params["ts"] = thread_ts
+    try:
+        for page in _pages(call, **params):
+            for raw in page:
+                metadata = raw.get("metadata") or {}
+                payload = metadata.get("event_payload") or {}
+                if metadata.get("event_type") == JOB_EVENT_TYPE and payload.get("job_id") == job_id:
+                    return str(raw["ts"])
+    except SlackApiError as exc:
+        logger.warning("could not look for job %s's message in %s: %s", job_id, channel, exc.response.get("error"))
+    return None
+
+
 def permalink(client: WebClient, channel: str, ts: str) -> str | None:
     """The message's permalink, or ``None`` when Slack will not give one."""
     try:

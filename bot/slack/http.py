@@ -176,9 +176,21 @@ def serve_in_thread(server: Any) -> threading.Thread:
     return thread
 
 
-def stop_server(server: Any) -> None:
-    """Close the listening socket and every connection, then stop the request threads."""
+def stop_server(server: Any, timeout_s: float = 5.0) -> None:
+    """Close the listening socket and every connection, then stop the request threads.
+
+    The sockets are closed by the server's own loop thread (through its trigger): closing
+    them under its running ``select()`` makes the loop die with EBADF.
+    """
     from waitress import wasyncore
 
-    wasyncore.close_all(server._map)
+    closed = threading.Event()
+
+    def close_all() -> None:
+        wasyncore.close_all(server._map)
+        closed.set()
+
+    server.trigger.pull_trigger(close_all)
+    if not closed.wait(timeout_s):  # the loop is not running: nobody else will close them
+        wasyncore.close_all(server._map)
     server.task_dispatcher.shutdown(timeout=5)

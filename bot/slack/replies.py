@@ -6,9 +6,12 @@ resumed, rebuilds the same :class:`Reply`:
 
 - :class:`ThreadReply` posts a "Summarising…" placeholder in a thread once, records its ts
   in the job, and later replaces it (``chat.update``), so a resumed job never posts twice;
+  every message names its job in its metadata, so a job interrupted between posting and
+  recording finds its message again (:class:`Poster`);
 - :class:`ResponseUrlReply` answers a slash command: a shared result replaces a placeholder
-  in the channel like a thread reply; private results go through the ``response_url``, and
-  after Slack's 30 minutes through the Web API;
+  in the channel like a thread reply; private results and errors replace the command's
+  ephemeral progress line through the ``response_url``, and after Slack's 30 minutes go
+  through the Web API;
 - :class:`ChannelReply` posts into a channel (scheduled digests), errors to the log only.
 """
 
@@ -25,6 +28,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.webhook import WebhookClient
 
 from bot.slack import blocks, manifest, strings
+from bot.slack.history import find_job_message, job_metadata
 
 logger = logging.getLogger(__name__)
 
@@ -95,6 +99,38 @@ def _webhook(url: str, **body: Any) -> None:
         raise ReplyError(f"response_url answered {response.status_code}: {response.body[:200]!r}")
 
 
+@dataclass(frozen=True)
+class Poster:
+    """Posts a job's messages so that a resumed attempt finds what an interrupted one posted.
+
+    Each message carries the job's id in its metadata. A resumed job (``resumed``) looks
+    for a message of its own posted since the job was created before posting a new one.
+    """
+
+    client: WebClient
+    job_id: str
+    since: float
+    resumed: bool = False
+
+    def post(self, channel: str, text: str, content: Blocks, thread_ts: str | None = None) -> tuple[str, bool]:
+        """Post a message, or find the one an earlier attempt posted: ``(ts, found)``."""
+        if self.resumed:
+            found = find_job_message(self.client, channel, self.job_id, self.since, thread_ts)
+            if found is not None:
+                logger.info("job %s: found the message an earlier attempt posted (%s)", self.job_id, found)
+                return found, True
+        response = self.client.chat_postMessage(
+            channel=channel, thread_ts=thread_ts, text=text, blocks=content, metadata=job_metadata(self.job_id)
+        )
+        return str(response["ts"]), False
+
+    def put(self, channel: str, text: str, content: Blocks, thread_ts: str | None = None) -> None:
+        """Post a result once: a message an earlier attempt posted is updated instead."""
+        ts, found = self.post(channel, text, content, thread_ts)
+        if found:
+            self.client.chat_update(channel=channel, ts=ts, text=text, blocks=content)
+
+
 @dataclass
 class ThreadReply:
     """Answers in a thread: a placeholder message, later replaced with ``chat.update``.
@@ -105,7 +141,7 @@ class ThreadReply:
     bot is not a member), else privately to the user.
     """
 
-    client: WebClient
+    poster: Poster
     channel: str
     thread_ts: str
     user: str | None = None
@@ -117,20 +153,18 @@ class ThreadReply:
         """Post the "Summarising…" placeholder once."""
         if self.placeholder_ts:
             return
-        response = self.client.chat_postMessage(
-            channel=self.channel, thread_ts=self.thread_ts,
-            text=strings.progress(what), blocks=blocks.progress_blocks(what),
+        self.placeholder_ts, _ = self.poster.post(
+            self.channel, strings.progress(what), blocks.progress_blocks(what), self.thread_ts
         )
-        self.placeholder_ts = str(response["ts"])
         if self.remember is not None:
             self.remember(self.placeholder_ts)
 
     def finish(self, content: Blocks, text: str) -> None:
         """Replace the placeholder (or post, when there is none)."""
         if self.placeholder_ts:
-            self.client.chat_update(channel=self.channel, ts=self.placeholder_ts, text=text, blocks=content)
+            self.poster.client.chat_update(channel=self.channel, ts=self.placeholder_ts, text=text, blocks=content)
         else:
-            self.client.chat_postMessage(channel=self.channel, thread_ts=self.thread_ts, text=text, blocks=content)
+            self.poster.put(self.channel, text, content, self.thread_ts)
 
     def fail(self, message: str) -> None:
         """Show the error where the user will see it."""
@@ -141,7 +175,7 @@ class ThreadReply:
         elif self.response_url:
             _webhook(self.response_url, text=text, blocks=content, response_type="ephemeral")
         elif self.user:
-            self.client.chat_postEphemeral(
+            self.poster.client.chat_postEphemeral(
                 channel=self.channel, user=self.user, thread_ts=self.thread_ts, text=text, blocks=content
             )
 
@@ -157,7 +191,7 @@ class ResponseUrlReply:
     valid (30 minutes), then ``chat.postEphemeral``.
     """
 
-    client: WebClient
+    poster: Poster
     response_url: str
     response_type: str
     channel: str
@@ -177,34 +211,36 @@ class ResponseUrlReply:
         if self.response_type != "in_channel" or self.placeholder_ts:
             return
         try:
-            response = self.client.chat_postMessage(
-                channel=self.channel, text=strings.progress(what), blocks=blocks.progress_blocks(what)
+            self.placeholder_ts, _ = self.poster.post(
+                self.channel, strings.progress(what), blocks.progress_blocks(what)
             )
         except SlackApiError as exc:  # not a member, archived...: the response_url still works
             logger.info("no placeholder in %s (%s): answering through the response_url",
                         self.channel, exc.response.get("error"))
             return
-        self.placeholder_ts = str(response["ts"])
         if self.remember is not None:
             self.remember(self.placeholder_ts)
 
     def _send(self, content: Blocks, text: str, response_type: str) -> None:
         if not self.expired:
+            # A private answer replaces the command's own ephemeral progress line, so a job
+            # resumed after a crash between posting and recording replaces it again rather
+            # than posting a second copy. A shared one cannot replace a private message.
             _webhook(self.response_url, text=text, blocks=content, response_type=response_type,
-                     replace_original=False)
+                     replace_original=response_type == "ephemeral")
             return
         logger.info("response_url of a job in %s expired; answering through the Web API", self.channel)
         if response_type == "in_channel":
-            self.client.chat_postMessage(channel=self.channel, text=text, blocks=content)
+            self.poster.put(self.channel, text, content)
         elif self.user:
-            self.client.chat_postEphemeral(channel=self.channel, user=self.user, text=text, blocks=content)
+            self.poster.client.chat_postEphemeral(channel=self.channel, user=self.user, text=text, blocks=content)
         else:
             raise ReplyError("the response_url expired and the command named no user")
 
     def finish(self, content: Blocks, text: str) -> None:
         """Post the result (into the placeholder when there is one)."""
         if self.placeholder_ts:
-            self.client.chat_update(channel=self.channel, ts=self.placeholder_ts, text=text, blocks=content)
+            self.poster.client.chat_update(channel=self.channel, ts=self.placeholder_ts, text=text, blocks=content)
         else:
             self._send(content, text, self.response_type)
 
@@ -212,7 +248,7 @@ class ResponseUrlReply:
         """Tell the caller privately; a public placeholder is removed, not left "Summarising…"."""
         if self.placeholder_ts:
             try:
-                self.client.chat_delete(channel=self.channel, ts=self.placeholder_ts)
+                self.poster.client.chat_delete(channel=self.channel, ts=self.placeholder_ts)
             except SlackApiError as exc:
                 if exc.response.get("error") != "message_not_found":
                     raise
@@ -223,15 +259,15 @@ class ResponseUrlReply:
 class ChannelReply:
     """Posts a result into a channel; failures are logged (nobody asked, nobody to tell)."""
 
-    client: WebClient
+    poster: Poster
     channel: str
 
     def progress(self, what: str) -> None:
         """Scheduled work shows no progress."""
 
     def finish(self, content: Blocks, text: str) -> None:
-        """Post the result in the channel."""
-        self.client.chat_postMessage(channel=self.channel, text=text, blocks=content)
+        """Post the result in the channel (once: a resumed job updates what it posted)."""
+        self.poster.put(self.channel, text, content)
 
     def fail(self, message: str) -> None:
         """Log the failure."""
@@ -242,23 +278,26 @@ def make_reply(
     client: WebClient,
     target: dict[str, Any],
     *,
+    job_id: str,
     created_at: float,
+    resumed: bool = False,
     placeholder_ts: str | None = None,
     remember: Callable[[str], None] | None = None,
 ) -> Reply:
-    """The :class:`Reply` a stored job's target describes."""
+    """The :class:`Reply` a stored job's target describes (``resumed``: an earlier attempt ran)."""
+    poster = Poster(client, job_id, created_at, resumed)
     kind = target.get("type")
     if kind == "thread":
         return ThreadReply(
-            client, str(target["channel"]), str(target["thread_ts"]), target.get("user"),
+            poster, str(target["channel"]), str(target["thread_ts"]), target.get("user"),
             response_url=target.get("response_url"), placeholder_ts=placeholder_ts, remember=remember,
         )
     if kind == "response_url":
         return ResponseUrlReply(
-            client, str(target["response_url"]), str(target.get("response_type") or "ephemeral"),
+            poster, str(target["response_url"]), str(target.get("response_type") or "ephemeral"),
             str(target.get("channel") or ""), target.get("user"), created_at,
             placeholder_ts=placeholder_ts, remember=remember,
         )
     if kind == "channel":
-        return ChannelReply(client, str(target["channel"]))
+        return ChannelReply(poster, str(target["channel"]))
     raise ValueError(f"unknown reply target {kind!r}")

@@ -140,7 +140,9 @@ class JobRunner:
         return make_reply(
             self.services.client,
             job.payload["reply"],
+            job_id=job.id,
             created_at=job.created_at,
+            resumed=job.attempts > 1,
             placeholder_ts=job.placeholder_ts,
             remember=lambda ts: self.services.store.jobs.set_placeholder(job.id, ts),
         )

@@ -293,17 +293,19 @@ class Replies:
     times: dict[str, float]
     """Request key -> when its reply (a placeholder update or a response_url post) came."""
     duplicates: int
-    """Requests answered more than once: two messages posted, or two response_url posts."""
+    """Requests answered more than once: two messages posted, or two response_url posts that
+    each add a message (a post with ``replace_original`` replaces the last one, as in Slack)."""
 
 
 def _replies(fake: FakeSlack, prefix: str) -> Replies:
     times: dict[str, float] = {}
     deliveries: Counter[str] = Counter()
-    for (path, _), at in zip(list(fake.responses), list(fake.response_times), strict=False):
+    for (path, body), at in zip(list(fake.responses), list(fake.response_times), strict=False):
         if path.startswith(f"/response/{prefix}"):
             key = path.removeprefix("/response/")
             times.setdefault(key, at)
-            deliveries[key] += 1
+            if not body.get("replace_original"):  # Slack shows a replacing post in place of the last
+                deliveries[key] += 1
     for (method, params), at in zip(list(fake.calls), list(fake.call_times), strict=False):
         channel = str(params.get("channel", ""))
         if method == "chat.update" and channel.startswith(f"C{prefix}"):

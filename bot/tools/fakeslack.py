@@ -8,7 +8,6 @@ at it. Nothing here touches the internet.
 
 from __future__ import annotations
 
-import itertools
 import json
 import threading
 import time
@@ -71,7 +70,7 @@ class FakeSlack:
         self.messages: dict[str, list[dict[str, Any]]] = {}
         self._overrides: dict[str, _Override] = {}
         self._lock = threading.Condition()
-        self._ts_counter = itertools.count(1)
+        self._last_ts = 0.0
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
         self._server.daemon_threads = True
         port = self._server.server_address[1]
@@ -191,16 +190,35 @@ class FakeSlack:
         return 200, {}, handler(self, params) if handler else {"ok": True}
 
     def _next_ts(self) -> str:
-        return f"1700000000.{next(self._ts_counter):06d}"
+        """A message ts from the clock, as Slack's are, unique within this fake."""
+        with self._lock:
+            self._last_ts = max(round(time.time(), 6), self._last_ts + 0.000001)
+            return f"{self._last_ts:.6f}"
 
     def _post(self, params: dict[str, Any]) -> dict[str, Any]:
-        ts = str(params.get("ts") or self._next_ts())
-        channel = params.get("channel")
-        if not params.get("ts"):  # a new message, not an update
-            with self._lock:
-                self.posted.append({**params, "ts": ts})
-        message = {"text": params.get("text", ""), "ts": ts}
-        return {"ok": True, "channel": channel, "ts": ts, "message": message}
+        """``chat.postMessage``: the bot's message is recorded and joins the channel's history."""
+        ts = self._next_ts()
+        channel = str(params.get("channel", ""))
+        stored = {key: params[key] for key in ("text", "blocks", "thread_ts", "metadata") if params.get(key)}
+        stored |= {"type": "message", "ts": ts, "user": "UBOT", "bot_id": "BBOT"}
+        with self._lock:
+            self.posted.append({**params, "ts": ts})
+            self.messages.setdefault(channel, []).append(stored)
+        return {"ok": True, "channel": channel, "ts": ts, "message": {"text": params.get("text", ""), "ts": ts}}
+
+    def _edit(self, method: str, params: dict[str, Any]) -> dict[str, Any]:
+        """``chat.update`` / ``chat.delete`` of a message in the channel's history."""
+        channel, ts = str(params.get("channel", "")), str(params.get("ts", ""))
+        with self._lock:
+            history = self.messages.get(channel, [])
+            found = [m for m in history if m.get("ts") == ts]
+            for message in found:
+                if method == "chat.delete":
+                    history.remove(message)
+                else:
+                    message.update({key: params[key] for key in ("text", "blocks") if key in params})
+        # Messages the tests never put in the history are edited blindly, as before.
+        return {"ok": True, "channel": channel, "ts": ts, "text": params.get("text", "")}
 
     def _ephemeral(self, params: dict[str, Any]) -> dict[str, Any]:
         return {"ok": True, "message_ts": self._next_ts()}
@@ -214,10 +232,14 @@ class FakeSlack:
         user = self.users.get(str(params.get("user")))
         return {"ok": True, "user": user} if user else {"ok": False, "error": "user_not_found"}
 
-    def _channel_messages(self, channel: str) -> list[dict[str, Any]]:
-        """Copies of the channel's messages, parents annotated with thread_ts/reply_count."""
+    def _channel_messages(self, channel: str, metadata: object = False) -> list[dict[str, Any]]:
+        """Copies of the channel's messages, parents annotated with thread_ts/reply_count.
+
+        Message metadata is kept only when asked for (``include_all_metadata``), as in Slack.
+        """
+        keep = str(metadata).lower() in {"1", "true"}
         with self._lock:
-            raw = [dict(m) for m in self.messages.get(channel, [])]
+            raw = [{k: v for k, v in m.items() if keep or k != "metadata"} for m in self.messages.get(channel, [])]
         replies: dict[str, int] = {}
         for msg in raw:
             if msg.get("thread_ts") and msg["thread_ts"] != msg["ts"]:
@@ -231,7 +253,7 @@ class FakeSlack:
     def _history(self, params: dict[str, Any]) -> dict[str, Any]:
         top = [
             m
-            for m in self._channel_messages(str(params.get("channel")))
+            for m in self._channel_messages(str(params.get("channel")), params.get("include_all_metadata"))
             if m.get("thread_ts") in (None, m["ts"]) and _in_range(m["ts"], params)
         ]
         top.sort(key=lambda m: float(m["ts"]), reverse=True)
@@ -245,7 +267,7 @@ class FakeSlack:
 
     def _replies(self, params: dict[str, Any]) -> dict[str, Any]:
         ts = str(params.get("ts"))
-        msgs = self._channel_messages(str(params.get("channel")))
+        msgs = self._channel_messages(str(params.get("channel")), params.get("include_all_metadata"))
         parent = [m for m in msgs if m["ts"] == ts]
         if not parent:
             return {"ok": False, "error": "thread_not_found"}
@@ -274,8 +296,8 @@ class FakeSlack:
             "bot_id": "BBOT",
         },
         "chat.postMessage": _post,
-        "chat.update": _post,
-        "chat.delete": _post,
+        "chat.update": lambda self, p: self._edit("chat.update", p),
+        "chat.delete": lambda self, p: self._edit("chat.delete", p),
         "chat.postEphemeral": _ephemeral,
         "chat.getPermalink": _permalink,
         "users.info": _user,
