@@ -46,6 +46,7 @@ class Settings:
     max_input_chars: int = 200_000
     worker_pool_size: int = 4
     worker_processes: int = 1
+    torch_threads: int = 0
     job_queue: str = "local"
     job_timeout_s: float = 60.0
     job_max_attempts: int = 3
@@ -198,6 +199,7 @@ def load_settings(
         max_input_chars=_int(env, "MAX_INPUT_CHARS", 200_000, minimum=1000),
         worker_pool_size=bot(lambda: _int(env, "WORKER_POOL_SIZE", 4, minimum=1, maximum=256), 4),
         worker_processes=bot(lambda: _int(env, "WORKER_PROCESSES", 1, minimum=1, maximum=64), 1),
+        torch_threads=bot(lambda: _int(env, "TORCH_THREADS", 0, minimum=0, maximum=256), 0),
         job_queue=bot(lambda: _choice(env, "JOB_QUEUE", JOB_QUEUES, "local"), "local"),
         job_timeout_s=bot(lambda: _float(env, "JOB_TIMEOUT_S", 60.0), 60.0),
         job_max_attempts=bot(lambda: _int(env, "JOB_MAX_ATTEMPTS", 3, minimum=1, maximum=20), 3),

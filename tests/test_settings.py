@@ -80,6 +80,7 @@ def test_require_slack(env: dict[str, str], message: str) -> None:
         ({"PORT": "0"}, "PORT must be at least 1"),
         ({"WORKER_POOL_SIZE": "0"}, "WORKER_POOL_SIZE must be at least 1"),
         ({"WORKER_PROCESSES": "two"}, "WORKER_PROCESSES must be a whole number"),
+        ({"TORCH_THREADS": "-1"}, "TORCH_THREADS must be at least 0"),
         ({"JOB_QUEUE": "celery"}, "JOB_QUEUE must be one of local, procrastinate"),
         ({"JOB_TIMEOUT_S": "0"}, "JOB_TIMEOUT_S must be a positive number"),
         ({"SHUTDOWN_GRACE_S": "soon"}, "SHUTDOWN_GRACE_S must be a number"),
@@ -101,3 +102,18 @@ def test_bot_settings_fail_the_bot_with_one_line_but_not_the_cli(env: dict[str, 
 def test_require_slack_accepts_http_and_socket_modes() -> None:
     load_settings({"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_SIGNING_SECRET": "s"}, dotenv_path=None).require_slack()
     load_settings({"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_APP_TOKEN": "xapp-1"}, dotenv_path=None).require_slack()
+
+
+@pytest.mark.parametrize(
+    ("env", "processes", "threads"),
+    [({}, 1, 8), ({}, 2, 4), ({}, 16, 1), ({"TORCH_THREADS": "2"}, 1, 2), ({"TORCH_THREADS": "0"}, 4, 2)],
+    ids=["one-process", "two-processes", "more-processes-than-cores", "set", "zero-is-auto"],
+)
+def test_torch_threads_share_the_cores_out(
+    env: dict[str, str], processes: int, threads: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from bot.adapters import engine
+
+    monkeypatch.setattr(engine.os, "cpu_count", lambda: 8)
+    pool = engine.EnginePool(load_settings(env, dotenv_path=None), processes, timeout_s=60)
+    assert pool.threads == threads

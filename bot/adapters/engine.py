@@ -97,7 +97,8 @@ class EnginePool:
         self.settings = settings
         self.processes = max(1, processes)
         self.timeout_s = timeout_s
-        self.threads = torch_threads_per_process(self.processes)
+        # Several workers on one host each see all the cores: TORCH_THREADS shares them out.
+        self.threads = settings.torch_threads or torch_threads_per_process(self.processes)
         self._pool: ProcessPool | None = None
         self._model_name = ""
         self._ready = threading.Event()

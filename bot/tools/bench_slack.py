@@ -226,12 +226,15 @@ def _wait_for_workers(database_url: str, workers: list[BotProcess], timeout: flo
         engine.dispose()
 
 
-def _environment(fake: FakeSlack, tmp: Path, database_url: str | None, processes: int, port: int) -> dict[str, str]:
+def _environment(
+    fake: FakeSlack, tmp: Path, database_url: str | None, processes: int, port: int, torch_threads: int = 0
+) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "DATABASE_URL", "JOB_", "WORKER_"))}
     env.update({
         "SLACK_BOT_TOKEN": "xoxb-bench", "SLACK_SIGNING_SECRET": SIGNING_SECRET, "SLACK_API_URL": fake.api_url,
         "PORT": str(port), "LOG_LEVEL": "WARNING", "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1",
         "WORKER_PROCESSES": str(processes), "WORKER_POOL_SIZE": str(max(2, 2 * processes)),
+        "TORCH_THREADS": str(torch_threads),
         "DATABASE_URL": database_url or f"sqlite:///{tmp / 'bench.db'}",
         "JOB_QUEUE": "procrastinate" if database_url else "local",
     })
@@ -240,8 +243,12 @@ def _environment(fake: FakeSlack, tmp: Path, database_url: str | None, processes
 
 def _deployment(fake: FakeSlack, tmp: Path, database_url: str | None, processes: int) -> Deployment:
     port = _free_port()
-    # Split set-up: the web tier has no models; each worker process has one summariser process.
-    env = _environment(fake, tmp, database_url, 1 if database_url else processes, port)
+    # Split set-up: the web tier has no models; each worker process has one summariser process,
+    # and the workers share the host's cores out between them, as an operator would.
+    if database_url:
+        env = _environment(fake, tmp, database_url, 1, port, max(1, (os.cpu_count() or 1) // processes))
+    else:
+        env = _environment(fake, tmp, database_url, processes, port)
     return Deployment(env, f"http://127.0.0.1:{port}", tmp)
 
 
