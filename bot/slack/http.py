@@ -190,7 +190,11 @@ def stop_server(server: Any, timeout_s: float = 5.0) -> None:
         wasyncore.close_all(server._map)
         closed.set()
 
-    server.trigger.pull_trigger(close_all)
-    if not closed.wait(timeout_s):  # the loop is not running: nobody else will close them
+    try:
+        server.trigger.pull_trigger(close_all)
+        pulled = True
+    except OSError:  # stopped already: its trigger is closed
+        pulled = False
+    if not (pulled and closed.wait(timeout_s)):  # the loop is not running: close them here
         wasyncore.close_all(server._map)
     server.task_dispatcher.shutdown(timeout=5)
