@@ -539,6 +539,10 @@ def stall(fake: FakeSlack, tmp: Path, args: argparse.Namespace, probes: int = 20
     }
 
 
+DOUBLE_DIGEST_WAIT_S = 20.0
+"""How long the replicas scenario watches for a second digest after the first."""
+
+
 def replicas(fake: FakeSlack, tmp: Path, args: argparse.Namespace, retry_share: float = 0.25) -> dict[str, Any]:
     """2 web + 2 workers on one PostgreSQL: duplicates under retries, and one digest per run."""
     if not args.database_url:
@@ -574,10 +578,14 @@ def replicas(fake: FakeSlack, tmp: Path, args: argparse.Namespace, retry_share: 
         with ThreadPoolExecutor(max_workers=args.clients) as pool:
             statuses = list(pool.map(one, range(args.requests)))
         done = _wait_for(lambda: _answered(fake, "rep-"), args.requests, args.timeout)
-        wait_digest = fire.timestamp() + 45 - time.time()
-        if wait_digest > 0:
-            time.sleep(wait_digest)
-        digests = [p for p in list(fake.posted) if p.get("channel") == digest_channel]
+
+        def digests() -> list[dict[str, Any]]:
+            return [p for p in list(fake.posted) if p.get("channel") == digest_channel]
+
+        # The digest job may queue behind the commands: wait for it, then a while for a double.
+        until_fire = max(0.0, fire.timestamp() - time.time())
+        done = _wait_for(lambda: len(digests()), 1, until_fire + args.timeout) and done
+        time.sleep(DOUBLE_DIGEST_WAIT_S)
     finally:
         for deployment in (first, second):
             deployment.stop()
@@ -587,7 +595,7 @@ def replicas(fake: FakeSlack, tmp: Path, args: argparse.Namespace, retry_share: 
         "scenario": "replicas", "web": 2, "workers": 2, "requests": args.requests,
         "retried_through_the_other_replica": int(retry_share * args.requests),
         "acked": statuses.count(200), "answered": len(replies.times), "answered_twice": replies.duplicates,
-        "scheduled_digests_posted": len(digests), "complete": done,
+        "scheduled_digests_posted": len(digests()), "complete": done,
     }
 
 
