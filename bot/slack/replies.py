@@ -109,13 +109,13 @@ class Poster:
 
     client: WebClient
     job_id: str
-    since: float
+    created_at: float
     resumed: bool = False
 
     def post(self, channel: str, text: str, content: Blocks, thread_ts: str | None = None) -> tuple[str, bool]:
         """Post a message, or find the one an earlier attempt posted: ``(ts, found)``."""
         if self.resumed:
-            found = find_job_message(self.client, channel, self.job_id, self.since, thread_ts)
+            found = find_job_message(self.client, channel, self.job_id, self.created_at, thread_ts)
             if found is not None:
                 logger.info("job %s: found the message an earlier attempt posted (%s)", self.job_id, found)
                 return found, True
@@ -196,7 +196,6 @@ class ResponseUrlReply:
     response_type: str
     channel: str
     user: str | None
-    created_at: float
     placeholder_ts: str | None = None
     remember: Callable[[str], None] | None = None
     clock: Callable[[], float] = time.time
@@ -204,7 +203,7 @@ class ResponseUrlReply:
     @property
     def expired(self) -> bool:
         """Whether Slack no longer accepts the response_url."""
-        return self.clock() - self.created_at > RESPONSE_URL_TTL_S
+        return self.clock() - self.poster.created_at > RESPONSE_URL_TTL_S
 
     def progress(self, what: str) -> None:
         """Post the channel placeholder of a shared result (the ack already told the caller)."""
@@ -295,7 +294,7 @@ def make_reply(
     if kind == "response_url":
         return ResponseUrlReply(
             poster, str(target["response_url"]), str(target.get("response_type") or "ephemeral"),
-            str(target.get("channel") or ""), target.get("user"), created_at,
+            str(target.get("channel") or ""), target.get("user"),
             placeholder_ts=placeholder_ts, remember=remember,
         )
     if kind == "channel":

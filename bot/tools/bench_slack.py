@@ -44,6 +44,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from bot.adapters.engine import torch_threads_per_process
 from bot.settings import Settings
 from bot.tools.bench import percentile
 from bot.tools.datasets import REPO_ROOT
@@ -246,7 +247,7 @@ def _deployment(fake: FakeSlack, tmp: Path, database_url: str | None, processes:
     # Split set-up: the web tier has no models; each worker process has one summariser process,
     # and the workers share the host's cores out between them, as an operator would.
     if database_url:
-        env = _environment(fake, tmp, database_url, 1, port, max(1, (os.cpu_count() or 1) // processes))
+        env = _environment(fake, tmp, database_url, 1, port, torch_threads_per_process(processes))
     else:
         env = _environment(fake, tmp, database_url, processes, port)
     return Deployment(env, f"http://127.0.0.1:{port}", tmp)

@@ -20,6 +20,9 @@ from urllib.parse import parse_qsl, urlsplit
 Payload = dict[str, Any] | Callable[[dict[str, Any]], dict[str, Any]]
 
 _DEFAULT_PAGE = 100
+BOT_USER_ID = "UBOT"
+BOT_ID = "BBOT"
+"""Who the bot is (``auth.test``), and the author of the messages it posts."""
 
 
 @dataclass
@@ -200,7 +203,7 @@ class FakeSlack:
         ts = self._next_ts()
         channel = str(params.get("channel", ""))
         stored = {key: params[key] for key in ("text", "blocks", "thread_ts", "metadata") if params.get(key)}
-        stored |= {"type": "message", "ts": ts, "user": "UBOT", "bot_id": "BBOT"}
+        stored |= {"type": "message", "ts": ts, "user": BOT_USER_ID, "bot_id": BOT_ID}
         with self._lock:
             self.posted.append({**params, "ts": ts})
             self.messages.setdefault(channel, []).append(stored)
@@ -292,8 +295,8 @@ class FakeSlack:
             "team": "Example",
             "user": "bot",
             "team_id": "T1",
-            "user_id": "UBOT",
-            "bot_id": "BBOT",
+            "user_id": BOT_USER_ID,
+            "bot_id": BOT_ID,
         },
         "chat.postMessage": _post,
         "chat.update": lambda self, p: self._edit("chat.update", p),
