@@ -147,6 +147,20 @@ def test_credentials_in_a_link_are_neither_sent_shown_nor_logged(
     assert "hunter2" not in json.dumps(bot.deps.store.jobs.by_key(next(iter(_keys(bot)))).payload)  # type: ignore[union-attr]
 
 
+def test_a_links_query_string_is_not_logged_at_info(
+    bot: LocalSlackApp, fake: FakeSlack, article: ArticleServer, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The bot's own lines (the entry point keeps httpx's request lines at WARNING)."""
+    caplog.set_level(logging.INFO)
+    url = article.add("/news/cranes?token=sekrit-42&user=ana", e2e.ARTICLE_HTML)
+    bot.command(f"<{url.replace('&', '&amp;')}#part>", fake.response_url("query"), channel=CHANNEL, user="U0ANA")
+    assert "cranes" in dump(fake.wait_for("chat.update", 1, timeout=60)[0]).lower()
+    bot.wait_idle()
+    ours = "\n".join(r.getMessage() for r in caplog.records if r.name.startswith("bot."))
+    assert f"fetched {article.url}?..." in ours  # the page is logged, its query is not
+    assert "sekrit-42" not in ours and "#part" not in ours
+
+
 def _keys(bot: LocalSlackApp) -> list[str]:
     from sqlalchemy import text
 
