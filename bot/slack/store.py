@@ -148,7 +148,12 @@ class Store:
 
     def __init__(self, database_url: str) -> None:
         self.engine = make_engine(database_url)
-        Base.metadata.create_all(self.engine)
+        try:
+            Base.metadata.create_all(self.engine)
+        except IntegrityError:
+            # Another process (a replica, a worker starting beside the web tier) created the
+            # tables at the same moment; PostgreSQL then refuses the second CREATE TABLE.
+            Base.metadata.create_all(self.engine)
         self._db = Sessions(self.engine)
         self.jobs = JobStore(self.engine)
 
@@ -257,11 +262,13 @@ class Store:
             "deleted": False,
         }
         statement = upsert(self.engine, table).values(**values)
+        # RETURNING tells whether a row was written: an upsert's rowcount is not reliable on
+        # every driver (psycopg reports -1).
         return statement.on_conflict_do_update(
             index_elements=["channel_id", "ts"],
             set_={key: statement.excluded[key] for key in ("thread_ts", "user_id", "text", "version")},
             where=(table.c.deleted.is_(False)) & (table.c.version < statement.excluded.version),
-        )
+        ).returning(table.c.ts)
 
     def save_message(
         self,
@@ -291,9 +298,10 @@ class Store:
                 .where(table.c.channel_id == channel_id, table.c.ts == ts, table.c.deleted.is_(False),
                        table.c.version < seen)
                 .values(text=text, user_id=user_id, version=seen)
+                .returning(table.c.ts)
             )
         with self._db.write() as session:
-            return rowcount(session.execute(statement)) > 0
+            return session.execute(statement).first() is not None
 
     def delete_message(self, channel_id: str, ts: str, *, create: bool = True) -> None:
         """Replace a message by a tombstone (also when its original event has not arrived yet).
@@ -336,7 +344,7 @@ class Store:
                 statement = self._save_statement(
                     channel_id, message.ts, message.text, message.user_id, message.thread_ts, read_at
                 )
-                stored += rowcount(session.execute(statement))
+                stored += len(session.execute(statement).all())
             in_window = (table.c.ts_value >= window.oldest) & (table.c.ts_value <= window.latest)
             top_level = table.c.thread_ts.is_(None) & (table.c.ts_value >= window.top_level_from)
             read_threads = table.c.thread_ts.in_(sorted(window.threads)) if window.threads else None
