@@ -84,6 +84,12 @@ def _configure_logging(settings: Settings, command: str, verbose: int) -> None:
     # Libraries are chatty at INFO; the CLI's stderr is for our messages.
     for noisy in ("httpx", "httpcore", "trafilatura", "urllib3", "filelock", "transformers", "absl"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
+    if command in ("serve", "worker"):
+        from bot.slack.schedule import HOUSEKEEPING_LOGGER
+
+        # The scheduler's housekeeping runs every few seconds: its lines only when debugging.
+        debugging = _log_level(settings, command, verbose) <= logging.DEBUG
+        logging.getLogger(HOUSEKEEPING_LOGGER).setLevel(logging.DEBUG if debugging else logging.WARNING)
 
 
 def _emit(result_dict: dict, rendered: str, fmt: str, out: TextIO) -> None:

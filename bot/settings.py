@@ -175,7 +175,12 @@ def load_settings(
     """
     env: dict[str, str] = {}
     if dotenv_path is not None and Path(dotenv_path).is_file():
-        env.update({k: v for k, v in dotenv_values(dotenv_path).items() if v is not None})
+        try:
+            values = dotenv_values(dotenv_path)
+        except (OSError, UnicodeDecodeError) as exc:
+            reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else "not UTF-8 text"
+            raise SettingsError(f"{dotenv_path} could not be read ({reason})") from None
+        env.update({k: v for k, v in values.items() if v is not None})
     env.update(os.environ if environ is None else environ)
 
     level = (_opt(env, "LOG_LEVEL") or "INFO").upper()

@@ -189,14 +189,19 @@ def test_unknown_kind_raises() -> None:
         build_document("text", "x", kind="poem")
 
 
-def test_document_from_messages_drops_empty_and_truncates() -> None:
+def test_document_from_messages_drops_empty_and_keeps_the_first_and_newest() -> None:
     messages = [Message("Tom", "  "), *[Message("Ana", f"Message number {i}.", ts=str(i)) for i in range(100)]]
     doc = document_from_messages(messages, "#eng", max_chars=200)
     assert doc.kind == "thread"
     assert 0 < len(doc.messages) < 100
     assert doc.messages[0].text == "Message number 0."
+    assert doc.messages[-1].text == "Message number 99."  # where the thread ended up is kept
+    newest = [int(m.ts or 0) for m in doc.messages[1:]]
+    assert newest == list(range(100 - len(newest), 100))  # the newest, in order, without a gap
     assert len(doc.text) <= 200
-    assert doc.notices == (f"The thread has 100 messages; summarised the first {len(doc.messages)}.",)
+    assert doc.notices == (
+        f"The thread has 100 messages; summarised the first and the newest {len(doc.messages) - 1}.",
+    )
 
 
 def test_document_from_messages_without_text_raises() -> None:

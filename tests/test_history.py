@@ -64,18 +64,36 @@ def thread(parent_ts: int, replies: int, user: str = "U2") -> list[dict]:
 
 def test_fetch_thread_paginates(fake: FakeSlack, client: WebClient) -> None:
     fake.messages["C1"] = thread(1000, 450)
-    got = fetch_thread(client, "C1", "1000.000000")
-    assert len(got) == 451
+    read = fetch_thread(client, "C1", "1000.000000")
+    got = read.messages
+    assert len(got) == 451 and read.total == 451 and read.complete
     assert got[0]["text"] == "parent 1000" and got[-1]["text"] == "reply 450"
     calls = fake.calls_to("conversations.replies")
     assert len(calls) == 3
     assert [c.get("cursor") for c in calls] == [None, "200", "400"]
 
 
-def test_fetch_thread_respects_limit(fake: FakeSlack, client: WebClient) -> None:
+def test_a_thread_over_the_budget_keeps_its_parent_and_newest_replies(fake: FakeSlack, client: WebClient) -> None:
     fake.messages["C1"] = thread(1000, 50)
-    assert len(fetch_thread(client, "C1", "1000.000000", limit=10)) == 10
-    assert len(fake.calls_to("conversations.replies")) == 1
+    read = fetch_thread(client, "C1", "1000.000000", budget=10)
+    assert [m["text"] for m in read.messages] == ["parent 1000"] + [f"reply {i}" for i in range(42, 51)]
+    assert read.total == 51 and not read.complete
+    assert len(fake.calls_to("conversations.replies")) <= 3
+
+
+@pytest.mark.parametrize("bursty", [False, True], ids=["even", "busy-at-the-end"])
+def test_a_3000_message_thread_is_read_from_its_end(fake: FakeSlack, client: WebClient, bursty: bool) -> None:
+    """Parent + 2,999 replies: the parent and the newest 999 are read, in a few pages, not 15."""
+    messages = thread(1000, 2999)
+    if bursty:  # the first 100 replies over days, the other 2,899 within the last hour
+        for i, message in enumerate(messages[1:], start=1):
+            message["ts"] = f"{1000 + i * 3000 if i <= 100 else 400_000 + i:.6f}"
+    fake.messages["C1"] = messages
+    read = fetch_thread(client, "C1", "1000.000000")
+    assert read.total == 3000 and len(read.messages) == 1000 and not read.complete
+    assert read.messages[0]["text"] == "parent 1000"
+    assert [m["text"] for m in read.messages[1:]] == [f"reply {i}" for i in range(2001, 3000)]
+    assert len(fake.calls_to("conversations.replies")) <= 8
 
 
 def test_fetch_history_paginates_and_adds_window_replies(
@@ -85,8 +103,10 @@ def test_fetch_history_paginates_and_adds_window_replies(
     fake.messages["C1"] = thread(1000, 3) + plain + thread(5000, 2) + [
         {"ts": "9000.000000", "user": "U1", "text": "after the window"}
     ]
-    got = fetch_history(client, "C1", oldest=1000.0, latest=6000.0)
+    read = fetch_history(client, "C1", oldest=1000.0, latest=6000.0)
+    got = read.messages
 
+    assert read.complete and read.threads == {m["ts"] for m in got if m.get("thread_ts") in (None, m["ts"])}
     assert len(got) == 4 + 250 + 3
     assert [float(m["ts"]) for m in got] == sorted(float(m["ts"]) for m in got)
     assert "after the window" not in {m["text"] for m in got}
@@ -99,16 +119,19 @@ def test_fetch_history_paginates_and_adds_window_replies(
 
 def test_fetch_history_without_threads_and_capped(fake: FakeSlack, client: WebClient) -> None:
     fake.messages["C1"] = thread(1000, 3) + thread(2000, 3)
-    got = fetch_history(client, "C1", 0, 3000, include_threads=False)
+    got = fetch_history(client, "C1", 0, 3000, include_threads=False).messages
     assert [m["text"] for m in got] == ["parent 1000", "parent 2000"]
     assert fake.calls_to("conversations.replies") == []
-    assert len(fetch_history(client, "C1", 0, 3000, max_messages=3)) == 3
+    capped = fetch_history(client, "C1", 0, 3000, max_messages=3)
+    assert len(capped.messages) == 3 and not capped.complete
+    # The newest are kept: both parents, then the newest reply of the newest thread.
+    assert [m["text"] for m in capped.messages] == ["parent 1000", "parent 2000", "reply 3"]
 
 
 def test_rate_limit_is_retried_by_the_client(fake: FakeSlack, client: WebClient) -> None:
     fake.messages["C1"] = [{"ts": "100.000000", "user": "U1", "text": "hi"}]
     fake.rate_limit("conversations.history", retry_after=1)
-    got = fetch_history(client, "C1", 0, 200)
+    got = fetch_history(client, "C1", 0, 200).messages
     assert [m["text"] for m in got] == ["hi"]
     assert len(fake.calls_to("conversations.history")) == 2
 

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from bot.slack.listeners import messages
+from bot.slack.listeners import membership, messages
 from bot.slack.listeners.command import Parsed, parse_command
 
 PARSE_TABLE: list[tuple[str, Parsed]] = [
@@ -39,6 +39,23 @@ def test_parse_command(text: str, expected: Parsed) -> None:
 
 
 @pytest.mark.parametrize(
+    "text",
+    [
+        "channel 24h <#G0123ABC|secret-ops>",
+        "channel 24h please",
+        "channel 7 days",
+        "channel for <#C0123ABC|ops> since monday",
+        "digest daily at 9 every day",
+        "digest now please and thanks",
+        "channel is down",
+    ],
+)
+def test_a_mistyped_command_is_an_error_with_help_never_text(text: str) -> None:
+    parsed = parse_command(text)
+    assert parsed.action == "error" and parsed.show_help and parsed.text and "help" in parsed.text
+
+
+@pytest.mark.parametrize(
     ("text", "fragment"),
     [
         ("channel 30d", "24h"),
@@ -65,12 +82,20 @@ class FakeStore:
 
     def save_message(
         self, channel_id: str, ts: str, text: str, user_id: str | None, thread_ts: str | None = None,
-        version: str | None = None,
+        version: str | None = None, *, create: bool = True,
     ) -> None:
-        self.saved[(channel_id, ts)] = (text, user_id, thread_ts)
+        if create or (channel_id, ts) in self.saved:
+            self.saved[(channel_id, ts)] = (text, user_id, thread_ts)
 
-    def delete_message(self, channel_id: str, ts: str) -> None:
+    def delete_message(self, channel_id: str, ts: str, *, create: bool = True) -> None:
         self.saved.pop((channel_id, ts), None)
+
+
+    def forget_conversation(self, channel_id: str) -> bool:
+        self.saved = {key: value for key, value in self.saved.items() if key[0] != channel_id}
+        subscribed = channel_id in self.subscribed
+        self.subscribed.discard(channel_id)
+        return subscribed
 
 
 @dataclass
@@ -111,3 +136,38 @@ def test_every_message_shape_is_stored_as_seen() -> None:
         ("C1", "2.3"): ("also here", "U1", "2.1"),
     }
 
+
+
+def test_edits_and_deletes_apply_where_the_message_is_stored_even_unsubscribed() -> None:
+    deps: Any = FakeDeps(FakeStore(subscribed=set()))
+    deps.store.saved = {("C1", "1.1"): ("secret", "U1", None), ("C1", "1.2"): ("other secret", "U1", None)}
+    messages.handle(deps, {"channel": "C1", "subtype": "message_changed",
+                           "message": {"ts": "1.1", "user": "U1", "text": "edited away"}})
+    messages.handle(deps, {"channel": "C1", "subtype": "message_deleted", "deleted_ts": "1.2"})
+    messages.handle(deps, {"channel": "C1", "subtype": "message_changed",
+                           "message": {"ts": "1.9", "user": "U1", "text": "never stored here"}})
+    messages.handle(deps, {"channel": "C1", "ts": "2.0", "user": "U1", "text": "new: not stored unsubscribed"})
+    assert deps.store.saved == {("C1", "1.1"): ("edited away", "U1", None)}
+
+
+@pytest.mark.parametrize(
+    ("event", "forgotten"),
+    [
+        ({"type": "channel_left", "channel": "C1", "actor_id": "U9", "event_ts": "1.0"}, True),
+        ({"type": "group_left", "channel": "C1", "actor_id": "U9", "event_ts": "1.0"}, True),
+        ({"type": "channel_archive", "channel": "C1", "user": "U9"}, True),
+        ({"type": "group_archive", "channel": "C1"}, True),
+        ({"type": "channel_deleted", "channel": "C1"}, True),
+        ({"type": "group_deleted", "channel": "C1", "actor_id": "U9", "date_deleted": 1}, True),
+        ({"type": "member_left_channel", "user": "UBOT", "channel": "C1", "channel_type": "C", "team": "T1"}, True),
+        ({"type": "member_left_channel", "user": "U9", "channel": "C1", "channel_type": "C", "team": "T1"}, False),
+    ],
+    ids=lambda e: e["type"] + ("-bot" if e.get("user") == "UBOT" else "") if isinstance(e, dict) else str(e),
+)
+def test_the_bot_losing_a_conversation_forgets_it(event: dict[str, Any], forgotten: bool) -> None:
+    deps: Any = FakeDeps(FakeStore(subscribed={"C1", "C2"}))
+    deps.store.saved = {("C1", "1.1"): ("x", "U1", None), ("C2", "1.1"): ("y", "U1", None)}
+    membership.handle(deps, event, bot_user_id="UBOT")
+    assert ("C1" not in deps.store.subscribed) is forgotten
+    assert (("C1", "1.1") not in deps.store.saved) is forgotten
+    assert "C2" in deps.store.subscribed and ("C2", "1.1") in deps.store.saved

@@ -24,6 +24,14 @@ def test_direct_and_group_messages_can_be_read() -> None:
     assert {"message.im", "message.mpim"} <= manifest.BOT_EVENTS
 
 
+def test_the_bot_hears_when_it_loses_a_conversation() -> None:
+    """The events that make it forget a conversation, and the read scopes Slack sends them under."""
+    from bot.slack.listeners.membership import GONE_EVENTS, MEMBER_LEFT
+
+    assert {*GONE_EVENTS, MEMBER_LEFT} <= manifest.BOT_EVENTS
+    assert {"channels:read", "groups:read"} <= manifest.BOT_SCOPES
+
+
 def test_env_example_selects_the_manifest_mode() -> None:
     socket_mode = MANIFEST["settings"]["socket_mode_enabled"]
     assert bool(ENV_EXAMPLE.get("SLACK_APP_TOKEN")) is socket_mode

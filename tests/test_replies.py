@@ -86,6 +86,39 @@ def test_a_resumed_digest_updates_the_digest_it_posted(fake: FakeSlack, client: 
     assert fake.calls_to("chat.update")[0]["ts"] == left and fake.calls_to("chat.update")[0]["text"] == "the digest"
 
 
+def test_a_channel_post_is_remembered_so_a_job_put_back_after_posting_updates_it(
+    fake: FakeSlack, client: WebClient
+) -> None:
+    """A scheduled digest released at shutdown after posting (its attempt refunded, so not
+    "resumed") finds the post in its job, without reading the channel."""
+    remembered: list[str] = []
+    first = make_reply(client, channel_target(CHANNEL), job_id="digest-1", created_at=time.time(),
+                       remember=remembered.append)
+    first.finish(RESULT, "the digest")
+    [posted] = fake.calls_to("chat.postMessage")
+    assert posted["metadata"] == job_metadata("digest-1") and remembered == [fake.posted[0]["ts"]]
+    again = make_reply(client, channel_target(CHANNEL), job_id="digest-1", created_at=time.time(),
+                       placeholder_ts=remembered[0])
+    again.finish(RESULT, "the digest, again")
+    assert len(fake.calls_to("chat.postMessage")) == 1 and not fake.calls_to("conversations.history")
+    assert fake.calls_to("chat.update")[0]["ts"] == remembered[0]
+
+
+def test_a_command_publishes_in_its_channel_once(fake: FakeSlack, client: WebClient) -> None:
+    """``digest now``: the digest goes into the channel with the job's metadata; a resumed job
+    adopts it; the command's own answer still goes privately through the response_url."""
+    target = response_url_target(fake.response_url("now"), "ephemeral", CHANNEL, "U1")
+    since = time.time() - 1
+    make_reply(client, target, job_id="now-1", created_at=since).publish(RESULT, "the digest")
+    resumed = make_reply(client, target, job_id="now-1", created_at=since, resumed=True)
+    resumed.publish(RESULT, "the digest")
+    resumed.finish(RESULT, "Digest posted.")
+    [posted] = fake.calls_to("chat.postMessage")
+    assert posted["channel"] == CHANNEL and posted["metadata"] == job_metadata("now-1")
+    assert fake.calls_to("chat.update")[0]["ts"] == fake.posted[0]["ts"]
+    assert fake.wait_for_response(1)[0][1]["text"] == "Digest posted."
+
+
 def test_a_message_from_before_the_job_is_not_adopted(fake: FakeSlack, client: WebClient) -> None:
     _earlier_attempt_posted(client, "job-1")
     assert find_job_message(client, CHANNEL, "job-1", time.time() + 60, PARENT) is None

@@ -57,11 +57,11 @@ def store(db_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[Store]:
 
 
 def wait_for_catch_up(scheduler: DigestScheduler, timeout: float = 5.0) -> None:
-    """Wait until the one-off catch-up job has been handed out and removed."""
-    deadline = time.monotonic() + timeout
-    while "catch_up" in scheduler.job_ids():
-        assert time.monotonic() < deadline, "the catch-up job never ran"
-        time.sleep(0.01)
+    """Wait until the start-up catch-up (a thread of its own) has run."""
+    thread = scheduler._catch_up
+    assert thread is not None, "start() did not catch up"
+    thread.join(timeout)
+    assert not thread.is_alive(), "the catch-up never finished"
 
 
 def make(store: Store, now: datetime, grace_s: int = 3600) -> tuple[DigestScheduler, Recorder]:
@@ -185,7 +185,7 @@ def test_next_run_and_reconcile(store: Store) -> None:
     expected = datetime(2026, 1, 9, 17, 30, tzinfo=ZoneInfo("America/New_York"))
     assert scheduler.next_run("CNEW") == expected
 
-    store.unsubscribe("CNEW")
+    store.forget_conversation("CNEW")
     scheduler.reconcile()
     scheduler.reconcile()  # removing twice is harmless
     assert "digest:CNEW" not in scheduler.job_ids()
@@ -221,3 +221,58 @@ def test_zero_grace_runs_only_on_time(store: Store) -> None:
     scheduler.shutdown()
     assert scheduler.run_due(paris(2026, 1, 6, 9, 0)) == ["CDAY"]
     assert recorder.runs and scheduler.run_due(paris(2026, 1, 7, 9, 0, 1)) == []
+
+
+def test_a_shutdown_right_after_start_raises_nothing_in_the_scheduler(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """APScheduler removes a one-shot job after handing it out; a shutdown flipping its state
+    at that moment made the removal raise ``JobLookupError`` in the scheduler's thread. The
+    shutdown is forced into exactly that moment: each job handed out waits for it."""
+    from apscheduler.executors.pool import ThreadPoolExecutor as Pool
+    from apscheduler.schedulers.base import STATE_STOPPED
+
+    crashes: list[BaseException] = []
+    monkeypatch.setattr(threading, "excepthook", lambda args: crashes.append(args.exc_value))
+    scheduler, _ = make(store, paris(2026, 1, 6, 9, 10))
+    submitted = threading.Event()
+    original = Pool.submit_job
+
+    def submit_then_wait_for_shutdown(self: Pool, job: object, run_times: object) -> None:
+        original(self, job, run_times)
+        submitted.set()
+        deadline = time.monotonic() + 5
+        while scheduler._scheduler.state != STATE_STOPPED and time.monotonic() < deadline:
+            time.sleep(0.005)
+
+    monkeypatch.setattr(Pool, "submit_job", submit_then_wait_for_shutdown)
+    scheduler.start()
+    submitted.wait(2)  # everything due at start was handed out (if anything was)
+    scheduler.shutdown()
+    time.sleep(0.2)
+    assert crashes == []
+
+
+def test_housekeeping_logs_at_debug_only(store: Store, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
+    """The reconcile job runs every few seconds: at INFO its runs leave no lines; at DEBUG they do."""
+    import logging
+
+    from bot import cli
+    from bot.settings import Settings
+    from bot.slack import schedule
+
+    monkeypatch.setattr(schedule, "RECONCILE_S", 0.05)
+    for level, expected in (("INFO", False), ("DEBUG", True)):
+        caplog.clear()
+        cli._configure_logging(Settings(log_level=level), "serve", 0)
+        caplog.set_level(getattr(logging, level))
+        scheduler, _ = make(store, paris(2026, 1, 6, 9, 10))
+        scheduler.start()
+        time.sleep(0.4)
+        scheduler.shutdown()
+        lines = [
+            r.getMessage() for r in caplog.records
+            if "reconcile" in r.getMessage() and ("Running job" in r.getMessage() or "executed" in r.getMessage())
+        ]
+        assert bool(lines) is expected, lines
+    logging.getLogger(schedule.HOUSEKEEPING_LOGGER).setLevel(logging.NOTSET)

@@ -44,6 +44,21 @@ def test_environment_overrides_dotenv(tmp_path: Path) -> None:
     assert s.port == 5000 and s.slack_bot_token == "xoxb-file"
 
 
+def test_an_unreadable_env_file_fails_with_one_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    env_file = tmp_path / ".env"
+    env_file.write_bytes(b"SLACK_BOT_TOKEN=xoxb-\xff\xfe\n")
+    with pytest.raises(SettingsError, match=r"\.env could not be read \(not UTF-8 text\)"):
+        load_settings({}, dotenv_path=env_file)
+    env_file.write_text("PORT=5000\n")
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr("bot.settings.dotenv_values", refuse)
+    with pytest.raises(SettingsError, match=r"\.env could not be read \(Permission denied\)"):
+        load_settings({}, dotenv_path=env_file)
+
+
 @pytest.mark.parametrize(
     ("env", "message"),
     [

@@ -147,6 +147,17 @@ def test_empty_command_answers_help(bot: LocalSlackApp, fake: FakeSlack) -> None
     assert "digest weekly" in json.dumps(payload["blocks"]) and "channel" in payload["text"]
 
 
+def test_a_mistyped_recap_is_answered_privately_with_help(bot: LocalSlackApp, fake: FakeSlack) -> None:
+    status, body = command(bot, fake, "channel 24h <#G0SECRET|secret-ops>")
+    payload = json.loads(body)
+    assert status == 200 and payload["response_type"] == "ephemeral"
+    dumped = json.dumps(payload)
+    assert "didn" in payload["text"] and "digest weekly" in dumped  # the error, then the help
+    assert "Article summary" not in dumped
+    time.sleep(0.5)
+    assert bot.deps.store.jobs.counts() == {} and fake.posted == [] and fake.responses == []
+
+
 @pytest.mark.parametrize(
     ("sign", "age_s", "tamper"),
     [(False, 0, False), (True, 600, False), (True, 0, True)],

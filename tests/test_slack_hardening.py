@@ -147,6 +147,20 @@ def test_credentials_in_a_link_are_neither_sent_shown_nor_logged(
     assert "hunter2" not in json.dumps(bot.deps.store.jobs.by_key(next(iter(_keys(bot)))).payload)  # type: ignore[union-attr]
 
 
+def test_a_links_query_string_is_not_logged_at_info(
+    bot: LocalSlackApp, fake: FakeSlack, article: ArticleServer, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The bot's own lines (the entry point keeps httpx's request lines at WARNING)."""
+    caplog.set_level(logging.INFO)
+    url = article.add("/news/cranes?token=sekrit-42&user=ana", e2e.ARTICLE_HTML)
+    bot.command(f"<{url.replace('&', '&amp;')}#part>", fake.response_url("query"), channel=CHANNEL, user="U0ANA")
+    assert "cranes" in dump(fake.wait_for("chat.update", 1, timeout=60)[0]).lower()
+    bot.wait_idle()
+    ours = "\n".join(r.getMessage() for r in caplog.records if r.name.startswith("bot."))
+    assert f"fetched {article.url}?..." in ours  # the page is logged, its query is not
+    assert "sekrit-42" not in ours and "#part" not in ours
+
+
 def _keys(bot: LocalSlackApp) -> list[str]:
     from sqlalchemy import text
 
@@ -212,11 +226,11 @@ def test_readiness_reports_models_and_database(bot: LocalSlackApp) -> None:
 # -- start-up ------------------------------------------------------------------------------
 
 
-def _serve(env: dict[str, str], timeout: float = 30.0) -> tuple[int, str, float]:
+def _serve(env: dict[str, str], timeout: float = 30.0, cwd: Path = REPO_ROOT) -> tuple[int, str, float]:
     clean = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "PORT", "DATABASE_URL", "JOB_"))}
     start = time.monotonic()
     proc = subprocess.run(
-        [sys.executable, "-m", "bot", "serve"], cwd=REPO_ROOT, env={**clean, **env},
+        [sys.executable, "-m", "bot", "serve"], cwd=cwd, env={**clean, **env},
         capture_output=True, text=True, timeout=timeout,
     )
     return proc.returncode, proc.stderr, time.monotonic() - start
@@ -251,9 +265,38 @@ def test_a_revoked_token_exits_with_one_line(fake: FakeSlack, tmp_path: Path) ->
 def test_the_cli_ignores_settings_only_the_bot_uses(tmp_path: Path) -> None:
     text = tmp_path / "note.txt"
     text.write_text("The ferry restarts on Monday. Tickets cost 40 yuan. Crossings take two hours.")
-    clean = {k: v for k, v in os.environ.items() if k != "PORT"}
+    clean = {k: v for k, v in os.environ.items() if k not in ("PORT", "DATABASE_URL")}
     proc = subprocess.run(
         [sys.executable, "-m", "bot", "summarise", str(text), "--format", "json"], cwd=REPO_ROOT,
-        env={**clean, "PORT": "99999", "JOB_QUEUE": "celery"}, capture_output=True, text=True, timeout=120,
+        env={**clean, "PORT": "99999", "JOB_QUEUE": "celery", "DATABASE_URL": "sqlite://"},
+        capture_output=True, text=True, timeout=120,
     )
     assert proc.returncode == 0 and "ferry" in proc.stdout
+
+
+@pytest.mark.parametrize("url", ["sqlite://", "sqlite:///:memory:"])
+def test_serve_refuses_an_in_memory_database(fake: FakeSlack, url: str) -> None:
+    code, err, _ = _serve({"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_SIGNING_SECRET": "s", "SLACK_API_URL": fake.api_url,
+                           "DATABASE_URL": url}, timeout=60)
+    assert code == 2 and "in-memory SQLite database" in err and "Traceback" not in err
+    assert err.strip().count("\n") == 0
+
+
+def test_an_unwritable_database_is_found_before_the_models_load(tmp_path: Path) -> None:
+    """A SQLite path under a file (mkdir fails, even for root): one line and exit 2, before
+    Slack is asked (its address here answers nothing) or a model loads."""
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the database's folder should be")
+    code, err, seconds = _serve({"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_SIGNING_SECRET": "s",
+                                 "SLACK_API_URL": "http://127.0.0.1:9/api/",
+                                 "DATABASE_URL": f"sqlite:///{blocker}/bot.db"}, timeout=60)
+    assert code == 2 and "DATABASE_URL could not be opened for writing" in err and "Traceback" not in err
+    assert err.strip().count("\n") == 0
+    assert seconds < 12  # the Slack check alone retries for 12 s: it never ran
+
+
+def test_an_unreadable_env_file_exits_with_one_line(tmp_path: Path) -> None:
+    (tmp_path / ".env").write_bytes(b"SLACK_BOT_TOKEN=xoxb-\xff\n")
+    code, err, _ = _serve({}, cwd=tmp_path)
+    assert code == 2 and ".env could not be read" in err and "Traceback" not in err
+    assert err.strip().count("\n") == 0

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.slack.store import Store, Subscription
+from bot.slack.store import ReadWindow, SlackMessage, Store, Subscription
 
 
 @pytest.fixture()
@@ -107,8 +107,8 @@ def test_subscribe_upserts_and_unsubscribes(store: Store) -> None:
         ("C1", "weekly", 4),
     ]
     assert store.subscription("C1") is not None and store.subscription("C1").hhmm == "08:30"
-    assert store.unsubscribe("C1") is True
-    assert store.unsubscribe("C1") is False
+    assert store.forget_conversation("C1") is True
+    assert store.forget_conversation("C1") is False
     assert store.subscription("C1") is None
 
 
@@ -144,10 +144,13 @@ def test_messages_between_with_threads_edits_and_deletes(store: Store) -> None:
 
 
 def test_purge_messages(store: Store) -> None:
+    store.subscribe("C1", "daily", "09:00", "UTC")
     for ts in ("100.0", "200.0", "300.0"):
         store.save_message("C1", ts, "x", "U1")
-    assert store.purge_messages(older_than=250.0) == 2
+    store.save_message("C2", "300.0", "left behind by a race with digest off", "U1")
+    assert store.purge_messages(older_than=250.0) == 3
     assert [m.ts for m in store.messages_between("C1", 0, 1e12)] == ["300.0"]
+    assert store.messages_between("C2", 0, 1e12) == []
 
 
 def test_record_digest_is_an_idempotent_claim(db_url: str) -> None:
@@ -228,3 +231,87 @@ def test_concurrent_messages_edits_and_deletes_end_as_slack_shows_them(database_
         for i in range(1200) if i % 12 != 1
     }
     assert stored == expected
+
+
+def test_forget_conversation_deletes_everything_kept_about_it(database_url: str) -> None:
+    store = Store(database_url)
+    store.subscribe("C1", "daily", "09:00", "UTC")
+    store.subscribe("C2", "daily", "09:00", "UTC")
+    store.save_message("C1", "100.000000", "kept until forgotten", "U1")
+    store.delete_message("C1", "110.000000")  # a tombstone
+    store.save_message("C2", "100.000000", "another channel", "U1")
+    assert store.record_digest("C1", "C1:now:1", 200.0)
+    assert store.forget_conversation("C1") is True
+    assert store.subscription("C1") is None and store.last_digest("C1") is None
+    assert store.messages_between("C1", 0, 1e12) == []
+    assert store.save_message("C1", "110.000000", "a late redelivery", "U1")  # no tombstone left either
+    assert [m.text for m in store.messages_between("C2", 0, 1e12)] == ["another channel"]
+    assert store.forget_conversation("C1") is False  # nothing subscribed any more
+    store.close()
+
+
+def test_without_create_only_stored_messages_change(database_url: str) -> None:
+    store = Store(database_url)
+    store.save_message("C1", "100.000000", "secret", "U1")
+    assert store.save_message("C1", "100.000000", "edited away", "U1", version="150.000000", create=False)
+    assert not store.save_message("C1", "200.000000", "never stored", "U1", create=False)
+    store.delete_message("C1", "300.000000", create=False)  # no tombstone for a message never stored
+    assert [(m.ts, m.text) for m in store.messages_between("C1", 0, 1e12)] == [("100.000000", "edited away")]
+    store.delete_message("C1", "100.000000", create=False)
+    assert store.messages_between("C1", 0, 1e12) == []
+    store.close()
+
+
+def test_replace_window_makes_the_window_what_slack_shows(database_url: str) -> None:
+    """Read at 1000 over [100, 900]: a stale text is replaced, a message Slack no longer has is
+    dropped, an edit made after the read began and what lies outside the read stay."""
+    store = Store(database_url)
+    store.save_message("C1", "50.000000", "before the window", "U1")
+    store.save_message("C1", "100.000000", "stale text", "U1")
+    store.save_message("C1", "200.000000", "deleted in Slack", "U1")
+    store.save_message("C1", "300.000000", "edited after the read began", "U1", version="1100.000000")
+    store.save_message("C1", "400.000000", "a parent", "U1")
+    store.save_message("C1", "410.000000", "reply deleted in Slack", "U2", thread_ts="400.000000")
+    store.save_message("C1", "60.000000", "an older parent", "U1")
+    store.save_message("C1", "420.000000", "reply to a thread not read", "U2", thread_ts="60.000000")
+    read = [
+        SlackMessage("100.000000", "current text", "U1"),
+        SlackMessage("300.000000", "the text before that edit", "U1"),
+        SlackMessage("400.000000", "a parent", "U1"),
+        SlackMessage("500.000000", "new to the store", "U3"),
+    ]
+    window = ReadWindow(oldest=100.0, latest=900.0, top_level_from=100.0, threads=frozenset({"400.000000"}))
+    stored, dropped = store.replace_window("C1", read, window, read_at=1000.0)
+    assert dropped == 2 and stored == 3
+    assert [(m.ts, m.text) for m in store.messages_between("C1", 0, 1e12)] == [
+        ("50.000000", "before the window"),
+        ("60.000000", "an older parent"),
+        ("100.000000", "current text"),
+        ("300.000000", "edited after the read began"),
+        ("400.000000", "a parent"),
+        ("420.000000", "reply to a thread not read"),
+        ("500.000000", "new to the store"),
+    ]
+    # A redelivered original of a dropped message does not come back.
+    assert not store.save_message("C1", "200.000000", "deleted in Slack", "U1")
+    store.close()
+
+
+def test_a_window_read_only_in_part_drops_only_from_that_part(database_url: str) -> None:
+    store = Store(database_url)
+    store.save_message("C1", "100.000000", "older than what was read: kept", "U1")
+    store.save_message("C1", "800.000000", "in what was read, gone from Slack", "U1")
+    window = ReadWindow(oldest=0.0, latest=900.0, top_level_from=700.0, threads=frozenset())
+    assert store.replace_window("C1", [], window, read_at=1000.0) == (0, 1)
+    assert [m.ts for m in store.messages_between("C1", 0, 1e12)] == ["100.000000"]
+    store.close()
+
+
+def test_a_resumed_digest_now_finds_its_claim(database_url: str) -> None:
+    store = Store(database_url)
+    assert store.record_digest("C1", "C1:now:100", 500.0, claimed_by="job-a")
+    assert store.record_digest("C1", "C1:now:500", 900.0, claimed_by="job-b")
+    assert store.claimed_digest("job-a") == ("C1", 500.0) and store.claimed_digest("job-c") is None
+    assert store.last_digest("C1") == 900.0 and store.last_digest("C1", before=900.0) == 500.0
+    assert store.last_digest("C1", before=500.0) is None
+    store.close()

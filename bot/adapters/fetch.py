@@ -14,7 +14,7 @@ import httpx
 
 from bot.adapters.decoding import decode_bytes, is_pdf
 from bot.core.errors import BlockedURLError, FetchError
-from bot.core.text import strip_credentials
+from bot.core.text import loggable_url, strip_credentials
 
 logger = logging.getLogger(__name__)
 
@@ -242,7 +242,7 @@ def fetch_url(
             except httpx.TimeoutException:
                 raise FetchError(f"{target.host} took longer than {timeout_s:g} seconds to answer.") from None
             except httpx.HTTPError as exc:
-                logger.info("fetch of %s failed: %s", current, exc)
+                logger.info("fetch of %s failed: %s", loggable_url(current), exc)
                 raise FetchError(f"I couldn't connect to {target.host}.") from None
             try:
                 if response.is_redirect:
@@ -263,6 +263,6 @@ def fetch_url(
                 charset = response.charset_encoding
             finally:
                 response.close()
-            logger.info("fetched %s (%d bytes, %s)", current, len(body), mime or "no content type")
+            logger.info("fetched %s (%d bytes, %s)", loggable_url(current), len(body), mime or "no content type")
             return _page(current, body, mime, charset)
     raise FetchError(f"The link redirected more than {MAX_REDIRECTS} times; I gave up.")

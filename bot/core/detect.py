@@ -224,8 +224,10 @@ def document_from_messages(
 ) -> Document:
     """A thread :class:`Document` from already-split messages (e.g. read from the Slack API).
 
-    Messages with no text are dropped; when the thread is longer than ``max_chars`` the
-    earliest messages that fit are kept and a notice says so.
+    Messages with no text are dropped. When the thread is longer than ``max_chars`` its
+    first message (the question or the shared link) and the newest messages that fit are
+    kept, since where a thread ends up (its decision, who does what) matters most; a notice
+    says so.
     """
     usable = [
         Message(m.author, cleaned, m.ts, m.author_id)
@@ -234,16 +236,25 @@ def document_from_messages(
     ]
     if not usable:
         raise EmptyInputError(f"{source} has no messages with text to summarise.")
-    kept: list[Message] = []
-    size = 0
-    for message in usable:
-        size += len(message.text) + len(message.author or "") + 3
-        if size > max_chars and kept:
+    first, rest = usable[0], usable[1:]
+    size = _size(first)
+    newest: list[Message] = []
+    for message in reversed(rest):
+        size += _size(message)
+        if size > max_chars:
             break
-        kept.append(message)
+        newest.append(message)
+    kept = [first, *reversed(newest)]
     notices: list[str] = []
     if len(kept) < len(usable):
-        notices.append(f"The thread has {len(usable):,} messages; summarised the first {len(kept):,}.")
+        notices.append(
+            f"The thread has {len(usable):,} messages; summarised the first and the newest {len(newest):,}."
+        )
     if len(kept[0].text) > max_chars:
         kept[0] = Message(kept[0].author, truncate(kept[0].text, max_chars), kept[0].ts, kept[0].author_id)
     return _thread_document(kept, source, title, notices)
+
+
+def _size(message: Message) -> int:
+    """Characters a message takes in the thread's text ("Author: text" and a line break)."""
+    return len(message.text) + len(message.author or "") + 3

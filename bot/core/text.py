@@ -112,3 +112,13 @@ def token_prefix(text: str, budget: int) -> tuple[str, bool]:
 def strip_credentials(url: str) -> str:
     """``url`` without a ``user:password@`` part: credentials are never sent, shown or logged."""
     return _USERINFO.sub(r"\1", url, count=1)
+
+
+def loggable_url(url: str) -> str:
+    """``url`` as logs may show it: no credentials, no query string and no fragment, where
+    tokens and personal data tend to travel (``https://host/path?...`` keeps the mark)."""
+    bare = strip_credentials(url)
+    for mark in ("#", "?"):
+        head, found, _ = bare.partition(mark)
+        bare = head + ("?..." if found and mark == "?" else "")
+    return bare

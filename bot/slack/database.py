@@ -49,6 +49,16 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+def is_in_memory(database_url: str) -> bool:
+    """Whether the URL names an in-memory SQLite database (``sqlite://``, ``sqlite:///:memory:``),
+    which is lost when the process ends."""
+    url = make_url(database_url)
+    if url.get_backend_name() != "sqlite":
+        return False
+    database = url.database or ""
+    return database in ("", ":memory:") or database.startswith("file::memory:") or url.query.get("mode") == "memory"
+
+
 def make_engine(database_url: str) -> Engine:
     """An engine for ``database_url``; raises ``ValueError`` for an unsupported backend."""
     url = make_url(database_url)
@@ -58,8 +68,7 @@ def make_engine(database_url: str) -> Engine:
     if backend == "postgresql":
         return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
     database = url.database or ""
-    in_memory = database in ("", ":memory:") or database.startswith("file::memory:")
-    if in_memory:
+    if is_in_memory(database_url):
         # One shared connection, or each thread would see its own empty database.
         return create_engine(url, connect_args={"check_same_thread": False}, poolclass=StaticPool)
     Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)

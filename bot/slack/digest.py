@@ -19,7 +19,7 @@ from bot.adapters.slack_markup import plain_text, urls_in
 from bot.adapters.slack_messages import participant_ids
 from bot.core.detect import build_document, document_from_messages
 from bot.core.errors import SummariserError
-from bot.core.text import canonical, normalise_ws, word_count
+from bot.core.text import canonical, loggable_url, normalise_ws, word_count
 from bot.core.types import Document, Message, Priority, SummaryResult
 from bot.slack.store import StoredMessage
 
@@ -259,14 +259,14 @@ def build_digest(
                 "Digest of %s: skipping %s %s: %s",
                 channel_id,
                 candidate.kind,
-                candidate.url or candidate.ts,
+                loggable_url(candidate.url) if candidate.url else candidate.ts,
                 exc,
             )
             failed[candidate.kind] += 1
             continue
         except Exception:
             # One broken item must not cost the channel its whole digest.
-            what = candidate.url or candidate.ts
+            what = loggable_url(candidate.url) if candidate.url else candidate.ts
             logger.exception("Digest of %s: %s %s failed", channel_id, candidate.kind, what)
             failed[candidate.kind] += 1
             continue

@@ -12,7 +12,9 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections import deque
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from typing import Any
 
 from slack_sdk import WebClient
@@ -21,39 +23,149 @@ from slack_sdk.errors import SlackApiError
 from bot.adapters.slack_markup import plain_text
 from bot.adapters.slack_messages import is_human_message, message_text
 from bot.core.types import Message
-from bot.slack.store import Store
+from bot.slack.store import ReadWindow, SlackMessage, Store
 
 logger = logging.getLogger(__name__)
 
 PAGE_SIZE = 200
 """Messages asked per page; Slack may return fewer (15 for rate-limited apps)."""
 
+THREAD_BUDGET = 1000
+"""Messages of one thread the bot reads at most: all of a shorter thread; of a longer one the
+parent and the newest ``THREAD_BUDGET - 1`` replies (where a thread ends up matters most)."""
+CHANNEL_BUDGET = 2000
+"""Messages of a channel (thread replies included) a recap or back-fill reads at most, newest first."""
+_TAIL_WINDOWS = 6
+"""Windows read at most, going back from a long thread's latest reply."""
+_MARGIN = 1.1
+_PACE_SAMPLE = 100
+"""Replies whose pace sizes the next tail window."""
+"""How much wider than estimated a tail window is read, so that one window usually suffices."""
+
+
 def _pages(call: Callable[..., Any], **params: Any) -> Iterator[list[dict[str, Any]]]:
     """Yield the ``messages`` of each page of a cursor-paginated Web API method."""
+    for page, _more in _pages_with_more(call, **params):
+        yield page
+
+
+def _pages_with_more(call: Callable[..., Any], **params: Any) -> Iterator[tuple[list[dict[str, Any]], bool]]:
+    """Like :func:`_pages`, with whether Slack has more pages after each one."""
     cursor: str | None = None
     while True:
         response = call(**params, cursor=cursor) if cursor else call(**params)
-        yield list(response.get("messages") or [])
         cursor = (response.get("response_metadata") or {}).get("next_cursor") or None
-        if not cursor or not response.get("has_more", True):
+        more = bool(cursor) and bool(response.get("has_more", True))
+        yield list(response.get("messages") or []), more
+        if not more:
             return
 
 
-def fetch_thread(
-    client: WebClient, channel: str, thread_ts: str, limit: int = 1000
-) -> list[dict[str, Any]]:
-    """The parent and replies of a thread, oldest first, at most ``limit`` messages.
+@dataclass(frozen=True)
+class ThreadRead:
+    """What was read of a thread: its parent first, then replies, oldest first."""
 
-    Raises ``SlackApiError`` (e.g. ``not_in_channel``, ``thread_not_found``).
+    messages: list[dict[str, Any]]
+    total: int
+    """Messages in the thread as Slack counts them (the parent and its ``reply_count``)."""
+
+    @property
+    def complete(self) -> bool:
+        """Whether every message of the thread was read."""
+        return len(self.messages) >= self.total
+
+
+@dataclass(frozen=True)
+class HistoryRead:
+    """What was read of a channel's window, oldest first, and how much of it."""
+
+    messages: list[dict[str, Any]]
+    complete: bool
+    """Whether every message of the window (thread replies included) was read."""
+    top_level_from: float
+    """Top-level messages were read whole from here to the window's end."""
+    threads: frozenset[str]
+    """Top-level messages whose replies in the window were read whole (none, for a message
+    Slack shows without replies)."""
+
+
+def _ts(message: dict[str, Any]) -> float:
+    return float(message.get("ts") or 0)
+
+
+def _tail(
+    client: WebClient, channel: str, parent: dict[str, Any], after: float, left: int, want: int
+) -> tuple[list[dict[str, Any]], bool]:
+    """The newest ``want`` replies of a long thread posted after ``after``, read from its end.
+
+    ``left`` replies follow ``after``. A window ending at the latest reply is read, as wide as
+    ``want`` replies take at the thread's mean pace plus a margin; while it holds fewer than
+    ``want`` and more of the thread lies before it, the window before it is read
+    (:func:`_next_width`; at most ``_TAIL_WINDOWS`` windows). A
+    long thread costs about ``want / PAGE_SIZE`` calls. Returns the replies, oldest first, and
+    whether everything after ``after`` was read.
     """
-    messages: list[dict[str, Any]] = []
-    for page in _pages(
-        client.conversations_replies, channel=channel, ts=thread_ts, limit=min(limit, PAGE_SIZE)
-    ):
-        messages.extend(page)
-        if len(messages) >= limit:
-            break
-    return messages[:limit]
+    latest = float(parent["latest_reply"])
+    width = max((latest - after) * want / max(left, want) * _MARGIN, 1.0)
+    found: dict[str, dict[str, Any]] = {}
+    upper = latest
+    for _ in range(_TAIL_WINDOWS):
+        lower = max(upper - width, after)
+        window: deque[dict[str, Any]] = deque(maxlen=want - len(found))
+        params: dict[str, Any] = {
+            "channel": channel, "ts": parent["ts"], "oldest": f"{lower:.6f}", "latest": f"{upper:.6f}",
+            "inclusive": True, "limit": PAGE_SIZE,
+        }
+        for page in _pages(client.conversations_replies, **params):
+            window.extend(m for m in page if m.get("ts") != parent["ts"] and m.get("ts") not in found)
+        found.update((str(m["ts"]), m) for m in window)
+        if len(found) >= want or lower <= after:
+            return sorted(found.values(), key=_ts), lower <= after and len(found) < want
+        width = _next_width(sorted(found.values(), key=_ts), want - len(found), width)
+        upper = lower
+    return sorted(found.values(), key=_ts), False
+
+
+def _next_width(found: list[dict[str, Any]], missing: int, width: float) -> float:
+    """How far back the next tail window reaches for ``missing`` replies: at the pace of the
+    oldest replies found (a quiet spell, or a late bot reply, near the end does not count),
+    or twice the last width when too few were found to tell."""
+    oldest = found[:_PACE_SAMPLE]
+    if len(oldest) < 2 or _ts(oldest[-1]) <= _ts(oldest[0]):
+        return width * 2
+    rate = (len(oldest) - 1) / (_ts(oldest[-1]) - _ts(oldest[0]))
+    return max(missing / rate * _MARGIN, 1.0)
+
+
+def fetch_thread(client: WebClient, channel: str, thread_ts: str, budget: int = THREAD_BUDGET) -> ThreadRead:
+    """A thread, oldest first: all of it, or the parent and its newest ``budget - 1`` replies.
+
+    The first page gives the parent, its reply count and its latest reply; a thread longer
+    than ``budget`` is then read from its end (:func:`_tail`), so the replies left out are
+    the ones in between. Raises ``SlackApiError`` (e.g. ``not_in_channel``, ``thread_not_found``).
+    """
+    budget = max(budget, 2)
+    want = budget - 1
+    pages = _pages_with_more(client.conversations_replies, channel=channel, ts=thread_ts, limit=min(budget, PAGE_SIZE))
+    first, more = next(pages)
+    parent = first[0] if first and first[0].get("ts") == thread_ts else None
+    if parent is None:  # never seen from Slack: the thread as it comes, at most ``budget``
+        return ThreadRead(first[:budget], len(first) + (1 if more else 0))
+    total = int(parent.get("reply_count") or 0) + 1
+    if more and total > budget and parent.get("latest_reply"):
+        replies, reached = _tail(client, channel, parent, _ts(first[-1]), total - len(first), want)
+        if reached:  # the tail met the first page: it continues it
+            seen = {m["ts"] for m in replies}
+            replies = sorted([m for m in first[1:] if m["ts"] not in seen] + replies, key=_ts)[-want:]
+        return ThreadRead([parent, *replies], total)
+    # Short (or uncounted) thread: read on, keeping the newest replies should it be longer.
+    tail: deque[dict[str, Any]] = deque(first[1:], maxlen=want)
+    seen_count = len(first)
+    while more:
+        page, more = next(pages)
+        tail.extend(page)
+        seen_count += len(page)
+    return ThreadRead([parent, *tail], max(total, seen_count))
 
 
 def fetch_history(
@@ -62,16 +174,18 @@ def fetch_history(
     oldest: float,
     latest: float,
     include_threads: bool = True,
-    max_messages: int = 2000,
-) -> list[dict[str, Any]]:
+    max_messages: int = CHANNEL_BUDGET,
+) -> HistoryRead:
     """Channel messages posted in ``[oldest, latest]``, oldest first, with thread replies.
 
-    Replies are fetched for each parent that has any (one ``conversations.replies`` per
-    thread), and only those posted within the window are kept. Stops at ``max_messages``.
-    Raises ``SlackApiError``.
+    Top-level messages are read newest first, so a window holding more than
+    ``max_messages`` keeps its newest; replies are read for each parent that has any (one
+    ``conversations.replies`` per thread, newest threads first), and only those posted
+    within the window are kept. Raises ``SlackApiError``.
     """
     top: list[dict[str, Any]] = []
-    for page in _pages(
+    complete = True
+    for page, more in _pages_with_more(
         client.conversations_history,
         channel=channel,
         oldest=f"{oldest:.6f}",
@@ -81,25 +195,35 @@ def fetch_history(
     ):
         top.extend(page)
         if len(top) >= max_messages:
+            complete = complete and not more and len(top) == max_messages
             break
     top = top[:max_messages]
+    top_level_from = oldest if complete else min((_ts(m) for m in top), default=latest)
     collected = list(top)
+    threads: set[str] = set()
+    for message in top:  # a message Slack shows without replies has none left to keep
+        if not message.get("reply_count") and message.get("thread_ts") in (None, message.get("ts")):
+            threads.add(str(message["ts"]))
     if include_threads:
         for parent in top:
-            if len(collected) >= max_messages:
-                break
             if not parent.get("reply_count") or parent.get("thread_ts") != parent.get("ts"):
                 continue
-            replies = fetch_thread(
-                client, channel, parent["ts"], limit=max_messages - len(collected) + 1
-            )
-            collected.extend(
-                r
-                for r in replies
-                if r.get("ts") != parent["ts"] and oldest <= float(r["ts"]) <= latest
-            )
-    collected.sort(key=lambda m: float(m["ts"]))
-    return collected[:max_messages]
+            room = max_messages - len(collected)
+            if room <= 0:
+                complete = False
+                break
+            thread = fetch_thread(client, channel, parent["ts"], budget=room + 1)
+            replies = [
+                r for r in thread.messages
+                if r.get("ts") != parent["ts"] and oldest <= _ts(r) <= latest
+            ]
+            collected.extend(replies)
+            if thread.complete:
+                threads.add(str(parent["ts"]))
+            else:
+                complete = False
+    collected.sort(key=_ts)
+    return HistoryRead(collected, complete, top_level_from, frozenset(threads))
 
 
 def backfill(
@@ -108,28 +232,52 @@ def backfill(
     channel: str,
     oldest: float,
     latest: float,
-    max_messages: int = 2000,
+    max_messages: int = CHANNEL_BUDGET,
     include_threads: bool = True,
 ) -> int:
-    """Fill the store with a channel's messages in ``[oldest, latest]`` (just after subscribing).
+    """Make the store's ``[oldest, latest]`` of a channel what Slack shows now.
 
-    Only what people wrote is kept. Each page and each thread is one rate-limited call
-    (about one a minute for non-Marketplace apps), so ``include_threads=False`` or a small
-    ``max_messages`` keep a backfill short. Returns the number of messages saved; raises
+    Only what people wrote is kept. Messages read replace older stored states (an edit the
+    bot missed) and stored messages of the part read that Slack no longer returns (deleted
+    meanwhile) are dropped. Each page and each thread is one rate-limited call (about one a
+    minute for non-Marketplace apps), so ``include_threads=False`` or a small
+    ``max_messages`` keep a back-fill short. Returns the number of messages read; raises
     ``SlackApiError`` when the history cannot be read.
     """
-    saved = 0
-    history = fetch_history(
+    read_at = time.time()
+    read = fetch_history(
         client, channel, oldest, latest, include_threads=include_threads, max_messages=max_messages
     )
-    for raw in history:
-        if is_human_message(raw):
-            store.save_message(
-                channel, raw["ts"], message_text(raw), raw.get("user"), raw.get("thread_ts")
-            )
-            saved += 1
-    logger.info("Backfilled %d message(s) of %s", saved, channel)
-    return saved
+    people = [
+        SlackMessage(str(raw["ts"]), message_text(raw), raw.get("user"), raw.get("thread_ts"))
+        for raw in read.messages
+        if is_human_message(raw)
+    ]
+    window = ReadWindow(oldest, latest, read.top_level_from, read.threads)
+    stored, dropped = store.replace_window(channel, people, window, read_at=min(read_at, latest))
+    logger.info("Backfilled %s: %d message(s) read, %d stored, %d dropped", channel, len(people), stored, dropped)
+    return len(people)
+
+
+def is_member(client: WebClient, channel: str) -> bool:
+    """Whether the bot is still in the conversation (``conversations.info``).
+
+    ``False`` when Slack says the bot is not a member, the conversation is archived, or
+    Slack no longer shows it to the bot; ``True`` when Slack will not say (a missing scope,
+    a DM without ``im:read``), so an unanswerable check never hides a conversation.
+    """
+    try:
+        info = client.conversations_info(channel=channel)
+    except SlackApiError as exc:
+        error = exc.response.get("error")
+        if error in {"channel_not_found", "not_in_channel", "is_archived"}:
+            return False
+        logger.warning("could not check membership of %s: %s", channel, error)
+        return True
+    conversation = info.get("channel") or {}
+    if conversation.get("is_archived"):
+        return False
+    return conversation.get("is_member") is not False
 
 
 JOB_EVENT_TYPE = "summariser_job"

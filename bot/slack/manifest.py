@@ -9,15 +9,32 @@ BOT_SCOPES = frozenset(
     {
         "app_mentions:read",
         "channels:history",
+        "channels:read",
         "chat:write",
         "commands",
         "groups:history",
+        "groups:read",
         "im:history",
         "mpim:history",
         "users:read",
     }
 )
-BOT_EVENTS = frozenset({"app_mention", "message.channels", "message.groups", "message.im", "message.mpim"})
+BOT_EVENTS = frozenset(
+    {
+        "app_mention",
+        "channel_archive",
+        "channel_deleted",
+        "channel_left",
+        "group_archive",
+        "group_deleted",
+        "group_left",
+        "member_left_channel",
+        "message.channels",
+        "message.groups",
+        "message.im",
+        "message.mpim",
+    }
+)
 
 
 def requested(needed: str) -> bool:

@@ -13,6 +13,9 @@ resumed, rebuilds the same :class:`Reply`:
   ephemeral progress line through the ``response_url``, and after Slack's 30 minutes go
   through the Web API;
 - :class:`ChannelReply` posts into a channel (scheduled digests), errors to the log only.
+
+Every reply can also ``publish`` a message of the job's own into its conversation (the
+digest of ``digest now``): posted once, the same way.
 """
 
 from __future__ import annotations
@@ -51,6 +54,10 @@ class Reply(Protocol):
 
     def finish(self, content: Blocks, text: str) -> None:
         """Show the result."""
+        ...
+
+    def publish(self, content: Blocks, text: str) -> None:
+        """Post a message of the job's own in its conversation, once (before ``finish``)."""
         ...
 
     def fail(self, message: str) -> None:
@@ -112,23 +119,36 @@ class Poster:
     created_at: float
     resumed: bool = False
 
+    def find(self, channel: str, thread_ts: str | None = None) -> str | None:
+        """The ts of the message an earlier attempt of a resumed job posted, if any."""
+        if not self.resumed:
+            return None
+        found = find_job_message(self.client, channel, self.job_id, self.created_at, thread_ts)
+        if found is not None:
+            logger.info("job %s: found the message an earlier attempt posted (%s)", self.job_id, found)
+        return found
+
+    def send(self, channel: str, text: str, content: Blocks, thread_ts: str | None = None) -> str:
+        """Post a new message naming the job in its metadata; returns its ts."""
+        response = self.client.chat_postMessage(
+            channel=channel, thread_ts=thread_ts, text=text, blocks=content or None,
+            metadata=job_metadata(self.job_id),
+        )
+        return str(response["ts"])
+
     def post(self, channel: str, text: str, content: Blocks, thread_ts: str | None = None) -> tuple[str, bool]:
         """Post a message, or find the one an earlier attempt posted: ``(ts, found)``."""
-        if self.resumed:
-            found = find_job_message(self.client, channel, self.job_id, self.created_at, thread_ts)
-            if found is not None:
-                logger.info("job %s: found the message an earlier attempt posted (%s)", self.job_id, found)
-                return found, True
-        response = self.client.chat_postMessage(
-            channel=channel, thread_ts=thread_ts, text=text, blocks=content, metadata=job_metadata(self.job_id)
-        )
-        return str(response["ts"]), False
+        found = self.find(channel, thread_ts)
+        if found is not None:
+            return found, True
+        return self.send(channel, text, content, thread_ts), False
 
-    def put(self, channel: str, text: str, content: Blocks, thread_ts: str | None = None) -> None:
-        """Post a result once: a message an earlier attempt posted is updated instead."""
+    def put(self, channel: str, text: str, content: Blocks, thread_ts: str | None = None) -> str:
+        """Post a result once: a message an earlier attempt posted is updated instead. Returns its ts."""
         ts, found = self.post(channel, text, content, thread_ts)
         if found:
             self.client.chat_update(channel=channel, ts=ts, text=text, blocks=content)
+        return ts
 
 
 @dataclass
@@ -165,6 +185,10 @@ class ThreadReply:
             self.poster.client.chat_update(channel=self.channel, ts=self.placeholder_ts, text=text, blocks=content)
         else:
             self.poster.put(self.channel, text, content, self.thread_ts)
+
+    def publish(self, content: Blocks, text: str) -> None:
+        """Post a message of the job's own in the thread, once."""
+        self.poster.put(self.channel, text, content, self.thread_ts)
 
     def fail(self, message: str) -> None:
         """Show the error where the user will see it."""
@@ -243,6 +267,10 @@ class ResponseUrlReply:
         else:
             self._send(content, text, self.response_type)
 
+    def publish(self, content: Blocks, text: str) -> None:
+        """Post a message of the job's own in the command's channel, once (``digest now``)."""
+        self.poster.put(self.channel, text, content)
+
     def fail(self, message: str) -> None:
         """Tell the caller privately; a public placeholder is removed, not left "Summarising…"."""
         if self.placeholder_ts:
@@ -256,17 +284,32 @@ class ResponseUrlReply:
 
 @dataclass
 class ChannelReply:
-    """Posts a result into a channel; failures are logged (nobody asked, nobody to tell)."""
+    """Posts a result into a channel; failures are logged (nobody asked, nobody to tell).
+
+    The ts of what it posted is stored in the job (``remember``), so a job put back after
+    posting updates that message rather than posting again, even without the metadata lookup.
+    """
 
     poster: Poster
     channel: str
+    posted_ts: str | None = None
+    remember: Callable[[str], None] | None = None
 
     def progress(self, what: str) -> None:
         """Scheduled work shows no progress."""
 
     def finish(self, content: Blocks, text: str) -> None:
         """Post the result in the channel (once: a resumed job updates what it posted)."""
-        self.poster.put(self.channel, text, content)
+        if self.posted_ts:
+            self.poster.client.chat_update(channel=self.channel, ts=self.posted_ts, text=text, blocks=content)
+            return
+        self.posted_ts = self.poster.put(self.channel, text, content)
+        if self.remember is not None:
+            self.remember(self.posted_ts)
+
+    def publish(self, content: Blocks, text: str) -> None:
+        """The result is the channel's message: post it as :meth:`finish` does."""
+        self.finish(content, text)
 
     def fail(self, message: str) -> None:
         """Log the failure."""
@@ -298,5 +341,5 @@ def make_reply(
             placeholder_ts=placeholder_ts, remember=remember,
         )
     if kind == "channel":
-        return ChannelReply(poster, str(target["channel"]))
+        return ChannelReply(poster, str(target["channel"]), posted_ts=placeholder_ts, remember=remember)
     raise ValueError(f"unknown reply target {kind!r}")

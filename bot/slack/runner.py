@@ -161,6 +161,8 @@ class JobRunner:
                 reply.progress(use_case.progress)
             outcome = use_case.run(self.services, {**job.payload["args"], "job_id": job.id})
             if outcome is not None:
+                if outcome.publish is not None:
+                    reply.publish(outcome.publish.blocks, outcome.publish.text)
                 reply.finish(outcome.blocks, outcome.text)
         except Exception as exc:
             return self._handle(job, reply, exc)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import threading
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -33,6 +34,11 @@ RECONCILE_S = 10
 _LOOKBACK = {"daily": timedelta(days=2), "weekly": timedelta(days=8)}
 _PURGE_JOB_ID = "purge"
 _RECONCILE_JOB_ID = "reconcile"
+HOUSEKEEPING = "housekeeping"
+"""APScheduler executor of the reconcile and purge jobs: it logs their every run at INFO
+(two lines every ``RECONCILE_S``), so entry points log it at DEBUG only (see
+:data:`HOUSEKEEPING_LOGGER`); digest runs keep the default executor and its lines."""
+HOUSEKEEPING_LOGGER = f"apscheduler.executors.{HOUSEKEEPING}"
 
 EnqueueDigest = Callable[[str, float, float, str], bool]
 """``(channel, period_start, period_end, run_key) -> queued now`` (``False``: already queued)."""
@@ -89,9 +95,10 @@ class DigestScheduler:
         self.grace = timedelta(seconds=grace_s)
         self.clock = clock or _utc_now
         self.retention = timedelta(days=retention_days)
+        self._catch_up: threading.Thread | None = None
         self._scheduler = BackgroundScheduler(
             timezone=UTC,
-            executors={"default": ThreadPoolExecutor(max_workers)},
+            executors={"default": ThreadPoolExecutor(max_workers), HOUSEKEEPING: ThreadPoolExecutor(1)},
             # APScheduler wants a positive grace; a zero grace is enforced by _run_if_due.
             job_defaults={
                 "coalesce": True,
@@ -105,25 +112,38 @@ class DigestScheduler:
     def start(self) -> None:
         """Schedule every subscription and the daily purge, then catch up missed runs.
 
-        The catch-up runs as an immediate job so ``start`` returns without waiting for it.
+        The catch-up runs on a thread of its own so ``start`` returns without waiting for it;
+        it is not an APScheduler one-shot job, whose removal after running races a shutdown
+        that comes right after start (``JobLookupError`` in the scheduler's thread).
         """
         self.reconcile()
         self._scheduler.add_job(
-            self.reconcile, "interval", seconds=RECONCILE_S, id=_RECONCILE_JOB_ID, replace_existing=True
+            self.reconcile, "interval", seconds=RECONCILE_S, id=_RECONCILE_JOB_ID, replace_existing=True,
+            executor=HOUSEKEEPING,
         )
         self._scheduler.add_job(
             self.purge,
             CronTrigger(hour=3, minute=17, timezone=UTC),
             id=_PURGE_JOB_ID,
             replace_existing=True,
+            executor=HOUSEKEEPING,
         )
-        self._scheduler.add_job(self.catch_up, id="catch_up", replace_existing=True)
         self._scheduler.start()
+        self._catch_up = threading.Thread(target=self._catch_up_logged, name="digest-catch-up", daemon=True)
+        self._catch_up.start()
 
     def shutdown(self) -> None:
         """Stop scheduling (queuing a digest takes milliseconds: nothing is left half done)."""
+        if self._catch_up is not None:
+            self._catch_up.join()
         if self._scheduler.running:
             self._scheduler.shutdown(wait=True)
+
+    def _catch_up_logged(self) -> None:
+        try:
+            self.catch_up()
+        except Exception:  # a database hiccup at start must not go unseen
+            logger.exception("catching up missed digests failed")
 
     # -- jobs -----------------------------------------------------------------------
 

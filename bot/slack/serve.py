@@ -1,7 +1,7 @@
 """``python -m bot serve`` and ``python -m bot worker``: the composition roots of the bot.
 
-``serve`` checks the settings and Slack's answer to the tokens (one line and exit 2 when
-something is wrong, before any port opens), then:
+``serve`` checks the settings, Slack's answer to the tokens and the database (one line and
+exit 2 when something is wrong, before the models load or any port opens), then:
 
 - with ``JOB_QUEUE=local`` (the default) it is the whole bot in one process: the HTTP
   front (or Socket Mode), the job runner threads and the summariser processes;
@@ -32,6 +32,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from bot.core.errors import ModelError
 from bot.settings import Settings, SettingsError
 from bot.slack.app import build_app, create_client
+from bot.slack.database import is_in_memory
 from bot.slack.deps import Deps, JobQueue, Services, SummariserLike, make_fetcher
 from bot.slack.history import UserDirectory
 from bot.slack.http import Front, create_http_server, serve_in_thread, server_port, stop_server
@@ -116,6 +117,32 @@ def _check_tokens(settings: Settings, deadline_s: float) -> dict[str, Any]:
     return dict(auth.data) if hasattr(auth, "data") else {}
 
 
+def open_store(settings: Settings) -> Store:
+    """The bot's database, opened and checked for writes; raises :class:`StartupError`.
+
+    An in-memory SQLite database is refused: every job acked to Slack would be lost with
+    the process (the CLI, which keeps nothing, may use one).
+    """
+    if is_in_memory(settings.database_url):
+        raise StartupError(
+            "DATABASE_URL is an in-memory SQLite database, which loses every queued job on restart; "
+            "use a file (sqlite:///data/bot.db) or PostgreSQL"
+        )
+    store: Store | None = None
+    try:
+        store = Store(settings.database_url)
+        store.check_writable()
+    except (OSError, SQLAlchemyError, ValueError) as exc:
+        if store is not None:
+            store.close()
+        reason = getattr(exc, "orig", None) or exc  # the driver's error, without SQLAlchemy's SQL echo
+        first_line = next(iter(str(reason).splitlines()), "")[:200]
+        raise StartupError(
+            f"DATABASE_URL could not be opened for writing ({reason.__class__.__name__}: {first_line})"
+        ) from None
+    return store
+
+
 # -- building the runtime --------------------------------------------------------------
 
 
@@ -170,14 +197,16 @@ def build_runtime(
     client: WebClient | None = None,
     summariser: SummariserLike | None = None,
     verify_token: bool = False,
+    store: Store | None = None,
 ) -> Runtime:
     """Store, queue, scheduler, listeners and Bolt app for a serving process.
 
     With a ``summariser`` (and ``JOB_QUEUE=local``) jobs run in this process; without one
-    the process is the web tier of a procrastinate set-up.
+    the process is the web tier of a procrastinate set-up. ``store``: one already opened
+    (by :func:`open_store`), else one is opened here.
     """
     client = client or create_client(settings)
-    store = Store(settings.database_url)
+    store = store or Store(settings.database_url)
     local: LocalQueue | None = None
     queue: JobQueue
     closers: list[Callable[[], None]] = []
@@ -251,21 +280,27 @@ def main(settings: Settings) -> int:
     from bot.adapters.engine import EnginePool
 
     engine: EnginePool | None = None
+    store: Store | None = None
     try:
         settings.require_slack()
+        store = open_store(settings)  # before Slack and the models: a bad database is found in a second
         check_slack(settings)
         if settings.job_queue == "local":
             # The models load before the port opens or the socket connects.
             engine = EnginePool(settings, settings.worker_processes, settings.job_timeout_s)
             engine.start()
-        runtime = build_runtime(settings, summariser=engine, verify_token=True)
+        runtime = build_runtime(settings, summariser=engine, verify_token=True, store=store)
     except (SettingsError, StartupError, ModelError) as exc:
         if engine is not None:
             engine.close()
+        if store is not None:
+            store.close()
         return _fail(str(exc))
     except (SQLAlchemyError, ValueError) as exc:
         if engine is not None:
             engine.close()
+        if store is not None:
+            store.close()
         return _fail(f"DATABASE_URL could not be opened ({exc.__class__.__name__}: {str(exc)[:200]})")
     except ImportError as exc:
         return _fail(f"JOB_QUEUE=procrastinate needs the postgres extra: pip install '.[postgres]' ({exc.name})")
@@ -313,22 +348,21 @@ def worker_main(settings: Settings) -> int:
     if settings.job_queue != "procrastinate":
         return _fail("the worker runs jobs of JOB_QUEUE=procrastinate; set it (with a PostgreSQL DATABASE_URL)")
     engine = None
+    store: Store | None = None
     try:
         settings.require_slack()
+        store = open_store(settings)  # before Slack and the models: a bad database is found in a second
         check_slack(settings)
         from bot.slack.taskqueue import QUEUE, ensure_schema, worker_app
 
         engine = EnginePool(settings, settings.worker_processes, settings.job_timeout_s)
         engine.start()
-        store = Store(settings.database_url)
     except (SettingsError, StartupError, ModelError) as exc:
         if engine is not None:
             engine.close()
+        if store is not None:
+            store.close()
         return _fail(str(exc))
-    except SQLAlchemyError as exc:
-        if engine is not None:
-            engine.close()
-        return _fail(f"DATABASE_URL could not be opened ({exc.__class__.__name__})")
     except ImportError as exc:
         return _fail(f"the worker needs the postgres extra: pip install '.[postgres]' ({exc.name})")
     client = create_client(settings)

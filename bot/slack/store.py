@@ -5,20 +5,22 @@ method opens its own session, so one ``Store`` can be shared by the request thre
 job runners and the scheduler.
 
 Stored messages follow Slack's clock, not the order events arrive in: each row keeps the
-Slack time of the state it holds (the message's ts or its latest edit's ts) and a deleted
-message leaves a tombstone, so a late, retried or out-of-order event can neither bring a
-deleted message back nor overwrite an edit with an older text.
+Slack time of the state it holds (the message's ts, its latest edit's ts, or the time a
+back-fill read it) and a deleted message leaves a tombstone, so a late, retried or
+out-of-order event can neither bring a deleted message back nor overwrite an edit with an
+older text. What the bot keeps about a conversation is deleted in one place,
+:meth:`Store.forget_conversation`.
 """
 
 from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import TypeVar, cast
+from typing import Any, TypeVar, cast
 
-from sqlalchemy import Boolean, Float, Index, Integer, String, Table, Text, delete, func, select, text
+from sqlalchemy import Boolean, Float, Index, Integer, String, Table, Text, delete, func, select, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
@@ -29,6 +31,8 @@ logger = logging.getLogger(__name__)
 
 CADENCES = ("daily", "weekly")
 _T = TypeVar("_T")
+_CHUNK = 500
+"""Ids per ``IN (...)`` list, well under SQLite's and PostgreSQL's bound-parameter limits."""
 
 
 @dataclass(frozen=True)
@@ -59,6 +63,30 @@ class StoredMessage:
     text: str
     reply_count: int
     """Replies to this message stored within the queried period."""
+
+
+@dataclass(frozen=True)
+class SlackMessage:
+    """A message as a back-fill read it from Slack (what people wrote, read as shown)."""
+
+    ts: str
+    text: str
+    user_id: str | None
+    thread_ts: str | None = None
+
+
+@dataclass(frozen=True)
+class ReadWindow:
+    """What a back-fill read from Slack, so the store can drop what Slack no longer has.
+
+    Top-level messages were read whole from ``top_level_from`` to ``latest``; the replies of
+    the threads in ``threads`` were read whole from ``oldest`` to ``latest``.
+    """
+
+    oldest: float
+    latest: float
+    top_level_from: float
+    threads: frozenset[str]
 
 
 class _SubscriptionRow(Base):
@@ -120,7 +148,12 @@ class Store:
 
     def __init__(self, database_url: str) -> None:
         self.engine = make_engine(database_url)
-        Base.metadata.create_all(self.engine)
+        try:
+            Base.metadata.create_all(self.engine)
+        except IntegrityError:
+            # Another process (a replica, a worker starting beside the web tier) created the
+            # tables at the same moment; PostgreSQL then refuses the second CREATE TABLE.
+            Base.metadata.create_all(self.engine)
         self._db = Sessions(self.engine)
         self.jobs = JobStore(self.engine)
 
@@ -137,6 +170,12 @@ class Store:
             logger.warning("database ping failed", exc_info=True)
             return False
         return True
+
+    def check_writable(self) -> None:
+        """Raise the driver's error unless the database accepts a write transaction (a
+        statement that changes nothing, so a read-only file or server is found at start)."""
+        with self._db.write() as session:
+            session.execute(delete(_DigestRow).where(_DigestRow.run_key.is_(None)))
 
     def _write(self, work: Callable[[Session], _T]) -> _T:
         """Run ``work`` in a transaction, retrying once if a concurrent insert won a race."""
@@ -187,14 +226,6 @@ class Store:
         )
         return self._write(lambda session: _subscription(session.merge(row)))
 
-    def unsubscribe(self, channel_id: str) -> bool:
-        """Remove the subscription; ``True`` if there was one."""
-        with self._db.write() as session:
-            result = session.execute(
-                delete(_SubscriptionRow).where(_SubscriptionRow.channel_id == channel_id)
-            )
-            return rowcount(result) > 0
-
     def subscription(self, channel_id: str) -> Subscription | None:
         """The channel's subscription, if any."""
         with self._db.read() as session:
@@ -209,21 +240,15 @@ class Store:
 
     # -- messages -------------------------------------------------------------------
 
-    def save_message(
+    def _save_statement(
         self,
         channel_id: str,
         ts: str,
         text: str,
         user_id: str | None,
-        thread_ts: str | None = None,
-        version: str | float | None = None,
-    ) -> bool:
-        """Store a message state seen at Slack time ``version`` (its ts, or its edit's ts).
-
-        The row changes only when this state is newer than the stored one and the message
-        was not deleted, so redeliveries and late events are harmless. ``True`` if stored.
-        """
-        seen = float(version) if version is not None else float(ts)
+        thread_ts: str | None,
+        seen: float,
+    ) -> Any:
         table = _MESSAGES
         values = {
             "channel_id": channel_id,
@@ -237,26 +262,107 @@ class Store:
             "deleted": False,
         }
         statement = upsert(self.engine, table).values(**values)
-        statement = statement.on_conflict_do_update(
+        # RETURNING tells whether a row was written: an upsert's rowcount is not reliable on
+        # every driver (psycopg reports -1).
+        return statement.on_conflict_do_update(
             index_elements=["channel_id", "ts"],
             set_={key: statement.excluded[key] for key in ("thread_ts", "user_id", "text", "version")},
             where=(table.c.deleted.is_(False)) & (table.c.version < statement.excluded.version),
-        )
-        with self._db.write() as session:
-            return rowcount(session.execute(statement)) > 0
+        ).returning(table.c.ts)
 
-    def delete_message(self, channel_id: str, ts: str) -> None:
-        """Replace a message by a tombstone (also when its original event has not arrived yet)."""
+    def save_message(
+        self,
+        channel_id: str,
+        ts: str,
+        text: str,
+        user_id: str | None,
+        thread_ts: str | None = None,
+        version: str | float | None = None,
+        *,
+        create: bool = True,
+    ) -> bool:
+        """Store a message state seen at Slack time ``version`` (its ts, or its edit's ts).
+
+        The row changes only when this state is newer than the stored one and the message
+        was not deleted, so redeliveries and late events are harmless. With ``create=False``
+        only a message already stored is changed (an edit in a conversation that is not
+        subscribed). ``True`` if stored.
+        """
+        seen = float(version) if version is not None else float(ts)
+        if create:
+            statement = self._save_statement(channel_id, ts, text, user_id, thread_ts, seen)
+        else:
+            table = _MESSAGES
+            statement = (
+                update(table)
+                .where(table.c.channel_id == channel_id, table.c.ts == ts, table.c.deleted.is_(False),
+                       table.c.version < seen)
+                .values(text=text, user_id=user_id, version=seen)
+                .returning(table.c.ts)
+            )
+        with self._db.write() as session:
+            return session.execute(statement).first() is not None
+
+    def delete_message(self, channel_id: str, ts: str, *, create: bool = True) -> None:
+        """Replace a message by a tombstone (also when its original event has not arrived yet).
+
+        With ``create=False`` only a message already stored becomes a tombstone.
+        """
         table = _MESSAGES
-        statement = upsert(self.engine, table).values(
-            channel_id=channel_id, ts=ts, ts_value=float(ts), thread_ts=None, user_id=None,
-            text="", version=float(ts), deleted=True,
-        )
-        statement = statement.on_conflict_do_update(
-            index_elements=["channel_id", "ts"], set_={"text": "", "deleted": True}
-        )
+        statement: Any
+        if create:
+            statement = upsert(self.engine, table).values(
+                channel_id=channel_id, ts=ts, ts_value=float(ts), thread_ts=None, user_id=None,
+                text="", version=float(ts), deleted=True,
+            )
+            statement = statement.on_conflict_do_update(
+                index_elements=["channel_id", "ts"], set_={"text": "", "deleted": True}
+            )
+        else:
+            statement = (
+                update(table).where(table.c.channel_id == channel_id, table.c.ts == ts).values(text="", deleted=True)
+            )
         with self._db.write() as session:
             session.execute(statement)
+
+    def replace_window(
+        self, channel_id: str, messages: Iterable[SlackMessage], window: ReadWindow, read_at: float
+    ) -> tuple[int, int]:
+        """Make the stored window what a back-fill read from Slack at ``read_at``.
+
+        Each message read is stored as its state at ``read_at``, so it replaces an older
+        stored state (a missed edit) but not an edit made after the read began; a stored
+        message of the window that Slack did not return (deleted meanwhile) becomes a
+        tombstone. Returns ``(stored, dropped)``.
+        """
+        table = _MESSAGES
+        returned: set[str] = set()
+        stored = 0
+        with self._db.write() as session:
+            for message in messages:
+                returned.add(message.ts)
+                statement = self._save_statement(
+                    channel_id, message.ts, message.text, message.user_id, message.thread_ts, read_at
+                )
+                stored += len(session.execute(statement).all())
+            in_window = (table.c.ts_value >= window.oldest) & (table.c.ts_value <= window.latest)
+            top_level = table.c.thread_ts.is_(None) & (table.c.ts_value >= window.top_level_from)
+            read_threads = table.c.thread_ts.in_(sorted(window.threads)) if window.threads else None
+            read = top_level if read_threads is None else top_level | read_threads
+            candidates = session.scalars(
+                select(table.c.ts).where(
+                    table.c.channel_id == channel_id, table.c.deleted.is_(False), table.c.version <= read_at,
+                    in_window, read,
+                )
+            )
+            gone = sorted(set(candidates) - returned)
+            for start in range(0, len(gone), _CHUNK):
+                session.execute(
+                    update(table)
+                    .where(table.c.channel_id == channel_id, table.c.ts.in_(gone[start : start + _CHUNK]))
+                    .values(text="", deleted=True)
+                )
+        return stored, len(gone)
 
     def messages_between(
         self, channel_id: str, oldest: float, latest: float
@@ -306,19 +412,54 @@ class Store:
         ]
 
     def purge_messages(self, older_than: float) -> int:
-        """Delete messages (and tombstones) posted before ``older_than`` (unix time); return how many."""
+        """Delete messages (and tombstones) posted before ``older_than`` (unix time), and those of
+        conversations without a subscription (left over from a race with ``digest off``);
+        return how many."""
+        subscribed = select(_SubscriptionRow.channel_id)
         with self._db.write() as session:
-            result = session.execute(delete(_MessageRow).where(_MessageRow.ts_value < older_than))
+            result = session.execute(
+                delete(_MessageRow).where(
+                    (_MessageRow.ts_value < older_than) | _MessageRow.channel_id.not_in(subscribed)
+                )
+            )
             return rowcount(result)
+
+    # -- forgetting -----------------------------------------------------------------
+
+    def forget_conversation(self, channel_id: str) -> bool:
+        """Delete everything kept about a conversation: its stored messages (tombstones too),
+        its digest subscription and its digest runs, in one transaction.
+
+        Called on ``digest off`` and when the bot leaves or loses a conversation; the one
+        place that knows what the bot keeps per conversation. ``True`` if it had a subscription.
+        """
+        with self._db.write() as session:
+            session.execute(delete(_MessageRow).where(_MessageRow.channel_id == channel_id))
+            session.execute(delete(_DigestRow).where(_DigestRow.channel_id == channel_id))
+            result = session.execute(delete(_SubscriptionRow).where(_SubscriptionRow.channel_id == channel_id))
+            forgotten = rowcount(result) > 0
+        logger.info("forgot conversation %s (%s)", channel_id, "was subscribed" if forgotten else "no subscription")
+        return forgotten
 
     # -- digests --------------------------------------------------------------------
 
-    def last_digest(self, channel_id: str) -> float | None:
-        """End of the period covered by the channel's latest digest (unix time), if any."""
+    def last_digest(self, channel_id: str, before: float | None = None) -> float | None:
+        """End of the period covered by the channel's latest digest (unix time), if any;
+        with ``before``, the latest that ended before it."""
+        query = select(func.max(_DigestRow.period_end)).where(_DigestRow.channel_id == channel_id)
+        if before is not None:
+            query = query.where(_DigestRow.period_end < before)
         with self._db.read() as session:
-            return session.scalar(
-                select(func.max(_DigestRow.period_end)).where(_DigestRow.channel_id == channel_id)
-            )
+            return session.scalar(query)
+
+    def claimed_digest(self, job_id: str) -> tuple[str, float] | None:
+        """``(channel, period end)`` of the digest run job ``job_id`` claimed, if it claimed one
+        (a resumed ``digest now`` posts the period it claimed, not a new one)."""
+        with self._db.read() as session:
+            row = session.scalars(
+                select(_DigestRow).where(_DigestRow.claimed_by == job_id).order_by(_DigestRow.recorded_at)
+            ).first()
+            return (row.channel_id, row.period_end) if row else None
 
     def record_digest(
         self, channel_id: str, run_key: str, period_end: float, *, claimed_by: str | None = None

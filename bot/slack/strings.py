@@ -87,6 +87,12 @@ TOO_LONG = (
 )
 BINARY = "That looks like binary data, not text. Paste the text itself, or share a link to the page."
 NOTHING_IN_CHANNEL = "Nothing was said in this channel in the last {period}."
+THREAD_PARTLY_READ = (
+    "This thread has {total:,} messages; I read its first message and the newest {newest:,} replies."
+)
+CHANNEL_PARTLY_READ = (
+    "This channel had more to read in the last {period} than I read; I read the newest {count:,} messages."
+)
 EMPTY_THREAD = "There is nothing in this thread to summarise yet."
 NOTHING_TO_SUMMARISE = "That message has no text or link I can summarise."
 MENTION_HINT = (

@@ -38,10 +38,15 @@ _WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday",
 
 @dataclass(frozen=True)
 class Outcome:
-    """What a finished job shows: Block Kit blocks and their plain-text fallback."""
+    """What a finished job shows: Block Kit blocks and their plain-text fallback.
+
+    ``publish`` is a message the job also posts in its conversation (``digest now``'s
+    digest), once: the reply posts it with the job's metadata before showing the outcome.
+    """
 
     blocks: Blocks
     text: str
+    publish: Outcome | None = None
 
 
 @dataclass(frozen=True)
@@ -98,7 +103,8 @@ def summarise_text(services: Services, payload: Payload) -> Outcome:
 def summarise_thread(services: Services, payload: Payload) -> Outcome:
     """Summarise a whole thread; when its parent shares a link, the article too."""
     channel, thread_ts = str(payload["channel"]), str(payload["thread_ts"])
-    raw = history.fetch_thread(services.client, channel, thread_ts)
+    read = history.fetch_thread(services.client, channel, thread_ts)
+    raw = read.messages
     messages = history.to_messages(raw, services.users)
     if not messages:
         raise EmptyInputError(strings.EMPTY_THREAD)
@@ -107,6 +113,8 @@ def summarise_thread(services: Services, payload: Payload) -> Outcome:
         messages, source=source or f"thread {thread_ts}", max_chars=services.settings.max_input_chars
     )
     thread = services.summariser.summarise(doc)
+    if not read.complete:
+        thread.notices.insert(0, strings.THREAD_PARTLY_READ.format(total=read.total, newest=len(raw) - 1))
     url = first_url(message_text(raw[0])) if raw else None
     article: SummaryResult | None = None
     if url is not None:
@@ -133,17 +141,47 @@ def _backfill_s(cadence: str) -> int:
     return 7 * DAY_S if cadence == "weekly" else DAY_S
 
 
-def _channel_raw(services: Services, channel: str, oldest: float, latest: float) -> list[dict[str, Any]]:
-    """From the store when the channel is subscribed and the store covers the period."""
+def _retention_start(services: Services, now: float) -> float:
+    """The oldest time the store may hold (``MESSAGE_RETENTION_DAYS`` is the upper bound)."""
+    return now - services.settings.message_retention_days * DAY_S
+
+
+def _readable_store(services: Services, channel: str) -> bool:
+    """Whether the store may be read for ``channel``: it is subscribed and the bot is still in it.
+
+    A conversation the bot has left unnoticed (an event missed while it was down) is
+    forgotten here, so nothing stored about it is ever served.
+    """
+    if services.store.subscription(channel) is None:
+        return False
+    if not history.is_member(services.client, channel):
+        logger.info("the bot is no longer in %s: forgetting it", channel)
+        services.store.forget_conversation(channel)
+        return False
+    return True
+
+
+def _channel_raw(
+    services: Services, channel: str, oldest: float, latest: float
+) -> tuple[list[dict[str, Any]], bool]:
+    """From the store when the channel is subscribed and the store covers the period, else
+    from Slack; with whether the whole period was read."""
     sub = services.store.subscription(channel)
-    if sub is not None and sub.created_at - _backfill_s(sub.cadence) <= oldest:
+    covered = (
+        sub is not None
+        and sub.created_at - _backfill_s(sub.cadence) <= oldest
+        and _retention_start(services, latest) <= oldest
+    )
+    if covered and _readable_store(services, channel):
         stored = services.store.messages_between(channel, oldest, latest)
-        return [
+        raw = [
             {"ts": m.ts, "user": m.user_id, "text": m.text, "thread_ts": m.thread_ts,
              "reply_count": m.reply_count}
             for m in stored
         ]
-    return history.fetch_history(services.client, channel, oldest, latest)
+        return raw, True
+    read = history.fetch_history(services.client, channel, oldest, latest)
+    return read.messages, read.complete
 
 
 def summarise_channel(services: Services, payload: Payload) -> Outcome:
@@ -151,7 +189,7 @@ def summarise_channel(services: Services, payload: Payload) -> Outcome:
     channel, period_s = str(payload["channel"]), int(payload["period_s"])
     label = _period_label(period_s)
     latest = time.time()
-    raw = _channel_raw(services, channel, latest - period_s, latest)
+    raw, complete = _channel_raw(services, channel, latest - period_s, latest)
     raw.sort(key=lambda m: float(m.get("ts") or 0))
     messages = history.to_messages(raw, services.users)
     if not messages:
@@ -161,6 +199,8 @@ def summarise_channel(services: Services, payload: Payload) -> Outcome:
         max_chars=services.settings.max_input_chars,
     )
     result = services.summariser.summarise(doc)
+    if not complete:
+        result.notices.insert(0, strings.CHANNEL_PARTLY_READ.format(period=label, count=len(raw)))
     links = _permalinks(services, channel, result)
     content = blocks.summary_blocks(result, permalinks=links, mentionable=participant_ids(raw))
     return Outcome(content, blocks.summary_text(result))
@@ -179,29 +219,29 @@ def refuse(services: Services, payload: Payload) -> Outcome:
 # -- digests ----------------------------------------------------------------------------
 
 
-def _post_digest(services: Services, channel: str, period_start: float, period_end: float) -> digest.Digest:
-    """Build and post one digest; nothing is posted when it has no items.
-
-    With ``settings.digest_quiet_message`` a one-line "quiet day" (or what failed) is posted
-    instead. Returns the digest, so callers can tell "nothing shared" from "nothing worked".
-    """
-    messages = services.store.messages_between(channel, period_start, period_end)
-    built = digest.build_digest(
+def _build_digest(services: Services, channel: str, period_start: float, period_end: float) -> digest.Digest:
+    """The digest of the stored messages of ``[period_start, period_end)`` (within retention)."""
+    oldest = max(period_start, _retention_start(services, time.time()))
+    messages = services.store.messages_between(channel, oldest, period_end)
+    return digest.build_digest(
         channel, period_start, period_end, messages,
         summarise=services.summariser.summarise,
         fetch=services.fetch,
         names=services.users.name,
         permalink=lambda ts: history.permalink(services.client, channel, ts),
     )
-    if not built.items:
-        if services.settings.digest_quiet_message:
-            services.client.chat_postMessage(channel=channel, text=_empty_digest_message(built, strings.QUIET_DAY))
-        logger.info("digest for %s: nothing to post (%s)", channel, strings.failures(built.failures) or "quiet")
-        return built
-    services.client.chat_postMessage(
-        channel=channel, text=blocks.digest_text(built), blocks=blocks.digest_blocks(built)
-    )
-    return built
+
+
+def _digest_post(services: Services, built: digest.Digest) -> Outcome | None:
+    """What a digest posts in its channel: the digest, the quiet-day line
+    (``settings.digest_quiet_message``), or nothing."""
+    if built.items:
+        return Outcome(blocks.digest_blocks(built), blocks.digest_text(built))
+    logger.info("digest for %s: nothing to post (%s)", built.channel_id, strings.failures(built.failures) or "quiet")
+    if services.settings.digest_quiet_message:
+        line = _empty_digest_message(built, strings.QUIET_DAY)
+        return Outcome(blocks.notice_blocks(blocks.clean(line)), line)
+    return None
 
 
 def _empty_digest_message(built: digest.Digest, quiet: str) -> str:
@@ -211,23 +251,50 @@ def _empty_digest_message(built: digest.Digest, quiet: str) -> str:
     return quiet
 
 
-def digest_run(services: Services, payload: Payload) -> None:
-    """A scheduled digest (the job's unique key is the run's key: at most one per fire time)."""
-    _post_digest(services, str(payload["channel"]), float(payload["period_start"]), float(payload["period_end"]))
+def digest_run(services: Services, payload: Payload) -> Outcome | None:
+    """A scheduled digest (the job's unique key is the run's key: at most one per fire time).
+
+    The reply posts it into the channel with the job's metadata, so a run resumed after a
+    crash finds the digest it posted instead of posting a second one. A channel that was
+    unsubscribed or that the bot left since the run was queued gets nothing.
+    """
+    channel = str(payload["channel"])
+    if not _readable_store(services, channel):
+        logger.info("digest for %s: not subscribed any more, or the bot left it", channel)
+        return None
+    built = _build_digest(services, channel, float(payload["period_start"]), float(payload["period_end"]))
+    return _digest_post(services, built)
 
 
 def digest_now(services: Services, payload: Payload) -> Outcome:
     """A digest of what was shared since the previous one (or the last 24 h), claimed like a
-    scheduled run so two requests at once post one digest."""
+    scheduled run so two requests at once post one digest.
+
+    A resumed job digests the period it claimed the first time, and its reply finds the
+    digest it may already have posted, so it says "posted" when it did.
+    """
     channel, job_id = str(payload["channel"]), str(payload["job_id"])
-    end = time.time()
-    start = services.store.last_digest(channel) or end - DAY_S
-    if not services.store.record_digest(channel, f"{channel}:now:{start:.6f}", end, claimed_by=job_id):
-        return _notice(strings.DIGEST_ALREADY_RUNNING)
-    built = _post_digest(services, channel, start, end)
+    if not _readable_store(services, channel):
+        return _notice(strings.DIGEST_NOT_SUBSCRIBED.format(channel=channel))
+    claimed = services.store.claimed_digest(job_id)
+    if claimed is not None:
+        end = claimed[1]
+        start = services.store.last_digest(channel, before=end) or end - DAY_S
+    else:
+        end = time.time()
+        start = services.store.last_digest(channel) or end - DAY_S
+        if not services.store.record_digest(channel, f"{channel}:now:{start:.6f}", end, claimed_by=job_id):
+            return _notice(strings.DIGEST_ALREADY_RUNNING)
+    built = _build_digest(services, channel, start, end)
+    post = _digest_post(services, built)
     if not built.items:
-        return _notice(_empty_digest_message(built, strings.DIGEST_NOTHING))
-    return _notice(strings.DIGEST_POSTED)
+        return Outcome(*_words(_empty_digest_message(built, strings.DIGEST_NOTHING)), publish=post)
+    return Outcome(*_words(strings.DIGEST_POSTED), publish=post)
+
+
+def _words(mrkdwn: str) -> tuple[Blocks, str]:
+    notice = _notice(mrkdwn)
+    return notice.blocks, notice.text
 
 
 def schedule_words(store: Store, channel: str) -> dict[str, str] | None:
@@ -260,11 +327,10 @@ def digest_subscribe(services: Services, payload: Payload) -> Outcome:
     channel, user, cadence = str(payload["channel"]), str(payload["user"]), str(payload["cadence"])
     weekday = payload.get("weekday")
     now = time.time()
+    oldest = max(now - _backfill_s(cadence), _retention_start(services, now))
     # Reading one page first proves the bot is a member (not_in_channel otherwise);
     # then the subscription starts storing new messages before the slow back-fill.
-    history.fetch_history(
-        services.client, channel, now - _backfill_s(cadence), now, include_threads=False, max_messages=1
-    )
+    history.fetch_history(services.client, channel, oldest, now, include_threads=False, max_messages=1)
     services.store.subscribe(
         channel, cadence, payload.get("hhmm") or services.settings.digest_default_time, services.users.tz(user),
         weekday=(weekday if weekday is not None else 0) if cadence == "weekly" else None,
@@ -272,11 +338,13 @@ def digest_subscribe(services: Services, payload: Payload) -> Outcome:
     )
     # Only the first digest's period is filled: history calls are rate-limited.
     try:
-        history.backfill(services.client, services.store, channel, now - _backfill_s(cadence), now)
+        history.backfill(services.client, services.store, channel, oldest, now)
     except SlackApiError as exc:
         logger.warning("back-fill of %s stopped early: %s", channel, exc.response.get("error"))
     words = schedule_words(services.store, channel)
-    assert words is not None  # just subscribed
+    if words is None:  # `digest off` (or the bot left) while the back-fill ran
+        services.store.forget_conversation(channel)
+        return _notice(strings.DIGEST_NOT_SUBSCRIBED.format(channel=channel))
     return _notice(strings.DIGEST_SUBSCRIBED.format(**words))
 
 

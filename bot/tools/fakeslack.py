@@ -3,7 +3,9 @@
 ``FakeSlack`` serves ``/api/<method>`` like Slack's Web API (enough of it for the bot),
 records every call, and records POSTs to ``response_url`` paths. Point a
 ``slack_sdk.WebClient(base_url=fake.api_url)`` or ``Settings(slack_api_url=fake.api_url)``
-at it. Nothing here touches the internet.
+at it. Its :meth:`FakeSlack.edit_message`, :meth:`FakeSlack.delete_message` and
+:meth:`FakeSlack.remove_bot` change what it serves and return the event Slack would send
+for the change, shaped as Slack sends it. Nothing here touches the internet.
 """
 
 from __future__ import annotations
@@ -20,6 +22,10 @@ from urllib.parse import parse_qsl, urlsplit
 Payload = dict[str, Any] | Callable[[dict[str, Any]], dict[str, Any]]
 
 _DEFAULT_PAGE = 100
+_MEMBERS_ONLY = frozenset(
+    {"conversations.history", "conversations.replies", "chat.postMessage", "chat.update", "chat.delete"}
+)
+"""Methods Slack refuses with ``not_in_channel`` once the bot was removed from the channel."""
 BOT_USER_ID = "UBOT"
 BOT_ID = "BBOT"
 """Who the bot is (``auth.test``), and the author of the messages it posts."""
@@ -71,6 +77,8 @@ class FakeSlack:
         """Every ``chat.postMessage``'s parameters with the ``ts`` it was given."""
         self.users: dict[str, dict[str, Any]] = {}
         self.messages: dict[str, list[dict[str, Any]]] = {}
+        self.left: set[str] = set()
+        """Conversations the bot was removed from: reading or posting there is refused."""
         self._overrides: dict[str, _Override] = {}
         self._lock = threading.Condition()
         self._last_ts = 0.0
@@ -162,6 +170,40 @@ class FakeSlack:
                 self._lock.wait(left)
             return list(self.responses)
 
+    def edit_message(self, channel: str, ts: str, text: str) -> dict[str, Any]:
+        """Edit a message of the channel's history; returns the ``message_changed`` event."""
+        edit_ts = self._next_ts()
+        with self._lock:
+            message = next(m for m in self.messages.get(channel, []) if m.get("ts") == ts)
+            previous = dict(message)
+            message["text"] = text
+            message["edited"] = {"user": message.get("user"), "ts": edit_ts}
+            current = dict(message)
+        return {
+            "type": "message", "subtype": "message_changed", "hidden": True, "channel": channel,
+            "ts": edit_ts, "event_ts": edit_ts, "message": current, "previous_message": previous,
+        }
+
+    def delete_message(self, channel: str, ts: str) -> dict[str, Any]:
+        """Delete a message from the channel's history; returns the ``message_deleted`` event."""
+        event_ts = self._next_ts()
+        with self._lock:
+            history = self.messages.get(channel, [])
+            message = next(m for m in history if m.get("ts") == ts)
+            history.remove(message)
+        return {
+            "type": "message", "subtype": "message_deleted", "hidden": True, "channel": channel,
+            "ts": event_ts, "deleted_ts": ts, "event_ts": event_ts, "previous_message": dict(message),
+        }
+
+    def remove_bot(self, channel: str, actor: str = "U0ADMIN") -> dict[str, Any]:
+        """Remove the bot from a channel; returns the ``channel_left`` event Slack sends the bot
+        (``group_left`` for a ``G…`` private channel)."""
+        with self._lock:
+            self.left.add(channel)
+        kind = "group_left" if channel.startswith("G") else "channel_left"
+        return {"type": kind, "channel": channel, "actor_id": actor, "event_ts": self._next_ts()}
+
     # -- request handling -------------------------------------------------------------
 
     def _record(self, method: str, params: dict[str, Any]) -> _Override | None:
@@ -189,6 +231,11 @@ class FakeSlack:
         if override is not None:
             payload = override.payload(params) if callable(override.payload) else override.payload
             return override.status, override.headers, payload
+        channel = str(params.get("channel", ""))
+        if channel in self.left and method in _MEMBERS_ONLY:
+            return 200, {}, {"ok": False, "error": "not_in_channel"}
+        if channel in self.left and channel.startswith("G") and method == "conversations.info":
+            return 200, {}, {"ok": False, "error": "channel_not_found"}  # a private channel disappears
         handler = self._DEFAULTS.get(method)
         return 200, {}, handler(self, params) if handler else {"ok": True}
 
@@ -244,13 +291,16 @@ class FakeSlack:
         with self._lock:
             raw = [{k: v for k, v in m.items() if keep or k != "metadata"} for m in self.messages.get(channel, [])]
         replies: dict[str, int] = {}
+        latest: dict[str, str] = {}
         for msg in raw:
             if msg.get("thread_ts") and msg["thread_ts"] != msg["ts"]:
                 replies[msg["thread_ts"]] = replies.get(msg["thread_ts"], 0) + 1
+                latest[msg["thread_ts"]] = max(latest.get(msg["thread_ts"], msg["ts"]), msg["ts"], key=float)
         for msg in raw:
             if msg["ts"] in replies:
                 msg.setdefault("thread_ts", msg["ts"])
                 msg.setdefault("reply_count", replies[msg["ts"]])
+                msg.setdefault("latest_reply", latest[msg["ts"]])
         return raw
 
     def _history(self, params: dict[str, Any]) -> dict[str, Any]:
@@ -306,7 +356,10 @@ class FakeSlack:
         "users.info": _user,
         "conversations.info": lambda self, p: {
             "ok": True,
-            "channel": {"id": p.get("channel"), "name": "general"},
+            "channel": {
+                "id": p.get("channel"), "name": "general", "is_archived": False,
+                "is_member": str(p.get("channel")) not in self.left,
+            },
         },
         "conversations.join": lambda self, p: {"ok": True, "channel": {"id": p.get("channel")}},
         "conversations.history": _history,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from slack_bolt import App
 
 from bot.slack.deps import Deps
-from bot.slack.listeners import command, fallback, guard, mention, messages, shortcut
+from bot.slack.listeners import command, fallback, guard, membership, mention, messages, shortcut
 
 
 def register_all(app: App, deps: Deps) -> None:
@@ -15,4 +15,5 @@ def register_all(app: App, deps: Deps) -> None:
     mention.register(app, deps)
     shortcut.register(app, deps)
     messages.register(app, deps)
+    membership.register(app, deps)
     fallback.register(app)

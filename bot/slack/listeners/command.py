@@ -34,6 +34,11 @@ _WEEKDAY_NAMES = (
     ("thu", "thur", "thurs", "thursday"), ("fri", "friday"), ("sat", "saturday"), ("sun", "sunday"),
 )
 WEEKDAYS = {name: day for day, names in enumerate(_WEEKDAY_NAMES) for name in names}
+DIGEST_ACTIONS = frozenset({"daily", "weekly", "off", "now", "status"})
+COMMAND_WORDS = 4
+"""A text this short that starts with ``channel`` or ``digest`` is a command, never pasted text."""
+_PERIOD_LIKE = re.compile(r"^\d+\s*(h|hrs?|hours?|d|days?|w|wks?|weeks?)$")
+_CONVERSATION_LINK = re.compile(r"<#[A-Z0-9]+(\|[^>]*)?>")
 
 
 @dataclass(frozen=True)
@@ -49,6 +54,8 @@ class Parsed:
     period_s: int | None = None
     hhmm: str | None = None
     weekday: int | None = None
+    show_help: bool = False
+    """For an error: the help follows the message (a command that did not parse)."""
 
 
 def _hhmm(token: str) -> str | None:
@@ -89,9 +96,25 @@ def _parse_digest(args: list[str], raw: str) -> Parsed:
     return Parsed(f"digest_{sub}", hhmm=hhmm, weekday=weekday)
 
 
+def _mistyped(head: str, words: list[str], raw: str) -> bool:
+    """Whether a text starting with ``channel`` or ``digest`` is a command that did not parse
+    (``channel 24h <#G123|ops>``), not text to summarise: it is short, its second word is a
+    period or a digest action, or it names a conversation."""
+    if head not in {"channel", "digest"}:
+        return False
+    second = words[1].lower() if len(words) > 1 else ""
+    return (
+        len(words) <= COMMAND_WORDS
+        or (head == "channel" and bool(_PERIOD_LIKE.match(second)))
+        or (head == "digest" and second in DIGEST_ACTIONS)
+        or bool(_CONVERSATION_LINK.search(raw))
+    )
+
+
 def parse_command(text: str) -> Parsed:
-    """Parse the text after /summarise. Short ``channel``/``digest`` forms are commands;
-    a lone link is an article; anything else is pasted text."""
+    """Parse the text after /summarise. Short ``channel``/``digest`` forms are commands (one
+    that does not parse is an error, never pasted text); a lone link is an article; anything
+    else is pasted text."""
     raw = (text or "").strip()
     words = raw.split()
     if not words or (len(words) == 1 and words[0].lower() in {"help", "?"}):
@@ -101,6 +124,8 @@ def parse_command(text: str) -> Parsed:
         return _parse_period(words[1:])
     if head == "digest" and len(words) <= 4:
         return _parse_digest(words[1:], raw)
+    if _mistyped(head, words, raw):
+        return Parsed("error", text=strings.BAD_COMMAND.format(text=raw), show_help=True)
     if len(words) == 1 and (url := first_url(words[0])):
         return Parsed("url", text=url)
     return Parsed("text", text=plain_text(raw))
@@ -146,10 +171,12 @@ def handle(deps: Deps, command: dict[str, Any], ack: Ack) -> None:
         return
     if parsed.action == "error":
         message = parsed.text or strings.BAD_COMMAND.format(text="")
-        ack(text=blocks.clean(message), blocks=blocks.error_blocks(message), response_type="ephemeral")
+        content = blocks.error_blocks(message) + (blocks.help_blocks() if parsed.show_help else [])
+        ack(text=blocks.clean(message), blocks=content, response_type="ephemeral")
         return
     if parsed.action == "digest_off":
-        unsubscribed = deps.store.unsubscribe(channel)
+        # What was stored for the digest goes with it: nothing is kept for an unsubscribed channel.
+        unsubscribed = deps.store.forget_conversation(channel)
         _notice(ack, (strings.DIGEST_UNSUBSCRIBED if unsubscribed else strings.DIGEST_NOT_SUBSCRIBED).format(
             channel=channel))
         return

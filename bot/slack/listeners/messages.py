@@ -1,6 +1,8 @@
 """Message events: keep what subscribed channels say, for their digests and recaps.
 
-Only channels with a digest subscription are stored (and only for the retention period).
+Only channels with a digest subscription are stored (and only for the retention period);
+edits and deletes are applied wherever a message is stored, subscribed or not, so nothing
+edited away or deleted in Slack survives in the store.
 Every shape is stored as a person sees it (:func:`bot.adapters.slack_messages.message_text`):
 forwarded and shared messages, ``rich_text``-only messages, unfurls with text.
 Each state is stored with its Slack time (the message's ts, or the edit's ts), and a
@@ -33,32 +35,39 @@ def _edit_time(event: Mapping[str, Any], message: Mapping[str, Any]) -> str | No
 
 
 def handle(deps: Deps, event: dict[str, Any]) -> None:
-    """Store, update or delete one message of a subscribed channel."""
+    """Store a subscribed channel's message; apply an edit or a delete wherever it is stored.
+
+    In a channel without a subscription nothing new is stored, but a stored message (left by
+    a race with ``digest off``) is still edited or deleted as Slack shows it.
+    """
     channel = event.get("channel")
-    if not channel or deps.store.subscription(str(channel)) is None:
+    if not channel:
         return
+    channel = str(channel)
+    subscribed = deps.store.subscription(channel) is not None
     subtype = event.get("subtype")
     if subtype == "message_deleted":
         deleted_ts = event.get("deleted_ts") or (event.get("previous_message") or {}).get("ts")
         if deleted_ts:
-            deps.store.delete_message(str(channel), str(deleted_ts))
+            deps.store.delete_message(channel, str(deleted_ts), create=subscribed)
         return
-    if subtype != "message_changed" and subtype not in STORED_SUBTYPES:
+    if subtype != "message_changed" and (subtype not in STORED_SUBTYPES or not subscribed):
         return
     message = edited_message(event)
     version = _edit_time(event, message) if subtype == "message_changed" else event.get("ts")
     if is_bot_message(message) or not message.get("ts"):
         return
     if message.get("subtype") in SKIP_SUBTYPES:  # e.g. a thread parent deleted to a tombstone
-        deps.store.delete_message(str(channel), str(message["ts"]))
+        deps.store.delete_message(channel, str(message["ts"]), create=subscribed)
         return
     deps.store.save_message(
-        str(channel),
+        channel,
         str(message["ts"]),
         message_text(message),
         message.get("user"),
         thread_ts=message.get("thread_ts"),
         version=version,
+        create=subscribed,
     )
 
 
