@@ -14,6 +14,8 @@ from bot.core import summary
 from bot.core.article import priorities
 from bot.core.detect import thread_text
 from bot.core.errors import EmptyInputError
+from bot.core.notes.reader import Notes, read_notes
+from bot.core.notes.summary import notes_summary
 from bot.core.protocols import Abstractor, CachedEncoder, Encoder
 from bot.core.quoting import quotes
 from bot.core.text import bound_for_parse, token_prefix
@@ -27,6 +29,9 @@ MAX_PARSE_TOKENS = 50_000
 any input stays within seconds however dense its tokens are."""
 DENSE_NOTICE = "Only the first part was summarised: the text is too long or too dense to read whole."
 THREAD_DISABLED_PIPES = ["ner"]
+NOTES_MODEL = "document structure"
+"""The ``model`` of a summary composed from the layout of meeting notes or a plan."""
+MAX_NOTES_ITEMS = 20
 
 
 def bound_document(doc: Document) -> Document:
@@ -97,6 +102,9 @@ class Summariser:
 
     def _article(self, doc: Document) -> SummaryResult:
         parsed = self.nlp(doc.text)
+        notes = read_notes(doc.layout or doc.text, people=[e.text for e in parsed.ents if e.label_ == "PERSON"])
+        if notes.is_notes:
+            return self._notes(doc, parsed, notes)
         if self.abstractor is not None:
             sentences = self.abstractor.summarise(doc.text)
         else:
@@ -110,6 +118,21 @@ class Summariser:
             priorities=priorities.extract_article_priorities(parsed),
             decisions=[],
             model=self.model_for("article"),
+            notices=list(doc.notices),
+        )
+
+    def _notes(self, doc: Document, parsed: Any, notes: Notes) -> SummaryResult:
+        """Meeting notes or a plan: owners, due dates and decisions from the layout."""
+        sentences = notes_summary(notes, doc.title)
+        return SummaryResult(
+            source=doc.source,
+            kind="article",
+            title=doc.title,
+            summary=sentences,
+            quotes=quotes.extract_article_quotes(parsed, shown=sentences),
+            priorities=notes.actions[:MAX_NOTES_ITEMS],
+            decisions=notes.decisions[:MAX_NOTES_ITEMS],
+            model=NOTES_MODEL,
             notices=list(doc.notices),
         )
 
