@@ -3,7 +3,7 @@ that is a date ("— 14 June", "(EOW)"), or a phrase inside the task ("... by Fr
 
 Inside running text the thread path's due phrases (:mod:`bot.core.thread.due`) apply; notes add
 the calendar forms they are written with: "14 June", "Fri 13 June", "2025-06-14", "14/06",
-"Q3", "mid-July", "end of June".
+"Q3", "mid-July", "end of June", and an event closing the item ("... before launch").
 """
 
 from __future__ import annotations
@@ -42,6 +42,11 @@ _INLINE_LABEL = re.compile(
 _INLINE_BY = re.compile(
     rf"\b(?P<value>(?:by|before|until|till|no later than|on)\s+(?:{_CALENDAR})(?![\w/]))", re.I
 )
+_BEFORE_EVENT = re.compile(
+    r"\b(?P<value>(?:before|ahead of|prior to)\s+(?:the\s+|our\s+|next\s+)?[^\W\d_][\w-]*(?:\s+[\w-]+){0,2})\s*[.!]?$",
+    re.I,
+)
+"""A due event closing an item: "... approved by legal before launch", "ahead of the offsite"."""
 MAX_FIELD_WORDS = 8
 
 
@@ -55,6 +60,9 @@ def field_due(field: str) -> str | None:
         value = labelled["value"].strip()
         return value if value and not value.lower().startswith(("tbd", "n/a", "none", "-")) else None
     if _BY.match(text) and (_DATE_SEARCH.search(text) or due_span(text)):
+        return text
+    event = _BEFORE_EVENT.match(text)
+    if event is not None and event.start() == 0:
         return text
     if _DATE_ONLY.match(text):
         return text
@@ -76,4 +84,7 @@ def inline_due(text: str) -> tuple[str, tuple[int, int]] | None:
     span = due_span(text)
     if span is not None:
         return text[span[0] : span[1]], span
+    m = _BEFORE_EVENT.search(text)
+    if m is not None:
+        return m["value"], (m.start(), m.end())
     return None

@@ -31,6 +31,9 @@ _CHECKBOX = re.compile(
     r"^\s*(?:\[(?P<box>[ xX])\]|(?P<open>[\u2610\u25a1])|(?P<done>[\u2611\u2612\u2705\u2714]\ufe0f?))\s*"
 )
 _WS = re.compile(r"\s+")
+_INHERITED = frozenset({SectionKind.ACTIONS, SectionKind.DECISIONS, SectionKind.MIXED, SectionKind.PAST})
+"""Kinds a sub-heading takes from the heading above it ("Backend" under "Action items"); a plan's
+title does not make every section of the plan a list of tasks."""
 
 
 @dataclass(frozen=True)
@@ -164,7 +167,7 @@ class _Builder:
         while self.stack and self.stack[-1][0] >= level:
             self.stack.pop()
         own = section_kind(heading)
-        inherited = next((k for _, _, k in reversed(self.stack) if k is not SectionKind.OTHER), SectionKind.OTHER)
+        inherited = next((k for _, _, k in reversed(self.stack) if k in _INHERITED), SectionKind.OTHER)
         kind = own if own is not SectionKind.OTHER else inherited
         parents = tuple(h for _, h, _ in self.stack)
         self.stack.append((level, heading, kind))

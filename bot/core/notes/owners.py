@@ -45,7 +45,7 @@ NOT_NAMES = frozenset(
     task tasks owner owners due deadline date time eta risk risks blocker blockers question questions idea ideas
     follow followup follow-up plan step steps phase week day today tomorrow monday tuesday wednesday thursday
     friday saturday sunday the a an this that these those we they it our my your their please also then first
-    second third finally maybe optional bonus nice must should
+    second third finally maybe optional bonus nice must should in out on off yes no none tbd ok scope
     add ask book build call change check clean close confirm create define draft email file finish fix get
     give go hand hire invite keep look loop make merge migrate move order organise organize pick ping plan
     prepare publish push reach read remove reply request reschedule review revert roll run schedule send set
@@ -57,12 +57,14 @@ NOT_NAMES = frozenset(
 
 @dataclass(frozen=True)
 class Assignment:
-    """An action item's parts: the task as written, its owner and its due date."""
+    """An action item's parts: the task as written, its owner and its due date; ``done`` when
+    a field says it is finished ("— ✅ done", "(done)")."""
 
     task: str
     owner: str | None = None
     due: str | None = None
     owner_id: str | None = None
+    done: bool = False
 
 
 def _known(name: str, people: Collection[str]) -> str | None:
@@ -188,7 +190,7 @@ def assign(
         due, (start, end) = found
         task = task[:start] + " " + task[end:]
     shown, owner_id = _owner_of(owner, author) if owner else (None, None)
-    return Assignment(_clean_task(task), shown, due, owner_id)
+    return Assignment(_clean_task(task), shown, due, owner_id, parts.done)
 
 
 class _Parts:
@@ -198,9 +200,13 @@ class _Parts:
         self.owner: str | None = None
         self.due: str | None = None
         self.task: list[str] = []
+        self.done = False
 
     def take(self, field: str, people: Collection[str], may_be_owner: bool) -> bool:
-        """Read ``field`` as the due date or the owner; whether it was one."""
+        """Read ``field`` as the due date, the owner or a "done" status; whether it was one."""
+        if _DONE.match(field.strip()):
+            self.done = True
+            return True
         value = field_due(field)
         if value is not None:
             self.due = self.due or value or None
@@ -218,12 +224,16 @@ class _Parts:
 _OWNER_HEADER = re.compile(r"\b(?:owners?|who|assignees?|responsible|person|dri|lead|name)\b", re.I)
 _DUE_HEADER = re.compile(r"\b(?:due|deadline|when|date|eta|by|target)\b", re.I)
 _STATUS_HEADER = re.compile(r"\b(?:status|state|done)\b", re.I)
-_DONE = re.compile(r"^(?:done|complete[d]?|closed|shipped|finished|yes|\u2705|\u2714\ufe0f?|\[x\])$", re.I)
+_DONE = re.compile(
+    r"^(?:[\u2705\u2714\u2611]\ufe0f?\s*(?:done|complete[d]?|closed|shipped|finished)?"
+    r"|(?:done|complete[d]?|closed|shipped|finished|\[x\]))[.!]?$",
+    re.I,
+)
 
 
 def row_is_done(cells: Sequence[tuple[str, str]]) -> bool:
     """Whether a table row's status column says the work is finished."""
-    return any(_STATUS_HEADER.search(h) and _DONE.match(v.strip()) for h, v in cells)
+    return any(_STATUS_HEADER.search(h) and (_DONE.match(v.strip()) or v.strip().lower() == "yes") for h, v in cells)
 
 
 def _from_cells(cells: Sequence[tuple[str, str]], people: Collection[str], author: str | None) -> Assignment:

@@ -31,6 +31,8 @@ _PEOPLE_LINE = re.compile(
     r"(?P<names>.+)$",
     re.I,
 )
+_STRUCK = re.compile(r"^~~[^~].*~~$")
+"""An item struck through whole: withdrawn."""
 _NAME_SPLIT = re.compile(r"\s*(?:,|;|&|\band\b|/)\s*")
 _PAREN = re.compile(r"\s*\([^)]*\)")
 @dataclass(frozen=True)
@@ -73,6 +75,8 @@ def _people_line(text: str) -> list[str]:
 
 def _decision_text(entry: Entry) -> str | None:
     text = entry.text.strip()
+    if _STRUCK.match(text):
+        return None
     labelled = entry_label(text)
     if labelled is not None:
         text = labelled[1]
@@ -98,7 +102,7 @@ class _Reader:
         self.structured = False
 
     def action(self, entry: Entry, owner: str | None = None, text: str | None = None) -> Assignment | None:
-        if entry.checked is True or (entry.cells and row_is_done(entry.cells)):
+        if entry.checked is True or _STRUCK.match(entry.text) or (entry.cells and row_is_done(entry.cells)):
             return None
         body = text if text is not None else entry.text
         if not entry.listed and len(body.split()) > MAX_ITEM_WORDS:
@@ -113,7 +117,7 @@ class _Reader:
             for child in entry.children:  # "- Ben" with his tasks nested under the name
                 self.action(child, found.owner)
             return None
-        if not found.task or not any(ch.isalpha() for ch in found.task):
+        if found.done or not found.task or not any(ch.isalpha() for ch in found.task):
             return None
         self.actions.append(Priority(found.task, found.owner, found.due, owner_id=found.owner_id))
         return found

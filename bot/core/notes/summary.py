@@ -17,6 +17,7 @@ from bot.core.notes.reader import Notes
 
 MAX_WORDS = 70
 MAX_LISTED = 3
+DECISION_WORDS = 15
 _ABOUT_LABEL = re.compile(
     r"^(?:tl;?dr|summary|purpose|goals?|objectives?|context|background|overview|aim|topic)\s*[:\-\u2013\u2014]\s*", re.I
 )
@@ -68,7 +69,7 @@ def _topic(notes: Notes, title: str | None) -> str | None:
 def _decided(decisions: Sequence[str]) -> str | None:
     if not decisions:
         return None
-    shown = [d.rstrip(".") for d in decisions[:MAX_LISTED]]
+    shown = [_first_sentence(d, DECISION_WORDS).rstrip(".") for d in decisions[:MAX_LISTED]]
     more = len(decisions) - len(shown)
     text = "Decided: " + "; ".join(shown)
     return _end(text + (f" (and {more} more)" if more else ""))
