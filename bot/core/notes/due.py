@@ -37,7 +37,7 @@ _FIELD_LABEL = re.compile(
 )
 _BY = re.compile(r"^(?:by|before|until|till|no later than|not later than)\s+\S", re.I)
 _INLINE_LABEL = re.compile(
-    rf"\b(?:due|deadline:?)\s+(?P<value>(?:by\s+)?(?:{_CALENDAR})(?![\w/]))", re.I
+    rf"\b(?:due|deadline:?)\s+(?P<value>(?:by\s+)?(?:{_CALENDAR}|{_WEEKDAY})(?![\w/]))", re.I
 )
 _INLINE_BY = re.compile(
     rf"\b(?P<value>(?:by|before|until|till|no later than|on)\s+(?:{_CALENDAR})(?![\w/]))", re.I
@@ -51,14 +51,15 @@ MAX_FIELD_WORDS = 8
 
 
 def field_due(field: str) -> str | None:
-    """The due date a whole field states ("due 14 June" -> "14 June", "by Friday", "EOW"), else ``None``."""
+    """The due date a whole field states ("due 14 June" -> "14 June", "by Friday", "EOW"), else
+    ``None``; ``""`` for a due label without a date ("due: TBD")."""
     text = field.strip().strip("()[]").strip().rstrip(".")
     if not text or len(text.split()) > MAX_FIELD_WORDS:
         return None
     labelled = _FIELD_LABEL.match(text)
     if labelled:
         value = labelled["value"].strip()
-        return value if value and not value.lower().startswith(("tbd", "n/a", "none", "-")) else None
+        return value if value and not value.lower().startswith(("tbd", "n/a", "none", "-", "?")) else ""
     if _BY.match(text) and (_DATE_SEARCH.search(text) or due_span(text)):
         return text
     event = _BEFORE_EVENT.match(text)

@@ -114,7 +114,7 @@ def _inline(token: Any) -> _Inline:
             parts.append(content)
             if lead is not None and lead_open and emphasis > 0:
                 lead += content
-            elif content.strip() and emphasis == 0:
+            elif emphasis == 0 and _CHECKBOX.sub("", "".join(parts)).strip():
                 lead_open = False
         elif kind == "image":
             parts.append(child.content)

@@ -32,6 +32,9 @@ _VERB_LINK = re.compile(
     r"|owns|takes|handles|leads|drives|is on|volunteered to|offered to|agreed to)\s+(?P<rest>\S.*)$",
     re.I,
 )
+_FIRST_PERSON_TASK = re.compile(
+    r"^(?:I(?:'|\u2019)ll|I will|I(?:'|\u2019)m going to|I am going to|I can|I to)\s+(?P<rest>\S.*)$", re.I
+)
 _KEEP_VERB = frozenset({"owns", "takes", "handles", "leads", "drives"})
 _LEADING_JUNK = re.compile(r"^(?:[\s:;,.\-\u2013\u2014>|]+|to\s+|will\s+)+", re.I)
 _TRAILING_JUNK = re.compile(r"[\s:;,\-\u2013\u2014|(\[]+$")
@@ -104,7 +107,7 @@ def _one_name(part: str, people: Collection[str]) -> bool:
     return all(_NAME_WORD.match(w) or w.lower() in _PARTICLES for w in words) and bool(_NAME_WORD.match(words[0]))
 
 
-def _owner_of(text: str, author: str | None) -> tuple[str, str | None]:
+def _owner_of(text: str, author: str | None) -> tuple[str | None, str | None]:
     """The owner as shown and its Slack id: a mention's label or handle, "me" as the author."""
     text = text.strip().strip("*_").rstrip(":").strip()
     m = _MENTION.match(text)
@@ -112,7 +115,7 @@ def _owner_of(text: str, author: str | None) -> tuple[str, str | None]:
         if m["id"]:
             return (m["label"] or f"<@{m['id']}>"), m["id"]
         return m["handle"], None
-    if text.lower() in _FIRST_PERSON and author:
+    if text.lower() in _FIRST_PERSON:
         return author, None
     return text, None
 
@@ -123,13 +126,15 @@ def _fields(text: str) -> tuple[list[str], list[str], str]:
     fields = [f.strip() for f in _FIELD_SPLIT.split(text) if f.strip()]
     if not fields:
         return [], [], ""
-    m = _TRAILING_GROUP.search(fields[-1])
-    if m is None or m.start() == 0:
-        return fields, [], ""
-    inner = m["paren"] or m["bracket"] or ""
-    group = fields[-1][m.start() :].strip()
-    fields[-1] = fields[-1][: m.start()].strip()
-    return [f for f in fields if f], [p.strip() for p in re.split(r"\s*[,;]\s*", inner) if p.strip()], group
+    inners: list[str] = []
+    last = fields[-1]
+    while (m := _TRAILING_GROUP.search(last)) is not None and m.start() > 0:
+        inners.insert(0, m["paren"] or m["bracket"] or "")
+        last = last[: m.start()].rstrip()
+    group = fields[-1][len(last) :].strip()
+    fields[-1] = last
+    parts = [p.strip() for inner in inners for p in re.split(r"\s*[,;]\s*", inner) if p.strip()]
+    return [f for f in fields if f], parts, group
 
 
 def _clean_task(text: str) -> str:
@@ -144,6 +149,9 @@ def _clean_task(text: str) -> str:
 
 def _split_verb_link(task: str, people: Collection[str]) -> tuple[str | None, str]:
     """"Tom to check the cache" -> ("Tom", "check the cache"); "Priya owns the migration" keeps "owns"."""
+    first = _FIRST_PERSON_TASK.match(task)
+    if first is not None:
+        return "me", first["rest"]
     m = _VERB_LINK.match(task)
     if m is None or not looks_like_name(m["name"], people):
         return None, task

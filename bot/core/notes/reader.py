@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Collection, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from bot.core.notes.headings import ASIDE, GENERIC, SectionKind, entry_label
 from bot.core.notes.outline import Entry, Section, read_outline
@@ -112,8 +112,11 @@ class _Reader:
             body = " \u2014 ".join([body, *(c.text for c in entry.children)])
         found = assign(body, lead, self.people, self.author, entry.cells)
         if owner and found.owner is None:
-            found = Assignment(found.task, owner, found.due)
-        if entry.children and not found.task and found.owner and not _children_are_fields(entry):
+            found = replace(found, owner=owner)
+        if entry.children and not _children_are_fields(entry) and (
+            (not found.task and found.owner) or looks_like_name(entry.text, self.people)
+        ):
+            found = Assignment("", found.owner or entry.text.strip())
             for child in entry.children:  # "- Ben" with his tasks nested under the name
                 self.action(child, found.owner)
             return None
@@ -152,7 +155,7 @@ class _Reader:
 
     def _mixed(self, entry: Entry) -> None:
         found = assign(entry.text, entry.lead, self.people, self.author, entry.cells)
-        if entry.checked is not None or found.owner or found.due:
+        if entry.checked is not None or found.owner:
             self.action(entry)
         else:
             self.decision(entry)
