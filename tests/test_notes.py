@@ -341,3 +341,35 @@ def test_a_markdown_notes_file_through_the_pipeline(summariser, tmp_path: Path) 
     assert not any("[" in p.text or "**" in p.text for p in result.priorities)
     assert result.decisions == ["Move the deploy window to Tuesdays", "Keep Postgres 15 for now"]
     assert result.summary[1].startswith("Decided:")
+
+
+def test_the_hook_on_what_the_thread_analysis_found(summariser) -> None:
+    """A Slack message with *bold* labels and • bullets: the chat rules alone mangle its list."""
+    from bot.core.detect import document_from_messages
+
+    notes = (
+        "Thanks all for the sync. Summary below.\n*Decisions*\n• We ship the beta on 1 July\n"
+        "• Magic links instead of SSO for now\n*Action items*\n• Ben Carter — write the runbook — due 14 June\n"
+        "• Tom: check the cache settings (due Friday)\n• I'll send the minutes today"
+    )
+    messages = [
+        Message("Priya Shah", notes, "1.0", "UP"),
+        Message("Ben Carter", "on it", "2.0", "UB"),
+        Message("Tom Becker", "can someone book the room for the retro?", "3.0", "UT"),
+    ]
+    doc = document_from_messages(messages, "thread")
+    result = summariser.summarise(doc)
+    actions, decisions = with_listed_items(doc.messages, result.priorities, result.decisions)
+    assert [(p.text, p.owner, p.due, p.owner_id) for p in actions[:3]] == [
+        ("write the runbook", "Ben Carter", "14 June", "UB"),
+        ("check the cache settings", "Tom", "Friday", "UT"),
+        ("send the minutes", "Priya Shah", "today", "UP"),
+    ]
+    assert [p.text for p in actions[3:]] == ["book the room for the retro"]
+    assert decisions[:2] == ["We ship the beta on 1 July", "Magic links instead of SSO for now"]
+
+
+def test_a_heading_under_a_list_is_not_the_last_item() -> None:
+    notes = read_notes("Decisions:\n- Ship on 1 July\nAction items:\n- Ben — write the runbook — Friday\n")
+    assert notes.decisions == ["Ship on 1 July"]
+    assert [(p.text, p.owner) for p in notes.actions] == [("write the runbook", "Ben")]

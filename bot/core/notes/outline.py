@@ -31,6 +31,8 @@ _CHECKBOX = re.compile(
     r"^\s*(?:\[(?P<box>[ xX])\]|(?P<open>[\u2610\u25a1])|(?P<done>[\u2611\u2612\u2705\u2714]\ufe0f?))\s*"
 )
 _WS = re.compile(r"\s+")
+_LIST_LINE = re.compile(r"^\s*(?:[-*+]|\d{1,3}[.)])\s")
+_TRANSCRIPT_LINE = re.compile(r"^\[\d{1,2}:\d{2}")
 _INHERITED = frozenset({SectionKind.ACTIONS, SectionKind.DECISIONS, SectionKind.MIXED, SectionKind.PAST})
 """Kinds a sub-heading takes from the heading above it ("Backend" under "Action items"); a plan's
 title does not make every section of the plan a list of tasks."""
@@ -69,9 +71,20 @@ class Section:
 
 
 def _normalise(text: str) -> str:
-    """Chat bullets become Markdown ones, a bare checkbox gets a bullet."""
+    """Chat bullets become Markdown ones, a bare checkbox gets a bullet, and a heading line right
+    under a list item starts a paragraph of its own (Markdown would read it as the item's
+    continuation)."""
     text = _ALT_BULLET.sub(lambda m: m["indent"] + "-", text)
-    return _BARE_BOX.sub(lambda m: m["indent"] + "- ", text)
+    text = _BARE_BOX.sub(lambda m: m["indent"] + "- ", text)
+    lines = text.split("\n")
+    for k in range(1, len(lines)):
+        line = lines[k]
+        if line[:1].isspace() or not _LIST_LINE.match(lines[k - 1]):
+            continue
+        bare = line.strip().strip("*_").strip()
+        if bare and (_TRANSCRIPT_LINE.match(bare) or _label_heading(bare, None, following=False) is not None):
+            lines[k] = "\n" + line
+    return "\n".join(lines)
 
 
 @dataclass

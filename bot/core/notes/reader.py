@@ -202,7 +202,8 @@ def read_notes(text: str, people: Collection[str] = (), author: str | None = Non
             if section.heading and section.level > 1 and not GENERIC.match(section.heading):
                 topics.append(section.heading.rstrip(":"))
             first_lines += [t for t in plain if len(t.split()) >= 4]
-    heading = next((s.heading for s in sections if s.heading), None)
+    first = sections[0] if sections else None
+    heading = first.heading if first is not None and first.kind is SectionKind.OTHER else None
     topics = [t for t in topics if t != (heading or "").rstrip(":")]
     return Notes(
         actions=_unique(reader.actions),
