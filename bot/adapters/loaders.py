@@ -196,12 +196,13 @@ def load_input(
     if suffix == ".json" or (suffix not in _HTML_SUFFIXES and _is_slack_json(text)):
         return _slack_document(text, source, kind, max_chars)
     title: str | None = None
+    layout: str | None = None
     if suffix in _HTML_SUFFIXES or (suffix not in _MARKDOWN_SUFFIXES and looks_like_html(text)):
         title, text = extract_html(text)
         if not text:
             raise EmptyInputError(f"{source} has no readable text, only markup.")
     elif suffix in _MARKDOWN_SUFFIXES:
-        text = markdown_to_text(text)
+        layout, text = text, markdown_to_text(text)
     return build_document(
         text,
         source,
@@ -209,4 +210,5 @@ def load_input(
         title=title,
         max_chars=max_chars,
         full_chars=size if truncated else None,
+        layout=layout,
     )

@@ -12,6 +12,7 @@ from typing import TypeVar
 import numpy as np
 
 from bot.adapters.embedder import MiniLMEncoder
+from bot.adapters.language import FastTextLanguageIdentifier
 from bot.adapters.nlp import load_nlp
 from bot.core.errors import ModelError
 from bot.core.pipeline import Summariser
@@ -67,7 +68,8 @@ def load_statement_classifier(path: Path | None = None) -> StatementClassifier |
 
 
 def load_summariser(settings: Settings) -> Summariser:
-    """Load the encoder, spaCy, the learned scorer and (if configured) the abstractive model."""
+    """Load the encoder, spaCy, the learned scorer, the language identifier and (if configured)
+    the abstractive model."""
     abstractor = None
     if settings.summary_model:
         from bot.adapters.abstractive import Seq2SeqAbstractor
@@ -81,4 +83,5 @@ def load_summariser(settings: Settings) -> Summariser:
         scorer=load_scorer(),
         abstractor=abstractor,
         statements=load_statement_classifier(),
+        language=FastTextLanguageIdentifier.load(),
     )

@@ -184,13 +184,15 @@ def build_document(
     max_chars: int = 200_000,
     *,
     full_chars: int | None = None,
+    layout: str | None = None,
 ) -> Document:
     """Clean, truncate and classify ``text`` into a :class:`Document`.
 
     ``kind`` is ``"auto"``, ``"article"`` or ``"thread"``. ``full_chars`` is the size of the
     original input when ``text`` is already only its start (a reader stopped early), so the
-    truncation notice reports the real size. Raises :class:`EmptyInputError` when nothing
-    but whitespace remains, :class:`InputError` for an unknown ``kind``.
+    truncation notice reports the real size. ``layout`` is the text as written when ``text``
+    is prose read from markup (Markdown); an article keeps it, cut like the text. Raises
+    :class:`EmptyInputError` when nothing but whitespace remains, :class:`InputError` for an unknown ``kind``.
     """
     if kind not in ("auto", "article", "thread"):
         raise InputError(f'Unknown input kind "{kind}": use auto, article or thread.')
@@ -213,6 +215,7 @@ def build_document(
         source=source,
         title=title if title is not None else _guess_title(kept),
         notices=tuple(notices),
+        layout=truncate(clean_text(layout), max_chars) if layout else None,
     )
 
 

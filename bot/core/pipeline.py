@@ -10,11 +10,14 @@ import time
 from dataclasses import replace
 from typing import Any
 
+from bot.core import language as lang
 from bot.core import summary
 from bot.core.article import priorities
 from bot.core.detect import thread_text
 from bot.core.errors import EmptyInputError
-from bot.core.protocols import Abstractor, CachedEncoder, Encoder
+from bot.core.notes.reader import Notes, read_notes
+from bot.core.notes.summary import notes_summary
+from bot.core.protocols import Abstractor, CachedEncoder, Encoder, LanguageIdentifier
 from bot.core.quoting import quotes
 from bot.core.text import bound_for_parse, token_prefix
 from bot.core.thread import shape
@@ -27,6 +30,9 @@ MAX_PARSE_TOKENS = 50_000
 any input stays within seconds however dense its tokens are."""
 DENSE_NOTICE = "Only the first part was summarised: the text is too long or too dense to read whole."
 THREAD_DISABLED_PIPES = ["ner"]
+NOTES_MODEL = "document structure"
+"""The ``model`` of a summary composed from the layout of meeting notes or a plan."""
+MAX_NOTES_ITEMS = 20
 
 
 def bound_document(doc: Document) -> Document:
@@ -60,12 +66,14 @@ class Summariser:
         scorer: Any | None = None,
         abstractor: Abstractor | None = None,
         statements: StatementClassifier | None = None,
+        language: LanguageIdentifier | None = None,
     ) -> None:
         self.encoder = encoder
         self.nlp = nlp
         self.scorer = scorer
         self.abstractor = abstractor
         self.statements = statements
+        self.language = language
 
     @property
     def model_name(self) -> str:
@@ -89,14 +97,33 @@ class Summariser:
         doc = bound_document(doc)
         if not doc.text.strip():
             raise EmptyInputError("There is no text to summarise.")
-        result = self._thread(doc) if doc.kind == "thread" else self._article(doc)
+        result = self._foreign(doc) or (self._thread(doc) if doc.kind == "thread" else self._article(doc))
         if not result.summary:  # e.g. only emoji or punctuation: nothing a sentence can carry
             raise EmptyInputError(f"{doc.source} has no words to summarise.")
         result.elapsed_ms = (time.perf_counter() - start) * 1000
         return result
 
+    def _foreign(self, doc: Document) -> SummaryResult | None:
+        """Text the English models cannot read: its opening lines and a notice saying so."""
+        if self.language is None:
+            return None
+        verdict = lang.read_language(lang.segments(doc), self.language)
+        if verdict is None:
+            return None
+        return SummaryResult(
+            source=doc.source,
+            kind=doc.kind,
+            title=doc.title,
+            summary=lang.opening_lines(doc),
+            model=self.language.name,
+            notices=[lang.notice(verdict, doc.kind), *doc.notices],
+        )
+
     def _article(self, doc: Document) -> SummaryResult:
         parsed = self.nlp(doc.text)
+        notes = read_notes(doc.layout or doc.text, people=[e.text for e in parsed.ents if e.label_ == "PERSON"])
+        if notes.is_notes:
+            return self._notes(doc, parsed, notes)
         if self.abstractor is not None:
             sentences = self.abstractor.summarise(doc.text)
         else:
@@ -110,6 +137,21 @@ class Summariser:
             priorities=priorities.extract_article_priorities(parsed),
             decisions=[],
             model=self.model_for("article"),
+            notices=list(doc.notices),
+        )
+
+    def _notes(self, doc: Document, parsed: Any, notes: Notes) -> SummaryResult:
+        """Meeting notes or a plan: owners, due dates and decisions from the layout."""
+        sentences = notes_summary(notes, doc.title)
+        return SummaryResult(
+            source=doc.source,
+            kind="article",
+            title=doc.title,
+            summary=sentences,
+            quotes=quotes.extract_article_quotes(parsed, shown=sentences),
+            priorities=notes.actions[:MAX_NOTES_ITEMS],
+            decisions=notes.decisions[:MAX_NOTES_ITEMS],
+            model=NOTES_MODEL,
             notices=list(doc.notices),
         )
 

@@ -28,6 +28,20 @@ class Abstractor(Protocol):
         ...
 
 
+class LanguageIdentifier(Protocol):
+    """Tells which language a short text is in."""
+
+    name: str
+
+    def identify(self, text: str) -> list[tuple[str, float]]:
+        """The likeliest languages of ``text``, best first: ``(ISO 639-1 code, probability)``."""
+        ...
+
+    def language_name(self, code: str) -> str:
+        """The English name of the language ``code`` ("de" -> "German")."""
+        ...
+
+
 class CachedEncoder:
     """Wraps an :class:`Encoder` so each distinct text is embedded once (per wrapper).
 

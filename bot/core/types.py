@@ -31,6 +31,9 @@ class Document:
     messages: tuple[Message, ...] = ()
     notices: tuple[str, ...] = ()
     """Human-readable notes about the input (e.g. that it was truncated)."""
+    layout: str | None = None
+    """The text as written, Markdown and all, where ``text`` is the prose read from it: the
+    notes path reads headings, lists and checkboxes from it."""
 
 
 @dataclass(frozen=True)

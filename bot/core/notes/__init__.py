@@ -1,0 +1,1 @@
+"""Meeting notes and written plans: action items, owners, due dates and decisions from the layout."""
