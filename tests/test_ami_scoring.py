@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.tools.ami_scoring import hits, owner_matches, score, toks
+from tools.ami_scoring import hits, owner_matches, score, toks
 
 SCORER = Path(__file__).resolve().parents[1] / ".." / "shared" / "eval" / "ami_actions_decisions" / "score_actions.py"
 

@@ -16,7 +16,7 @@ BOT = Path(__file__).resolve().parent.parent / "bot"
 FORBIDDEN_IN_CORE = (
     "slack_bolt", "slack_sdk", "httpx", "requests", "urllib", "http", "socket", "aiohttp",
     "trafilatura", "sqlalchemy", "apscheduler", "dotenv",
-    "bot.slack", "bot.adapters", "bot.settings", "bot.cli", "bot.tools",
+    "bot.slack", "bot.adapters", "bot.settings", "bot.cli", "tools",
 )
 
 
@@ -49,8 +49,14 @@ def test_core_reads_no_environment(path: Path) -> None:
 def test_layers_point_one_way() -> None:
     """Adapters never import the Slack layer or the entry points."""
     for path in sorted((BOT / "adapters").glob("*.py")):
-        bad = [n for n in _imports(path) if n.startswith(("bot.slack", "bot.cli", "bot.tools", "slack_bolt"))]
+        bad = [n for n in _imports(path) if n.startswith(("bot.slack", "bot.cli", "slack_bolt"))]
         assert bad == [], f"{path.name} imports {bad}"
+
+
+@pytest.mark.parametrize("path", sorted(BOT.rglob("*.py")), ids=lambda p: str(p.relative_to(BOT)))
+def test_the_product_never_imports_the_dev_tools(path: Path) -> None:
+    bad = [n for n in _imports(path) if n == "tools" or n.startswith(("tools.", "rouge_score", "tests"))]
+    assert bad == [], f"{path.relative_to(BOT)} imports {bad}"
 
 
 def test_importing_every_module_loads_no_model_or_network() -> None:

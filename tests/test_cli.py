@@ -186,3 +186,23 @@ def test_encoding_option_and_pdf_refusal(run_cli, tmp_path: Path) -> None:
     pdf.write_bytes(b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n")
     code, out, err = run_cli("summarise", str(pdf))
     assert code == 1 and "is a PDF" in err and out == ""
+
+
+def test_the_product_cli_lists_only_product_commands_and_loads_no_dev_code() -> None:
+    code = (
+        "import sys\n"
+        "from bot import cli\n"
+        "try:\n"
+        "    cli.main(['--help'])\n"
+        "finally:\n"
+        "    dev = [m for m in sys.modules if m == 'tools' or m.startswith(('tools.', 'rouge_score'))]\n"
+        "    print('DEV', dev)\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO_ROOT, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    assert "DEV []" in proc.stdout
+    commands = proc.stdout.split("COMMAND", 2)[-1]
+    for name in ("summarise", "serve", "worker"):
+        assert name in commands
+    for name in ("eval", "bench", "bench-slack", "train"):
+        assert f"    {name} " not in commands and f"{{{name}," not in proc.stdout

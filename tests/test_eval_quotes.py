@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from bot.tools import eval_quotes
+from tools import eval_quotes
 
 
 def _row(text: str, quote: str, source: str) -> dict[str, Any]:

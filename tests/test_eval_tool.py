@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from bot.core.types import Document, SummaryResult
-from bot.tools import eval as eval_tool
+from tools import eval as eval_tool
 
 ARTICLES = [
     {

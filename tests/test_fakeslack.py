@@ -11,7 +11,7 @@ import pytest
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.tools.fakeslack import FakeSlack
+from tools.fakeslack import FakeSlack
 
 
 @pytest.fixture()

@@ -20,7 +20,7 @@ from bot.slack.history import (
     to_messages,
 )
 from bot.slack.store import Store
-from bot.tools.fakeslack import FakeSlack
+from tools.fakeslack import FakeSlack
 
 
 @pytest.fixture()

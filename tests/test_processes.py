@@ -1,7 +1,7 @@
 """The bot as real processes (``python -m bot serve``/``worker``): kill -9, SIGTERM, hostile bodies,
 a scheduled digest killed right after its post.
 
-These drive the scenarios of ``python -m bot bench-slack`` with small numbers and assert on
+These drive the scenarios of ``python -m tools bench-slack`` with small numbers and assert on
 what they report; the figures for the README come from the bench itself.
 """
 
@@ -21,8 +21,8 @@ from sqlalchemy import text
 
 from bot.slack.schedule import latest_fire_time
 from bot.slack.store import Store
-from bot.tools import bench_slack
-from bot.tools.fakeslack import FakeSlack
+from tools import bench_slack
+from tools.fakeslack import FakeSlack
 
 
 def _args(database_url: str | None = None) -> argparse.Namespace:

@@ -23,7 +23,7 @@ from bot.slack.replies import (
 from bot.slack.runner import JobRunner, RunnerConfig, job_payload
 from bot.slack.store import Store
 from bot.slack.usecases import USE_CASES, Outcome, UseCase
-from bot.tools.fakeslack import FakeSlack
+from tools.fakeslack import FakeSlack
 
 CHANNEL = "C1"
 PARENT = "1700000000.000100"

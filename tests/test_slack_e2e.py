@@ -17,8 +17,8 @@ import pytest
 
 from bot.settings import Settings
 from bot.slack import strings
-from bot.tools.fakeslack import FakeSlack
 from tests.support.slackapp import LocalSlackApp
+from tools.fakeslack import FakeSlack
 
 SECRET = "e2e-signing-secret"
 CHANNEL = "C0GENERAL"

@@ -16,12 +16,12 @@ from urllib.parse import urlencode
 import pytest
 
 from bot.settings import Settings
-from bot.tools.fakeslack import FakeSlack
-from bot.tools.slackclient import FORM
 from tests import test_slack_e2e as e2e
 from tests.conftest import REPO_ROOT
 from tests.support.slackapp import LocalSlackApp
 from tests.test_slack_e2e import SECRET, ArticleServer
+from tools.fakeslack import FakeSlack
+from tools.slackclient import FORM
 
 CHANNEL = "C0HARD"
 

@@ -17,10 +17,10 @@ from urllib.parse import urlencode
 import pytest
 
 from bot.slack import strings
-from bot.tools.fakeslack import FakeSlack
 from tests import test_slack_e2e as e2e
 from tests.support.slackapp import LocalSlackApp
 from tests.test_slack_e2e import CHANNEL, ArticleServer, _dump, command, shared_result, shortcut
+from tools.fakeslack import FakeSlack
 
 # The end-to-end fixtures: FakeSlack with two users, and the app on 127.0.0.1 against it.
 fake = e2e.fake

@@ -12,10 +12,10 @@ from typing import Any
 import pytest
 
 from bot.slack import strings
-from bot.tools.fakeslack import BOT_USER_ID, FakeSlack
 from tests import test_slack_e2e as e2e
 from tests.support.slackapp import LocalSlackApp
 from tests.test_slack_hardening import make_bot
+from tools.fakeslack import BOT_USER_ID, FakeSlack
 
 CHANNEL = "C0TRUST"
 SECRETS = ("SECRET-ALPHA-7731", "SECRET-BRAVO-0452")

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.tools import train_data
-from bot.tools.train_data import EvalDataError, check_training_path, ptb_sentences, read_training_rows
+from tools import train_data
+from tools.train_data import EvalDataError, check_training_path, ptb_sentences, read_training_rows
 
 ROW = {"id": "1", "text": "a: hi\nb: hello", "reference": "a greets b."}
 

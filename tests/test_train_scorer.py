@@ -8,9 +8,9 @@ import numpy as np
 import pytest
 
 from bot.core.scorer import SentenceScorer
-from bot.tools import train_scorer as ts
-from bot.tools.embed_cache import EmbeddingCache
-from bot.tools.train_examples import Example
+from tools import train_scorer as ts
+from tools.embed_cache import EmbeddingCache
+from tools.train_examples import Example
 
 SENTENCES = [
     "The council approved the new bus budget on Monday.",

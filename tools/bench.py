@@ -1,4 +1,4 @@
-"""``python -m bot bench``: warm latency per article, cold start, peak memory, and our overhead
+"""``python -m tools bench``: warm latency per article, cold start, peak memory, and our overhead
 over the bare MiniLM forward pass."""
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import sys
 import time
 
 from bot.settings import Settings
-from bot.tools.datasets import REPO_ROOT, dataset_file, read_jsonl, resolve_eval_dir
+from tools.datasets import REPO_ROOT, dataset_file, read_jsonl, resolve_eval_dir
 
 SEED = REPO_ROOT / "seeds" / "fujian-advanced-manufacturing.txt"
 

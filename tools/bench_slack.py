@@ -1,4 +1,4 @@
-"""``python -m bot bench-slack``: the bot as Slack sees it, under load, bursts, hostile bodies and crashes.
+"""``python -m tools bench-slack``: the bot as Slack sees it, under load, bursts, hostile bodies and crashes.
 
 The bot runs as real processes (``python -m bot serve``, plus ``python -m bot worker``
 processes in the split set-up) against a fake Slack Web API on 127.0.0.1, and is driven
@@ -46,10 +46,10 @@ from typing import Any
 
 from bot.adapters.engine import torch_threads_per_process
 from bot.settings import Settings
-from bot.tools.bench import percentile
-from bot.tools.datasets import REPO_ROOT
-from bot.tools.fakeslack import FakeSlack
-from bot.tools.slackclient import FORM, SignedClient
+from tools.bench import percentile
+from tools.datasets import REPO_ROOT
+from tools.fakeslack import FakeSlack
+from tools.slackclient import FORM, SignedClient
 
 SEED_ARTICLE = REPO_ROOT / "seeds" / "fujian-advanced-manufacturing.txt"
 SEED_THREAD = REPO_ROOT / "seeds" / "sample-thread.txt"

@@ -1,11 +1,11 @@
-"""``python -m bot eval``: ROUGE of our summaries against simple baselines, plus quote scores.
+"""``python -m tools eval``: ROUGE of our summaries against simple baselines, plus quote scores.
 
 Scores CNN/DM FRANK-250 and See et al.'s sample-500 articles, SAMSum and DialogSum test
 dialogues (the mean over DialogSum's three references) with ``rouge_score`` (stemming, mean
 F1 x100, sentences joined by newlines for ROUGE-Lsum), next to the baselines documented in
 ``SOURCES.md`` (Lead-3 sentences; Longest-3 utterances) and to the baseline cut to our
 summary's length, with a paired-bootstrap interval of the difference. These sets are for
-reporting only: nothing is trained or tuned on them (see ``bot.tools.train_data``).
+reporting only: nothing is trained or tuned on them (see ``tools.train_data``).
 
 The output is a list of sections (:data:`SECTIONS`); other scores append theirs there.
 """
@@ -25,7 +25,7 @@ from bot.core.detect import build_document
 from bot.core.errors import SummariserError
 from bot.core.pipeline import Summariser
 from bot.core.types import Document
-from bot.tools.datasets import dataset_file, read_jsonl, resolve_eval_dir
+from tools.datasets import dataset_file, read_jsonl, resolve_eval_dir
 
 logger = logging.getLogger(__name__)
 
@@ -205,7 +205,7 @@ def _our_summaries(
 
 
 def rouge_sets() -> list[RougeSet]:
-    """The summarisation test sets ``bot eval`` scores, in table order."""
+    """The summarisation test sets ``python -m tools eval`` scores, in table order."""
     return [
         RougeSet(ARTICLES, ARTICLES, article_document, "Lead-3", lead3),
         RougeSet(SEE_SAMPLE, SEE_FOLDER, article_document, "Lead-3", lead3),
@@ -285,7 +285,7 @@ def quote_scores(eval_dir: Path, summariser: Summariser, limit: int | None = Non
     path = dataset_file(eval_dir, QUOTES)
     if not path.is_file():
         return f"Quote extraction: {path} not found."
-    from bot.tools.eval_quotes import evaluate_polnear
+    from tools.eval_quotes import evaluate_polnear
 
     scores = evaluate_polnear(path, summariser)
     width = max((len(k) for k in scores), default=6)
@@ -297,13 +297,13 @@ def quote_scores(eval_dir: Path, summariser: Summariser, limit: int | None = Non
 Section = Callable[[Path, Summariser, "int | None"], str]
 def extraction_section(eval_dir: Path, summariser: Summariser, limit: int | None = None) -> str:
     """Decisions, action items and priorities: AMI test and the development set."""
-    from bot.tools.eval_actions import extraction_sections
+    from tools.eval_actions import extraction_sections
 
     return extraction_sections(eval_dir, summariser)
 
 
 SECTIONS: list[Section] = [rouge_section, quote_scores, extraction_section]
-"""What ``bot eval`` prints, in order; each section reads its own sets and says when one is missing."""
+"""What ``python -m tools eval`` prints, in order; each section reads its own sets and says when one is missing."""
 
 
 def run(args: argparse.Namespace, summariser: Summariser) -> int:

@@ -4,10 +4,10 @@ Each meeting of ``ami_actions_decisions/ami_actions_decisions.jsonl`` (20 test m
 ``Speaker X: utterance`` lines) goes through the full pipeline as a thread; its
 ``decisions`` and ``priorities`` (text and owner) are scored at utterance level with the
 definitions of that folder's ``score_actions.py --containment``
-(:mod:`bot.tools.ami_scoring`). Also reports the items per meeting and the pipeline time of
+(:mod:`tools.ami_scoring`). Also reports the items per meeting and the pipeline time of
 the meetings (the longest is about 900 lines).
 
-``python -m bot.tools.eval_actions [--split validation]`` prints the section alone; the
+``python -m tools.eval_actions [--split validation]`` prints the section alone; the
 validation split (from the ``_all`` file) is for tuning, the test split only for reporting.
 """
 
@@ -22,8 +22,8 @@ from typing import Any
 
 from bot.core.detect import build_document
 from bot.core.pipeline import Summariser
-from bot.tools.ami_scoring import Scores, score
-from bot.tools.datasets import read_jsonl
+from tools.ami_scoring import Scores, score
+from tools.datasets import read_jsonl
 
 AMI_DIR = "ami_actions_decisions"
 TEST_FILE = "ami_actions_decisions.jsonl"
@@ -83,7 +83,7 @@ def format_scores(
 
 
 def ami_section(eval_dir: Path, summariser: Summariser, split: str = "test") -> str:
-    """The AMI section of ``python -m bot eval``, or a line saying why there is none."""
+    """The AMI section of ``python -m tools eval``, or a line saying why there is none."""
     rows = ami_rows(eval_dir, split)
     if not rows:
         return f"Decisions and action items: no AMI {split} meetings under {eval_dir / AMI_DIR}."
@@ -92,9 +92,9 @@ def ami_section(eval_dir: Path, summariser: Summariser, split: str = "test") -> 
 
 
 def extraction_sections(eval_dir: Path, summariser: Summariser) -> str:
-    """Everything ``python -m bot eval`` prints about decisions, action items and priorities:
+    """Everything ``python -m tools eval`` prints about decisions, action items and priorities:
     the AMI test section and the development-set section."""
-    from bot.tools.eval_devset import evaluate_devset, format_devset, load_devset
+    from tools.eval_devset import evaluate_devset, format_devset, load_devset
 
     devset = format_devset(evaluate_devset(summariser, load_devset(eval_dir)))
     return ami_section(eval_dir, summariser) + "\n\n" + devset
@@ -108,7 +108,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     from bot.adapters.models import load_summariser
     from bot.settings import load_settings
-    from bot.tools.datasets import resolve_eval_dir
+    from tools.datasets import resolve_eval_dir
 
     print(ami_section(resolve_eval_dir(args.data), load_summariser(load_settings()), args.split))
     return 0

@@ -29,7 +29,7 @@ from bot.core.detect import build_document
 from bot.core.pipeline import Summariser
 from bot.core.text import normalise_quotes
 from bot.core.types import Priority, SummaryResult
-from bot.tools.datasets import REPO_ROOT, dataset_file, read_jsonl
+from tools.datasets import REPO_ROOT, dataset_file, read_jsonl
 
 DEV_DIR = REPO_ROOT / "tests" / "data" / "extraction_dev"
 PARTS = ("tune", "heldout")
@@ -229,14 +229,14 @@ def format_devset(tallies: dict[str, Tally]) -> str:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """``python -m bot.tools.eval_devset [--show-misses]``: the dev-set figures alone."""
+    """``python -m tools.eval_devset [--show-misses]``: the dev-set figures alone."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", default=None, help="evaluation folder with the referenced articles")
     parser.add_argument("--show-misses", action="store_true", help="list the misses of the tune part")
     args = parser.parse_args(argv)
     from bot.adapters.models import load_summariser
     from bot.settings import load_settings
-    from bot.tools.datasets import resolve_eval_dir
+    from tools.datasets import resolve_eval_dir
 
     try:
         eval_dir: Path | None = resolve_eval_dir(args.data)

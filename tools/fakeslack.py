@@ -1,4 +1,4 @@
-"""A fake Slack Web API on 127.0.0.1, for the tests and ``bot bench-slack``.
+"""A fake Slack Web API on 127.0.0.1, for the tests and ``python -m tools bench-slack``.
 
 ``FakeSlack`` serves ``/api/<method>`` like Slack's Web API (enough of it for the bot),
 records every call, and records POSTs to ``response_url`` paths. Point a

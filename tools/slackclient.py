@@ -1,6 +1,6 @@
 """A client that sends Slack's requests to the bot, signed like Slack signs them.
 
-Used by ``bot bench-slack`` and the end-to-end tests: slash commands, Events API
+Used by ``python -m tools bench-slack`` and the end-to-end tests: slash commands, Events API
 callbacks and message shortcuts, each with a fresh ``trigger_id``/``event_id`` unless
 one is given (a replay test gives the same one twice).
 """

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from bot.tools.datasets import REPO_ROOT
+from tools.datasets import REPO_ROOT
 
 DEFAULT_TRAIN_DIR = "../shared/train"
 TRAINING_FILES = {

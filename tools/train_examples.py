@@ -14,7 +14,7 @@ from pathlib import Path
 
 from bot.core import summary
 from bot.core.scorer import feature_text
-from bot.tools.train_data import ptb_sentences, read_training_rows, training_file
+from tools.train_data import ptb_sentences, read_training_rows, training_file
 
 logger = logging.getLogger(__name__)
 

@@ -1,7 +1,7 @@
 """Train the sentence-selection model shipped as ``bot/resources/scorer.npz``.
 
 Reads only the training and validation splits in ``../shared/train`` (see
-:mod:`bot.tools.train_data`): CNN/DM train articles and SAMSum + DialogSum train dialogues
+:mod:`tools.train_data`): CNN/DM train articles and SAMSum + DialogSum train dialogues
 to fit, their validation splits for early stopping and for choosing among settings. No
 evaluation set is ever opened.
 
@@ -15,7 +15,7 @@ redundancy). Training minimises the cross-entropy between the softmax of the sum
 and a sharp softmax of their ROUGE (a listwise loss), so the highest-scored summary is the
 one to output: the same argmax the summariser decodes.
 
-Run ``python tools/train_scorer.py`` (fixed seeds; embeddings are cached under ``/tmp``).
+Run ``python -m tools train-scorer`` (fixed seeds; embeddings are cached under ``/tmp``).
 """
 
 from __future__ import annotations
@@ -42,10 +42,10 @@ from bot.core.scorer import (
     subset_features,
 )
 from bot.core.types import Kind
-from bot.tools.datasets import REPO_ROOT
-from bot.tools.embed_cache import EmbeddingCache
-from bot.tools.train_data import resolve_train_dir
-from bot.tools.train_examples import Example, all_embedded, article_examples, thread_examples
+from tools.datasets import REPO_ROOT
+from tools.embed_cache import EmbeddingCache
+from tools.train_data import resolve_train_dir
+from tools.train_examples import Example, all_embedded, article_examples, thread_examples
 
 if TYPE_CHECKING:
     import torch
@@ -147,9 +147,9 @@ def prepare(kind: Kind, examples: Sequence[Example], cache: EmbeddingCache, roug
 
 
 def lead_cut_rouge1(ex: Example, subsets: Sequence[tuple[int, ...]], rouge: Rouge) -> np.ndarray:
-    """ROUGE-1 F1 of ``ex``'s leading units cut to the length (whitespace words, as ``bot eval``
-    counts them) of each summary in ``subsets``: the baseline ``bot eval`` compares with."""
-    from bot.tools.eval import cut_to_words
+    """ROUGE-1 F1 of ``ex``'s leading units cut to the length (whitespace words, as ``python -m tools eval``
+    counts them) of each summary in ``subsets``: the baseline ``python -m tools eval`` compares with."""
+    from tools.eval import cut_to_words
 
     if not ex.lead:
         return np.zeros(len(subsets), dtype=np.float32)

@@ -13,7 +13,7 @@ over MiniLM embeddings, context features, the screen's logits and its neighbours
 0.41-0.45, decisions about 0.1 either way.) MiniLM embeddings of every line are cached
 under ``/tmp``.
 
-Run ``python tools/train_statements.py`` (fixed seeds; embedding 63k lines takes about ten
+Run ``python -m tools train-statements`` (fixed seeds; embedding 63k lines takes about ten
 minutes on 2 cores the first time, fitting a few minutes).
 """
 
@@ -30,10 +30,7 @@ from typing import Any
 
 import numpy as np
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO_ROOT))
-
-from bot.core.thread.statements import (  # noqa: E402
+from bot.core.thread.statements import (
     CONTEXT_NAMES,
     HASH_DIM,
     LABELS,
@@ -44,8 +41,8 @@ from bot.core.thread.statements import (  # noqa: E402
     hashed_ngrams,
     neighbour_features,
 )
-from bot.tools.ami_scoring import PREFIX, score  # noqa: E402
-from bot.tools.datasets import resolve_eval_dir  # noqa: E402
+from tools.ami_scoring import PREFIX, score
+from tools.datasets import REPO_ROOT, resolve_eval_dir
 
 logger = logging.getLogger("train_statements")
 

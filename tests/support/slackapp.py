@@ -14,7 +14,7 @@ from typing import Any
 from bot.settings import Settings
 from bot.slack.http import Front, create_http_server, serve_in_thread, server_port, stop_server
 from bot.slack.serve import build_runtime, start_runtime, stop_runtime
-from bot.tools.slackclient import SignedClient
+from tools.slackclient import SignedClient
 
 
 class LocalSlackApp(SignedClient):
