@@ -75,7 +75,7 @@ def configure_logging(settings: Settings, command: str, verbose: int) -> None:
     for noisy in ("httpx", "httpcore", "trafilatura", "urllib3", "filelock", "transformers", "absl"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
     if command in ("serve", "worker"):
-        from bot.slack.schedule import HOUSEKEEPING_LOGGER
+        from bot.slack.digests.schedule import HOUSEKEEPING_LOGGER
 
         # The scheduler's housekeeping runs every few seconds: its lines only when debugging.
         debugging = _log_level(settings, command, verbose) <= logging.DEBUG

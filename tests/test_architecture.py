@@ -31,6 +31,9 @@ def _imports(path: Path) -> list[str]:
     return names
 
 
+# Slack's wire format: markup and message shapes, read by the Slack wing and by the export loader.
+WIRE_FORMAT = ("bot.slack.formats.markup", "bot.slack.formats.shapes")
+
 CORE_FILES = sorted((BOT / "core").rglob("*.py"))
 
 
@@ -47,9 +50,17 @@ def test_core_reads_no_environment(path: Path) -> None:
 
 
 def test_layers_point_one_way() -> None:
-    """Adapters never import the Slack layer or the entry points."""
+    """Adapters never import the Slack layer or the entry points: only Slack's wire format (a leaf)."""
     for path in sorted((BOT / "adapters").glob("*.py")):
-        bad = [n for n in _imports(path) if n.startswith(("bot.slack", "bot.cli", "slack_bolt"))]
+        bad = [n for n in _imports(path) if n.startswith(("bot.slack", "bot.cli", "slack_bolt")) and n not in WIRE_FORMAT]
+        assert bad == [], f"{path.name} imports {bad}"
+
+
+def test_the_wire_format_is_a_leaf() -> None:
+    """Markup and message shapes read Slack's data for the adapters too, so they import only the core."""
+    for name in WIRE_FORMAT:
+        path = BOT.parent / (name.replace(".", "/") + ".py")
+        bad = [n for n in _imports(path) if n.startswith("bot.") and n not in WIRE_FORMAT and not n.startswith("bot.core")]
         assert bad == [], f"{path.name} imports {bad}"
 
 
@@ -77,8 +88,8 @@ def test_importing_every_module_loads_no_model_or_network() -> None:
 
 
 def test_slack_markup_has_one_home() -> None:
-    """Escaping, unescaping and markup parsing live in bot/adapters/slack_markup.py only."""
-    home = BOT / "adapters" / "slack_markup.py"
+    """Escaping, unescaping and markup parsing live in bot/slack/formats/markup.py only."""
+    home = BOT / "slack" / "formats" / "markup.py"
     for path in sorted(BOT.rglob("*.py")):
         if path == home:
             continue

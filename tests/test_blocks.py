@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 import pytest
 
 from bot.core.types import Priority, Quote, SummaryResult
-from bot.slack import blocks, strings
+from bot.slack.formats import blocks, strings
 
 
 def _result(**overrides: object) -> SummaryResult:

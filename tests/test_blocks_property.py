@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from slack_sdk.models.blocks import Block
 
 from bot.core.types import Priority, Quote, SummaryResult
-from bot.slack import blocks, strings
+from bot.slack.formats import blocks, strings
 from tests.test_blocks import _Digest, _Item
 
 HOSTILE = [

@@ -10,13 +10,13 @@ import pytest
 
 from bot.core.errors import EmptyInputError, FetchError
 from bot.core.types import Document, Priority, SummaryResult
-from bot.slack.digest import (
+from bot.slack.digests.build import (
     build_digest,
     combine_priorities,
     pick_candidates,
     shared_urls,
 )
-from bot.slack.store import StoredMessage
+from bot.slack.storage.messages import StoredMessage
 
 LONG = " ".join(["word"] * 90)
 NAMES = {"U1": "Ada Lovelace", "U2": "Grace Hopper", "U3": "Alan"}
@@ -154,7 +154,7 @@ def test_build_digest_items_titles_and_skipped_failures(caplog: pytest.LogCaptur
         msg(300, "Long note from <@U3>\n" + LONG),
     ]
     summarise = FakeSummariser()
-    with caplog.at_level(logging.WARNING, logger="bot.slack.digest"):
+    with caplog.at_level(logging.WARNING, logger="bot.slack.digests.build"):
         digest = build_digest(
             "C1", 50.0, 500.0, messages, summarise, fetch, NAMES.__getitem__, permalink
         )

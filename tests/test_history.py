@@ -11,7 +11,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 
 from bot.core.types import Message
-from bot.slack.history import (
+from bot.slack.reading import (
     UserDirectory,
     backfill,
     fetch_history,
@@ -19,7 +19,7 @@ from bot.slack.history import (
     permalink,
     to_messages,
 )
-from bot.slack.store import Store
+from bot.slack.storage.messages import Store
 from tools.fakeslack import FakeSlack
 
 

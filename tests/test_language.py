@@ -216,7 +216,7 @@ def test_an_english_thread_with_a_german_thanks_is_summarised_as_usual(summarise
 
 
 def test_the_slack_reply_shows_the_notice_line(summariser) -> None:
-    from bot.slack.blocks import summary_blocks
+    from bot.slack.formats.blocks import summary_blocks
 
     result = summariser.summarise(build_document(FOREIGN["fr"], "fr"))
     texts = [str(block) for block in summary_blocks(result)]

@@ -19,8 +19,8 @@ from typing import Any
 import pytest
 from sqlalchemy import text
 
-from bot.slack.schedule import latest_fire_time
-from bot.slack.store import Store
+from bot.slack.digests.schedule import latest_fire_time
+from bot.slack.storage.messages import Store
 from tools import bench_slack
 from tools.fakeslack import FakeSlack
 

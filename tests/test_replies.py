@@ -12,16 +12,16 @@ from slack_sdk import WebClient
 
 from bot.settings import Settings
 from bot.slack.deps import Services
-from bot.slack.history import find_job_message, job_metadata
-from bot.slack.replies import (
+from bot.slack.jobs.replies import (
     Poster,
     channel_target,
     make_reply,
     response_url_target,
     thread_target,
 )
-from bot.slack.runner import JobRunner, RunnerConfig, job_payload
-from bot.slack.store import Store
+from bot.slack.jobs.runner import JobRunner, RunnerConfig, job_payload
+from bot.slack.reading import find_job_message, job_metadata
+from bot.slack.storage.messages import Store
 from bot.slack.usecases import USE_CASES, Outcome, UseCase
 from tools.fakeslack import FakeSlack
 

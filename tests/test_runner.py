@@ -12,12 +12,12 @@ from slack_sdk.errors import SlackApiError
 from bot.adapters.engine import EngineError, JobTimeoutError
 from bot.core.errors import FetchError
 from bot.settings import Settings
-from bot.slack import runner as runner_module
-from bot.slack import strings
 from bot.slack.deps import Services
-from bot.slack.jobstore import JobStore
-from bot.slack.runner import JobRunner, RunnerConfig, job_payload
-from bot.slack.store import Store
+from bot.slack.formats import strings
+from bot.slack.jobs import runner as runner_module
+from bot.slack.jobs.runner import JobRunner, RunnerConfig, job_payload
+from bot.slack.storage.jobs import JobStore
+from bot.slack.storage.messages import Store
 from bot.slack.usecases import USE_CASES, Outcome, UseCase
 
 TARGET = {"type": "channel", "channel": "C1"}

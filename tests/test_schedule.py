@@ -11,8 +11,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.slack.schedule import DigestScheduler, latest_fire_time
-from bot.slack.store import Store
+from bot.slack.digests.schedule import DigestScheduler, latest_fire_time
+from bot.slack.storage.messages import Store
 
 PARIS = ZoneInfo("Europe/Paris")
 
@@ -49,7 +49,7 @@ SUBSCRIBED_AT = paris(2025, 12, 1, 12, 0).timestamp()
 def store(db_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[Store]:
     s = Store(db_url)
     with monkeypatch.context() as patch:
-        patch.setattr("bot.slack.store.time.time", lambda: SUBSCRIBED_AT)
+        patch.setattr("bot.slack.storage.messages.time.time", lambda: SUBSCRIBED_AT)
         s.subscribe("CDAY", "daily", "09:00", "Europe/Paris")
         s.subscribe("CWEEK", "weekly", "09:00", "Europe/Paris", weekday=0)
     yield s
@@ -123,7 +123,7 @@ def test_fire_time_before_the_subscription_is_not_a_missed_run(
     store: Store, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # Subscribed at 09:10 for a 09:00 digest: a restart at 09:20 must not post the 09:00 one.
-    monkeypatch.setattr("bot.slack.store.time.time", lambda: paris(2026, 1, 6, 9, 10).timestamp())
+    monkeypatch.setattr("bot.slack.storage.messages.time.time", lambda: paris(2026, 1, 6, 9, 10).timestamp())
     store.subscribe("CLATE", "daily", "09:00", "Europe/Paris")
     scheduler, _recorder = make(store, paris(2026, 1, 6, 9, 20))
     assert scheduler.catch_up() == ["CDAY"]
@@ -259,7 +259,7 @@ def test_housekeeping_logs_at_debug_only(store: Store, monkeypatch: pytest.Monke
 
     from bot import cli
     from bot.settings import Settings
-    from bot.slack import schedule
+    from bot.slack.digests import schedule
 
     monkeypatch.setattr(schedule, "RECONCILE_S", 0.05)
     for level, expected in (("INFO", False), ("DEBUG", True)):

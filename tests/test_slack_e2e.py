@@ -16,7 +16,7 @@ from urllib.parse import urlencode
 import pytest
 
 from bot.settings import Settings
-from bot.slack import strings
+from bot.slack.formats import strings
 from tests.support.slackapp import LocalSlackApp
 from tools.fakeslack import FakeSlack
 

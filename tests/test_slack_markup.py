@@ -8,7 +8,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.adapters.slack_markup import (
+from bot.slack.digests.build import shared_urls
+from bot.slack.formats.markup import (
     date_in_words,
     escape,
     first_url,
@@ -19,7 +20,6 @@ from bot.adapters.slack_markup import (
     unescape,
     urls_in,
 )
-from bot.slack.digest import shared_urls
 
 NAMES = {"U1": "Ada", "W2": "Grace"}
 

@@ -10,8 +10,9 @@ from typing import Any
 
 import pytest
 
-from bot.adapters.slack_markup import plain_text
-from bot.adapters.slack_messages import (
+from bot.core.errors import InputError
+from bot.slack.formats.markup import plain_text
+from bot.slack.formats.shapes import (
     blocks_text,
     bot_name,
     edited_message,
@@ -23,7 +24,6 @@ from bot.adapters.slack_messages import (
     messages_from_export,
     participant_ids,
 )
-from bot.core.errors import InputError
 
 
 def section(*elements: dict[str, Any]) -> dict[str, Any]:

@@ -16,7 +16,7 @@ from urllib.parse import urlencode
 
 import pytest
 
-from bot.slack import strings
+from bot.slack.formats import strings
 from tests import test_slack_e2e as e2e
 from tests.support.slackapp import LocalSlackApp
 from tests.test_slack_e2e import CHANNEL, ArticleServer, _dump, command, shared_result, shortcut

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from bot.slack import strings
+from bot.slack.formats import strings
 from tests import test_slack_e2e as e2e
 from tests.support.slackapp import LocalSlackApp
 from tests.test_slack_hardening import make_bot

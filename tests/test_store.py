@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.slack.store import ReadWindow, SlackMessage, Store, Subscription
+from bot.slack.storage.messages import ReadWindow, SlackMessage, Store, Subscription
 
 
 @pytest.fixture()

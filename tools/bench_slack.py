@@ -550,7 +550,7 @@ def replicas(fake: FakeSlack, tmp: Path, args: argparse.Namespace, retry_share: 
         return {"scenario": "replicas", "skipped": "needs --database-url (PostgreSQL)"}
     from datetime import UTC, datetime, timedelta
 
-    from bot.slack.store import Store
+    from bot.slack.storage.messages import Store
 
     first = _deployment(fake, tmp, args.database_url, 1)
     second = _deployment(fake, tmp, args.database_url, 1)

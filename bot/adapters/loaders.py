@@ -12,11 +12,11 @@ from typing import BinaryIO
 
 from bot.adapters.decoding import decode_as, decode_bytes, is_pdf
 from bot.adapters.fetch import extract_html, fetch_url, looks_like_html
-from bot.adapters.slack_messages import messages_from_export
 from bot.core.detect import build_document, document_from_messages
 from bot.core.errors import BinaryInputError, EmptyInputError, InputError
 from bot.core.types import Document
 from bot.settings import Settings
+from bot.slack.formats.shapes import messages_from_export
 
 logger = logging.getLogger(__name__)
 

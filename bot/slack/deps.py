@@ -20,9 +20,9 @@ from bot.settings import Settings
 if TYPE_CHECKING:
     from slack_sdk import WebClient
 
-    from bot.slack.history import UserDirectory
-    from bot.slack.jobstore import Job
-    from bot.slack.store import Store
+    from bot.slack.reading import UserDirectory
+    from bot.slack.storage.jobs import Job
+    from bot.slack.storage.messages import Store
 
 
 class SummariserLike(Protocol):

@@ -20,10 +20,10 @@ from typing import Any
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.adapters.slack_markup import plain_text
-from bot.adapters.slack_messages import is_human_message, message_text
 from bot.core.types import Message
-from bot.slack.store import ReadWindow, SlackMessage, Store
+from bot.slack.formats.markup import plain_text
+from bot.slack.formats.shapes import is_human_message, message_text
+from bot.slack.storage.messages import ReadWindow, SlackMessage, Store
 
 logger = logging.getLogger(__name__)
 

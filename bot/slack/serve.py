@@ -32,15 +32,15 @@ from sqlalchemy.exc import SQLAlchemyError
 from bot.core.errors import ModelError
 from bot.settings import Settings, SettingsError
 from bot.slack.app import build_app, create_client
-from bot.slack.database import is_in_memory
 from bot.slack.deps import Deps, JobQueue, Services, SummariserLike, make_fetcher
-from bot.slack.history import UserDirectory
+from bot.slack.digests.schedule import DigestScheduler
 from bot.slack.http import Front, create_http_server, serve_in_thread, server_port, stop_server
-from bot.slack.queues import LocalQueue
-from bot.slack.replies import channel_target
-from bot.slack.runner import JobRunner, RunnerConfig, job_payload
-from bot.slack.schedule import DigestScheduler
-from bot.slack.store import Store
+from bot.slack.jobs.local import LocalQueue
+from bot.slack.jobs.replies import channel_target
+from bot.slack.jobs.runner import JobRunner, RunnerConfig, job_payload
+from bot.slack.reading import UserDirectory
+from bot.slack.storage.database import is_in_memory
+from bot.slack.storage.messages import Store
 
 logger = logging.getLogger(__name__)
 
@@ -211,7 +211,7 @@ def build_runtime(
     queue: JobQueue
     closers: list[Callable[[], None]] = []
     if settings.job_queue == "procrastinate":
-        from bot.slack.taskqueue import ProcrastinateQueue
+        from bot.slack.jobs.procrastinate import ProcrastinateQueue
 
         web_queue = ProcrastinateQueue(store.jobs, settings.database_url, store.engine)
         closers.append(web_queue.close)
@@ -343,7 +343,7 @@ def main(settings: Settings) -> int:
 def worker_main(settings: Settings) -> int:
     """``python -m bot worker``: run jobs from the procrastinate queue until SIGTERM/SIGINT."""
     from bot.adapters.engine import EnginePool
-    from bot.slack.queues import Heartbeat
+    from bot.slack.jobs.local import Heartbeat
 
     if settings.job_queue != "procrastinate":
         return _fail("the worker runs jobs of JOB_QUEUE=procrastinate; set it (with a PostgreSQL DATABASE_URL)")
@@ -353,7 +353,7 @@ def worker_main(settings: Settings) -> int:
         settings.require_slack()
         store = open_store(settings)  # before Slack and the models: a bad database is found in a second
         check_slack(settings)
-        from bot.slack.taskqueue import QUEUE, ensure_schema, worker_app
+        from bot.slack.jobs.procrastinate import QUEUE, ensure_schema, worker_app
 
         engine = EnginePool(settings, settings.worker_processes, settings.job_timeout_s)
         engine.start()

@@ -18,15 +18,17 @@ from typing import Any
 
 from slack_sdk.errors import SlackApiError
 
-from bot.adapters.slack_markup import first_url, looks_binary, plain_text
-from bot.adapters.slack_messages import message_text, participant_ids
 from bot.core.detect import build_document, document_from_messages
 from bot.core.errors import BinaryInputError, EmptyInputError, InputError, SummariserError
 from bot.core.types import Document, SummaryResult
-from bot.slack import blocks, digest, history, strings
+from bot.slack import reading
 from bot.slack.deps import Services
-from bot.slack.schedule import digest_trigger
-from bot.slack.store import Store
+from bot.slack.digests import build
+from bot.slack.digests.schedule import digest_trigger
+from bot.slack.formats import blocks, strings
+from bot.slack.formats.markup import first_url, looks_binary, plain_text
+from bot.slack.formats.shapes import message_text, participant_ids
+from bot.slack.storage.messages import Store
 
 logger = logging.getLogger(__name__)
 
@@ -74,7 +76,7 @@ def _permalinks(services: Services, channel: str, result: SummaryResult) -> dict
     wanted = {q.ts for q in result.quotes if q.ts} | {p.ts for p in result.priorities if p.ts}
     links: dict[str, str] = {}
     for ts in sorted(wanted):
-        link = history.permalink(services.client, channel, ts)
+        link = reading.permalink(services.client, channel, ts)
         if link:
             links[ts] = link
     return links
@@ -103,12 +105,12 @@ def summarise_text(services: Services, payload: Payload) -> Outcome:
 def summarise_thread(services: Services, payload: Payload) -> Outcome:
     """Summarise a whole thread; when its parent shares a link, the article too."""
     channel, thread_ts = str(payload["channel"]), str(payload["thread_ts"])
-    read = history.fetch_thread(services.client, channel, thread_ts)
+    read = reading.fetch_thread(services.client, channel, thread_ts)
     raw = read.messages
-    messages = history.to_messages(raw, services.users)
+    messages = reading.to_messages(raw, services.users)
     if not messages:
         raise EmptyInputError(strings.EMPTY_THREAD)
-    source = history.permalink(services.client, channel, thread_ts)
+    source = reading.permalink(services.client, channel, thread_ts)
     doc = document_from_messages(
         messages, source=source or f"thread {thread_ts}", max_chars=services.settings.max_input_chars
     )
@@ -154,7 +156,7 @@ def _readable_store(services: Services, channel: str) -> bool:
     """
     if services.store.subscription(channel) is None:
         return False
-    if not history.is_member(services.client, channel):
+    if not reading.is_member(services.client, channel):
         logger.info("the bot is no longer in %s: forgetting it", channel)
         services.store.forget_conversation(channel)
         return False
@@ -180,7 +182,7 @@ def _channel_raw(
             for m in stored
         ]
         return raw, True
-    read = history.fetch_history(services.client, channel, oldest, latest)
+    read = reading.fetch_history(services.client, channel, oldest, latest)
     return read.messages, read.complete
 
 
@@ -191,7 +193,7 @@ def summarise_channel(services: Services, payload: Payload) -> Outcome:
     latest = time.time()
     raw, complete = _channel_raw(services, channel, latest - period_s, latest)
     raw.sort(key=lambda m: float(m.get("ts") or 0))
-    messages = history.to_messages(raw, services.users)
+    messages = reading.to_messages(raw, services.users)
     if not messages:
         raise EmptyInputError(strings.NOTHING_IN_CHANNEL.format(period=label))
     doc = document_from_messages(
@@ -219,20 +221,20 @@ def refuse(services: Services, payload: Payload) -> Outcome:
 # -- digests ----------------------------------------------------------------------------
 
 
-def _build_digest(services: Services, channel: str, period_start: float, period_end: float) -> digest.Digest:
+def _build_digest(services: Services, channel: str, period_start: float, period_end: float) -> build.Digest:
     """The digest of the stored messages of ``[period_start, period_end)`` (within retention)."""
     oldest = max(period_start, _retention_start(services, time.time()))
     messages = services.store.messages_between(channel, oldest, period_end)
-    return digest.build_digest(
+    return build.build_digest(
         channel, period_start, period_end, messages,
         summarise=services.summariser.summarise,
         fetch=services.fetch,
         names=services.users.name,
-        permalink=lambda ts: history.permalink(services.client, channel, ts),
+        permalink=lambda ts: reading.permalink(services.client, channel, ts),
     )
 
 
-def _digest_post(services: Services, built: digest.Digest) -> Outcome | None:
+def _digest_post(services: Services, built: build.Digest) -> Outcome | None:
     """What a digest posts in its channel: the digest, the quiet-day line
     (``settings.digest_quiet_message``), or nothing."""
     if built.items:
@@ -244,7 +246,7 @@ def _digest_post(services: Services, built: digest.Digest) -> Outcome | None:
     return None
 
 
-def _empty_digest_message(built: digest.Digest, quiet: str) -> str:
+def _empty_digest_message(built: build.Digest, quiet: str) -> str:
     """Why a digest has no items: nothing shared (``quiet``), or what could not be read."""
     if built.failures:
         return strings.DIGEST_ONLY_FAILURES.format(failures=strings.failures(built.failures))
@@ -330,7 +332,7 @@ def digest_subscribe(services: Services, payload: Payload) -> Outcome:
     oldest = max(now - _backfill_s(cadence), _retention_start(services, now))
     # Reading one page first proves the bot is a member (not_in_channel otherwise);
     # then the subscription starts storing new messages before the slow back-fill.
-    history.fetch_history(services.client, channel, oldest, now, include_threads=False, max_messages=1)
+    reading.fetch_history(services.client, channel, oldest, now, include_threads=False, max_messages=1)
     services.store.subscribe(
         channel, cadence, payload.get("hhmm") or services.settings.digest_default_time, services.users.tz(user),
         weekday=(weekday if weekday is not None else 0) if cadence == "weekly" else None,
@@ -338,7 +340,7 @@ def digest_subscribe(services: Services, payload: Payload) -> Outcome:
     )
     # Only the first digest's period is filled: history calls are rate-limited.
     try:
-        history.backfill(services.client, services.store, channel, oldest, now)
+        reading.backfill(services.client, services.store, channel, oldest, now)
     except SlackApiError as exc:
         logger.warning("back-fill of %s stopped early: %s", channel, exc.response.get("error"))
     words = schedule_words(services.store, channel)

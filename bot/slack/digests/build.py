@@ -15,13 +15,13 @@ from dataclasses import dataclass, field, replace
 from itertools import zip_longest
 from urllib.parse import urlsplit
 
-from bot.adapters.slack_markup import plain_text, urls_in
-from bot.adapters.slack_messages import participant_ids
 from bot.core.detect import build_document, document_from_messages
 from bot.core.errors import SummariserError
 from bot.core.text import canonical, loggable_url, normalise_ws, word_count
 from bot.core.types import Document, Message, Priority, SummaryResult
-from bot.slack.store import StoredMessage
+from bot.slack.formats.markup import plain_text, urls_in
+from bot.slack.formats.shapes import participant_ids
+from bot.slack.storage.messages import StoredMessage
 
 logger = logging.getLogger(__name__)
 

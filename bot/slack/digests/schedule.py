@@ -23,7 +23,7 @@ from apscheduler.jobstores.base import JobLookupError
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.cron import CronTrigger
 
-from bot.slack.store import Store, Subscription
+from bot.slack.storage.messages import Store, Subscription
 
 logger = logging.getLogger(__name__)
 

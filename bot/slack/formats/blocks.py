@@ -14,10 +14,10 @@ import re
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from typing import Any, Protocol
 
-from bot.adapters.slack_markup import date_in_words, escape, trim
 from bot.core.text import strip_invisible
 from bot.core.types import Priority, Quote, SummaryResult
-from bot.slack import strings
+from bot.slack.formats import strings
+from bot.slack.formats.markup import date_in_words, escape, trim
 
 SECTION_LIMIT = 3000
 HEADER_LIMIT = 150
@@ -36,7 +36,7 @@ Block = dict[str, Any]
 
 
 class DigestItemLike(Protocol):
-    """What :func:`digest_blocks` reads from a ``bot.slack.digest.DigestItem``."""
+    """What :func:`digest_blocks` reads from a ``bot.slack.digests.build.DigestItem``."""
 
     @property
     def kind(self) -> str: ...
@@ -51,7 +51,7 @@ class DigestItemLike(Protocol):
 
 
 class DigestLike(Protocol):
-    """What :func:`digest_blocks` reads from a ``bot.slack.digest.Digest``."""
+    """What :func:`digest_blocks` reads from a ``bot.slack.digests.build.Digest``."""
 
     @property
     def channel_id(self) -> str: ...
@@ -188,7 +188,7 @@ def summary_blocks(
     """Header, summary, key quotes, priorities, decisions and a context line for one result.
 
     ``mentionable`` holds the user ids of the Slack thread or channel the result was read
-    from (:func:`bot.adapters.slack_messages.participant_ids`); empty for pasted or fetched
+    from (:func:`bot.slack.formats.shapes.participant_ids`); empty for pasted or fetched
     text, so owners there are shown as names, never as mentions.
     """
     names = names or {}

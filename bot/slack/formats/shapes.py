@@ -4,7 +4,7 @@ One function, :func:`message_text`, gives the visible text of any message shape 
 sends (events, ``conversations.*`` answers, shortcut payloads, exports): the ``text``,
 Block Kit layouts (``rich_text``, sections, headers, context), and attachments (forwarded
 and shared messages with their ``message_blocks``, link unfurls that carry text). The
-result is Slack markup; :func:`bot.adapters.slack_markup.plain_text` makes it plain.
+result is Slack markup; :func:`bot.slack.formats.markup.plain_text` makes it plain.
 Pure: no Slack client, no network.
 """
 
@@ -13,9 +13,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from bot.adapters.slack_markup import SKIP_SUBTYPES, escape, mentioned_user_ids, plain_text
 from bot.core.errors import InputError
 from bot.core.types import Message
+from bot.slack.formats.markup import SKIP_SUBTYPES, escape, mentioned_user_ids, plain_text
 
 Raw = Mapping[str, Any]
 

@@ -7,7 +7,7 @@ this process. The model work itself runs in the engine's worker processes, so th
 threads only wait and talk to Slack.
 
 For several processes or machines, the same jobs run on a task queue instead
-(:mod:`bot.slack.taskqueue`).
+(:mod:`bot.slack.jobs.procrastinate`).
 """
 
 from __future__ import annotations
@@ -17,8 +17,8 @@ import threading
 import time
 from typing import Any
 
-from bot.slack.jobstore import Job, JobStore
-from bot.slack.runner import JobRunner
+from bot.slack.jobs.runner import JobRunner
+from bot.slack.storage.jobs import Job, JobStore
 
 logger = logging.getLogger(__name__)
 

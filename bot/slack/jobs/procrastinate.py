@@ -3,7 +3,7 @@
 With ``JOB_QUEUE=procrastinate`` the web tier (``python -m bot serve``) only verifies,
 stores the job (the same ``jobs`` row as in the embedded mode) and defers a procrastinate
 task carrying its id; any number of worker processes (``python -m bot worker``), on any
-machine, run those tasks with :class:`~bot.slack.runner.JobRunner`. Procrastinate brings
+machine, run those tasks with :class:`~bot.slack.jobs.runner.JobRunner`. Procrastinate brings
 the distribution (``LISTEN/NOTIFY`` wake-ups, row locks, concurrency per worker, worker
 heartbeats, graceful shutdown, periodic tasks); our ``jobs`` row keeps what makes replies
 idempotent (the lease, the placeholder's ts, the attempts).
@@ -25,12 +25,12 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
-from bot.slack.jobstore import Job, JobStore
+from bot.slack.storage.jobs import Job, JobStore
 
 if TYPE_CHECKING:
     import procrastinate
 
-    from bot.slack.runner import JobRunner
+    from bot.slack.jobs.runner import JobRunner
 
 logger = logging.getLogger(__name__)
 

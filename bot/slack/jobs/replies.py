@@ -30,8 +30,8 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from slack_sdk.webhook import WebhookClient
 
-from bot.slack import blocks, manifest, strings
-from bot.slack.history import find_job_message, job_metadata
+from bot.slack.formats import blocks, manifest, strings
+from bot.slack.reading import find_job_message, job_metadata
 
 logger = logging.getLogger(__name__)
 

@@ -32,10 +32,10 @@ from slack_sdk.errors import SlackApiError, SlackClientError
 
 from bot.adapters.engine import EngineError
 from bot.core.errors import SummariserError
-from bot.slack import strings
 from bot.slack.deps import Services
-from bot.slack.jobstore import Job
-from bot.slack.replies import Reply, ReplyError, make_reply, slack_error_message
+from bot.slack.formats import strings
+from bot.slack.jobs.replies import Reply, ReplyError, make_reply, slack_error_message
+from bot.slack.storage.jobs import Job
 from bot.slack.usecases import USE_CASES
 
 logger = logging.getLogger(__name__)

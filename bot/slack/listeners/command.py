@@ -15,11 +15,11 @@ from typing import Any
 
 from slack_bolt import Ack, App
 
-from bot.adapters.slack_markup import first_url, plain_text
-from bot.slack import blocks, strings
 from bot.slack.deps import Deps
-from bot.slack.replies import response_url_target
-from bot.slack.runner import job_payload, request_key
+from bot.slack.formats import blocks, strings
+from bot.slack.formats.markup import first_url, plain_text
+from bot.slack.jobs.replies import response_url_target
+from bot.slack.jobs.runner import job_payload, request_key
 from bot.slack.usecases import schedule_words
 
 logger = logging.getLogger(__name__)

@@ -15,8 +15,8 @@ from typing import Any
 
 from slack_bolt import App, BoltResponse
 
-from bot.slack.database import ID_LENGTH
 from bot.slack.deps import Deps
+from bot.slack.storage.database import ID_LENGTH
 
 logger = logging.getLogger(__name__)
 

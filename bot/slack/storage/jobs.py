@@ -26,7 +26,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, mapped_column
 
-from bot.slack.database import Base, Sessions, rowcount
+from bot.slack.storage.database import Base, Sessions, rowcount
 
 logger = logging.getLogger(__name__)
 
@@ -89,7 +89,7 @@ def _job(row: _JobRow) -> Job:
 
 
 class JobStore:
-    """The ``jobs`` table (created with the other tables by :class:`bot.slack.store.Store`)."""
+    """The ``jobs`` table (created with the other tables by :class:`bot.slack.storage.messages.Store`)."""
 
     def __init__(self, engine: Engine) -> None:
         self._db = Sessions(engine)

@@ -24,8 +24,8 @@ from sqlalchemy import Boolean, Float, Index, Integer, String, Table, Text, dele
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from bot.slack.database import ID_LENGTH, Base, Sessions, make_engine, rowcount, upsert
-from bot.slack.jobstore import JobStore
+from bot.slack.storage.database import ID_LENGTH, Base, Sessions, make_engine, rowcount, upsert
+from bot.slack.storage.jobs import JobStore
 
 logger = logging.getLogger(__name__)
 
