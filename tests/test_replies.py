@@ -12,17 +12,11 @@ from slack_sdk import WebClient
 
 from bot.settings import Settings
 from bot.slack.deps import Services
-from bot.slack.jobs.replies import (
-    Poster,
-    channel_target,
-    make_reply,
-    response_url_target,
-    thread_target,
-)
-from bot.slack.jobs.runner import JobRunner, RunnerConfig, job_payload
+from bot.slack.jobs.replies import Poster, make_reply
+from bot.slack.jobs.runner import JobRunner, RunnerConfig
+from bot.slack.jobs.spec import Outcome, UseCase, channel_target, job_payload, response_url_target, thread_target
 from bot.slack.reading import find_job_message, job_metadata
 from bot.slack.storage.messages import Store
-from bot.slack.usecases import USE_CASES, Outcome, UseCase
 from tools.fakeslack import FakeSlack
 
 CHANNEL = "C1"
@@ -155,7 +149,7 @@ def test_a_job_killed_between_posting_and_recording_its_placeholder_posts_once(
     fake: FakeSlack, client: WebClient, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     store = Store(f"sqlite:///{tmp_path / 'jobs.db'}")
-    monkeypatch.setitem(USE_CASES, "test", UseCase("the thread", lambda services, args: Outcome(RESULT, "done")))
+    use_cases = {"test": UseCase("the thread", lambda services, args: Outcome(RESULT, "done"))}
     services: Any = Services(settings=Settings(), client=client, store=store, summariser=None,  # type: ignore[arg-type]
                              users=None, fetch=None)
     job, _ = store.jobs.enqueue("k", "test", job_payload({}, thread_target(CHANNEL, PARENT, "U1")))
@@ -166,9 +160,9 @@ def test_a_job_killed_between_posting_and_recording_its_placeholder_posts_once(
 
     monkeypatch.setattr(store.jobs, "set_placeholder", killed)
     with pytest.raises(_Killed):
-        JobRunner(services, RunnerConfig(lease_s=20)).run(job.id)
+        JobRunner(services, RunnerConfig(lease_s=20), use_cases=use_cases).run(job.id)
     monkeypatch.setattr(store.jobs, "set_placeholder", record)
-    later = JobRunner(services, RunnerConfig(lease_s=20), clock=lambda: time.time() + 60)  # the lease ran out
+    later = JobRunner(services, RunnerConfig(lease_s=20), use_cases=use_cases, clock=lambda: time.time() + 60)  # the lease ran out
     assert later.run(job.id) == "done"
     placeholders = fake.calls_to("chat.postMessage")
     assert len(placeholders) == 1

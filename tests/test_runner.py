@@ -15,10 +15,10 @@ from bot.settings import Settings
 from bot.slack.deps import Services
 from bot.slack.formats import strings
 from bot.slack.jobs import runner as runner_module
-from bot.slack.jobs.runner import JobRunner, RunnerConfig, job_payload
+from bot.slack.jobs.runner import JobRunner, RunnerConfig
+from bot.slack.jobs.spec import Outcome, UseCase, job_payload
 from bot.slack.storage.jobs import JobStore
 from bot.slack.storage.messages import Store
-from bot.slack.usecases import USE_CASES, Outcome, UseCase
 
 TARGET = {"type": "channel", "channel": "C1"}
 
@@ -52,11 +52,16 @@ def reply(monkeypatch: pytest.MonkeyPatch) -> RecordingReply:
     return recording
 
 
+USE_CASES: dict[str, UseCase] = {}
+"""The use cases the test runners run (a test adds its own with :func:`use`)."""
+
+
 def make_runner(store: Store, **config: Any) -> JobRunner:
     services: Any = Services(
         settings=Settings(), client=None, store=store, summariser=None, users=None, fetch=None,  # type: ignore[arg-type]
     )
-    return JobRunner(services, RunnerConfig(**{"retry_delay_s": 0.0, **config}))
+    config = {"retry_delay_s": 0.0, **config}
+    return JobRunner(services, RunnerConfig(**config), use_cases=USE_CASES, machinery_errors=(EngineError,))
 
 
 def use(monkeypatch: pytest.MonkeyPatch, work: Any, progress: str | None = "the thing") -> str:

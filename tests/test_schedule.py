@@ -264,7 +264,7 @@ def test_housekeeping_logs_at_debug_only(store: Store, monkeypatch: pytest.Monke
     monkeypatch.setattr(schedule, "RECONCILE_S", 0.05)
     for level, expected in (("INFO", False), ("DEBUG", True)):
         caplog.clear()
-        cli._configure_logging(Settings(log_level=level), "serve", 0)
+        cli.configure_logging(Settings(log_level=level), "serve", 0)
         caplog.set_level(getattr(logging, level))
         scheduler, _ = make(store, paris(2026, 1, 6, 9, 10))
         scheduler.start()

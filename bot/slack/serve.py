@@ -36,8 +36,8 @@ from bot.slack.deps import Deps, JobQueue, Services, SummariserLike, make_fetche
 from bot.slack.digests.schedule import DigestScheduler
 from bot.slack.http import Front, create_http_server, serve_in_thread, server_port, stop_server
 from bot.slack.jobs.local import LocalQueue
-from bot.slack.jobs.replies import channel_target
-from bot.slack.jobs.runner import JobRunner, RunnerConfig, job_payload
+from bot.slack.jobs.runner import JobRunner, RunnerConfig
+from bot.slack.jobs.spec import channel_target, job_payload
 from bot.slack.reading import UserDirectory
 from bot.slack.storage.database import is_in_memory
 from bot.slack.storage.messages import Store
@@ -191,6 +191,17 @@ def runner_config(settings: Settings) -> RunnerConfig:
     return RunnerConfig(max_attempts=settings.job_max_attempts)
 
 
+def build_runner(settings: Settings, services: Services) -> JobRunner:
+    """A job runner with every use case; only processes that run jobs import them and the pool."""
+    from bot.adapters.engine import EngineError
+    from bot.slack.digests.usecases import DIGESTS
+    from bot.slack.usecases import SUMMARIES
+
+    return JobRunner(
+        services, runner_config(settings), use_cases={**SUMMARIES, **DIGESTS}, machinery_errors=(EngineError,)
+    )
+
+
 def build_runtime(
     settings: Settings,
     *,
@@ -219,7 +230,7 @@ def build_runtime(
     else:
         if summariser is None:
             raise ValueError("JOB_QUEUE=local runs jobs in this process: a summariser is needed")
-        runner = JobRunner(build_services(settings, store, client, summariser), runner_config(settings))
+        runner = build_runner(settings, build_services(settings, store, client, summariser))
         local = LocalQueue(store.jobs, runner, threads=settings.worker_pool_size)
         queue = local
     scheduler = DigestScheduler(
@@ -366,7 +377,7 @@ def worker_main(settings: Settings) -> int:
     except ImportError as exc:
         return _fail(f"the worker needs the postgres extra: pip install '.[postgres]' ({exc.name})")
     client = create_client(settings)
-    runner = JobRunner(build_services(settings, store, client, engine), runner_config(settings))
+    runner = build_runner(settings, build_services(settings, store, client, engine))
     app = worker_app(settings.database_url, store.jobs, runner)
     heartbeat = Heartbeat(runner)
     heartbeat.start()

@@ -23,11 +23,13 @@ from apscheduler.jobstores.base import JobLookupError
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.cron import CronTrigger
 
+from bot.slack.formats import blocks, strings
 from bot.slack.storage.messages import Store, Subscription
 
 logger = logging.getLogger(__name__)
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+_WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 JOB_RETENTION = timedelta(days=2)
 """Finished jobs are kept this long: their keys absorb Slack's retries and replays."""
 RECONCILE_S = 10
@@ -259,3 +261,25 @@ class DigestScheduler:
         jobs = self.store.jobs.purge((now - JOB_RETENTION).timestamp())
         logger.info("Purged %d stored message(s) and %d finished job(s)", messages, jobs)
         return messages, jobs
+
+
+def schedule_words(store: Store, channel: str) -> dict[str, str] | None:
+    """The values of the digest status sentences for ``channel`` (``None``: no digest)."""
+    sub = store.subscription(channel)
+    if sub is None:
+        return None
+    if sub.cadence == "weekly" and sub.weekday is not None:
+        when = strings.DIGEST_WHEN_WEEKLY.format(weekday=_WEEKDAYS[sub.weekday], hhmm=sub.hhmm)
+    else:
+        when = strings.DIGEST_WHEN_DAILY.format(hhmm=sub.hhmm)
+    try:
+        next_run = digest_trigger(sub).get_next_fire_time(None, datetime.now(UTC))
+    except (ValueError, LookupError):
+        next_run = None
+    return {
+        "channel": channel,
+        "cadence": sub.cadence,
+        "when": when,
+        "tz": sub.tz,
+        "next_run": blocks.slack_date(next_run.timestamp()) if next_run else strings.DIGEST_UNKNOWN_NEXT,
+    }

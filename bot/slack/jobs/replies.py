@@ -1,8 +1,7 @@
 """Where a job's progress, result and errors go, and how Web API errors read to a user.
 
-A job stores its reply target as plain JSON (see :func:`thread_target` and
-:func:`response_url_target`), so whichever process runs the job, and however often it is
-resumed, rebuilds the same :class:`Reply`:
+A job stores its reply target as plain JSON (see :mod:`bot.slack.jobs.spec`), so whichever
+process runs the job, and however often it is resumed, rebuilds the same :class:`Reply`:
 
 - :class:`ThreadReply` posts a "Summarising…" placeholder in a thread once, records its ts
   in the job, and later replaces it (``chat.update``), so a resumed job never posts twice;
@@ -63,26 +62,6 @@ class Reply(Protocol):
     def fail(self, message: str) -> None:
         """Show a user-facing error, privately where possible."""
         ...
-
-
-def thread_target(channel: str, thread_ts: str, user: str | None, response_url: str | None = None) -> dict[str, Any]:
-    """A reply target in a thread (mentions, the message shortcut)."""
-    return {"type": "thread", "channel": channel, "thread_ts": thread_ts, "user": user, "response_url": response_url}
-
-
-def response_url_target(
-    response_url: str, response_type: str, channel: str, user: str | None
-) -> dict[str, Any]:
-    """A reply target through a slash command's response_url (``in_channel`` or ``ephemeral``)."""
-    return {
-        "type": "response_url", "response_url": response_url, "response_type": response_type,
-        "channel": channel, "user": user,
-    }
-
-
-def channel_target(channel: str) -> dict[str, Any]:
-    """A reply target that posts into a channel (scheduled digests)."""
-    return {"type": "channel", "channel": channel}
 
 
 def slack_error_message(exc: SlackApiError) -> str:

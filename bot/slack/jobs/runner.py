@@ -14,6 +14,9 @@ with that message. Transient ones (a worker process died, Slack or the network f
 put it back in the queue with a delay, up to ``max_attempts`` claims; after that the user
 gets an honest failure, so no placeholder is left saying "Summarising…". A job stopped by
 shutdown is put back without spending an attempt.
+
+The composition root hands the runner its use cases and the errors of the machinery that
+runs them (the summariser pool's), so this module imports neither.
 """
 
 from __future__ import annotations
@@ -24,19 +27,18 @@ import socket
 import threading
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Literal
 
 from slack_sdk.errors import SlackApiError, SlackClientError
 
-from bot.adapters.engine import EngineError
 from bot.core.errors import SummariserError
 from bot.slack.deps import Services
 from bot.slack.formats import strings
 from bot.slack.jobs.replies import Reply, ReplyError, make_reply, slack_error_message
+from bot.slack.jobs.spec import UseCase
 from bot.slack.storage.jobs import Job
-from bot.slack.usecases import USE_CASES
 
 logger = logging.getLogger(__name__)
 
@@ -55,20 +57,6 @@ class RunnerConfig:
     retry_delay_s: float = 5.0
 
 
-def job_payload(args: dict[str, Any], reply: dict[str, Any]) -> dict[str, Any]:
-    """The stored payload of a job: its use case's arguments and its reply target."""
-    return {"args": args, "reply": reply}
-
-
-def request_key(source: str, slack_id: object) -> str:
-    """The job key of a Slack request: its ``event_id`` or ``trigger_id``, unique per request.
-
-    A request without one (never seen from Slack) gets a random key: it is not deduplicated.
-    """
-    value = str(slack_id or "").strip()
-    return f"{source}:{value}" if value else f"{source}:unkeyed:{uuid.uuid4().hex}"
-
-
 def default_owner() -> str:
     """A name for this runner that is unique across hosts, processes and restarts."""
     return f"{socket.gethostname()[:30]}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
@@ -82,10 +70,14 @@ class JobRunner:
         services: Services,
         config: RunnerConfig | None = None,
         *,
+        use_cases: Mapping[str, UseCase],
+        machinery_errors: tuple[type[Exception], ...] = (),
         owner: str | None = None,
         clock: Callable[[], float] = time.time,
     ) -> None:
         self.services = services
+        self.use_cases = use_cases
+        self.machinery_errors = machinery_errors
         self.config = config or RunnerConfig()
         self.owner = owner or default_owner()
         self.clock = clock
@@ -153,7 +145,7 @@ class JobRunner:
         if job.attempts > self.config.max_attempts:
             logger.error("job %s (%s): giving up after %d attempts", job.id, job.kind, job.attempts - 1)
             return self._fail(job, reply, strings.GAVE_UP, job.error or "too many attempts")
-        use_case = USE_CASES.get(job.kind)
+        use_case = self.use_cases.get(job.kind)
         if use_case is None:
             return self._fail(job, reply, strings.UNEXPECTED, f"unknown job kind {job.kind!r}")
         try:
@@ -172,11 +164,11 @@ class JobRunner:
         return "done"
 
     def _handle(self, job: Job, reply: Reply, exc: Exception) -> RunResult:
-        if self.stopping and isinstance(exc, EngineError):
+        if self.stopping and isinstance(exc, self.machinery_errors):
             self.services.store.jobs.release(job.id, self.owner, refund=True)
             logger.info("job %s (%s) put back: shutting down", job.id, job.kind)
             return "released"
-        if isinstance(exc, EngineError):
+        if isinstance(exc, self.machinery_errors):
             return self._retry_or_fail(job, reply, str(exc))
         if isinstance(exc, SummariserError):
             logger.info("job %s (%s): %s", job.id, job.kind, exc)

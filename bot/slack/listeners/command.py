@@ -16,11 +16,10 @@ from typing import Any
 from slack_bolt import Ack, App
 
 from bot.slack.deps import Deps
+from bot.slack.digests.schedule import schedule_words
 from bot.slack.formats import blocks, strings
 from bot.slack.formats.markup import first_url, plain_text
-from bot.slack.jobs.replies import response_url_target
-from bot.slack.jobs.runner import job_payload, request_key
-from bot.slack.usecases import schedule_words
+from bot.slack.jobs.spec import job_payload, request_key, response_url_target
 
 logger = logging.getLogger(__name__)
 

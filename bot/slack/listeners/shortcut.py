@@ -17,8 +17,7 @@ from bot.slack.deps import Deps
 from bot.slack.formats import strings
 from bot.slack.formats.markup import first_url
 from bot.slack.formats.shapes import bot_name, has_layout, header_text, is_bot_message, message_text
-from bot.slack.jobs.replies import thread_target
-from bot.slack.jobs.runner import job_payload, request_key
+from bot.slack.jobs.spec import job_payload, request_key, thread_target
 
 logger = logging.getLogger(__name__)
 
