@@ -12,10 +12,9 @@ from slack_sdk import WebClient
 
 from bot.settings import Settings
 from bot.slack.deps import Services
-from bot.slack.jobs.replies import Poster, make_reply
+from bot.slack.jobs.replies import Poster, find_job_message, job_metadata, make_reply
 from bot.slack.jobs.runner import JobRunner, RunnerConfig
 from bot.slack.jobs.spec import Outcome, UseCase, channel_target, job_payload, response_url_target, thread_target
-from bot.slack.reading import find_job_message, job_metadata
 from bot.slack.storage.messages import Store
 from tools.fakeslack import FakeSlack
 

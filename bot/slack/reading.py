@@ -43,14 +43,14 @@ _PACE_SAMPLE = 100
 """How much wider than estimated a tail window is read, so that one window usually suffices."""
 
 
-def _pages(call: Callable[..., Any], **params: Any) -> Iterator[list[dict[str, Any]]]:
+def pages(call: Callable[..., Any], **params: Any) -> Iterator[list[dict[str, Any]]]:
     """Yield the ``messages`` of each page of a cursor-paginated Web API method."""
     for page, _more in _pages_with_more(call, **params):
         yield page
 
 
 def _pages_with_more(call: Callable[..., Any], **params: Any) -> Iterator[tuple[list[dict[str, Any]], bool]]:
-    """Like :func:`_pages`, with whether Slack has more pages after each one."""
+    """Like :func:`pages`, with whether Slack has more pages after each one."""
     cursor: str | None = None
     while True:
         response = call(**params, cursor=cursor) if cursor else call(**params)
@@ -116,7 +116,7 @@ def _tail(
             "channel": channel, "ts": parent["ts"], "oldest": f"{lower:.6f}", "latest": f"{upper:.6f}",
             "inclusive": True, "limit": PAGE_SIZE,
         }
-        for page in _pages(client.conversations_replies, **params):
+        for page in pages(client.conversations_replies, **params):
             window.extend(m for m in page if m.get("ts") != parent["ts"] and m.get("ts") not in found)
         found.update((str(m["ts"]), m) for m in window)
         if len(found) >= want or lower <= after:
@@ -146,8 +146,10 @@ def fetch_thread(client: WebClient, channel: str, thread_ts: str, budget: int = 
     """
     budget = max(budget, 2)
     want = budget - 1
-    pages = _pages_with_more(client.conversations_replies, channel=channel, ts=thread_ts, limit=min(budget, PAGE_SIZE))
-    first, more = next(pages)
+    thread_pages = _pages_with_more(
+        client.conversations_replies, channel=channel, ts=thread_ts, limit=min(budget, PAGE_SIZE)
+    )
+    first, more = next(thread_pages)
     parent = first[0] if first and first[0].get("ts") == thread_ts else None
     if parent is None:  # never seen from Slack: the thread as it comes, at most ``budget``
         return ThreadRead(first[:budget], len(first) + (1 if more else 0))
@@ -162,7 +164,7 @@ def fetch_thread(client: WebClient, channel: str, thread_ts: str, budget: int = 
     tail: deque[dict[str, Any]] = deque(first[1:], maxlen=want)
     seen_count = len(first)
     while more:
-        page, more = next(pages)
+        page, more = next(thread_pages)
         tail.extend(page)
         seen_count += len(page)
     return ThreadRead([parent, *tail], max(total, seen_count))
@@ -278,42 +280,6 @@ def is_member(client: WebClient, channel: str) -> bool:
     if conversation.get("is_archived"):
         return False
     return conversation.get("is_member") is not False
-
-
-JOB_EVENT_TYPE = "summariser_job"
-"""The ``event_type`` of the message metadata that ties a posted message to its job."""
-
-
-def job_metadata(job_id: str) -> dict[str, Any]:
-    """Message metadata naming the job that posts the message (see :func:`find_job_message`)."""
-    return {"event_type": JOB_EVENT_TYPE, "event_payload": {"job_id": job_id}}
-
-
-def find_job_message(
-    client: WebClient, channel: str, job_id: str, since: float, thread_ts: str | None = None
-) -> str | None:
-    """The ts of a message that job ``job_id`` posted since ``since``, found by its metadata.
-
-    A job interrupted between posting a message and recording its ts asks this before
-    posting again. Reads the thread when ``thread_ts`` is given, else the channel. A read
-    Slack refuses returns ``None``: the caller then posts again (at least once, never lost).
-    """
-    call = client.conversations_replies if thread_ts else client.conversations_history
-    params: dict[str, Any] = {
-        "channel": channel, "oldest": f"{since:.6f}", "include_all_metadata": True, "limit": PAGE_SIZE,
-    }
-    if thread_ts:
-        params["ts"] = thread_ts
-    try:
-        for page in _pages(call, **params):
-            for raw in page:
-                metadata = raw.get("metadata") or {}
-                payload = metadata.get("event_payload") or {}
-                if metadata.get("event_type") == JOB_EVENT_TYPE and payload.get("job_id") == job_id:
-                    return str(raw["ts"])
-    except SlackApiError as exc:
-        logger.warning("could not look for job %s's message in %s: %s", job_id, channel, exc.response.get("error"))
-    return None
 
 
 def permalink(client: WebClient, channel: str, ts: str) -> str | None:

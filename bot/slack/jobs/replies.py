@@ -30,7 +30,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.webhook import WebhookClient
 
 from bot.slack.formats import blocks, manifest, strings
-from bot.slack.reading import find_job_message, job_metadata
+from bot.slack.reading import PAGE_SIZE, pages
 
 logger = logging.getLogger(__name__)
 
@@ -83,6 +83,42 @@ def _webhook(url: str, **body: Any) -> None:
     response = WebhookClient(url, timeout=WEBHOOK_TIMEOUT_S).send(**body)
     if response.status_code >= 300:
         raise ReplyError(f"response_url answered {response.status_code}: {response.body[:200]!r}")
+
+
+JOB_EVENT_TYPE = "summariser_job"
+"""The ``event_type`` of the message metadata that ties a posted message to its job."""
+
+
+def job_metadata(job_id: str) -> dict[str, Any]:
+    """Message metadata naming the job that posts the message (see :func:`find_job_message`)."""
+    return {"event_type": JOB_EVENT_TYPE, "event_payload": {"job_id": job_id}}
+
+
+def find_job_message(
+    client: WebClient, channel: str, job_id: str, since: float, thread_ts: str | None = None
+) -> str | None:
+    """The ts of a message that job ``job_id`` posted since ``since``, found by its metadata.
+
+    A job interrupted between posting a message and recording its ts asks this before
+    posting again. Reads the thread when ``thread_ts`` is given, else the channel. A read
+    Slack refuses returns ``None``: the caller then posts again (at least once, never lost).
+    """
+    call = client.conversations_replies if thread_ts else client.conversations_history
+    params: dict[str, Any] = {
+        "channel": channel, "oldest": f"{since:.6f}", "include_all_metadata": True, "limit": PAGE_SIZE,
+    }
+    if thread_ts:
+        params["ts"] = thread_ts
+    try:
+        for page in pages(call, **params):
+            for raw in page:
+                metadata = raw.get("metadata") or {}
+                payload = metadata.get("event_payload") or {}
+                if metadata.get("event_type") == JOB_EVENT_TYPE and payload.get("job_id") == job_id:
+                    return str(raw["ts"])
+    except SlackApiError as exc:
+        logger.warning("could not look for job %s's message in %s: %s", job_id, channel, exc.response.get("error"))
+    return None
 
 
 @dataclass(frozen=True)
