@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from slack_sdk.models.blocks import Block
 
 from bot.core.types import Priority, Quote, SummaryResult
-from bot.slack.formats import blocks, strings
+from bot.slack.formats import blocks, markup, strings
 from tests.test_blocks import _Digest, _Item
 
 HOSTILE = [
@@ -141,7 +141,7 @@ def test_error_progress_and_notice_blocks(text: str) -> None:
     check_message(blocks.error_blocks(text))
     check_message(blocks.progress_blocks(text))
     if text.strip():  # notices are our own sentences, never empty
-        check_message(blocks.notice_blocks(blocks.clean(text)))
+        check_message(blocks.notice_blocks(markup.clean(text)))
 
 
 def test_help_blocks_escape_placeholders() -> None:

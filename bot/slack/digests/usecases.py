@@ -16,7 +16,7 @@ from bot.slack import reading
 from bot.slack.deps import Services
 from bot.slack.digests import build
 from bot.slack.digests.schedule import schedule_words
-from bot.slack.formats import blocks, strings
+from bot.slack.formats import blocks, markup, strings
 from bot.slack.jobs.spec import Blocks, Outcome, Payload, UseCase, notice_outcome
 
 logger = logging.getLogger(__name__)
@@ -70,7 +70,7 @@ def _digest_post(services: Services, built: build.Digest) -> Outcome | None:
     logger.info("digest for %s: nothing to post (%s)", built.channel_id, strings.failures(built.failures) or "quiet")
     if services.settings.digest_quiet_message:
         line = _empty_digest_message(built, strings.QUIET_DAY)
-        return Outcome(blocks.notice_blocks(blocks.clean(line)), line)
+        return Outcome(blocks.notice_blocks(markup.clean(line)), line)
     return None
 
 

@@ -10,14 +10,12 @@ rejecting, and a cut never falls inside an entity or a ``<…>`` token.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from typing import Any, Protocol
 
-from bot.core.text import strip_invisible
 from bot.core.types import Priority, Quote, SummaryResult
 from bot.slack.formats import strings
-from bot.slack.formats.markup import date_in_words, escape, trim
+from bot.slack.formats.markup import clean, date_in_words, escape, is_http_url, is_user_id, trim
 
 SECTION_LIMIT = 3000
 HEADER_LIMIT = 150
@@ -27,10 +25,7 @@ MESSAGE_LIMIT = 40_000
 TEXT_FALLBACK_LIMIT = 4000  # Slack advises keeping the top-level text under 4,000 characters
 DIGEST_SENTENCES = 2
 
-_USER_ID = re.compile(r"^[UW][A-Z0-9]{2,}$")
 # No trailing \b: a trimmed "@hereé" must not end as "@here…".
-_BROADCAST = re.compile(r"@(here|channel|everyone)", re.IGNORECASE)
-_SAFE_URL = re.compile(r"^https?://[^\s<>|]+$")
 
 Block = dict[str, Any]
 
@@ -67,13 +62,6 @@ class DigestLike(Protocol):
     def mentionable(self) -> Collection[str]: ...
     @property
     def failures(self) -> Mapping[str, int]: ...
-
-
-def clean(text: str) -> str:
-    """Content made inert: bidi controls and zero-width characters dropped, mrkdwn-escaped,
-    and a bare ``@here``/``@channel``/``@everyone`` broken with a zero-width space so no
-    client setting can turn it into a ping."""
-    return _BROADCAST.sub("@\u200b\\1", escape(strip_invisible(text)))
 
 
 def _header(text: str) -> Block:
@@ -119,7 +107,7 @@ def _sections(heading: str, lines: Iterable[str]) -> list[Block]:
 def link(url: str | None, label: str) -> str:
     """A mrkdwn link to an http(s) URL, or the escaped label alone when the URL is unsafe."""
     safe_label = clean(label).replace("|", "¦")
-    if url and _SAFE_URL.match(url):
+    if url and is_http_url(url):
         return f"<{escape(url)}|{safe_label}>"
     return safe_label
 
@@ -130,7 +118,7 @@ def mention(user_id: str | None, mentionable: Collection[str]) -> str | None:
     An id found in content (a pasted transcript, a fetched page) is not in ``mentionable``,
     so content can never make the bot ping anyone.
     """
-    if user_id and user_id in mentionable and _USER_ID.match(user_id):
+    if user_id and user_id in mentionable and is_user_id(user_id):
         return f"<@{user_id}>"
     return None
 

@@ -14,7 +14,7 @@ import unicodedata
 from collections.abc import Callable
 from datetime import UTC, datetime
 
-from bot.core.text import strip_credentials
+from bot.core.text import strip_credentials, strip_invisible
 
 SKIP_SUBTYPES = frozenset(
     {
@@ -34,6 +34,7 @@ TOKEN = re.compile(r"<([^<>|]*)(?:\|([^<>]*))?>")
 """One ``<target|label>`` token of Slack markup."""
 
 _USER_ID = re.compile(r"^[UW][A-Z0-9]{2,}$")
+_BARE_BROADCAST = re.compile(r"@(here|channel|everyone)", re.IGNORECASE)
 _BROADCASTS = {"here": "@here", "channel": "@channel", "everyone": "@everyone"}
 _BARE_URL = re.compile(r"\bhttps?://[^\s<>|\"']+")
 _HTTP_TOKEN = re.compile(r"^https?://[^\s<>|]+$")
@@ -49,6 +50,23 @@ def escape(text: str) -> str:
     links when the angle brackets are real, so escaping neutralises all three.
     """
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def clean(text: str) -> str:
+    """Content made inert: bidi controls and zero-width characters dropped, mrkdwn-escaped,
+    and a bare ``@here``/``@channel``/``@everyone`` broken with a zero-width space so no
+    client setting can turn it into a ping."""
+    return _BARE_BROADCAST.sub("@\u200b\\1", escape(strip_invisible(text)))
+
+
+def is_user_id(text: str) -> bool:
+    """Whether ``text`` is shaped like a Slack user id (``U…`` or ``W…``)."""
+    return _USER_ID.match(text) is not None
+
+
+def is_http_url(text: str) -> bool:
+    """Whether ``text`` is one http(s) URL that cannot break out of a ``<url|label>`` token."""
+    return _HTTP_TOKEN.match(text) is not None
 
 
 def unescape(text: str) -> str:

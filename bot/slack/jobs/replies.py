@@ -29,7 +29,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from slack_sdk.webhook import WebhookClient
 
-from bot.slack.formats import blocks, manifest, strings
+from bot.slack.formats import blocks, manifest, markup, strings
 from bot.slack.reading import PAGE_SIZE, pages
 
 logger = logging.getLogger(__name__)
@@ -207,7 +207,7 @@ class ThreadReply:
 
     def fail(self, message: str) -> None:
         """Show the error where the user will see it."""
-        text = blocks.clean(message)  # error text can quote content (a server's reason phrase)
+        text = markup.clean(message)  # error text can quote content (a server's reason phrase)
         content = blocks.error_blocks(message)
         if self.placeholder_ts:
             self.finish(content, text)
@@ -294,7 +294,7 @@ class ResponseUrlReply:
             except SlackApiError as exc:
                 if exc.response.get("error") != "message_not_found":
                     raise
-        self._send(blocks.error_blocks(message), blocks.clean(message), "ephemeral")
+        self._send(blocks.error_blocks(message), markup.clean(message), "ephemeral")
 
 
 @dataclass

@@ -17,7 +17,7 @@ from slack_bolt import Ack, App
 
 from bot.slack.deps import Deps
 from bot.slack.digests.schedule import schedule_words
-from bot.slack.formats import blocks, strings
+from bot.slack.formats import blocks, markup, strings
 from bot.slack.formats.markup import first_url, plain_text
 from bot.slack.jobs.spec import job_payload, request_key, response_url_target
 
@@ -171,7 +171,7 @@ def handle(deps: Deps, command: dict[str, Any], ack: Ack) -> None:
     if parsed.action == "error":
         message = parsed.text or strings.BAD_COMMAND.format(text="")
         content = blocks.error_blocks(message) + (blocks.help_blocks() if parsed.show_help else [])
-        ack(text=blocks.clean(message), blocks=content, response_type="ephemeral")
+        ack(text=markup.clean(message), blocks=content, response_type="ephemeral")
         return
     if parsed.action == "digest_off":
         # What was stored for the digest goes with it: nothing is kept for an unsubscribed channel.
