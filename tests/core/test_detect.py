@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -17,8 +15,9 @@ from bot.core.detect import (
 )
 from bot.core.errors import EmptyInputError, InputError
 from bot.core.types import Message
+from tests.conftest import REPO_ROOT
 
-SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+SEEDS = REPO_ROOT / "seeds"
 
 
 @pytest.mark.parametrize(

@@ -4,7 +4,6 @@ failure class of issue 6, and the choice of five quotes across speakers."""
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -14,8 +13,9 @@ from bot.core.quoting.spans import find_quote_spans
 from bot.core.text import canonical
 from bot.core.thread.action_items import classify_thread
 from bot.core.types import Quote
+from tests.conftest import REPO_ROOT
 
-DATA = Path(__file__).parent / "data" / "quote_attribution.json"
+DATA = REPO_ROOT / "tests" / "data" / "quote_attribution.json"
 TEXTS: list[dict[str, Any]] = json.loads(DATA.read_text(encoding="utf-8"))
 
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 import pytest
 
@@ -23,8 +21,9 @@ from bot.core.scorer import (
     subset_features,
 )
 from bot.core.types import Kind
+from tests.conftest import REPO_ROOT
 
-RESOURCES = Path(__file__).resolve().parent.parent / "bot" / "resources"
+RESOURCES = REPO_ROOT / "bot" / "resources"
 K = len(POSITION_BUCKETS)
 
 

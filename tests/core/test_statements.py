@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import importlib.util
 import json
-import sys
 from collections.abc import Sequence
 from pathlib import Path
 from types import ModuleType
@@ -23,16 +22,9 @@ from bot.core.thread.statements import (
     hashed_ngrams,
 )
 
-TRAINER = Path(__file__).resolve().parents[1] / "tools" / "train_statements.py"
-
 
 def _trainer() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("train_statements", TRAINER)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["train_statements"] = module
-    spec.loader.exec_module(module)
-    return module
+    return importlib.import_module("tools.train_statements")
 
 
 def _rows(tmp_path: Path) -> Path:

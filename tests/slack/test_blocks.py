@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
 
 import pytest
 
 from bot.core.types import Priority, Quote, SummaryResult
 from bot.slack.formats import blocks, strings
+from tests.support.digests import Digest, DigestItem
 
 
 def _result(**overrides: object) -> SummaryResult:
@@ -31,26 +31,6 @@ def _texts(bs: list[dict]) -> list[str]:
             out.append(b["text"]["text"])
         out.extend(e["text"] for e in b.get("elements", ()))
     return out
-
-
-@dataclass
-class _Item:
-    kind: str
-    ts: str
-    permalink: str | None
-    title: str | None
-    summary: list[str]
-
-
-@dataclass
-class _Digest:
-    channel_id: str = "C1"
-    period_start: float = 1_700_000_000.0
-    period_end: float = 1_700_086_400.0
-    items: list[_Item] = field(default_factory=list)
-    priorities: list[Priority] = field(default_factory=list)
-    mentionable: frozenset[str] = frozenset()
-    failures: dict[str, int] = field(default_factory=dict)
 
 
 HOSTILE = [
@@ -143,10 +123,10 @@ def test_unsafe_urls_are_not_linked() -> None:
 
 
 def test_digest_blocks_items_and_priorities() -> None:
-    digest = _Digest(
+    digest = Digest(
         items=[
-            _Item("article", "1.1", "https://example.slack.com/p11", "Ports <!here>", ["One.", "Two.", "Three."]),
-            _Item("thread", "1.2", None, None, ["Talked."]),
+            DigestItem("article", "1.1", "https://example.slack.com/p11", "Ports <!here>", ["One.", "Two.", "Three."]),
+            DigestItem("thread", "1.2", None, None, ["Talked."]),
         ],
         priorities=[Priority(text="Book venue", owner="Ana", owner_id="U0001")],
         mentionable=frozenset({"U0001"}),
@@ -161,7 +141,7 @@ def test_digest_blocks_items_and_priorities() -> None:
 
 
 def test_digest_with_many_items_is_trimmed() -> None:
-    digest = _Digest(items=[_Item("message", str(i), None, None, ["x" * 900]) for i in range(80)])
+    digest = Digest(items=[DigestItem("message", str(i), None, None, ["x" * 900]) for i in range(80)])
     bs = blocks.digest_blocks(digest)
     assert len(bs) <= blocks.MAX_BLOCKS
     assert "more not shown" in _texts(bs)[-1]

@@ -19,7 +19,7 @@ from slack_sdk.models.blocks import Block
 
 from bot.core.types import Priority, Quote, SummaryResult
 from bot.slack.formats import blocks, markup, strings
-from tests.test_blocks import _Digest, _Item
+from tests.support.digests import Digest, DigestItem
 
 HOSTILE = [
     "<!channel>", "<!here>", "<!everyone>", "<@U0EVIL>", "<@W0ADMIN|admin>", "<!subteam^S0OPS|@ops>",
@@ -53,10 +53,10 @@ PERMALINKS = st.dictionaries(st.sampled_from(["1.1", "2.2"]), st.sampled_from(
     ["https://example.slack.com/archives/C1/p11", "https://x.example/a&b", "not a url"]))
 
 
-items = st.builds(_Item, kind=st.sampled_from(["article", "thread", "message"]), ts=st.sampled_from(["1.1", "2.2"]),
+items = st.builds(DigestItem, kind=st.sampled_from(["article", "thread", "message"]), ts=st.sampled_from(["1.1", "2.2"]),
                   permalink=URLS, title=OPT_TEXT, summary=st.lists(LONG_TEXT, max_size=3))
 digests = st.builds(
-    _Digest, channel_id=st.just("C0GEN"), period_start=st.floats(0, 4e9), period_end=st.floats(0, 4e9),
+    Digest, channel_id=st.just("C0GEN"), period_start=st.floats(0, 4e9), period_end=st.floats(0, 4e9),
     items=st.lists(items, max_size=70), priorities=st.lists(priorities, max_size=30), mentionable=MENTIONABLE,
     failures=st.dictionaries(st.sampled_from(["article", "thread", "message"]), st.integers(0, 5)),
 )
@@ -130,7 +130,7 @@ def test_joined_summaries(group: list[SummaryResult], mentionable: frozenset[str
 
 @SETTINGS
 @given(digests)
-def test_digest_blocks(digest: _Digest) -> None:
+def test_digest_blocks(digest: Digest) -> None:
     check_message(blocks.digest_blocks(digest), digest.mentionable)
     check_fallback(blocks.digest_text(digest))
 

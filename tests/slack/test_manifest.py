@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 from dotenv import dotenv_values
 
 from bot.slack.formats import manifest
+from tests.conftest import REPO_ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = REPO_ROOT
 MANIFEST = json.loads((ROOT / "manifest.json").read_text(encoding="utf-8"))
 ENV_EXAMPLE = dotenv_values(ROOT / ".env.example")
 

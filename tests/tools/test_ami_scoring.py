@@ -9,9 +9,10 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import REPO_ROOT
 from tools.ami_scoring import hits, owner_matches, score, toks
 
-SCORER = Path(__file__).resolve().parents[1] / ".." / "shared" / "eval" / "ami_actions_decisions" / "score_actions.py"
+SCORER = REPO_ROOT / ".." / "shared" / "eval" / "ami_actions_decisions" / "score_actions.py"
 
 GOLD = [
     {

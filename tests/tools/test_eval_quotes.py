@@ -79,12 +79,7 @@ def test_main_scores_a_quotes_file(nlp: Any, tmp_path: Path, monkeypatch: pytest
 
 
 def _converter() -> ModuleType:
-    path = Path(__file__).resolve().parent.parent / "tools" / "polnear_jsonl.py"
-    spec = importlib.util.spec_from_file_location("polnear_jsonl", path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return importlib.import_module("tools.polnear_jsonl")
 
 
 def test_polnear_converter_reads_brat_attributions(tmp_path: Path) -> None:

@@ -3,12 +3,9 @@
 from __future__ import annotations
 
 import json
-import threading
 import time
 import urllib.request
-from collections.abc import Iterator
 from datetime import UTC, timedelta
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
@@ -17,106 +14,9 @@ import pytest
 
 from bot.settings import Settings
 from bot.slack.formats import strings
+from tests.support.e2e import CHANNEL, THREAD, ArticleServer, command, dump, shared_result, shortcut, start_bot
 from tests.support.slackapp import LocalSlackApp
 from tools.fakeslack import FakeSlack
-
-SECRET = "e2e-signing-secret"
-CHANNEL = "C0GENERAL"
-ARTICLE_HTML = """<!doctype html><html><head><title>Harbour cranes arrive in Fuzhou</title></head>
-<body><nav>Home | News</nav><article><h1>Harbour cranes arrive in Fuzhou</h1>
-<p>Three new harbour cranes arrived in Fuzhou on Monday, doubling the port's container capacity.</p>
-<p>The port authority said the cranes will start work in March after two months of testing.</p>
-<p>"This is the biggest upgrade the port has had in twenty years," said director Lin Wei.</p>
-<p>Shipping companies welcomed the news, saying waiting times for vessels should fall by half.</p>
-<p>The cranes were built in Shanghai and cost 40 million dollars in total.</p>
-</article></body></html>"""
-THREAD = [
-    ("U0ANA", "<!here> the launch checklist for the Fuzhou port dashboard is ready for review."),
-    ("U0BO", "<!here> I reviewed the checklist and the load tests still fail on the export page."),
-    ("U0ANA", "<!here> Bo, please fix the export page load test by Friday."),
-    ("U0BO", "<!here> OK, I will fix the export page load test by Friday and then we ship on Monday."),
-]
-
-
-class ArticleServer:
-    """A local web server: the cranes story at ``url``, and any page added with :meth:`add`."""
-
-    def __init__(self, html: str = ARTICLE_HTML) -> None:
-        pages = {"/news/cranes": html.encode()}
-        self.pages = pages
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:
-                body = pages.get(self.path)
-                self.send_response(200 if body is not None else 404)
-                self.send_header("Content-Type", "text/html; charset=utf-8")
-                self.send_header("Content-Length", str(len(body or b"")))
-                self.end_headers()
-                self.wfile.write(body or b"")
-
-            def log_message(self, *args: Any) -> None:
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-        self.base = f"http://127.0.0.1:{self.server.server_port}"
-        self.url = self.base + "/news/cranes"
-        self.allow = frozenset({f"127.0.0.1:{self.server.server_port}"})
-
-    def add(self, path: str, html: str) -> str:
-        """Serve ``html`` at ``path`` too; returns its URL."""
-        self.pages[path] = html.encode()
-        return self.base + path
-
-    def close(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
-
-
-def start_bot(fake: FakeSlack, summariser: Any, db: Path, **overrides: Any) -> LocalSlackApp:
-    """The app in HTTP mode on 127.0.0.1 with its Web API pointed at FakeSlack."""
-    values: dict[str, Any] = {
-        "slack_bot_token": "xoxb-test",
-        "slack_signing_secret": SECRET,
-        "slack_api_url": fake.api_url,
-        "database_url": f"sqlite:///{db}",
-        "worker_pool_size": 2,
-    }
-    return LocalSlackApp(Settings(**{**values, **overrides}), summariser)
-
-
-def command(bot: LocalSlackApp, fake: FakeSlack, text: str, name: str = "r1") -> tuple[int, str]:
-    """``/summarise text`` from Ana in the test channel, answered at response URL ``name``."""
-    return bot.command(text, fake.response_url(name), channel=CHANNEL, user="U0ANA")
-
-
-def shortcut(bot: LocalSlackApp, fake: FakeSlack, message: dict[str, Any]) -> tuple[int, str]:
-    """The message shortcut by Ana on ``message`` in the test channel."""
-    return bot.shortcut(message, CHANNEL, fake.response_url("shortcut"), user="U0ANA")
-
-
-@pytest.fixture
-def fake() -> Iterator[FakeSlack]:
-    with FakeSlack() as fake:
-        fake.users = {
-            "U0ANA": {"id": "U0ANA", "name": "ana", "real_name": "Ana Lima", "tz": "Europe/Paris"},
-            "U0BO": {"id": "U0BO", "name": "bo", "real_name": "Bo Chen", "tz": "Asia/Shanghai"},
-        }
-        yield fake
-
-
-@pytest.fixture(scope="module")
-def article() -> Iterator[ArticleServer]:
-    server = ArticleServer()
-    yield server
-    server.close()
-
-
-@pytest.fixture
-def bot(fake: FakeSlack, summariser: Any, tmp_path: Path, article: ArticleServer) -> Iterator[LocalSlackApp]:
-    running = start_bot(fake, summariser, tmp_path / "bot.db", fetch_allow_hosts=article.allow)
-    yield running
-    running.close()
 
 
 def _thread_messages(fake: FakeSlack, parent_ts: str = "1700001000.000100", link: str | None = None) -> str:
@@ -128,10 +28,6 @@ def _thread_messages(fake: FakeSlack, parent_ts: str = "1700001000.000100", link
         messages.append({"ts": ts, "user": user, "text": text, "thread_ts": parent_ts})
     fake.messages[CHANNEL] = messages
     return parent_ts
-
-
-def _dump(params: dict[str, Any]) -> str:
-    return json.dumps(params.get("blocks", "")) + json.dumps(params.get("text", ""))
 
 
 def test_healthz(bot: LocalSlackApp) -> None:
@@ -175,19 +71,10 @@ def test_bad_signatures_are_refused(bot: LocalSlackApp, fake: FakeSlack, sign: b
     assert fake.responses == []
 
 
-def shared_result(fake: FakeSlack) -> dict[str, Any]:
-    """The shared result of a command: its channel placeholder, replaced by the summary."""
-    placeholder = fake.wait_for("chat.postMessage", 1, timeout=10)[0]
-    assert placeholder["channel"] == CHANNEL and "Summarising" in placeholder["text"]
-    update = fake.wait_for("chat.update", 1, timeout=60)[0]
-    assert update["ts"] == fake.posted[0]["ts"]
-    return update
-
-
 def test_pasted_text_is_summarised_in_channel(bot: LocalSlackApp, fake: FakeSlack, seed_text: str) -> None:
     status, body = command(bot, fake, "<!channel> Fujian report\n\n" + seed_text)
     assert status == 200 and "Summarising" in body
-    dumped = _dump(shared_result(fake))
+    dumped = dump(shared_result(fake))
     assert "Fujian" in dumped
     # Slack sends a typed @channel as <!channel>: it is read as the words "@channel", shown
     # with a zero-width space after the @, and never pings.
@@ -197,7 +84,7 @@ def test_pasted_text_is_summarised_in_channel(bot: LocalSlackApp, fake: FakeSlac
 
 def test_url_is_fetched_and_summarised(bot: LocalSlackApp, fake: FakeSlack, article: ArticleServer) -> None:
     command(bot, fake, f"<{article.url}>")
-    dumped = _dump(shared_result(fake))
+    dumped = dump(shared_result(fake))
     assert "cranes" in dumped.lower()
     assert article.url in dumped  # the context line links the source
 
@@ -209,7 +96,7 @@ def test_a_shared_result_where_the_bot_may_not_post_uses_the_response_url(
     command(bot, fake, "The port opened a new terminal. It doubles capacity. Ships will wait less.")
     path, response = fake.wait_for_response(1, timeout=60)[0]
     assert path == "/response/r1" and response["response_type"] == "in_channel"
-    assert "terminal" in _dump(response)
+    assert "terminal" in dump(response)
 
 
 def test_blocked_url_gets_a_clear_message(fake: FakeSlack, summariser: Any, tmp_path: Path) -> None:
@@ -236,7 +123,7 @@ def test_bad_input_is_answered_and_the_bot_stays_up(bot: LocalSlackApp, fake: Fa
     response = fake.wait_for_response(1, timeout=30)[0][1]
     assert response["response_type"] == "ephemeral" and expected in response["text"]
     command(bot, fake, "The port opened a new terminal. It doubles capacity. Ships will wait less.", name="ok")
-    assert "terminal" in _dump(fake.wait_for("chat.update", 1, timeout=30)[0])
+    assert "terminal" in dump(fake.wait_for("chat.update", 1, timeout=30)[0])
 
 
 def test_thread_mention_answers_in_thread_with_article(bot: LocalSlackApp, fake: FakeSlack, article: ArticleServer) -> None:
@@ -247,7 +134,7 @@ def test_thread_mention_answers_in_thread_with_article(bot: LocalSlackApp, fake:
     progress = fake.wait_for("chat.postMessage", 1, timeout=10)[0]
     assert progress["thread_ts"] == parent and progress["channel"] == CHANNEL
     update = fake.wait_for("chat.update", 1, timeout=60)[0]
-    dumped = _dump(update)
+    dumped = dump(update)
     assert "export page" in dumped  # the discussion
     assert "cranes" in dumped.lower()  # the linked article
     assert "<@U0BO>" in dumped  # Bo owns the fix: an owner mention built from his user id
@@ -281,7 +168,7 @@ def test_shortcut_on_a_link_answers_in_thread(bot: LocalSlackApp, fake: FakeSlac
     progress = fake.wait_for("chat.postMessage", 1, timeout=10)[0]
     assert progress["thread_ts"] == message["ts"]
     update = fake.wait_for("chat.update", 1, timeout=60)[0]
-    assert "cranes" in _dump(update).lower()
+    assert "cranes" in dump(update).lower()
 
 
 def test_not_in_channel_is_explained(bot: LocalSlackApp, fake: FakeSlack) -> None:
@@ -314,7 +201,7 @@ def test_digest_subscribe_now_and_scheduled(bot: LocalSlackApp, fake: FakeSlack,
     command(bot, fake, "digest now", name="now")
     digest = fake.wait_for("chat.postMessage", 1, timeout=90)[0]
     assert digest["channel"] == CHANNEL
-    dumped = _dump(digest)
+    dumped = dump(digest)
     assert strings.DIGEST_TITLE in dumped and "cranes" in dumped.lower()
     assert "<!channel>" not in dumped
 
@@ -334,7 +221,7 @@ def test_digest_subscribe_now_and_scheduled(bot: LocalSlackApp, fake: FakeSlack,
         time.sleep(0.05)
     assert scheduler.run_due(fire.astimezone(UTC) + timedelta(minutes=1)) == [CHANNEL]
     scheduled = fake.wait_for("chat.postMessage", 2, timeout=90)[1]
-    assert scheduled["channel"] == CHANNEL and "crane operators" in _dump(scheduled)
+    assert scheduled["channel"] == CHANNEL and "crane operators" in dump(scheduled)
     assert scheduler.run_due(fire.astimezone(UTC) + timedelta(minutes=2)) == []  # claimed once
     bot.wait_idle()
     assert len(fake.calls_to("chat.postMessage")) == 2
@@ -382,7 +269,7 @@ def test_channel_recap_reads_history_with_thread_replies(bot: LocalSlackApp, fak
     command(bot, fake, "channel 24h", name="recap")
     response = fake.wait_for_response(1, timeout=60)[0][1]
     assert response["response_type"] == "ephemeral"
-    dumped = _dump(response)
+    dumped = dump(response)
     assert "Channel recap (last 24h)" in dumped and "legal" in dumped
     replies = fake.calls_to("conversations.replies")
     assert replies and replies[0]["ts"] == parent  # thread replies were read too
@@ -395,7 +282,7 @@ def test_mention_outside_a_thread_summarises_the_link(
                "ts": "1700005000.000100", "channel": CHANNEL}
     bot.event(mention, "EvLink")
     assert fake.wait_for("chat.postMessage", 1, timeout=10)[0]["thread_ts"] == mention["ts"]
-    assert "cranes" in _dump(fake.wait_for("chat.update", 1, timeout=60)[0]).lower()
+    assert "cranes" in dump(fake.wait_for("chat.update", 1, timeout=60)[0]).lower()
 
 
 def test_rate_limited_post_is_retried_after_retry_after(bot: LocalSlackApp, fake: FakeSlack) -> None:
@@ -406,7 +293,7 @@ def test_rate_limited_post_is_retried_after_retry_after(bot: LocalSlackApp, fake
     shortcut(bot, fake, message)
     posts = fake.wait_for("chat.postMessage", 2, timeout=30)
     assert posts[0] == posts[1]  # the same request, sent again after the wait
-    assert "Thursday" in _dump(fake.wait_for("chat.update", 1, timeout=60)[0])
+    assert "Thursday" in dump(fake.wait_for("chat.update", 1, timeout=60)[0])
 
 
 def test_digest_needs_membership_and_can_be_stopped(bot: LocalSlackApp, fake: FakeSlack) -> None:

@@ -15,28 +15,13 @@ from urllib.parse import urlencode
 
 import pytest
 
-from bot.settings import Settings
-from tests import test_slack_e2e as e2e
 from tests.conftest import REPO_ROOT
+from tests.support.e2e import ARTICLE_HTML, ArticleServer, make_bot
 from tests.support.slackapp import LocalSlackApp
-from tests.test_slack_e2e import SECRET, ArticleServer
 from tools.fakeslack import FakeSlack
 from tools.slackclient import FORM
 
 CHANNEL = "C0HARD"
-
-
-# FakeSlack with two users, and the cranes article server: the end-to-end fixtures.
-fake = e2e.fake
-article = e2e.article
-
-
-def make_bot(fake: FakeSlack, summariser: Any, database_url: str, **overrides: Any) -> LocalSlackApp:
-    values: dict[str, Any] = {
-        "slack_bot_token": "xoxb-test", "slack_signing_secret": SECRET, "slack_api_url": fake.api_url,
-        "database_url": database_url, "worker_pool_size": 2,
-    }
-    return LocalSlackApp(Settings(**{**values, **overrides}), summariser)
 
 
 @pytest.fixture
@@ -152,7 +137,7 @@ def test_a_links_query_string_is_not_logged_at_info(
 ) -> None:
     """The bot's own lines (the entry point keeps httpx's request lines at WARNING)."""
     caplog.set_level(logging.INFO)
-    url = article.add("/news/cranes?token=sekrit-42&user=ana", e2e.ARTICLE_HTML)
+    url = article.add("/news/cranes?token=sekrit-42&user=ana", ARTICLE_HTML)
     bot.command(f"<{url.replace('&', '&amp;')}#part>", fake.response_url("query"), channel=CHANNEL, user="U0ANA")
     assert "cranes" in dump(fake.wait_for("chat.update", 1, timeout=60)[0]).lower()
     bot.wait_idle()

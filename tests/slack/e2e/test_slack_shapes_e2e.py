@@ -17,15 +17,9 @@ from urllib.parse import urlencode
 import pytest
 
 from bot.slack.formats import strings
-from tests import test_slack_e2e as e2e
+from tests.support.e2e import CHANNEL, ArticleServer, command, dump, shared_result, shortcut
 from tests.support.slackapp import LocalSlackApp
-from tests.test_slack_e2e import CHANNEL, ArticleServer, _dump, command, shared_result, shortcut
 from tools.fakeslack import FakeSlack
-
-# The end-to-end fixtures: FakeSlack with two users, and the app on 127.0.0.1 against it.
-fake = e2e.fake
-bot = e2e.bot
-article = e2e.article
 
 RICH = [{"type": "rich_text", "block_id": "r1", "elements": [{"type": "rich_text_section", "elements": [
     {"type": "text", "text": "The vendor moved the crane delivery to Friday, so the harbour tests slip by a week. "},
@@ -109,7 +103,7 @@ def test_shortcut_reads_the_message_as_a_person_sees_it(
 ) -> None:
     assert shortcut(bot, fake, message)[0] == 200
     update = fake.wait_for("chat.update", 1, timeout=60)[0]
-    dumped = _dump(update)
+    dumped = dump(update)
     assert wanted in dumped
     assert update["blocks"][0]["text"]["text"] == header
     assert strings.ARTICLE_TITLE not in dumped and strings.NOTHING_TO_SUMMARISE not in dumped
@@ -147,7 +141,7 @@ def test_grid_mention_in_a_thread_is_answered(bot: LocalSlackApp, fake: FakeSlac
                                       "is_bot": True, "is_enterprise_install": False}])
     assert bot.post(body, "application/json")[0] == 200
     update = fake.wait_for("chat.update", 1, timeout=60)[0]
-    dumped = _dump(update)
+    dumped = dump(update)
     assert "port authority" in dumped and "inspectors" in dumped  # the rich_text-only reply was read
     _no_pings(dumped, allowed=("W0ANA", "W0BO", "U0BO"))
 
@@ -161,7 +155,7 @@ def test_grid_org_install_shortcut_is_answered(bot: LocalSlackApp, fake: FakeSla
     }
     status, _ = bot.post(urlencode({"payload": json.dumps(payload)}), "application/x-www-form-urlencoded")
     assert status == 200
-    assert READ_IN_FULL in _dump(fake.wait_for("chat.update", 1, timeout=60)[0])
+    assert READ_IN_FULL in dump(fake.wait_for("chat.update", 1, timeout=60)[0])
 
 
 # -- events the bot stores, and events it does not handle ------------------------------------
@@ -268,14 +262,14 @@ def test_url_verification_is_answered(bot: LocalSlackApp) -> None:
 )
 def test_pasted_transcript_never_pings(bot: LocalSlackApp, fake: FakeSlack, transcript: str) -> None:
     command(bot, fake, transcript, name="paste")
-    dumped = _dump(shared_result(fake))
+    dumped = dump(shared_result(fake))
     assert "deploy" in dumped
     _no_pings(dumped)
 
 
 def test_fetched_page_never_pings(bot: LocalSlackApp, fake: FakeSlack, hostile_page: str) -> None:
     command(bot, fake, f"<{hostile_page}>", name="page")
-    dumped = _dump(shared_result(fake))
+    dumped = dump(shared_result(fake))
     assert "deploy" in dumped.lower()
     _no_pings(dumped)
 
@@ -293,7 +287,7 @@ def test_thread_owners_are_mentions_only_for_participants(
     mention = {"type": "app_mention", "user": "U0ANA", "text": "<@UBOT> summary?", "ts": "1700014100.000100",
                "thread_ts": parent, "channel": CHANNEL}
     bot.event(mention, "EvOwners")
-    dumped = _dump(fake.wait_for("chat.update", 1, timeout=60)[0])
+    dumped = dump(fake.wait_for("chat.update", 1, timeout=60)[0])
     assert "harbour portal" in dumped  # the linked page was summarised too
     _no_pings(dumped, allowed=("U0ANA", "U0BO"))
 

@@ -12,9 +12,8 @@ from typing import Any
 import pytest
 
 from bot.slack.formats import strings
-from tests import test_slack_e2e as e2e
+from tests.support.e2e import make_bot
 from tests.support.slackapp import LocalSlackApp
-from tests.test_slack_hardening import make_bot
 from tools.fakeslack import BOT_USER_ID, FakeSlack
 
 CHANNEL = "C0TRUST"
@@ -26,9 +25,6 @@ FILLER = (
     "room is booked for Thursday afternoon so new operators can practise on the simulator. Please "
     "send your questions about the rota to the harbour office by Wednesday evening at the latest. "
 )
-
-fake = e2e.fake
-
 
 @pytest.fixture
 def bot(fake: FakeSlack, summariser: Any, database_url: str) -> Iterator[LocalSlackApp]:
