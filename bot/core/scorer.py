@@ -14,7 +14,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from bot.core.text import normalise_quotes
+from bot.core.text import normalise_quotes, normalise_ws
 from bot.core.types import Kind
 
 _PTB_TOKENS = {
@@ -25,7 +25,6 @@ _PTB_TOKEN = re.compile(r"(?<!\S)(?:-[lr][rsc]b-|``|''|`|--)(?!\S)", re.IGNORECA
 _SPLIT_HYPHEN = re.compile(r"(?<=\w) - (?=\w)")
 _BEFORE_PUNCT = re.compile(r" (?=[.,!?;:%)\]}]|n't\b|'(?:s|re|ve|ll|d|m)\b)")
 _AFTER_OPEN = re.compile(r"(?<=[(\[{$]) ")
-_WS = re.compile(r"\s+")
 
 
 def feature_text(text: str) -> str:
@@ -37,7 +36,7 @@ def feature_text(text: str) -> str:
     on casing or on tokenisation artefacts.
     """
     text = _PTB_TOKEN.sub(lambda m: _PTB_TOKENS[m.group(0).lower()], normalise_quotes(text))
-    text = _SPLIT_HYPHEN.sub("-", _WS.sub(" ", text).strip())
+    text = _SPLIT_HYPHEN.sub("-", normalise_ws(text))
     text = _AFTER_OPEN.sub("", _BEFORE_PUNCT.sub("", text))
     return text.lower()
 

@@ -17,6 +17,7 @@ from typing import Any
 from markdown_it import MarkdownIt
 
 from bot.core.notes.headings import SectionKind, names_a_section, section_kind
+from bot.core.text import normalise_ws
 
 LABEL_LEVEL = 7
 """Level of a heading written as a label (bold line, lead-in ending in a colon): below ``######``."""
@@ -30,7 +31,6 @@ _BARE_BOX = re.compile(r"^(?P<indent>[ \t]*)(?=\[[ xX]\][ \t])", re.M)
 _CHECKBOX = re.compile(
     r"^\s*(?:\[(?P<box>[ xX])\]|(?P<open>[\u2610\u25a1])|(?P<done>[\u2611\u2612\u2705\u2714]\ufe0f?))\s*"
 )
-_WS = re.compile(r"\s+")
 _LIST_LINE = re.compile(r"^\s*(?:[-*+]|\d{1,3}[.)])\s")
 _TRANSCRIPT_LINE = re.compile(r"^\[\d{1,2}:\d{2}")
 _INHERITED = frozenset({SectionKind.ACTIONS, SectionKind.DECISIONS, SectionKind.MIXED, SectionKind.PAST})
@@ -103,7 +103,7 @@ def _inline(token: Any) -> _Inline:
 
     def close_line() -> None:
         nonlocal parts, lead, lead_open
-        text = _WS.sub(" ", "".join(parts)).strip()
+        text = normalise_ws("".join(parts))
         if text:
             lines.append((text, lead.strip() if lead and lead.strip() else None))
         parts, lead, lead_open = [], None, True
@@ -239,7 +239,7 @@ def _list_items(tokens: Sequence[Any], start: int, end: int) -> list[Entry]:
             text, checked = _checkbox(" ".join(t for t, _ in texts))
             lead = texts[0][1]
             line = token.map[0] if token.map else 0
-            items.append(Entry(_WS.sub(" ", text).strip(), line, lead, checked, children=tuple(children)))
+            items.append(Entry(normalise_ws(text), line, lead, checked, children=tuple(children)))
         k = close + 1
     return items
 
