@@ -16,8 +16,9 @@ from typing import TypeVar
 
 from dotenv import dotenv_values
 
+from bot.core.clock import parse_hhmm
+
 DEFAULT_SLACK_API_URL = "https://slack.com/api/"
-_HHMM = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
 T = TypeVar("T")
 
 
@@ -138,7 +139,7 @@ def _choice(env: Mapping[str, str], name: str, choices: tuple[str, ...], default
 
 def _hhmm(env: Mapping[str, str], name: str, default: str) -> str:
     value = _opt(env, name) or default
-    if not _HHMM.match(value):
+    if parse_hhmm(value) is None:
         raise SettingsError(f"{name} must be HH:MM (24 h), got {value!r}")
     return value
 

@@ -100,7 +100,7 @@ def test_slack_markup_has_one_home() -> None:
 
 
 LISTENERS_MAY_IMPORT = (
-    "bot.slack.deps", "bot.slack.jobs.spec", "bot.slack.formats", "bot.slack.listeners",
+    "bot.slack.deps", "bot.slack.jobs.spec", "bot.slack.formats", "bot.slack.listeners", "bot.core.clock",
     "bot.slack.digests.schedule",  # the wording of `digest status`, answered at once
     "bot.slack.storage.database",  # the widest id the store takes, checked before a request is stored
 )

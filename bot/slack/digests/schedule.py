@@ -23,13 +23,12 @@ from apscheduler.jobstores.base import JobLookupError
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.cron import CronTrigger
 
+from bot.core.clock import WEEKDAY_ABBREVIATIONS, WEEKDAY_NAMES
 from bot.slack.formats import blocks, strings
 from bot.slack.storage.messages import Store, Subscription
 
 logger = logging.getLogger(__name__)
 
-WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-_WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 JOB_RETENTION = timedelta(days=2)
 """Finished jobs are kept this long: their keys absorb Slack's retries and replays."""
 RECONCILE_S = 10
@@ -53,7 +52,7 @@ def digest_trigger(sub: Subscription) -> CronTrigger:
     unknown time zone.
     """
     hour, minute = (int(part) for part in sub.hhmm.split(":"))
-    day_of_week = WEEKDAYS[sub.weekday or 0] if sub.cadence == "weekly" else None
+    day_of_week = WEEKDAY_ABBREVIATIONS[sub.weekday or 0] if sub.cadence == "weekly" else None
     return CronTrigger(
         day_of_week=day_of_week, hour=hour, minute=minute, timezone=ZoneInfo(sub.tz)
     )
@@ -269,7 +268,7 @@ def schedule_words(store: Store, channel: str) -> dict[str, str] | None:
     if sub is None:
         return None
     if sub.cadence == "weekly" and sub.weekday is not None:
-        when = strings.DIGEST_WHEN_WEEKLY.format(weekday=_WEEKDAYS[sub.weekday], hhmm=sub.hhmm)
+        when = strings.DIGEST_WHEN_WEEKLY.format(weekday=WEEKDAY_NAMES[sub.weekday], hhmm=sub.hhmm)
     else:
         when = strings.DIGEST_WHEN_DAILY.format(hhmm=sub.hhmm)
     try:
