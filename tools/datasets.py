@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 from collections.abc import Iterator
 from pathlib import Path
@@ -20,8 +21,9 @@ def resolve_eval_dir(data: str | None) -> Path:
 
 
 def read_jsonl(path: Path, limit: int | None = None) -> Iterator[dict]:
-    """Yield up to ``limit`` rows of a JSONL file."""
-    with path.open(encoding="utf-8") as handle:
+    """Yield up to ``limit`` rows of a JSONL file (gzipped when its name ends in ``.gz``)."""
+    opener = gzip.open if path.suffix == ".gz" else open
+    with opener(path, "rt", encoding="utf-8") as handle:
         for i, line in enumerate(handle):
             if limit is not None and i >= limit:
                 return

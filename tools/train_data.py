@@ -7,14 +7,12 @@ training script cannot be pointed at test data by mistake.
 
 from __future__ import annotations
 
-import gzip
-import json
 import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from tools.datasets import REPO_ROOT
+from tools.datasets import REPO_ROOT, read_jsonl
 
 DEFAULT_TRAIN_DIR = "../shared/train"
 TRAINING_FILES = {
@@ -53,14 +51,7 @@ def resolve_train_dir(data: str | None = None) -> Path:
 
 def read_training_rows(path: Path, limit: int | None = None) -> Iterator[dict[str, Any]]:
     """Rows of a training JSONL file (gzipped or not), after the eval-data guard."""
-    resolved = check_training_path(path)
-    opener = gzip.open if resolved.suffix == ".gz" else open
-    with opener(resolved, "rt", encoding="utf-8") as handle:
-        for i, line in enumerate(handle):
-            if limit is not None and i >= limit:
-                return
-            if line.strip():
-                yield json.loads(line)
+    yield from read_jsonl(check_training_path(path), limit)
 
 
 def training_file(train_dir: Path, name: str) -> Path:

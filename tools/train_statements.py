@@ -20,7 +20,6 @@ minutes on 2 cores the first time, fitting a few minutes).
 from __future__ import annotations
 
 import argparse
-import json
 import logging
 import sys
 from collections.abc import Iterable, Sequence
@@ -42,7 +41,7 @@ from bot.core.thread.statements import (
     neighbour_features,
 )
 from tools.ami_scoring import PREFIX, score
-from tools.datasets import REPO_ROOT, resolve_eval_dir
+from tools.datasets import REPO_ROOT, read_jsonl, resolve_eval_dir
 
 logger = logging.getLogger("train_statements")
 
@@ -70,21 +69,19 @@ def read_meetings(path: Path, splits: Iterable[str]) -> list[Meeting]:
     """Meetings of the given splits that carry extractive links."""
     wanted = set(splits)
     meetings: list[Meeting] = []
-    with path.open(encoding="utf-8") as handle:
-        for line in handle:
-            row = json.loads(line)
-            if row.get("split") not in wanted or not row.get("has_extractive_links"):
-                continue
-            units: list[Unit] = []
-            for i, raw in enumerate(row["text"].split("\n")):
-                m = PREFIX.match(raw)
-                author = f"Speaker {m.group(1)}" if m else None
-                units.append(Unit(raw[m.end() :].strip() if m else raw.strip(), author, i))
-            labels = np.zeros((len(units), len(LABELS)), dtype=np.float32)
-            for k, key in enumerate(("decision_utterances", "action_utterances")):
-                for linked in row.get(key) or []:
-                    labels[linked, k] = 1.0
-            meetings.append(Meeting(row["id"], row["split"], units, labels, row))
+    for row in read_jsonl(path):
+        if row.get("split") not in wanted or not row.get("has_extractive_links"):
+            continue
+        units: list[Unit] = []
+        for i, raw in enumerate(row["text"].split("\n")):
+            m = PREFIX.match(raw)
+            author = f"Speaker {m.group(1)}" if m else None
+            units.append(Unit(raw[m.end() :].strip() if m else raw.strip(), author, i))
+        labels = np.zeros((len(units), len(LABELS)), dtype=np.float32)
+        for k, key in enumerate(("decision_utterances", "action_utterances")):
+            for linked in row.get(key) or []:
+                labels[linked, k] = 1.0
+        meetings.append(Meeting(row["id"], row["split"], units, labels, row))
     return meetings
 
 
