@@ -1,8 +1,6 @@
 # Set-up is part of every target: a fresh clone needs only `make demo` or `make test`.
 VENV ?= .venv
 PY := $(VENV)/bin/python
-export HF_HUB_OFFLINE := 1
-export TRANSFORMERS_OFFLINE := 1
 
 .PHONY: demo test check eval bench bench-slack install
 

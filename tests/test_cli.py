@@ -112,7 +112,6 @@ def test_usage_errors_exit_2(run_cli) -> None:
 def test_real_cold_cli_on_the_seed() -> None:
     """The README's main job, as a separate process with no Slack tokens."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("SLACK_")}
-    env["HF_HUB_OFFLINE"] = "1"
     proc = subprocess.run(
         [sys.executable, "-m", "bot", "summarise", str(SEED_ARTICLE)],
         capture_output=True, text=True, cwd=REPO_ROOT, env=env, timeout=180, check=False,
@@ -206,3 +205,12 @@ def test_the_product_cli_lists_only_product_commands_and_loads_no_dev_code() -> 
         assert name in commands
     for name in ("eval", "bench", "bench-slack", "train"):
         assert f"    {name} " not in commands and f"{{{name}," not in proc.stdout
+
+
+def test_the_models_stay_offline_unless_asked(monkeypatch: pytest.MonkeyPatch) -> None:
+    for flag in ("HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE"):
+        monkeypatch.delenv(flag, raising=False)
+    monkeypatch.setenv("HF_HUB_DISABLE_PROGRESS_BARS", "0")
+    cli.use_bundled_models()
+    assert os.environ["HF_HUB_OFFLINE"] == os.environ["TRANSFORMERS_OFFLINE"] == "1"
+    assert os.environ["HF_HUB_DISABLE_PROGRESS_BARS"] == "0"  # a caller's own choice stands

@@ -233,7 +233,7 @@ def _environment(
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "DATABASE_URL", "JOB_", "WORKER_"))}
     env.update({
         "SLACK_BOT_TOKEN": "xoxb-bench", "SLACK_SIGNING_SECRET": SIGNING_SECRET, "SLACK_API_URL": fake.api_url,
-        "PORT": str(port), "LOG_LEVEL": "WARNING", "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1",
+        "PORT": str(port), "LOG_LEVEL": "WARNING",
         "WORKER_PROCESSES": str(processes), "WORKER_POOL_SIZE": str(max(2, 2 * processes)),
         "TORCH_THREADS": str(torch_threads),
         "DATABASE_URL": database_url or f"sqlite:///{tmp / 'bench.db'}",
