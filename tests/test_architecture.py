@@ -161,3 +161,10 @@ def test_slack_markup_is_parsed_in_formats_markup_only(path: Path) -> None:
         and node.args and isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str)
     ]
     assert [p for p in patterns if _SLACK_TOKENS.search(p)] == []
+
+
+@pytest.mark.parametrize("path", sorted(BOT.rglob("*.py")), ids=lambda p: str(p.relative_to(BOT)))
+def test_spacy_types_have_one_home(path: Path) -> None:
+    """spaCy's types come from core/spacy_types.py (checked by mypy), never an ``Any`` stand-in."""
+    source = path.read_text(encoding="utf-8")
+    assert re.search(r"^(Token|Doc|Span) = Any$", source, re.MULTILINE) is None

@@ -9,11 +9,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from typing import Any
 
+from bot.core.spacy_types import Token
 from bot.core.text import normalise_ws
-
-Token = Any
 
 _QUOTE_CHARS = re.compile("[\"\u201c\u201d\u201e\u00ab\u00bb]|\\*\\*|__|`")
 _FINAL_STOP = re.compile(r"(?<![.\s][A-Za-z])(?<!\b[A-Za-z])\.$")

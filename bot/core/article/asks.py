@@ -14,8 +14,7 @@ from typing import Any
 
 from bot.core.phrases import split_enumeration, tokens_text, trim
 from bot.core.quoting.speakers import is_reporting_verb
-
-Token = Any
+from bot.core.spacy_types import Token
 
 GOAL_NOUNS = re.compile(
     r"\b(?:priorit(?:y|ies)|goals?|aims?|objectives?|targets?|recommendations?|steps?|actions?|measures?"

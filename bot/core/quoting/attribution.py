@@ -25,9 +25,7 @@ from typing import Any
 from bot.core.quoting.reporting import subject_of
 from bot.core.quoting.spans import QuoteSpan, paragraph_at, paragraphs
 from bot.core.quoting.speakers import Mention, Sentences, SpeakerResolver
-
-Token = Any
-Doc = Any
+from bot.core.spacy_types import Doc, Token
 
 _NEAR_SENTENCE_TOKENS = 10
 _MAX_LABEL_TOKENS = 12

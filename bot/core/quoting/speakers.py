@@ -16,9 +16,7 @@ from typing import Any
 from bot.core.quoting.names import NAME_LABELS, is_honorific, name_bounds, name_text
 from bot.core.quoting.reporting import SUBJECT_DEPS, is_cue, is_reporting_verb, subject_of
 from bot.core.quoting.spans import paragraph_at, paragraphs
-
-Token = Any
-Doc = Any
+from bot.core.spacy_types import Doc, Token
 
 _MALE = frozenset({"he", "him", "his", "himself"})
 _FEMALE = frozenset({"she", "her", "hers", "herself"})
