@@ -127,8 +127,8 @@ def test_require_slack_accepts_http_and_socket_modes() -> None:
 def test_torch_threads_share_the_cores_out(
     env: dict[str, str], processes: int, threads: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from bot.adapters import engine
+    from bot.adapters import pool as pool_module
 
-    monkeypatch.setattr(engine.os, "cpu_count", lambda: 8)
-    pool = engine.EnginePool(load_settings(env, dotenv_path=None), processes, timeout_s=60)
+    monkeypatch.setattr(pool_module.os, "cpu_count", lambda: 8)
+    pool = pool_module.SummariserPool(load_settings(env, dotenv_path=None), processes, timeout_s=60)
     assert pool.threads == threads

@@ -57,7 +57,7 @@ def cold_start(settings: Settings) -> tuple[float, float]:
 def run(args: argparse.Namespace, settings: Settings) -> int:
     """Run the benchmark and print its figures."""
     from bot.adapters.models import load_summariser
-    from bot.core.detect import build_document
+    from bot.core.documents import build_document
     from bot.core.summary import article_candidates
 
     cold_s = cold_rss = None

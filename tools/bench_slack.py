@@ -44,7 +44,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from bot.adapters.engine import torch_threads_per_process
+from bot.adapters.pool import torch_threads_per_process
 from bot.settings import Settings
 from tools.bench import percentile
 from tools.datasets import REPO_ROOT

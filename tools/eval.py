@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from bot.core.detect import build_document
+from bot.core.documents import build_document
 from bot.core.errors import SummariserError
 from bot.core.pipeline import Summariser
 from bot.core.types import Document

@@ -20,7 +20,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from bot.core.detect import build_document
+from bot.core.documents import build_document
 from bot.core.pipeline import Summariser
 from tools.ami_scoring import Scores, score
 from tools.datasets import read_jsonl

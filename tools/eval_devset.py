@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from bot.core.detect import build_document
+from bot.core.documents import build_document
 from bot.core.pipeline import Summariser
 from bot.core.text import normalise_quotes
 from bot.core.types import Priority, SummaryResult

@@ -55,7 +55,7 @@ def article_examples(train_dir: Path, split: str, limit: int, seed: int = 0) -> 
 
 def thread_examples(train_dir: Path, split: str, limit: int, nlp: object, seed: int = 0) -> list[Example]:
     """Up to ``limit`` shuffled dialogues of ``split`` (SAMSum or DialogSum) as thread candidates."""
-    from bot.core.detect import build_document
+    from bot.core.documents import build_document
 
     rows = list(read_training_rows(training_file(train_dir, split)))
     random.Random(seed).shuffle(rows)

@@ -23,7 +23,7 @@ from typing import Any
 import numpy as np
 
 from bot.adapters.models import default_statements_path, load_statement_classifier
-from bot.core.detect import build_document
+from bot.core.documents import build_document
 from bot.core.protocols import CachedEncoder, Encoder
 from bot.core.thread.analysis import analyse_thread
 from bot.core.thread.statements import StatementClassifier

@@ -12,7 +12,7 @@ from typing import BinaryIO
 
 from bot.adapters.decoding import decode_as, decode_bytes, is_pdf
 from bot.adapters.fetch import extract_html, fetch_url, looks_like_html
-from bot.core.detect import build_document, document_from_messages
+from bot.core.documents import build_document, document_from_messages
 from bot.core.errors import BinaryInputError, EmptyInputError, InputError
 from bot.core.types import Document
 from bot.settings import Settings

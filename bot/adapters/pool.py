@@ -1,7 +1,7 @@
 """The summariser in worker processes: model work off the caller's interpreter, with a time limit.
 
 spaCy, torch and the extraction code hold the GIL while they run; in the process that
-serves HTTP that would stall every other request. :class:`EnginePool` runs the
+serves HTTP that would stall every other request. :class:`SummariserPool` runs the
 :class:`~bot.core.pipeline.Summariser` in a pool of worker processes (pebble), each loading
 the models once, with torch sized so that the processes together do not oversubscribe the
 cores. A job that runs past its time limit has its worker process killed and replaced,
@@ -37,7 +37,7 @@ class JobTimeoutError(SummariserError):
     """A summary took longer than the time limit; its worker was stopped."""
 
 
-class EngineError(SummariserError):
+class PoolError(SummariserError):
     """A worker process died while summarising (it is replaced; the job may be retried)."""
 
 
@@ -90,7 +90,7 @@ def _summarise(doc: Document) -> SummaryResult:
 # -- in the caller ----------------------------------------------------------------------
 
 
-class EnginePool:
+class SummariserPool:
     """A pool of summariser processes, shared by every job of this process."""
 
     def __init__(self, settings: Settings, processes: int, timeout_s: float) -> None:
@@ -144,7 +144,7 @@ class EnginePool:
 
     def summarise(self, doc: Document) -> SummaryResult:
         """Summarise ``doc`` in a worker; raises the summariser's own errors, or
-        :class:`JobTimeoutError` / :class:`EngineError`."""
+        :class:`JobTimeoutError` / :class:`PoolError`."""
         if self._pool is None:
             raise ModelError("The summariser processes are not started.")
         future = self._pool.schedule(_summarise, args=(doc,), timeout=self.timeout_s)
@@ -160,7 +160,7 @@ class EnginePool:
             raise
         except Exception as exc:  # pebble.ProcessExpired and friends: the worker died
             logger.error("a summariser process died on %s: %r", doc.source, exc)
-            raise EngineError("The summariser stopped unexpectedly. Please try again.") from exc
+            raise PoolError("The summariser stopped unexpectedly. Please try again.") from exc
 
     def close(self, wait: bool = False) -> None:
         """Stop the workers (at once unless ``wait``)."""

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
 from bot.adapters.fetch import fetch_url
-from bot.core.detect import build_document
+from bot.core.documents import build_document
 from bot.core.types import Document, SummaryResult
 from bot.settings import Settings
 

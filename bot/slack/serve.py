@@ -193,12 +193,12 @@ def runner_config(settings: Settings) -> RunnerConfig:
 
 def build_runner(settings: Settings, services: Services) -> JobRunner:
     """A job runner with every use case; only processes that run jobs import them and the pool."""
-    from bot.adapters.engine import EngineError
+    from bot.adapters.pool import PoolError
     from bot.slack.digests.usecases import DIGESTS
     from bot.slack.usecases import SUMMARIES
 
     return JobRunner(
-        services, runner_config(settings), use_cases={**SUMMARIES, **DIGESTS}, machinery_errors=(EngineError,)
+        services, runner_config(settings), use_cases={**SUMMARIES, **DIGESTS}, machinery_errors=(PoolError,)
     )
 
 
@@ -288,9 +288,9 @@ def _stop_event() -> threading.Event:
 
 def main(settings: Settings) -> int:
     """Serve Slack until SIGTERM/SIGINT; configuration problems print one line and return 2."""
-    from bot.adapters.engine import EnginePool
+    from bot.adapters.pool import SummariserPool
 
-    engine: EnginePool | None = None
+    engine: SummariserPool | None = None
     store: Store | None = None
     try:
         settings.require_slack()
@@ -298,7 +298,7 @@ def main(settings: Settings) -> int:
         check_slack(settings)
         if settings.job_queue == "local":
             # The models load before the port opens or the socket connects.
-            engine = EnginePool(settings, settings.worker_processes, settings.job_timeout_s)
+            engine = SummariserPool(settings, settings.worker_processes, settings.job_timeout_s)
             engine.start()
         runtime = build_runtime(settings, summariser=engine, verify_token=True, store=store)
     except (SettingsError, StartupError, ModelError) as exc:
@@ -353,7 +353,7 @@ def main(settings: Settings) -> int:
 
 def worker_main(settings: Settings) -> int:
     """``python -m bot worker``: run jobs from the procrastinate queue until SIGTERM/SIGINT."""
-    from bot.adapters.engine import EnginePool
+    from bot.adapters.pool import SummariserPool
     from bot.slack.jobs.local import Heartbeat
 
     if settings.job_queue != "procrastinate":
@@ -366,7 +366,7 @@ def worker_main(settings: Settings) -> int:
         check_slack(settings)
         from bot.slack.jobs.procrastinate import QUEUE, ensure_schema, worker_app
 
-        engine = EnginePool(settings, settings.worker_processes, settings.job_timeout_s)
+        engine = SummariserPool(settings, settings.worker_processes, settings.job_timeout_s)
         engine.start()
     except (SettingsError, StartupError, ModelError) as exc:
         if engine is not None:

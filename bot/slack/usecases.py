@@ -13,7 +13,7 @@ import logging
 import time
 from typing import Any
 
-from bot.core.detect import build_document, document_from_messages
+from bot.core.documents import build_document, document_from_messages
 from bot.core.errors import BinaryInputError, EmptyInputError, InputError, SummariserError
 from bot.core.types import Document, SummaryResult
 from bot.slack import reading

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.core.detect import (
+from bot.core.documents import (
     build_document,
     detect_kind,
     document_from_messages,

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 import pytest
 
 from bot.core import language as lang
-from bot.core.detect import build_document
+from bot.core.documents import build_document
 from bot.core.types import Document, Message
 
 # -- the pooling, with a stand-in identifier ----------------------------------------------

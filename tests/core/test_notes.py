@@ -345,7 +345,7 @@ def test_a_markdown_notes_file_through_the_pipeline(summariser, tmp_path: Path) 
 
 def test_the_hook_on_what_the_thread_analysis_found(summariser) -> None:
     """A Slack message with *bold* labels and • bullets: the chat rules alone mangle its list."""
-    from bot.core.detect import document_from_messages
+    from bot.core.documents import document_from_messages
 
     notes = (
         "Thanks all for the sync. Summary below.\n*Decisions*\n• We ship the beta on 1 July\n"

@@ -55,7 +55,7 @@ EDGE_CASES = [
 
 @pytest.mark.parametrize(("name", "text", "kind"), EDGE_CASES, ids=[c[0] for c in EDGE_CASES])
 def test_edge_inputs_get_a_short_verbatim_summary(summariser, name: str, text: str, kind: str) -> None:
-    from bot.core.detect import build_document
+    from bot.core.documents import build_document
     from bot.core.text import canonical
 
     doc = build_document(text, source=name, kind=kind)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.core.detect import build_document
+from bot.core.documents import build_document
 from bot.core.text import canonical
 from bot.core.thread.shape import fit_reply, reply_chars
 from bot.core.types import Priority, Quote, SummaryResult

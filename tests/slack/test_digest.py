@@ -243,7 +243,7 @@ def test_combine_priorities_caps_the_list() -> None:
 
 def test_build_digest_with_the_real_summariser(summariser: Any, seed_text: str) -> None:
     """The seed thread (as stored Slack messages) and the seed article (as a shared link)."""
-    from bot.core.detect import build_document, parse_transcript
+    from bot.core.documents import build_document, parse_transcript
     from tests.conftest import REPO_ROOT
 
     lines = parse_transcript((REPO_ROOT / "seeds" / "sample-thread.txt").read_text("utf-8"))

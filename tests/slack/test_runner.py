@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from slack_sdk.errors import SlackApiError
 
-from bot.adapters.engine import EngineError, JobTimeoutError
+from bot.adapters.pool import JobTimeoutError, PoolError
 from bot.core.errors import FetchError
 from bot.settings import Settings
 from bot.slack.deps import Services
@@ -61,7 +61,7 @@ def make_runner(store: Store, **config: Any) -> JobRunner:
         settings=Settings(), client=None, store=store, summariser=None, users=None, fetch=None,  # type: ignore[arg-type]
     )
     config = {"retry_delay_s": 0.0, **config}
-    return JobRunner(services, RunnerConfig(**config), use_cases=USE_CASES, machinery_errors=(EngineError,))
+    return JobRunner(services, RunnerConfig(**config), use_cases=USE_CASES, machinery_errors=(PoolError,))
 
 
 def use(monkeypatch: pytest.MonkeyPatch, work: Any, progress: str | None = "the thing") -> str:
@@ -170,7 +170,7 @@ def test_errors_for_the_user_end_the_job_at_once(
     ("exc", "final_message"),
     [
         (RuntimeError("boom"), strings.UNEXPECTED),
-        (EngineError("The summariser stopped unexpectedly."), "stopped unexpectedly"),
+        (PoolError("The summariser stopped unexpectedly."), "stopped unexpectedly"),
         (SlackApiError("x", {"ok": False, "error": "ratelimited"}), "ratelimited"),
         (ConnectionResetError("reset"), strings.SLACK_UNREACHABLE),
     ],
@@ -214,7 +214,7 @@ def test_shutdown_puts_an_interrupted_job_back_without_spending_an_attempt(
 
     def interrupted(services: Any, args: Any) -> Any:
         runner.stop()  # SIGTERM arrived, then the summariser processes were stopped
-        raise EngineError("stopped")
+        raise PoolError("stopped")
 
     kind = use(monkeypatch, interrupted)
     job, _ = store.jobs.enqueue("k", kind, job_payload({}, TARGET))

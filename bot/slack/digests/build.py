@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, replace
 from itertools import zip_longest
 from urllib.parse import urlsplit
 
-from bot.core.detect import build_document, document_from_messages
+from bot.core.documents import build_document, document_from_messages
 from bot.core.errors import SummariserError
 from bot.core.text import canonical, loggable_url, normalise_ws, word_count
 from bot.core.types import Document, Message, Priority, SummaryResult

@@ -3,7 +3,7 @@
 :class:`LocalQueue` stores each submitted job, then a bounded set of runner threads takes
 jobs from the table: the ones just submitted (woken at once), the ones due for a retry,
 and the ones whose runner died (an expired lease), including those of a previous run of
-this process. The model work itself runs in the engine's worker processes, so these
+this process. The model work itself runs in the summariser pool's worker processes, so these
 threads only wait and talk to Slack.
 
 For several processes or machines, the same jobs run on a task queue instead
@@ -129,7 +129,7 @@ class LocalQueue:
     def drain(self, grace_s: float) -> int:
         """Take no new jobs; wait up to ``grace_s`` for running ones. Returns how many are left.
 
-        Jobs still running after the grace are the caller's to interrupt (stop the engine),
+        Jobs still running after the grace are the caller's to interrupt (close the summariser pool),
         then :meth:`release_held` puts them back for the next process.
         """
         self._closing.set()
