@@ -33,7 +33,7 @@ _UNFETCHABLE_HOSTS = ("slack.com",)
 
 
 @dataclass(frozen=True)
-class Candidate:
+class DigestCandidate:
     """Something worth a digest entry."""
 
     kind: str
@@ -90,7 +90,7 @@ def pick_candidates(
     long_message_words: int = 80,
     min_thread_replies: int = 3,
     since: float | None = None,
-) -> list[Candidate]:
+) -> list[DigestCandidate]:
     """Choose what to summarise: shared links, the busiest threads and long messages.
 
     The three kinds take turns (link, thread, long message, link, ...) so that one kind
@@ -101,13 +101,13 @@ def pick_candidates(
     """
     by_ts = sorted(messages, key=lambda m: float(m.ts))
     recent = [m for m in by_ts if since is None or float(m.ts) >= since]
-    articles: list[Candidate] = []
+    articles: list[DigestCandidate] = []
     seen_urls: set[str] = set()
     for msg in recent:
         for url in shared_urls(msg.text):
             if url not in seen_urls:
                 seen_urls.add(url)
-                articles.append(Candidate("article", msg.ts, (msg,), url))
+                articles.append(DigestCandidate("article", msg.ts, (msg,), url))
 
     replies: dict[str, list[StoredMessage]] = {}
     for msg in by_ts:
@@ -115,7 +115,7 @@ def pick_candidates(
             replies.setdefault(msg.thread_ts, []).append(msg)
     busy = [m for m in by_ts if not m.thread_ts and m.reply_count >= min_thread_replies]
     busy.sort(key=lambda m: m.reply_count, reverse=True)  # stable: ties keep channel order
-    threads = [Candidate("thread", p.ts, (p, *replies.get(p.ts, []))) for p in busy]
+    threads = [DigestCandidate("thread", p.ts, (p, *replies.get(p.ts, []))) for p in busy]
     in_threads = {m.ts for c in threads for m in c.messages}
 
     long_ones = [
@@ -126,7 +126,7 @@ def pick_candidates(
         and not shared_urls(m.text)
     ]
     long_ones.sort(key=lambda m: word_count(m.text), reverse=True)
-    singles = [Candidate("message", m.ts, (m,)) for m in long_ones]
+    singles = [DigestCandidate("message", m.ts, (m,)) for m in long_ones]
 
     chosen = [c for trio in zip_longest(articles, threads, singles) for c in trio if c is not None]
     return sorted(chosen[:max_items], key=lambda c: float(c.ts))
@@ -169,7 +169,7 @@ class _Names:
 
 
 def _document(
-    candidate: Candidate,
+    candidate: DigestCandidate,
     channel_id: str,
     fetch: Callable[[str], Document],
     names: _Names,
