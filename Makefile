@@ -26,7 +26,7 @@ demo: install
 # The code checks run first: ruff and mypy must be clean for the tests to count.
 check: install
 	$(VENV)/bin/ruff check bot tests tools
-	$(VENV)/bin/mypy bot
+	$(VENV)/bin/mypy bot tools tests
 
 test: check
 	$(PY) -m pytest

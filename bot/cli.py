@@ -13,7 +13,7 @@ import logging
 import os
 import sys
 from collections.abc import Sequence
-from typing import TextIO
+from typing import Any, TextIO
 
 from bot.settings import Settings, SettingsError, load_settings
 
@@ -60,7 +60,7 @@ def _log_level(settings: Settings, command: str, verbose: int) -> int:
     """``-v`` info, ``-vv`` debug; otherwise the server logs at LOG_LEVEL and the tools at WARNING."""
     if verbose:
         return logging.DEBUG if verbose > 1 else logging.INFO
-    level = getattr(logging, settings.log_level)
+    level: int = getattr(logging, settings.log_level)
     return level if command in ("serve", "worker") else max(level, logging.WARNING)
 
 
@@ -82,7 +82,7 @@ def configure_logging(settings: Settings, command: str, verbose: int) -> None:
         logging.getLogger(HOUSEKEEPING_LOGGER).setLevel(logging.DEBUG if debugging else logging.WARNING)
 
 
-def _emit(result_dict: dict, rendered: str, fmt: str, out: TextIO) -> None:
+def _emit(result_dict: dict[str, Any], rendered: str, fmt: str, out: TextIO) -> None:
     if fmt == "json":
         out.write(json.dumps(result_dict, ensure_ascii=False) + "\n")
     else:

@@ -6,10 +6,12 @@ import os
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from bot.cli import use_bundled_models
+from bot.core.pipeline import Summariser
 
 use_bundled_models()
 
@@ -18,7 +20,7 @@ SEED_ARTICLE = REPO_ROOT / "seeds" / "fujian-advanced-manufacturing.txt"
 
 
 @pytest.fixture(scope="session")
-def summariser():
+def summariser() -> Summariser:
     """The real default summariser (MiniLM + spaCy + learned scorer), loaded once."""
     from bot.adapters.models import load_summariser
     from bot.settings import Settings
@@ -27,7 +29,7 @@ def summariser():
 
 
 @pytest.fixture(scope="session")
-def nlp(summariser):
+def nlp(summariser: Summariser) -> Any:
     """The spaCy pipeline the summariser uses."""
     return summariser.nlp
 

@@ -7,18 +7,24 @@ import json
 import os
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from bot import cli
+from bot.core.pipeline import Summariser
+from bot.settings import Settings
 from tests.conftest import REPO_ROOT, SEED_ARTICLE
+
+RunCli = Callable[..., tuple[int, str, str]]
+"""Runs the CLI in-process: ``run_cli(*argv, stdin=None) -> (code, stdout, stderr)``."""
 
 SAMPLE_THREAD = REPO_ROOT / "seeds" / "sample-thread.txt"
 
 
 @pytest.fixture
-def run_cli(summariser, monkeypatch, capsys):
+def run_cli(summariser: Summariser, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> RunCli:
     """Run ``main`` in-process with the session's models; returns (code, stdout, stderr)."""
     import bot.adapters.models as models
 
@@ -35,7 +41,7 @@ def run_cli(summariser, monkeypatch, capsys):
     return _run
 
 
-def test_seed_article_as_json(run_cli) -> None:
+def test_seed_article_as_json(run_cli: RunCli) -> None:
     code, out, err = run_cli("summarise", str(SEED_ARTICLE), "--format", "json")
     assert code == 0, err
     lines = out.strip().splitlines()
@@ -54,14 +60,14 @@ def test_seed_article_as_json(run_cli) -> None:
     assert len(data["priorities"]) >= 5
 
 
-def test_text_and_markdown_formats(run_cli) -> None:
+def test_text_and_markdown_formats(run_cli: RunCli) -> None:
     code, out, _ = run_cli("summarise", str(SEED_ARTICLE))
     assert code == 0 and "Summary" in out and "Priorities" in out and "1. " in out
     code, out, _ = run_cli("summarise", str(SEED_ARTICLE), "--format", "markdown")
     assert code == 0 and out.startswith("## Vice Premier") and "**Priorities**" in out
 
 
-def test_thread_transcript_from_stdin(run_cli) -> None:
+def test_thread_transcript_from_stdin(run_cli: RunCli) -> None:
     code, out, err = run_cli("summarise", "-", "--format", "json", stdin=SAMPLE_THREAD.read_bytes())
     assert code == 0, err
     data = json.loads(out)
@@ -70,7 +76,7 @@ def test_thread_transcript_from_stdin(run_cli) -> None:
     assert any(p["owner"] for p in data["priorities"])
 
 
-def test_one_bad_input_does_not_stop_the_others(run_cli, tmp_path: Path) -> None:
+def test_one_bad_input_does_not_stop_the_others(run_cli: RunCli, tmp_path: Path) -> None:
     empty = tmp_path / "empty.txt"
     empty.write_text("   \n\n")
     code, out, err = run_cli("summarise", str(empty), str(SEED_ARTICLE), str(tmp_path / "missing.txt"), "--format", "json")
@@ -89,7 +95,7 @@ def test_one_bad_input_does_not_stop_the_others(run_cli, tmp_path: Path) -> None
         (b"\x00\x01\x02\x89PNG\r\n\x1a\n" * 200, "binary"),
     ],
 )
-def test_bad_files_exit_1_with_a_message(run_cli, tmp_path: Path, content: bytes, expected: str) -> None:
+def test_bad_files_exit_1_with_a_message(run_cli: RunCli, tmp_path: Path, content: bytes, expected: str) -> None:
     path = tmp_path / "input.bin"
     path.write_bytes(content)
     code, out, err = run_cli("summarise", str(path))
@@ -98,12 +104,12 @@ def test_bad_files_exit_1_with_a_message(run_cli, tmp_path: Path, content: bytes
     assert out == ""
 
 
-def test_forced_kind(run_cli) -> None:
+def test_forced_kind(run_cli: RunCli) -> None:
     code, out, _ = run_cli("summarise", str(SEED_ARTICLE), "--kind", "thread", "--format", "json")
     assert code == 0 and json.loads(out)["kind"] == "thread"
 
 
-def test_usage_errors_exit_2(run_cli) -> None:
+def test_usage_errors_exit_2(run_cli: RunCli) -> None:
     assert run_cli("summarise")[0] == 2
     assert run_cli("summarise", "x", "--format", "yaml")[0] == 2
     assert run_cli("frobnicate")[0] == 2
@@ -122,7 +128,7 @@ def test_real_cold_cli_on_the_seed() -> None:
     assert " INFO " not in proc.stderr and " DEBUG " not in proc.stderr  # warnings only without -v
 
 
-def test_input_with_no_words_exits_1(run_cli, tmp_path: Path) -> None:
+def test_input_with_no_words_exits_1(run_cli: RunCli, tmp_path: Path) -> None:
     emoji = tmp_path / "emoji.txt"
     emoji.write_text("😀😀😀 🎉🎉\n", encoding="utf-8")
     code, out, err = run_cli("summarise", str(emoji))
@@ -130,10 +136,10 @@ def test_input_with_no_words_exits_1(run_cli, tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("text", ["\U0001f600" * 50_000 + "\n" + "!" * 40_000, "___ ### *** ---"])
-def test_input_with_no_words_is_refused_before_the_models_load(monkeypatch, capsys, tmp_path: Path, text: str) -> None:
+def test_input_with_no_words_is_refused_before_the_models_load(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path, text: str) -> None:
     import bot.adapters.models as models
 
-    def must_not_load(settings):
+    def must_not_load(settings: Settings) -> None:
         raise AssertionError("models loaded for an input with no words")
 
     monkeypatch.setattr(models, "load_summariser", must_not_load)
@@ -143,7 +149,7 @@ def test_input_with_no_words_is_refused_before_the_models_load(monkeypatch, caps
     assert "has no words to summarise" in capsys.readouterr().err
 
 
-def test_deeply_nested_json_is_an_input_error_and_the_next_input_still_runs(run_cli, tmp_path: Path) -> None:
+def test_deeply_nested_json_is_an_input_error_and_the_next_input_still_runs(run_cli: RunCli, tmp_path: Path) -> None:
     nested = tmp_path / "nested.json"
     nested.write_text("[" * 50_000)
     code, out, err = run_cli("summarise", str(nested), str(SEED_ARTICLE), "--format", "json")
@@ -152,7 +158,7 @@ def test_deeply_nested_json_is_an_input_error_and_the_next_input_still_runs(run_
     assert "error" in rows[0] and rows[1]["kind"] == "article"
 
 
-def test_unloadable_summary_model_is_a_configuration_error(monkeypatch, capsys, tmp_path: Path) -> None:
+def test_unloadable_summary_model_is_a_configuration_error(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     monkeypatch.setenv("SUMMARY_MODEL", str(tmp_path / "no-such-model"))
     monkeypatch.chdir(REPO_ROOT)
     code = cli.main(["summarise", str(SEED_ARTICLE), str(SEED_ARTICLE)])
@@ -174,7 +180,7 @@ def test_log_levels(command: str, verbose: int, level: str) -> None:
     assert cli._log_level(Settings(log_level="INFO"), command, verbose) == getattr(logging, level)
 
 
-def test_encoding_option_and_pdf_refusal(run_cli, tmp_path: Path) -> None:
+def test_encoding_option_and_pdf_refusal(run_cli: RunCli, tmp_path: Path) -> None:
     note = tmp_path / "note.txt"
     note.write_bytes("Spotkanie przełożono na czwartek. Proszę potwierdzić obecność do piątku.".encode("cp1250"))
     code, out, err = run_cli("summarise", str(note), "--encoding", "cp1250", "--format", "json")

@@ -129,6 +129,6 @@ def test_torch_threads_share_the_cores_out(
 ) -> None:
     from bot.adapters import pool as pool_module
 
-    monkeypatch.setattr(pool_module.os, "cpu_count", lambda: 8)
+    monkeypatch.setattr("bot.adapters.pool.os.cpu_count", lambda: 8)
     pool = pool_module.SummariserPool(load_settings(env, dotenv_path=None), processes, timeout_s=60)
     assert pool.threads == threads

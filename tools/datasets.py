@@ -6,6 +6,7 @@ import gzip
 import json
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_EVAL_DIR = "../shared/eval"
@@ -20,7 +21,7 @@ def resolve_eval_dir(data: str | None) -> Path:
     raise FileNotFoundError(f"Evaluation data not found at {raw} (pass --data DIR)")
 
 
-def read_jsonl(path: Path, limit: int | None = None) -> Iterator[dict]:
+def read_jsonl(path: Path, limit: int | None = None) -> Iterator[dict[str, Any]]:
     """Yield up to ``limit`` rows of a JSONL file (gzipped when its name ends in ``.gz``)."""
     opener = gzip.open if path.suffix == ".gz" else open
     with opener(path, "rt", encoding="utf-8") as handle:

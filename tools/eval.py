@@ -185,7 +185,8 @@ def _progress(items: Sequence[Any], desc: str) -> Iterable[Any]:
         return items
     from tqdm import tqdm
 
-    return tqdm(items, desc=desc, file=sys.stderr, leave=False)
+    bar: Iterable[Any] = tqdm(items, desc=desc, file=sys.stderr, leave=False)
+    return bar
 
 
 def _our_summaries(

@@ -157,7 +157,7 @@ class FakeSlack:
                     )
                 self._lock.wait(left)
 
-    def wait_for_response(self, count: int = 1, timeout: float = 10.0) -> list[tuple[str, dict]]:
+    def wait_for_response(self, count: int = 1, timeout: float = 10.0) -> list[tuple[str, dict[str, Any]]]:
         """Block until ``count`` POSTs to response URLs arrived."""
         deadline = time.monotonic() + timeout
         with self._lock:

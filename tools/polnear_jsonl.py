@@ -46,9 +46,9 @@ def read_ann(ann: str, text: str) -> list[dict[str, Any]]:
         elif event is not None:
             events.append(dict(arg.split(":", 1) for arg in event.group(1).split()))
     out: list[dict[str, Any]] = []
-    for event in events:
+    for roles in events:
         parts = {
-            role.lower(): _span_part(text, spans[event[role]]) if role in event else None
+            role.lower(): _span_part(text, spans[roles[role]]) if role in roles else None
             for role in _ROLES
         }
         if parts["content"] is None:

@@ -28,7 +28,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 
@@ -79,7 +79,9 @@ class Rouge:
 
 
 
-def subset_f1(members: np.ndarray, sentence_grams: Sequence[Counter], reference: Counter) -> np.ndarray:
+def subset_f1(
+    members: np.ndarray, sentence_grams: Sequence[Counter[Any]], reference: Counter[Any]
+) -> np.ndarray:
     """ROUGE-n F1 of every summary (rows of the 0/1 ``members`` matrix) against one reference."""
     vocab = {g: i for i, g in enumerate({g for c in sentence_grams for g in c} | set(reference))}
     counts = np.zeros((len(sentence_grams), len(vocab)), dtype=np.float32)

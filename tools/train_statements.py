@@ -296,7 +296,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     logger.info("%s", report)
     logger.info("thresholds on validation: decision %.2f, action %.2f", *thresholds)
     args.out.parent.mkdir(parents=True, exist_ok=True)
-    np.savez_compressed(args.out, **weights, thresholds=thresholds)
+    arrays: dict[str, Any] = {**weights, "thresholds": thresholds}
+    np.savez_compressed(args.out, **arrays)
     logger.info("wrote %s (%.0f KB)", args.out, args.out.stat().st_size / 1024)
     return 0
 

@@ -279,8 +279,10 @@ class SentenceScorer:
             x = x @ w + b
             if i < len(layers) - 1:
                 x = np.maximum(x, 0.0)
-        return x.reshape(-1)
+        flat: np.ndarray = x.reshape(-1)
+        return flat
 
     def score(self, features: np.ndarray, kind: Kind = "article") -> np.ndarray:
         """Probability-like scores in (0, 1), one per feature row (higher: more summary-worthy)."""
-        return 1.0 / (1.0 + np.exp(-self.logits(features, kind)))
+        scores: np.ndarray = 1.0 / (1.0 + np.exp(-self.logits(features, kind)))
+        return scores

@@ -55,7 +55,7 @@ def tiny_model_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
         bos_token_id=1,
         eos_token_id=2,
         decoder_start_token_id=2,
-        forced_bos_token_id=None,
+        forced_bos_token_id=None,  # type: ignore[call-arg]  # a generation setting BartConfig takes through **kwargs
         forced_eos_token_id=None,
     )
     torch.manual_seed(0)

@@ -9,12 +9,14 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
 
 import httpx
 import pytest
 
-from bot.adapters.fetch import _is_public, fetch_url, is_allowed, strip_credentials
+from bot.adapters.fetch import _is_public, fetch_url, is_allowed
 from bot.core.errors import BlockedURLError, FetchError
+from bot.core.text import strip_credentials
 
 ARTICLE_HTML = b"""<!doctype html><html><head><title>Shipyard Reopens</title>
 <style>.secret-style { color: red; }</style>
@@ -252,7 +254,7 @@ def test_other_schemes_are_refused(url: str, no_connections: None) -> None:
 def _fake_dns(monkeypatch: pytest.MonkeyPatch, table: dict[str, list[str]]) -> None:
     real = socket.getaddrinfo
 
-    def getaddrinfo(host: str, port: object, *args: object, **kwargs: object) -> list[tuple]:
+    def getaddrinfo(host: str, port: Any, *args: Any, **kwargs: Any) -> list[tuple[Any, ...]]:
         if host in table:
             return [
                 (socket.AF_INET6 if ":" in ip else socket.AF_INET, socket.SOCK_STREAM, 6, "", (ip, port))

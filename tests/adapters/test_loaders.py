@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import sys
 import time
 from pathlib import Path
 
@@ -213,7 +214,7 @@ def test_stdin() -> None:
 
 
 def test_missing_stdin(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(loaders.sys, "stdin", None)
+    monkeypatch.setattr(sys, "stdin", None)
     with pytest.raises(InputError, match="no standard input"):
         load_input("-", SETTINGS)
 

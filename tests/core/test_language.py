@@ -6,8 +6,10 @@ from collections.abc import Sequence
 
 import pytest
 
+from bot.adapters.language import FastTextLanguageIdentifier
 from bot.core import language as lang
 from bot.core.documents import build_document
+from bot.core.pipeline import Summariser
 from bot.core.types import Document, Message
 
 # -- the pooling, with a stand-in identifier ----------------------------------------------
@@ -162,26 +164,24 @@ ENGLISH = {
 
 
 @pytest.fixture(scope="module")
-def identifier():
-    from bot.adapters.language import FastTextLanguageIdentifier
-
+def identifier() -> FastTextLanguageIdentifier:
     return FastTextLanguageIdentifier.load()
 
 
 @pytest.mark.parametrize("name", sorted(FOREIGN))
-def test_non_english_threads_and_articles_are_detected(identifier, name: str) -> None:
+def test_non_english_threads_and_articles_are_detected(identifier: FastTextLanguageIdentifier, name: str) -> None:
     doc = build_document(FOREIGN[name], name)
     verdict = lang.read_language(lang.segments(doc), identifier)
     assert verdict is not None and verdict.code == name.split("-")[0]
 
 
 @pytest.mark.parametrize("name", sorted(ENGLISH))
-def test_english_with_foreign_words_names_or_code_stays_english(identifier, name: str) -> None:
+def test_english_with_foreign_words_names_or_code_stays_english(identifier: FastTextLanguageIdentifier, name: str) -> None:
     doc = build_document(ENGLISH[name], name)
     assert lang.read_language(lang.segments(doc), identifier) is None
 
 
-def test_adapter_names_languages_and_reads_whole_texts(identifier) -> None:
+def test_adapter_names_languages_and_reads_whole_texts(identifier: FastTextLanguageIdentifier) -> None:
     assert identifier.language_name("de") == "German" and identifier.language_name("es") == "Spanish"
     long = "the build is red again " * 10 + " ".join(["der Build ist wieder kaputt und niemand weiß warum"] * 10)
     assert identifier.identify(long)[0][0] == "de"  # past the library's default 80-character cut
@@ -190,7 +190,7 @@ def test_adapter_names_languages_and_reads_whole_texts(identifier) -> None:
 # -- through the pipeline and into the reply ----------------------------------------------
 
 
-def test_a_german_thread_gets_a_notice_and_its_opening_lines(summariser) -> None:
+def test_a_german_thread_gets_a_notice_and_its_opening_lines(summariser: Summariser) -> None:
     doc = build_document(FOREIGN["de"], "standup")
     result = summariser.summarise(doc)
     assert result.kind == "thread"
@@ -200,7 +200,7 @@ def test_a_german_thread_gets_a_notice_and_its_opening_lines(summariser) -> None
     assert (result.priorities, result.decisions, result.quotes) == ([], [], [])
 
 
-def test_a_spanish_article_keeps_its_title_and_first_sentences(summariser) -> None:
+def test_a_spanish_article_keeps_its_title_and_first_sentences(summariser: Summariser) -> None:
     doc = build_document(FOREIGN["es-article"], "es")
     result = summariser.summarise(doc)
     assert result.title == "El ayuntamiento aprueba el nuevo plan de movilidad"
@@ -210,12 +210,12 @@ def test_a_spanish_article_keeps_its_title_and_first_sentences(summariser) -> No
     assert result.priorities == [] and result.quotes == []
 
 
-def test_an_english_thread_with_a_german_thanks_is_summarised_as_usual(summariser) -> None:
+def test_an_english_thread_with_a_german_thanks_is_summarised_as_usual(summariser: Summariser) -> None:
     result = summariser.summarise(build_document(ENGLISH["a German thanks"], "t"))
     assert result.notices == [] and result.model.startswith("all-MiniLM")
 
 
-def test_the_slack_reply_shows_the_notice_line(summariser) -> None:
+def test_the_slack_reply_shows_the_notice_line(summariser: Summariser) -> None:
     from bot.slack.formats.blocks import summary_blocks
 
     result = summariser.summarise(build_document(FOREIGN["fr"], "fr"))

@@ -13,6 +13,7 @@ from bot.core.notes.outline import read_outline
 from bot.core.notes.owners import assign, looks_like_name
 from bot.core.notes.reader import read_notes
 from bot.core.notes.summary import notes_summary
+from bot.core.pipeline import Summariser
 from bot.core.types import Message, Priority
 
 # -- one item, each way of writing it ------------------------------------------------------
@@ -40,7 +41,7 @@ from bot.core.types import Message, Priority
         ("Update: the rota is fine", None, "Update: the rota is fine", None, None),
     ],
 )
-def test_owner_task_and_due_of_one_item(text: str, lead: str | None, task: str, owner: str | None, due: str | None):
+def test_owner_task_and_due_of_one_item(text: str, lead: str | None, task: str, owner: str | None, due: str | None) -> None:
     found = assign(text, lead)
     assert (found.task, found.owner, found.due) == (task, owner, due)
 
@@ -326,7 +327,7 @@ def test_a_thread_without_lists_is_left_as_it_is() -> None:
 # -- through the whole pipeline ------------------------------------------------------------
 
 
-def test_a_markdown_notes_file_through_the_pipeline(summariser, tmp_path: Path) -> None:
+def test_a_markdown_notes_file_through_the_pipeline(summariser: Summariser, tmp_path: Path) -> None:
     from bot.adapters.loaders import load_input
     from bot.settings import Settings
 
@@ -343,7 +344,7 @@ def test_a_markdown_notes_file_through_the_pipeline(summariser, tmp_path: Path) 
     assert result.summary[1].startswith("Decided:")
 
 
-def test_the_hook_on_what_the_thread_analysis_found(summariser) -> None:
+def test_the_hook_on_what_the_thread_analysis_found(summariser: Summariser) -> None:
     """A Slack message with *bold* labels and • bullets: the chat rules alone mangle its list."""
     from bot.core.documents import document_from_messages
 

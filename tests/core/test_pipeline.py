@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from bot.core.errors import EmptyInputError
+from bot.core.pipeline import Summariser
 from bot.core.quoting.quotes import drop_summary_repeats
 from bot.core.types import Document, Quote
 
@@ -24,16 +27,16 @@ SUMMARY = ["He stressed the need for speed."]
         ([], []),
     ],
 )
-def test_reported_quotes_repeating_the_summary_are_dropped(found, expected) -> None:
+def test_reported_quotes_repeating_the_summary_are_dropped(found: Any, expected: Any) -> None:
     assert drop_summary_repeats(found, SUMMARY) == expected
 
 
-def test_empty_document_is_refused(summariser) -> None:
+def test_empty_document_is_refused(summariser: Summariser) -> None:
     with pytest.raises(EmptyInputError):
         summariser.summarise(Document(kind="article", text="  \n", source="x"))
 
 
-def test_seed_quotes_do_not_repeat_the_summary(summariser, seed_text: str) -> None:
+def test_seed_quotes_do_not_repeat_the_summary(summariser: Summariser, seed_text: str) -> None:
     from bot.core.text import canonical
 
     result = summariser.summarise(Document(kind="article", text=seed_text, source="seed"))
@@ -54,7 +57,7 @@ EDGE_CASES = [
 
 
 @pytest.mark.parametrize(("name", "text", "kind"), EDGE_CASES, ids=[c[0] for c in EDGE_CASES])
-def test_edge_inputs_get_a_short_verbatim_summary(summariser, name: str, text: str, kind: str) -> None:
+def test_edge_inputs_get_a_short_verbatim_summary(summariser: Summariser, name: str, text: str, kind: str) -> None:
     from bot.core.documents import build_document
     from bot.core.text import canonical
 
@@ -71,13 +74,13 @@ def test_edge_inputs_get_a_short_verbatim_summary(summariser, name: str, text: s
         assert result.priorities[0].owner == "Tom Becker" and result.priorities[0].due == "by Friday"
 
 
-def test_single_sentence_summary_is_that_sentence(summariser) -> None:
+def test_single_sentence_summary_is_that_sentence(summariser: Summariser) -> None:
     text = "The council approved the new budget on Tuesday."
     result = summariser.summarise(Document(kind="article", text=text, source="x"))
     assert result.summary == [text]
 
 
-def test_a_lone_overlong_sentence_is_cut_to_the_budget(summariser) -> None:
+def test_a_lone_overlong_sentence_is_cut_to_the_budget(summariser: Summariser) -> None:
     text = "The committee reviewed item 0, " + " and ".join(f"reviewed item {i}" for i in range(1, 80)) + "."
     result = summariser.summarise(Document(kind="article", text=text, source="x"))
     assert len(result.summary) == 1
@@ -85,7 +88,7 @@ def test_a_lone_overlong_sentence_is_cut_to_the_budget(summariser) -> None:
     assert text.startswith(result.summary[0].removesuffix("…"))
 
 
-def test_model_field_names_the_learned_scorer_only_where_it_is_used(summariser) -> None:
+def test_model_field_names_the_learned_scorer_only_where_it_is_used(summariser: Summariser) -> None:
     from bot.core import summary
 
     for kind in ("article", "thread"):

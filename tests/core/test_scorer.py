@@ -29,7 +29,8 @@ K = len(POSITION_BUCKETS)
 
 def _unit(rows: list[list[float]]) -> np.ndarray:
     x = np.asarray(rows, dtype=np.float32)
-    return x / np.linalg.norm(x, axis=1, keepdims=True)
+    unit: np.ndarray = x / np.linalg.norm(x, axis=1, keepdims=True)
+    return unit
 
 
 TEXTS = ["police arrested two men in london on friday", "the two men were held in london", "weather was fine?"]

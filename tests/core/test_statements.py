@@ -95,7 +95,8 @@ class _FakeEncoder:
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         self.calls.append(len(texts))
-        return np.ones((len(texts), self.dim), dtype=np.float32) / np.sqrt(self.dim)
+        vectors: np.ndarray = np.ones((len(texts), self.dim), dtype=np.float32) / np.sqrt(self.dim)
+        return vectors
 
 
 def _weights(dim: int) -> dict[str, np.ndarray]:

@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 
 from bot.core import summary
+from bot.core.pipeline import Summariser
 from bot.core.scorer import POSITION_BUCKETS, SUBSET_FEATURES, Lexicon, SentenceScorer, feature_width
 from bot.core.text import is_verbatim, word_count
 from bot.core.types import Message
@@ -273,7 +274,7 @@ def test_long_message_is_split_into_sentences() -> None:
 
 
 @pytest.mark.slow
-def test_real_models_on_the_seed_article(summariser, seed_text: str) -> None:
+def test_real_models_on_the_seed_article(summariser: Summariser, seed_text: str) -> None:
     picked = summary.summarise_article(summariser.nlp(seed_text), summariser.encoder, summariser.scorer)
     assert 1 <= len(picked) <= 3
     assert all(is_verbatim(p, seed_text) for p in picked)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.core.documents import build_document
+from bot.core.pipeline import Summariser
 from bot.core.text import canonical
 from bot.core.thread.shape import fit_reply, reply_chars
 from bot.core.types import Priority, Quote, SummaryResult
@@ -43,7 +44,7 @@ Tom: Priya, can you update the status page by Wednesday?
 Priya: Will do."""
 
 
-def test_short_thread_reply_is_shorter_and_quotes_add_to_the_items(summariser) -> None:
+def test_short_thread_reply_is_shorter_and_quotes_add_to_the_items(summariser: Summariser) -> None:
     doc = build_document(SHORT_THREAD, "t", kind="thread")
     result = summariser.summarise(doc)
     assert reply_chars(result) < len(SHORT_THREAD)

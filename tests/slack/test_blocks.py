@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import pytest
 
@@ -24,7 +25,7 @@ def _result(**overrides: object) -> SummaryResult:
     return SummaryResult(**base)  # type: ignore[arg-type]
 
 
-def _texts(bs: list[dict]) -> list[str]:
+def _texts(bs: list[dict[str, Any]]) -> list[str]:
     out: list[str] = []
     for b in bs:
         if isinstance(b.get("text"), dict):

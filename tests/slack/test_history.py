@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from slack_sdk import WebClient
@@ -49,7 +50,7 @@ def client(fake: FakeSlack) -> WebClient:
     )
 
 
-def thread(parent_ts: int, replies: int, user: str = "U2") -> list[dict]:
+def thread(parent_ts: int, replies: int, user: str = "U2") -> list[dict[str, Any]]:
     parent = {"ts": f"{parent_ts}.000000", "user": "U1", "text": f"parent {parent_ts}"}
     return [parent] + [
         {

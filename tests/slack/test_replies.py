@@ -149,8 +149,8 @@ def test_a_job_killed_between_posting_and_recording_its_placeholder_posts_once(
 ) -> None:
     store = Store(f"sqlite:///{tmp_path / 'jobs.db'}")
     use_cases = {"test": UseCase("the thread", lambda services, args: Outcome(RESULT, "done"))}
-    services: Any = Services(settings=Settings(), client=client, store=store, summariser=None,  # type: ignore[arg-type]
-                             users=None, fetch=None)
+    none: Any = None
+    services = Services(settings=Settings(), client=client, store=store, summariser=none, users=none, fetch=none)
     job, _ = store.jobs.enqueue("k", "test", job_payload({}, thread_target(CHANNEL, PARENT, "U1")))
     record = store.jobs.set_placeholder
 

@@ -128,7 +128,8 @@ LEGACY = {
     ids=["rich_text-only", "forwarded", "shared-with-comment", "bot-layout", "unfurl", "legacy-fields", "text", "fallback", "malformed"],
 )
 def test_message_text_reads_every_shape(raw: dict[str, Any], expected: str) -> None:
-    assert plain_text(message_text(raw), {"U0BO": "Bo"}.get) == expected
+    names = {"U0BO": "Bo"}
+    assert plain_text(message_text(raw), lambda user: names.get(user, user)) == expected
 
 
 def test_markup_in_blocks_stays_markup_so_links_and_mentions_are_found() -> None:
@@ -175,7 +176,7 @@ def test_is_human_message(raw: dict[str, Any], human: bool) -> None:
 
 
 def test_participant_ids_are_authors_and_mentioned_users() -> None:
-    raws = [RICH_ONLY, SHARED_WITH_COMMENT, {"user": "U0CY", "text": "ok <@W0DEE> <!subteam^S1>"}]
+    raws: list[dict[str, Any]] = [RICH_ONLY, SHARED_WITH_COMMENT, {"user": "U0CY", "text": "ok <@W0DEE> <!subteam^S1>"}]
     assert participant_ids(raws) == {"U0ANA", "U0BO", "U0CY", "W0DEE"}
 
 

@@ -106,7 +106,8 @@ def test_subscribe_upserts_and_unsubscribes(store: Store) -> None:
         ("C0", "weekly", 0),
         ("C1", "weekly", 4),
     ]
-    assert store.subscription("C1") is not None and store.subscription("C1").hhmm == "08:30"
+    found = store.subscription("C1")
+    assert found is not None and found.hhmm == "08:30"
     assert store.forget_conversation("C1") is True
     assert store.forget_conversation("C1") is False
     assert store.subscription("C1") is None

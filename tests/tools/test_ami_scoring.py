@@ -6,6 +6,7 @@ import json
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -14,7 +15,7 @@ from tools.ami_scoring import hits, owner_matches, score, toks
 
 SCORER = REPO_ROOT / ".." / "shared" / "eval" / "ami_actions_decisions" / "score_actions.py"
 
-GOLD = [
+GOLD: list[dict[str, Any]] = [
     {
         "id": "M1",
         "has_extractive_links": True,
@@ -48,7 +49,7 @@ GOLD = [
         "action_utterances": [[1]],
     },
 ]
-SYSTEM = {
+SYSTEM: dict[str, dict[str, Any]] = {
     "M1": {
         "decisions": ["the remote will have a rubber case", "Yeah.", "a solar panel"],
         "priorities": [

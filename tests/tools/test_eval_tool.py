@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -24,7 +25,7 @@ ARTICLES = [
         "reference": "A new library with ten thousand books opened in the village.",
     },
 ]
-DIALOGUES = [
+DIALOGUES: list[dict[str, Any]] = [
     {
         "id": "d1",
         "text": "Ann: Are you coming to the concert tonight?\nBob: Yes, I bought two tickets yesterday.\nAnn: Great!",
@@ -50,7 +51,7 @@ class FirstSentenceSummariser:
         return SummaryResult(source=doc.source, kind=doc.kind, title=None, summary=[first])
 
 
-def _write(folder: Path, name: str, rows: list[dict[str, str]]) -> None:
+def _write(folder: Path, name: str, rows: list[dict[str, Any]]) -> None:
     (folder / name).mkdir(parents=True)
     (folder / name / f"{name}.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
 

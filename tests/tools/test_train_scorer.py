@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 
 import numpy as np
 import pytest
@@ -40,9 +41,10 @@ def _cache(tmp_path, texts: list[str]) -> EmbeddingCache:  # type: ignore[no-unt
     cache = EmbeddingCache("tiny", folder=tmp_path)
     rng = np.random.default_rng(0)
 
-    def encode(batch: list[str]) -> np.ndarray:
+    def encode(batch: Sequence[str]) -> np.ndarray:
         vectors = rng.normal(size=(len(batch), 384)).astype(np.float32)
-        return vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
+        unit: np.ndarray = vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
+        return unit
 
     cache.fill(texts, encode)
     return cache

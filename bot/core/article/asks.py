@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from bot.core.phrases import split_enumeration, tokens_text, trim
-from bot.core.quoting.speakers import is_reporting_verb
+from bot.core.quoting.reporting import is_reporting_verb
 from bot.core.spacy_types import Token
 
 GOAL_NOUNS = re.compile(

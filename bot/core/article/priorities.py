@@ -42,8 +42,8 @@ from bot.core.article.asks import (
 from bot.core.article.layout import Block, heading_blocks, list_blocks
 from bot.core.article.sequences import enumeration, sequence_items
 from bot.core.phrases import split_enumeration, tokens_text, trim
+from bot.core.quoting.reporting import is_reporting_verb
 from bot.core.quoting.spans import find_quote_spans
-from bot.core.quoting.speakers import is_reporting_verb
 from bot.core.spacy_types import Token
 from bot.core.types import Priority
 

@@ -166,7 +166,8 @@ class DigestScheduler:
         if sub is None:
             return None
         try:
-            return digest_trigger(sub).get_next_fire_time(None, self.clock())
+            fire: datetime | None = digest_trigger(sub).get_next_fire_time(None, self.clock())
+            return fire
         except (ValueError, ZoneInfoNotFoundError):
             return None
 

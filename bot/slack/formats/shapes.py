@@ -152,8 +152,9 @@ def message_text(raw: Raw) -> str:
 
 def edited_message(event: Raw) -> Raw:
     """The message an event is about: the new version for ``message_changed``, else the event."""
-    if event.get("subtype") == "message_changed" and isinstance(event.get("message"), Mapping):
-        return event["message"]
+    message = event.get("message")
+    if event.get("subtype") == "message_changed" and isinstance(message, Mapping):
+        return message
     return event
 
 

@@ -83,7 +83,7 @@ def test_deletes_and_edits_hold_whatever_order_they_arrive_in(bot: LocalSlackApp
     bot.deps.store.subscribe(CHANNEL, "daily", "09:00", "UTC")
     now = time.time()
     secret_ts, edited_ts = f"{now - 50:.6f}", f"{now - 40:.6f}"
-    events = [
+    events: list[dict[str, Any]] = [
         {"type": "message", "subtype": "message_deleted", "channel": CHANNEL, "deleted_ts": secret_ts,
          "event_ts": f"{now - 10:.6f}"},
         {"type": "message", "channel": CHANNEL, "user": "U0ANA", "ts": secret_ts, "text": "the password is hunter2"},
@@ -129,7 +129,8 @@ def test_credentials_in_a_link_are_neither_sent_shown_nor_logged(
     update = fake.wait_for("chat.update", 1, timeout=60)[0]
     assert "cranes" in dump(update).lower()
     assert "hunter2" not in json.dumps(fake.calls) + caplog.text
-    assert "hunter2" not in json.dumps(bot.deps.store.jobs.by_key(next(iter(_keys(bot)))).payload)  # type: ignore[union-attr]
+    job = bot.deps.store.jobs.by_key(next(iter(_keys(bot))))
+    assert job is not None and "hunter2" not in json.dumps(job.payload)
 
 
 def test_a_links_query_string_is_not_logged_at_info(

@@ -166,15 +166,15 @@ def test_message_changed_and_thread_broadcast_are_stored_as_seen(bot: LocalSlack
     fake.wait_for_response(1, timeout=30)
     now = time.time()
     original = {"type": "message", "channel": CHANNEL, "user": "U0ANA", "ts": f"{now - 50:.6f}", "text": "draft"}
-    edited = {"type": "message", "subtype": "message_changed", "hidden": True, "channel": CHANNEL,
+    edited: dict[str, Any] = {"type": "message", "subtype": "message_changed", "hidden": True, "channel": CHANNEL,
               "ts": f"{now - 40:.6f}", "event_ts": f"{now - 40:.6f}",
               "message": {"type": "message", "user": "U0ANA", "ts": original["ts"], "text": "", "blocks": RICH,
                           "edited": {"user": "U0ANA", "ts": f"{now - 40:.6f}"}},
               "previous_message": original}
-    broadcast = {"type": "message", "subtype": "thread_broadcast", "channel": CHANNEL, "user": "U0BO",
+    broadcast: dict[str, Any] = {"type": "message", "subtype": "thread_broadcast", "channel": CHANNEL, "user": "U0BO",
                  "ts": f"{now - 30:.6f}", "thread_ts": original["ts"], "root": {"ts": original["ts"]},
                  "text": "Sharing with the channel: the plan is ready."}
-    own = {"type": "message", "subtype": "bot_message", "bot_id": "BBOT", "channel": CHANNEL, "ts": f"{now - 20:.6f}",
+    own: dict[str, Any] = {"type": "message", "subtype": "bot_message", "bot_id": "BBOT", "channel": CHANNEL, "ts": f"{now - 20:.6f}",
            "text": "a digest"}
     def stored_now() -> dict[str, Any]:
         return {m.ts: m for m in bot.deps.store.messages_between(CHANNEL, now - 60, now)}

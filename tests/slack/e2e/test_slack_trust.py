@@ -140,7 +140,7 @@ def test_edits_and_deletes_reach_messages_stored_for_an_unsubscribed_channel(bot
     now = time.time()
     store.save_message(CHANNEL, f"{now - 30:.6f}", f"the code is {SECRETS[0]}", "U0ANA")
     store.save_message(CHANNEL, f"{now - 20:.6f}", f"the login is {SECRETS[1]}", "U0ANA")
-    events = [
+    events: list[dict[str, Any]] = [
         {"type": "message", "subtype": "message_changed", "hidden": True, "channel": CHANNEL,
          "ts": f"{now - 5:.6f}", "event_ts": f"{now - 5:.6f}",
          "message": {"type": "message", "user": "U0ANA", "ts": f"{now - 30:.6f}", "text": "the code is in the vault",
