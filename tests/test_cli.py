@@ -28,7 +28,7 @@ def run_cli(summariser: Summariser, monkeypatch: pytest.MonkeyPatch, capsys: pyt
     """Run ``main`` in-process with the session's models; returns (code, stdout, stderr)."""
     import bot.adapters.models as models
 
-    monkeypatch.setattr(models, "load_summariser", lambda settings: summariser)
+    monkeypatch.setattr(models, "load_summariser", lambda _settings: summariser)
     monkeypatch.chdir(REPO_ROOT)
 
     def _run(*argv: str, stdin: bytes | None = None) -> tuple[int, str, str]:
@@ -139,7 +139,7 @@ def test_input_with_no_words_exits_1(run_cli: RunCli, tmp_path: Path) -> None:
 def test_input_with_no_words_is_refused_before_the_models_load(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path, text: str) -> None:
     import bot.adapters.models as models
 
-    def must_not_load(settings: Settings) -> None:
+    def must_not_load(_settings: Settings) -> None:
         raise AssertionError("models loaded for an input with no words")
 
     monkeypatch.setattr(models, "load_summariser", must_not_load)

@@ -51,7 +51,7 @@ def test_an_unreadable_env_file_fails_with_one_line(tmp_path: Path, monkeypatch:
         load_settings({}, dotenv_path=env_file)
     env_file.write_text("PORT=5000\n")
 
-    def refuse(*args: object, **kwargs: object) -> None:
+    def refuse(*_args: object, **_kwargs: object) -> None:
         raise PermissionError(13, "Permission denied")
 
     monkeypatch.setattr("bot.settings.dotenv_values", refuse)

@@ -58,7 +58,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "bench-slack":
         from tools import bench_slack
 
-        return bench_slack.run(args, settings)
+        return bench_slack.run(args)
     if args.command == "eval":
         from bot.adapters.models import load_summariser
         from tools import eval as eval_tool

@@ -37,7 +37,7 @@ def peak_rss_mb(who: int = resource.RUSAGE_SELF) -> float:
     return resource.getrusage(who).ru_maxrss / 1024  # KiB on Linux
 
 
-def cold_start(settings: Settings) -> tuple[float, float]:
+def cold_start() -> tuple[float, float]:
     """Seconds and peak RSS (MB) of a fresh ``python -m bot summarise`` on the seed article."""
     start = time.perf_counter()
     proc = subprocess.run(
@@ -62,7 +62,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
 
     cold_s = cold_rss = None
     if not args.no_cold:
-        cold_s, cold_rss = cold_start(settings)
+        cold_s, cold_rss = cold_start()
 
     t0 = time.perf_counter()
     summariser = load_summariser(settings)

@@ -45,7 +45,6 @@ from pathlib import Path
 from typing import Any
 
 from bot.adapters.pool import torch_threads_per_process
-from bot.settings import Settings
 from tools.bench import percentile
 from tools.datasets import REPO_ROOT
 from tools.fakeslack import FakeSlack
@@ -600,7 +599,7 @@ def replicas(fake: FakeSlack, tmp: Path, args: argparse.Namespace, retry_share: 
     }
 
 
-def run(args: argparse.Namespace, settings: Settings | None = None) -> int:
+def run(args: argparse.Namespace) -> int:
     """Run the scenarios asked for and print their figures."""
     scenarios = [s.strip() for s in str(args.scenario).split(",") if s.strip()]
     unknown = set(scenarios) - set(SCENARIOS)

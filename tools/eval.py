@@ -281,7 +281,7 @@ def format_table(rows: Sequence[Row]) -> str:
     return "\n".join(lines)
 
 
-def quote_scores(eval_dir: Path, summariser: Summariser, limit: int | None = None) -> str:
+def quote_scores(eval_dir: Path, summariser: Summariser, _limit: int | None = None) -> str:
     """Quote-attribution scores on PolNeAR as a small table, or a line saying why there are none."""
     path = dataset_file(eval_dir, QUOTES)
     if not path.is_file():
@@ -296,7 +296,7 @@ def quote_scores(eval_dir: Path, summariser: Summariser, limit: int | None = Non
 
 
 Section = Callable[[Path, Summariser, "int | None"], str]
-def extraction_section(eval_dir: Path, summariser: Summariser, limit: int | None = None) -> str:
+def extraction_section(eval_dir: Path, summariser: Summariser, _limit: int | None = None) -> str:
     """Decisions, action items and priorities: AMI test and the development set."""
     from tools.eval_actions import extraction_sections
 

@@ -270,7 +270,7 @@ class FakeSlack:
         # Messages the tests never put in the history are edited blindly, as before.
         return {"ok": True, "channel": channel, "ts": ts, "text": params.get("text", "")}
 
-    def _ephemeral(self, params: dict[str, Any]) -> dict[str, Any]:
+    def _ephemeral(self, _params: dict[str, Any]) -> dict[str, Any]:
         return {"ok": True, "message_ts": self._next_ts()}
 
     def _permalink(self, params: dict[str, Any]) -> dict[str, Any]:
@@ -339,7 +339,7 @@ class FakeSlack:
         }
 
     _DEFAULTS: ClassVar[dict[str, Callable[[FakeSlack, dict[str, Any]], dict[str, Any]]]] = {
-        "auth.test": lambda self, p: {
+        "auth.test": lambda _self, _p: {
             "ok": True,
             "url": "https://example.slack.com/",
             "team": "Example",
@@ -361,7 +361,7 @@ class FakeSlack:
                 "is_member": str(p.get("channel")) not in self.left,
             },
         },
-        "conversations.join": lambda self, p: {"ok": True, "channel": {"id": p.get("channel")}},
+        "conversations.join": lambda _self, p: {"ok": True, "channel": {"id": p.get("channel")}},
         "conversations.history": _history,
         "conversations.replies": _replies,
     }

@@ -148,12 +148,12 @@ def summarise_channel(services: Services, payload: Payload) -> Outcome:
     return Outcome(content, blocks.summary_text(result))
 
 
-def notice(services: Services, payload: Payload) -> Outcome:
+def notice(_services: Services, payload: Payload) -> Outcome:
     """A fixed message (e.g. the hint after a mention with nothing to summarise)."""
     return notice_outcome(str(payload["text"]))
 
 
-def refuse(services: Services, payload: Payload) -> Outcome:
+def refuse(_services: Services, payload: Payload) -> Outcome:
     """Tell the user, privately, that there is nothing to do (the reply's error path)."""
     raise InputError(str(payload["text"]))
 

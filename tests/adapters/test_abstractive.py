@@ -142,7 +142,7 @@ def test_chunk_token_ids(n_tokens: int, size: int, overlap: int, expected_sizes:
 
 @pytest.mark.parametrize(("size", "overlap"), [(0, 0), (10, 10), (10, -1)])
 def test_chunk_token_ids_rejects_bad_sizes(size: int, overlap: int) -> None:
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="size|overlap"):
         chunk_token_ids([1, 2, 3], size, overlap)
 
 

@@ -71,7 +71,7 @@ def _routes(port: int) -> dict[str, tuple[int, dict[str, str], bytes]]:
     }
 
 
-@pytest.fixture()
+@pytest.fixture
 def server() -> Iterator[Server]:
     state: Server
 
@@ -206,7 +206,8 @@ def test_trickling_body_hits_the_overall_deadline(server: Server) -> None:
     assert time.monotonic() - start < 1.5
 
 
-def test_unreachable_host(server: Server) -> None:
+@pytest.mark.usefixtures("server")
+def test_unreachable_host() -> None:
     closed = socket.socket()
     closed.bind(("127.0.0.1", 0))
     port = closed.getsockname()[1]
@@ -215,11 +216,11 @@ def test_unreachable_host(server: Server) -> None:
         fetch_url(f"http://127.0.0.1:{port}/", allow_hosts=frozenset({f"127.0.0.1:{port}"}))
 
 
-@pytest.fixture()
+@pytest.fixture
 def no_connections(monkeypatch: pytest.MonkeyPatch) -> None:
     """Fail the test if the fetcher tries to send anything at all."""
 
-    def refuse(*args: object, **kwargs: object) -> None:
+    def refuse(*_args: object, **_kwargs: object) -> None:
         raise AssertionError("the fetcher tried to connect")
 
     monkeypatch.setattr(httpx.Client, "send", refuse)
@@ -240,13 +241,15 @@ def no_connections(monkeypatch: pytest.MonkeyPatch) -> None:
         "http://224.0.0.1/",
     ],
 )
-def test_private_targets_are_refused_without_connecting(url: str, no_connections: None) -> None:
+@pytest.mark.usefixtures("no_connections")
+def test_private_targets_are_refused_without_connecting(url: str) -> None:
     with pytest.raises(BlockedURLError):
         fetch_url(url)
 
 
 @pytest.mark.parametrize("url", ["file:///etc/passwd", "ftp://example.com/x", "gopher://x/"])
-def test_other_schemes_are_refused(url: str, no_connections: None) -> None:
+@pytest.mark.usefixtures("no_connections")
+def test_other_schemes_are_refused(url: str) -> None:
     with pytest.raises(BlockedURLError, match="only read http and https links"):
         fetch_url(url)
 
@@ -269,16 +272,16 @@ def _fake_dns(monkeypatch: pytest.MonkeyPatch, table: dict[str, list[str]]) -> N
     "addresses",
     [["127.0.0.1"], ["93.184.216.34", "10.1.2.3"], ["fd00::1"], ["fe80::1%eth0"]],
 )
-def test_hostname_resolving_to_private_address_is_refused(
-    monkeypatch: pytest.MonkeyPatch, no_connections: None, addresses: list[str]
-) -> None:
+@pytest.mark.usefixtures("no_connections")
+def test_hostname_resolving_to_private_address_is_refused(monkeypatch: pytest.MonkeyPatch, addresses: list[str]) -> None:
     _fake_dns(monkeypatch, {"innocent.example": addresses})
     with pytest.raises(BlockedURLError, match="innocent.example"):
         fetch_url("http://innocent.example/page")
 
 
-def test_unknown_host_is_a_fetch_error(monkeypatch: pytest.MonkeyPatch, no_connections: None) -> None:
-    def fail(*args: object, **kwargs: object) -> None:
+@pytest.mark.usefixtures("no_connections")
+def test_unknown_host_is_a_fetch_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    def fail(*_args: object, **_kwargs: object) -> None:
         raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
 
     monkeypatch.setattr(socket, "getaddrinfo", fail)

@@ -69,7 +69,7 @@ def test_directory(tmp_path: Path) -> None:
 def test_undecodable_bytes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import charset_normalizer
 
-    monkeypatch.setattr(charset_normalizer, "from_bytes", lambda data: [])
+    monkeypatch.setattr(charset_normalizer, "from_bytes", lambda _data: [])
     # 0x81 and 0x8d are undefined in cp1252 and invalid as UTF-8 lead bytes.
     path = _write(tmp_path, "weird.txt", b"abc \x81\x8d def")
     with pytest.raises(InputError, match="is not UTF-8 text and I couldn't tell which encoding"):

@@ -268,8 +268,8 @@ ARTICLE_STRUCTURES = [
 ]
 
 
-@pytest.mark.parametrize(("name", "text", "expected"), ARTICLE_STRUCTURES, ids=[c[0] for c in ARTICLE_STRUCTURES])
-def test_priorities_from_document_structure(nlp: Any, name: str, text: str, expected: list[str]) -> None:
+@pytest.mark.parametrize(("_name", "text", "expected"), ARTICLE_STRUCTURES, ids=[c[0] for c in ARTICLE_STRUCTURES])
+def test_priorities_from_document_structure(nlp: Any, _name: str, text: str, expected: list[str]) -> None:
     items = _texts(nlp, text)
     assert items == expected
     for item in items:

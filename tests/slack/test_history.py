@@ -24,7 +24,7 @@ from bot.slack.storage.messages import Store
 from tools.fakeslack import FakeSlack
 
 
-@pytest.fixture()
+@pytest.fixture
 def fake() -> Iterator[FakeSlack]:
     with FakeSlack() as server:
         server.users.update(
@@ -41,7 +41,7 @@ def fake() -> Iterator[FakeSlack]:
         yield server
 
 
-@pytest.fixture()
+@pytest.fixture
 def client(fake: FakeSlack) -> WebClient:
     return WebClient(
         token="xoxb-test",

@@ -112,7 +112,7 @@ def test_a_command_publishes_in_its_channel_once(fake: FakeSlack, client: WebCli
     assert fake.wait_for_response(1)[0][1]["text"] == "Digest posted."
 
 
-def test_a_message_from_before_the_job_is_not_adopted(fake: FakeSlack, client: WebClient) -> None:
+def test_a_message_from_before_the_job_is_not_adopted(client: WebClient) -> None:
     _earlier_attempt_posted(client, "job-1")
     assert find_job_message(client, CHANNEL, "job-1", time.time() + 60, PARENT) is None
 
@@ -148,13 +148,13 @@ def test_a_job_killed_between_posting_and_recording_its_placeholder_posts_once(
     fake: FakeSlack, client: WebClient, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     store = Store(f"sqlite:///{tmp_path / 'jobs.db'}")
-    use_cases = {"test": UseCase("the thread", lambda services, args: Outcome(RESULT, "done"))}
+    use_cases = {"test": UseCase("the thread", lambda _services, _args: Outcome(RESULT, "done"))}
     none: Any = None
     services = Services(settings=Settings(), client=client, store=store, summariser=none, users=none, fetch=none)
     job, _ = store.jobs.enqueue("k", "test", job_payload({}, thread_target(CHANNEL, PARENT, "U1")))
     record = store.jobs.set_placeholder
 
-    def killed(job_id: str, ts: str) -> None:
+    def killed(_job_id: str, _ts: str) -> None:
         raise _Killed
 
     monkeypatch.setattr(store.jobs, "set_placeholder", killed)

@@ -48,7 +48,7 @@ class RecordingReply:
 @pytest.fixture
 def reply(monkeypatch: pytest.MonkeyPatch) -> RecordingReply:
     recording = RecordingReply()
-    monkeypatch.setattr(runner_module, "make_reply", lambda *a, **k: recording)
+    monkeypatch.setattr(runner_module, "make_reply", lambda *_a, **_k: recording)
     return recording
 
 
@@ -127,7 +127,7 @@ def test_a_job_store_over_the_same_database_sees_the_same_jobs(store: Store) -> 
 def test_success_posts_progress_then_result_and_marks_done(
     store: Store, reply: RecordingReply, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    kind = use(monkeypatch, lambda services, args: Outcome([], f"summary of {args['text']}"))
+    kind = use(monkeypatch, lambda _services, args: Outcome([], f"summary of {args['text']}"))
     job, _ = store.jobs.enqueue("k", kind, job_payload({"text": "x"}, TARGET))
     assert make_runner(store).run(job.id) == "done"
     assert reply.events == [("progress", "the thing"), ("finish", "summary of x")]
@@ -135,7 +135,7 @@ def test_success_posts_progress_then_result_and_marks_done(
 
 
 def _raising(exc: Exception) -> Any:
-    def work(services: Any, args: Any) -> Any:
+    def work(_services: Any, _args: Any) -> Any:
         raise exc
 
     return work
@@ -190,7 +190,7 @@ def test_transient_errors_are_retried_then_reported(
 def test_a_job_that_keeps_crashing_its_runner_is_failed_honestly(
     store: Store, reply: RecordingReply, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    kind = use(monkeypatch, lambda services, args: Outcome([], "never"))
+    kind = use(monkeypatch, lambda _services, _args: Outcome([], "never"))
     job, _ = store.jobs.enqueue("k", kind, job_payload({}, TARGET))
     for attempt in range(3):  # three runners claimed it and died (kill -9) before finishing
         store.jobs.claim(job.id, f"dead-{attempt}", lease_s=0.0)
@@ -200,7 +200,7 @@ def test_a_job_that_keeps_crashing_its_runner_is_failed_honestly(
 
 def test_a_failing_reply_still_ends_the_job(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
     broken = RecordingReply(fail_raises=True)
-    monkeypatch.setattr(runner_module, "make_reply", lambda *a, **k: broken)
+    monkeypatch.setattr(runner_module, "make_reply", lambda *_a, **_k: broken)
     kind = use(monkeypatch, _raising(FetchError("no")))
     job, _ = store.jobs.enqueue("k", kind, job_payload({}, TARGET))
     assert make_runner(store).run(job.id) == "failed"
@@ -212,7 +212,7 @@ def test_shutdown_puts_an_interrupted_job_back_without_spending_an_attempt(
 ) -> None:
     runner = make_runner(store)
 
-    def interrupted(services: Any, args: Any) -> Any:
+    def interrupted(_services: Any, _args: Any) -> Any:
         runner.stop()  # SIGTERM arrived, then the summariser processes were stopped
         raise PoolError("stopped")
 
@@ -225,7 +225,7 @@ def test_shutdown_puts_an_interrupted_job_back_without_spending_an_attempt(
 
 
 def test_a_busy_job_is_skipped(store: Store, reply: RecordingReply, monkeypatch: pytest.MonkeyPatch) -> None:
-    kind = use(monkeypatch, lambda services, args: Outcome([], "x"))
+    kind = use(monkeypatch, lambda _services, _args: Outcome([], "x"))
     job, _ = store.jobs.enqueue("k", kind, job_payload({}, TARGET))
     store.jobs.claim(job.id, "someone-else", lease_s=60)
     assert make_runner(store).run(job.id) == "skipped"

@@ -37,7 +37,7 @@ class Recorder:
         return created
 
 
-@pytest.fixture()
+@pytest.fixture
 def db_url(tmp_path: Path) -> str:
     return f"sqlite:///{tmp_path}/bot.db"
 
@@ -45,7 +45,7 @@ def db_url(tmp_path: Path) -> str:
 SUBSCRIBED_AT = paris(2025, 12, 1, 12, 0).timestamp()
 
 
-@pytest.fixture()
+@pytest.fixture
 def store(db_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[Store]:
     s = Store(db_url)
     with monkeypatch.context() as patch:
@@ -109,7 +109,8 @@ def test_restart_does_not_double_post(db_url: str, store: Store) -> None:
     restarted_store.close()
 
 
-def test_restart_catches_up_a_missed_run_once(db_url: str, store: Store) -> None:
+@pytest.mark.usefixtures("store")
+def test_restart_catches_up_a_missed_run_once(db_url: str) -> None:
     # The bot was down at 09:00 and comes back at 09:40: the missed digest runs once.
     scheduler, recorder = make(Store(db_url), paris(2026, 1, 6, 9, 40))
     assert scheduler.catch_up() == ["CDAY"]

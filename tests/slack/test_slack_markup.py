@@ -45,7 +45,7 @@ def test_plain_text(text: str, expected: str) -> None:
 
 
 def test_plain_text_does_not_unescape_resolved_names() -> None:
-    assert plain_text("<@U1>", lambda uid: "Tom &amp; Co") == "@Tom &amp; Co"
+    assert plain_text("<@U1>", lambda _uid: "Tom &amp; Co") == "@Tom &amp; Co"
 
 
 def test_date_in_words() -> None:

@@ -12,12 +12,12 @@ import pytest
 from bot.slack.storage.messages import ReadWindow, SlackMessage, Store, Subscription
 
 
-@pytest.fixture()
+@pytest.fixture
 def db_url(tmp_path: Path) -> str:
     return f"sqlite:///{tmp_path}/nested/dir/bot.db"
 
 
-@pytest.fixture()
+@pytest.fixture
 def store(db_url: str) -> Iterator[Store]:
     s = Store(db_url)
     yield s
@@ -118,7 +118,7 @@ def test_subscribe_upserts_and_unsubscribes(store: Store) -> None:
     [("hourly", None), ("weekly", 7), ("weekly", -1)],
 )
 def test_subscribe_rejects_bad_values(store: Store, cadence: str, weekday: int | None) -> None:
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="cadence|weekday"):
         store.subscribe("C1", cadence, "09:00", "UTC", weekday=weekday)
 
 

@@ -56,7 +56,7 @@ def _write(folder: Path, name: str, rows: list[dict[str, Any]]) -> None:
     (folder / name / f"{name}.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
 
 
-@pytest.fixture()
+@pytest.fixture
 def eval_dir(tmp_path: Path) -> Path:
     _write(tmp_path, "cnndm_test_frank", ARTICLES)
     _write(tmp_path, "samsum_test", DIALOGUES)
@@ -139,7 +139,7 @@ def test_paired_bootstrap() -> None:
 def test_sections_are_a_list_others_can_extend(
     eval_dir: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(eval_tool, "SECTIONS", [*eval_tool.SECTIONS, lambda d, s, n: "extra section"])
+    monkeypatch.setattr(eval_tool, "SECTIONS", [*eval_tool.SECTIONS, lambda _d, _s, _n: "extra section"])
     assert eval_tool.run(_run(eval_dir), FirstSentenceSummariser()) == 0  # type: ignore[arg-type]
     assert capsys.readouterr().out.rstrip().endswith("extra section")
 

@@ -14,7 +14,7 @@ from slack_sdk.errors import SlackApiError
 from tools.fakeslack import FakeSlack
 
 
-@pytest.fixture()
+@pytest.fixture
 def fake() -> Iterator[FakeSlack]:
     with FakeSlack() as server:
         yield server

@@ -198,7 +198,7 @@ def _document(
 
 def combine_priorities(
     results: list[tuple[str, SummaryResult]],
-    owner_id: Callable[[str | None], str | None] = lambda owner: None,
+    owner_id: Callable[[str | None], str | None] = lambda _owner: None,
     max_items: int = MAX_PRIORITIES,
 ) -> list[Priority]:
     """Priorities of several results, first occurrence kept, owners filled in from duplicates.

@@ -106,7 +106,7 @@ def worker_app(database_url: str, jobs: JobStore, runner: JobRunner) -> procrast
 
     @app.periodic(cron=SWEEP_CRON, periodic_id="sweep")
     @app.task(name=SWEEP_TASK, queue=QUEUE, queueing_lock=SWEEP_TASK, pass_context=True)
-    async def sweep(context: procrastinate.JobContext, timestamp: int) -> int:
+    async def sweep(context: procrastinate.JobContext, timestamp: int) -> int:  # noqa: ARG001  # procrastinate's call
         stalled = list(await app.job_manager.get_stalled_jobs())
         for task_job in stalled:
             await app.job_manager.retry_job(task_job)

@@ -10,7 +10,7 @@ from bot.slack.listeners import command, fallback, membership, mention, messages
 
 def register_all(app: App, deps: Deps) -> None:
     """Register the id check first, then every listener, then the catch-all ack."""
-    middleware.register(app, deps)
+    middleware.register(app)
     command.register(app, deps)
     mention.register(app, deps)
     shortcut.register(app, deps)

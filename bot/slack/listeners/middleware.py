@@ -15,7 +15,6 @@ from typing import Any
 
 from slack_bolt import App, BoltResponse
 
-from bot.slack.deps import Deps
 from bot.slack.storage.database import ID_LENGTH
 
 logger = logging.getLogger(__name__)
@@ -49,7 +48,7 @@ def bad_id(body: dict[str, Any]) -> str | None:
     return None
 
 
-def register(app: App, deps: Deps) -> None:
+def register(app: App) -> None:
     """Install the id check (it runs after Bolt's signature verification)."""
 
     @app.middleware

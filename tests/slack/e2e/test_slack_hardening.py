@@ -79,7 +79,7 @@ def test_a_retry_of_an_unfinished_event_is_not_dropped(
 # -- ordering in the store --------------------------------------------------------------
 
 
-def test_deletes_and_edits_hold_whatever_order_they_arrive_in(bot: LocalSlackApp, fake: FakeSlack) -> None:
+def test_deletes_and_edits_hold_whatever_order_they_arrive_in(bot: LocalSlackApp) -> None:
     bot.deps.store.subscribe(CHANNEL, "daily", "09:00", "UTC")
     now = time.time()
     secret_ts, edited_ts = f"{now - 50:.6f}", f"{now - 40:.6f}"

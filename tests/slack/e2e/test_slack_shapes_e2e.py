@@ -234,7 +234,7 @@ def test_events_without_a_reply_are_acked_with_200_and_silence(bot: LocalSlackAp
     ],
     ids=["block_actions", "view_submission", "global_shortcut", "unknown_command"],
 )
-def test_unhandled_interactions_are_acked_with_200(bot: LocalSlackApp, fake: FakeSlack, form: dict[str, str]) -> None:
+def test_unhandled_interactions_are_acked_with_200(bot: LocalSlackApp, form: dict[str, str]) -> None:
     assert bot.post(urlencode(form), "application/x-www-form-urlencoded")[0] == 200
 
 
