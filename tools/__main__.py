@@ -43,8 +43,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     use_bundled_models()
     args_in = list(sys.argv[1:] if argv is None else argv)
     if args_in and args_in[0] in SCRIPTS:
-        module = importlib.import_module(f"tools.{SCRIPTS[args_in[0]][0]}")
-        return int(module.main(args_in[1:]) or 0)
+        return _run_script(args_in[0], args_in[1:])
     try:
         args = build_parser().parse_args(args_in)
     except SystemExit as exc:
@@ -67,6 +66,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     from tools import bench
 
     return bench.run(args, settings)
+
+
+def _run_script(name: str, argv: list[str]) -> int:
+    """``tools.MODULE.main(argv)``, its usage line naming the command as typed."""
+    module = importlib.import_module(f"tools.{SCRIPTS[name][0]}")
+    program, sys.argv[0] = sys.argv[0], f"python -m tools {name}"
+    try:
+        return int(module.main(argv) or 0)
+    finally:
+        sys.argv[0] = program
 
 
 if __name__ == "__main__":  # pragma: no cover

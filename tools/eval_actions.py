@@ -7,7 +7,7 @@ definitions of that folder's ``score_actions.py --containment``
 (:mod:`tools.ami_scoring`). Also reports the items per meeting and the pipeline time of
 the meetings (the longest is about 900 lines).
 
-``python -m tools.eval_actions [--split validation]`` prints the section alone; the
+``python -m tools eval-actions [--split validation]`` prints the section alone; the
 validation split (from the ``_all`` file) is for tuning, the test split only for reporting.
 """
 

@@ -229,7 +229,7 @@ def format_devset(tallies: dict[str, Tally]) -> str:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """``python -m tools.eval_devset [--show-misses]``: the dev-set figures alone."""
+    """``python -m tools eval-devset [--show-misses]``: the dev-set figures alone."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", default=None, help="evaluation folder with the referenced articles")
     parser.add_argument("--show-misses", action="store_true", help="list the misses of the tune part")

@@ -21,8 +21,8 @@ predictions that name a speaker. ``speaker_accuracy_text`` is the stricter first
 definition, the text match alone (a "he" resolved to "Donald Trump" counts as wrong there);
 ``speaker_accuracy_named`` is the text match over gold sources that are not bare pronouns.
 
-``python -m tools.eval_quotes --quotes-file FILE`` scores any file in this format, e.g.
-a development split converted by ``tools/polnear_jsonl.py``.
+``python -m tools eval-quotes --quotes-file FILE`` scores any file in this format, e.g.
+a development split converted by ``python -m tools polnear-jsonl``.
 """
 
 from __future__ import annotations
@@ -182,7 +182,7 @@ def format_scores(name: str, scores: dict[str, float]) -> str:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Score quote extraction on PolNeAR test, or on ``--quotes-file`` (e.g. a dev split)."""
-    parser = argparse.ArgumentParser(prog="python -m tools.eval_quotes", description=main.__doc__)
+    parser = argparse.ArgumentParser(prog="python -m tools eval-quotes", description=main.__doc__)
     parser.add_argument("--quotes-file", type=Path, help="a JSONL file in the PolNeAR attribution format")
     parser.add_argument("--data", default=None, help="evaluation folder (default ../shared/eval)")
     args = parser.parse_args(argv)

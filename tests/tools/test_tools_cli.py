@@ -34,3 +34,11 @@ def test_a_script_gets_its_own_arguments(tmp_path: Path) -> None:
 
 def test_an_unknown_command_is_a_usage_error() -> None:
     assert dispatcher.main(["frobnicate"]) == 2
+
+
+def test_a_script_is_named_as_typed(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        dispatcher.main(["eval-devset", "--help"])
+    assert exit_info.value.code == 0
+    assert capsys.readouterr().out.startswith("usage: python -m tools eval-devset")
+    assert not sys.argv[0].startswith("python -m tools")  # put back afterwards
