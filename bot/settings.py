@@ -181,16 +181,7 @@ def load_settings(
     Raises :class:`SettingsError` with a one-line message when a setting the CLI uses is
     malformed; malformed settings of the bot alone are reported by ``require_slack``.
     """
-    env: dict[str, str] = {}
-    if dotenv_path is not None and Path(dotenv_path).is_file():
-        try:
-            values = dotenv_values(dotenv_path)
-        except (OSError, UnicodeDecodeError) as exc:
-            reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else "not UTF-8 text"
-            raise SettingsError(f"{dotenv_path} could not be read ({reason})") from None
-        env.update({k: v for k, v in values.items() if v is not None})
-    env.update(os.environ if environ is None else environ)
-
+    env = _environment(environ, dotenv_path)
     level = (_opt(env, "LOG_LEVEL") or DEFAULTS.log_level).upper()
     if level not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
         raise SettingsError(f"LOG_LEVEL must be DEBUG, INFO, WARNING or ERROR, got {level!r}")
@@ -228,3 +219,17 @@ def load_settings(
         log_level=level,
     )
     return replace(settings, problems=tuple(bot.problems))
+
+
+def _environment(environ: Mapping[str, str] | None, dotenv_path: str | Path | None) -> dict[str, str]:
+    """``.env`` (when there is one) overlaid by ``environ`` (default: the process environment)."""
+    env: dict[str, str] = {}
+    if dotenv_path is not None and Path(dotenv_path).is_file():
+        try:
+            values = dotenv_values(dotenv_path)
+        except (OSError, UnicodeDecodeError) as exc:
+            reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else "not UTF-8 text"
+            raise SettingsError(f"{dotenv_path} could not be read ({reason})") from None
+        env.update({k: v for k, v in values.items() if v is not None})
+    env.update(os.environ if environ is None else environ)
+    return env

@@ -19,6 +19,7 @@ import threading
 from concurrent.futures import TimeoutError as FutureTimeout
 from typing import TYPE_CHECKING
 
+from bot.adapters.processes import PoolError
 from bot.core.errors import ModelError, SummariserError
 from bot.core.types import Document, SummaryResult
 
@@ -35,10 +36,6 @@ WARMUP_TIMEOUT_S = 300.0
 
 class JobTimeoutError(SummariserError):
     """A summary took longer than the time limit; its worker was stopped."""
-
-
-class PoolError(SummariserError):
-    """A worker process died while summarising (it is replaced; the job may be retried)."""
 
 
 def torch_threads_per_process(processes: int, cores: int | None = None) -> int:

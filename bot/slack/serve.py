@@ -193,7 +193,7 @@ def runner_config(settings: Settings) -> RunnerConfig:
 
 def build_runner(settings: Settings, services: Services) -> JobRunner:
     """A job runner with every use case; only processes that run jobs import them and the pool."""
-    from bot.adapters.pool import PoolError
+    from bot.adapters.processes import PoolError
     from bot.slack.digests.usecases import DIGESTS
     from bot.slack.usecases import SUMMARIES
 

@@ -9,7 +9,8 @@ from typing import Any
 import pytest
 from slack_sdk.errors import SlackApiError
 
-from bot.adapters.pool import JobTimeoutError, PoolError
+from bot.adapters.pool import JobTimeoutError
+from bot.adapters.processes import PoolError
 from bot.core.errors import FetchError
 from bot.settings import Settings
 from bot.slack.deps import Services
