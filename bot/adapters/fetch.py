@@ -286,10 +286,16 @@ def looks_like_html(text: str) -> bool:
     )
 
 
-def _page(url: str, body: bytes, mime: str, charset: str | None) -> FetchedPage:
+def _page(url: str, body: bytes, mime: str, charset: str | None, max_html_bytes: int) -> FetchedPage:
     if is_pdf(body):
         raise FetchError("That link is a PDF, not a web page I can read.")
     is_html = mime in _HTML_TYPES or (not mime and body.lstrip()[:1] == b"<")
+    if len(body) > max_html_bytes and (is_html or looks_like_html(body[:1024].decode("latin-1"))):
+        # Extraction time grows with the markup; a page this heavy is refused before it starts.
+        raise FetchError(
+            f"The page has {len(body) / 1_000_000:.1f} MB of HTML, more than the "
+            f"{max_html_bytes / 1_000_000:g} MB I read."
+        )
     declared = charset or (_html_charset(body) if is_html else None)
     text = decode_bytes(body, declared)
     if text is None:
@@ -308,6 +314,7 @@ def fetch_url(
     allow_hosts: frozenset[str] = frozenset(),
     timeout_s: float = 10.0,
     max_bytes: int = 5_000_000,
+    max_html_bytes: int = 2_000_000,
 ) -> FetchedPage:
     """Fetch ``url`` and return its article text.
 
@@ -315,13 +322,14 @@ def fetch_url(
     only http(s), and only hosts whose every address is public unless the host (and port:
     ``host`` allows the default port only, ``host:port`` that port) is in ``allow_hosts``.
     Credentials in a link (``user:pass@``) are dropped, never sent. Connecting, the status
-    line, the headers and the body of all hops share one deadline of ``timeout_s``. Raises
+    line, the headers and the body of all hops share one deadline of ``timeout_s``; an HTML
+    page over ``max_html_bytes`` is not extracted. Raises
     :class:`BlockedURLError` for refused targets and :class:`FetchError` with a user-facing
     message for everything else that goes wrong.
     """
     with _Deadline(timeout_s) as deadline:
         url, body, mime, charset = _download(strip_credentials(url.strip()), allow_hosts, deadline, max_bytes)
-    return _page(url, body, mime, charset)
+    return _page(url, body, mime, charset, max_html_bytes)
 
 
 def _too_slow(deadline: _Deadline) -> FetchError:

@@ -29,6 +29,8 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from sqlalchemy.exc import SQLAlchemyError
 
+from bot.adapters.fetch import FetchedPage
+from bot.adapters.fetchpool import FetchPool
 from bot.core.errors import ModelError
 from bot.settings import Settings, SettingsError
 from bot.slack.app import build_app, create_client
@@ -178,11 +180,14 @@ def digest_enqueuer(queue: JobQueue) -> Callable[[str, float, float, str], bool]
     return enqueue
 
 
-def build_services(settings: Settings, store: Store, client: WebClient, summariser: SummariserLike) -> Services:
-    """What jobs need, around a loaded summariser."""
+def build_services(
+    settings: Settings, store: Store, client: WebClient, summariser: SummariserLike,
+    pages: Callable[[str], FetchedPage] | None = None,
+) -> Services:
+    """What jobs need, around a loaded summariser (``pages``: a fetch pool's, else in-thread fetching)."""
     return Services(
         settings=settings, client=client, store=store, summariser=summariser,
-        users=UserDirectory(client), fetch=make_fetcher(settings),
+        users=UserDirectory(client), fetch=make_fetcher(settings, pages),
     )
 
 
@@ -198,12 +203,14 @@ def build_runtime(
     summariser: SummariserLike | None = None,
     verify_token: bool = False,
     store: Store | None = None,
+    pages: Callable[[str], FetchedPage] | None = None,
 ) -> Runtime:
     """Store, queue, scheduler, listeners and Bolt app for a serving process.
 
     With a ``summariser`` (and ``JOB_QUEUE=local``) jobs run in this process; without one
     the process is the web tier of a procrastinate set-up. ``store``: one already opened
-    (by :func:`open_store`), else one is opened here.
+    (by :func:`open_store`), else one is opened here. ``pages``: where links are fetched
+    (a :class:`~bot.adapters.fetchpool.FetchPool`), else on the job's thread.
     """
     client = client or create_client(settings)
     store = store or Store(settings.database_url)
@@ -219,7 +226,7 @@ def build_runtime(
     else:
         if summariser is None:
             raise ValueError("JOB_QUEUE=local runs jobs in this process: a summariser is needed")
-        runner = JobRunner(build_services(settings, store, client, summariser), runner_config(settings))
+        runner = JobRunner(build_services(settings, store, client, summariser, pages), runner_config(settings))
         local = LocalQueue(store.jobs, runner, threads=settings.worker_pool_size)
         queue = local
     scheduler = DigestScheduler(
@@ -280,7 +287,14 @@ def main(settings: Settings) -> int:
     from bot.adapters.engine import EnginePool
 
     engine: EnginePool | None = None
+    fetcher: FetchPool | None = None
     store: Store | None = None
+
+    def close_started() -> None:
+        for started in (engine, fetcher, store):
+            if started is not None:
+                started.close()
+
     try:
         settings.require_slack()
         store = open_store(settings)  # before Slack and the models: a bad database is found in a second
@@ -289,18 +303,16 @@ def main(settings: Settings) -> int:
             # The models load before the port opens or the socket connects.
             engine = EnginePool(settings, settings.worker_processes, settings.job_timeout_s)
             engine.start()
-        runtime = build_runtime(settings, summariser=engine, verify_token=True, store=store)
+            fetcher = FetchPool(settings).start()
+        runtime = build_runtime(
+            settings, summariser=engine, verify_token=True, store=store,
+            pages=fetcher.fetch if fetcher is not None else None,
+        )
     except (SettingsError, StartupError, ModelError) as exc:
-        if engine is not None:
-            engine.close()
-        if store is not None:
-            store.close()
+        close_started()
         return _fail(str(exc))
     except (SQLAlchemyError, ValueError) as exc:
-        if engine is not None:
-            engine.close()
-        if store is not None:
-            store.close()
+        close_started()
         return _fail(f"DATABASE_URL could not be opened ({exc.__class__.__name__}: {str(exc)[:200]})")
     except ImportError as exc:
         return _fail(f"JOB_QUEUE=procrastinate needs the postgres extra: pip install '.[postgres]' ({exc.name})")
@@ -314,7 +326,9 @@ def main(settings: Settings) -> int:
         stop_runtime(runtime, 0.0, stop_engine=engine.close if engine else None)
         if engine is not None:
             engine.close()
-        return _fail(f"cannot listen on PORT {settings.port} ({exc.strerror})")
+        if fetcher is not None:
+            fetcher.close()
+        return _fail(f"cannot listen on {settings.http_host} PORT {settings.port} ({exc.strerror})")
     stop = _stop_event()
     start_runtime(runtime)
     serve_in_thread(server)
@@ -336,6 +350,8 @@ def main(settings: Settings) -> int:
     stop_server(server)
     if engine is not None:
         engine.close()
+    if fetcher is not None:
+        fetcher.close()
     logger.info("stopped")
     return 0
 
@@ -366,7 +382,8 @@ def worker_main(settings: Settings) -> int:
     except ImportError as exc:
         return _fail(f"the worker needs the postgres extra: pip install '.[postgres]' ({exc.name})")
     client = create_client(settings)
-    runner = JobRunner(build_services(settings, store, client, engine), runner_config(settings))
+    fetcher = FetchPool(settings).start()
+    runner = JobRunner(build_services(settings, store, client, engine, fetcher.fetch), runner_config(settings))
     app = worker_app(settings.database_url, store.jobs, runner)
     heartbeat = Heartbeat(runner)
     heartbeat.start()
@@ -382,6 +399,7 @@ def worker_main(settings: Settings) -> int:
     finally:
         runner.stop()
         engine.close()
+        fetcher.close()
         heartbeat.stop()
         for job_id in runner.held():
             store.jobs.release(job_id, runner.owner, refund=True)
