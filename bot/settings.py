@@ -57,8 +57,8 @@ class Settings:
     http_threads: int = 16
     http_host: str = "127.0.0.1"
     http_connection_limit: int = 1000
-    http_channel_timeout_s: float = 10.0
-    http_request_deadline_s: float = 20.0
+    http_channel_timeout_s: int = 10
+    http_request_deadline_s: float = 10.0
     port: int = 3000
     digest_default_time: str = "09:00"
     digest_quiet_message: bool = False
@@ -222,8 +222,8 @@ def load_settings(
         http_threads=bot(lambda: _int(env, "HTTP_THREADS", 16, minimum=1, maximum=256), 16),
         http_host=_opt(env, "HTTP_HOST") or "127.0.0.1",
         http_connection_limit=bot(lambda: _int(env, "HTTP_CONNECTION_LIMIT", 1000, minimum=1), 1000),
-        http_channel_timeout_s=bot(lambda: _float(env, "HTTP_CHANNEL_TIMEOUT_S", 10.0), 10.0),
-        http_request_deadline_s=bot(lambda: _float(env, "HTTP_REQUEST_DEADLINE_S", 20.0), 20.0),
+        http_channel_timeout_s=bot(lambda: _int(env, "HTTP_CHANNEL_TIMEOUT_S", 10, minimum=1), 10),
+        http_request_deadline_s=bot(lambda: _float(env, "HTTP_REQUEST_DEADLINE_S", 10.0), 10.0),
         port=bot(lambda: _int(env, "PORT", 3000, minimum=1, maximum=MAX_PORT), 3000),
         digest_default_time=bot(lambda: _hhmm(env, "DIGEST_DEFAULT_TIME", "09:00"), "09:00"),
         digest_quiet_message=bot(lambda: _bool(env, "DIGEST_QUIET_MESSAGE", False), False),

@@ -321,7 +321,11 @@ def main(settings: Settings) -> int:
     front = Front(None if socket_mode else runtime.app, settings.slack_signing_secret or "", runtime.checks)
     try:
         # In Socket Mode the HTTP server only answers /healthz and /readyz.
-        server = create_http_server(front, "0.0.0.0", settings.port, threads=settings.http_threads)
+        server = create_http_server(
+            front, settings.http_host, settings.port, threads=settings.http_threads,
+            connection_limit=settings.http_connection_limit, channel_timeout_s=settings.http_channel_timeout_s,
+            request_deadline_s=settings.http_request_deadline_s,
+        )
     except OSError as exc:
         stop_runtime(runtime, 0.0, stop_engine=engine.close if engine else None)
         if engine is not None:
@@ -340,7 +344,7 @@ def main(settings: Settings) -> int:
         socket_handler.connect()
         logger.info("connected to Slack in Socket Mode (health checks on port %d)", server_port(server))
     else:
-        logger.info("listening on port %d", server_port(server))
+        logger.info("listening on %s port %d", settings.http_host, server_port(server))
     stop.wait()
 
     front.drain()
