@@ -10,7 +10,7 @@ limit enforced while reading (chunked bodies included). Before a request reaches
 
 ``GET /healthz`` answers ``ok`` (or ``503 draining`` after SIGTERM, so a load balancer stops
 sending traffic); ``GET /readyz`` answers 200 only when the models are loaded and the
-database answers, with what it checked as JSON.
+database accepts a write, with what it checked (and why not) as JSON.
 """
 
 from __future__ import annotations
@@ -44,7 +44,8 @@ SIGNATURE_MAX_AGE_S = 300
 _TIMESTAMP = re.compile(r"^[0-9]{1,12}$")
 _SIGNATURE = re.compile(r"^v0=[0-9a-f]{64}$")
 
-Checks = Callable[[], dict[str, bool]]
+Checks = Callable[[], dict[str, bool | str]]
+"""What ``/readyz`` checks: a flag per check (ready when all are true), and strings that say why not."""
 
 
 def signature_ok(secret: str, timestamp: str | None, signature: str | None, body: bytes, now: float) -> bool:
@@ -101,7 +102,7 @@ class Front:
             return _respond(start_response, "200 OK", b"ok")
         if path == READY_PATH and method in {"GET", "HEAD"}:
             checks = self.checks()
-            ready = all(checks.values()) and not self.draining
+            ready = all(value for value in checks.values() if isinstance(value, bool)) and not self.draining
             body = json.dumps({"ready": ready, "draining": self.draining, **checks}).encode()
             status = "200 OK" if ready else "503 Service Unavailable"
             return _respond(start_response, status, body, "application/json")
@@ -131,6 +132,9 @@ class Front:
             text = body.decode("utf-8")
             parsed = parse_body(text, environ.get("CONTENT_TYPE"))
         except (UnicodeDecodeError, ValueError, TypeError, KeyError):
+            parsed = None
+        except RecursionError:  # JSON nested thousands deep: refused, without a traceback
+            logger.warning("refused a signed request whose JSON is nested too deeply to parse (%d bytes)", len(body))
             parsed = None
         if not isinstance(parsed, dict) or not parsed:
             return _respond(start_response, "400 Bad Request", b"malformed request body")

@@ -163,10 +163,13 @@ class Runtime:
     summariser: SummariserLike | None = None
     closers: list[Callable[[], None]] = field(default_factory=list)
 
-    def checks(self) -> dict[str, bool]:
-        """What ``/readyz`` reports."""
+    def checks(self) -> dict[str, bool | str]:
+        """What ``/readyz`` reports: the models are loaded and the database accepts a write."""
         models = self.local is None or bool(getattr(self.summariser, "ready", True))
-        return {"models": models, "database": self.store.ping()}
+        problem = self.store.write_problem()
+        if problem is None:
+            return {"models": models, "database": True}
+        return {"models": models, "database": False, "reason": f"database: {problem}"}
 
 
 def digest_enqueuer(queue: JobQueue) -> Callable[[str, float, float, str], bool]:
