@@ -12,6 +12,7 @@ import pytest
 from bot.adapters.fetchpool import FetchPool
 from bot.core.errors import BlockedURLError, FetchError
 from bot.settings import Settings
+from bot.tools.hostileweb import link_page
 
 ARTICLE = (
     b"<html><head><title>Ferry news</title></head><body><article>"
@@ -19,12 +20,6 @@ ARTICLE = (
     b"<p>Tickets cost less than last year and the crossing takes forty minutes.</p>"
     b"</article></body></html>"
 )
-
-
-def link_page(links: int) -> bytes:
-    """A page that is almost all links (trafilatura's slow case)."""
-    items = b"".join(b'<li><a href="/p/%d">link number %d</a></li>' % (i, i) for i in range(links))
-    return b"<html><body><article><p>Links of the week.</p><ul>" + items + b"</ul></article></body></html>"
 
 
 @pytest.fixture(scope="module")
@@ -70,7 +65,7 @@ def test_an_article_is_read_in_a_pool_process(pool: FetchPool, site: str) -> Non
 
 def test_a_page_over_the_html_budget_is_refused_with_a_clear_message(pool: FetchPool, site: str) -> None:
     start = time.monotonic()
-    with pytest.raises(FetchError, match=r"The page has 4\.\d MB of HTML, more than the 2 MB I read"):
+    with pytest.raises(FetchError, match=r"The page has \d\.\d MB of HTML, more than the 2 MB I read"):
         pool.fetch(f"http://{site}/links-100k")
     assert time.monotonic() - start < 3  # refused before extraction starts
 
