@@ -94,3 +94,21 @@ def test_a_closed_pool_refuses_politely(site: str) -> None:
     closed.close()
     with pytest.raises(FetchError, match="not running"):
         closed.fetch(f"http://{site}/article")
+
+
+def test_the_time_budget_counts_from_the_call_so_waiting_for_a_process_is_included(site: str) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    busy = make_pool(site, fetch_processes=1, fetch_timeout_s=1.0, fetch_extract_timeout_s=0.2)
+    try:
+        with ThreadPoolExecutor(max_workers=1) as other:
+            first = other.submit(busy.fetch, f"http://{site}/links-25k")  # holds the only process
+            time.sleep(0.1)
+            start = time.monotonic()
+            with pytest.raises(FetchError, match="took longer than 1.2 seconds"):
+                busy.fetch(f"http://{site}/links-25k")
+            assert time.monotonic() - start < 2.0  # not a full budget after the first one's
+            with pytest.raises(FetchError):
+                first.result()
+    finally:
+        busy.close()

@@ -5,7 +5,8 @@ that would stall the acks of every other request. :class:`FetchPool` runs
 :func:`~bot.adapters.fetch.fetch_url` (download and extraction) in a small pool of
 processes (pebble), started from a fork server that has the fetching code loaded. A task
 gets ``FETCH_TIMEOUT_S`` for the download plus ``FETCH_EXTRACT_TIMEOUT_S`` for the
-extraction; past that its process is killed and replaced, and the caller gets a
+extraction, counted from the call (waiting for a free process included); past that its
+process is killed and replaced, and the caller gets a
 :class:`~bot.core.errors.FetchError` meant for the user. No model is loaded here.
 """
 
@@ -76,10 +77,12 @@ class FetchPool:
             raise FetchError("The link reader is not running.")
         future = self._pool.schedule(fetch_page, args=(url, self.settings), timeout=self.budget_s)
         try:
-            return future.result()
+            # The budget counts from here: a link that waited for a free process gets no extra time.
+            return future.result(timeout=self.budget_s)
         except FetchError:
             raise
         except FutureTimeout:
+            future.cancel()  # a running task's process is stopped and replaced
             logger.warning("reading a link stopped after %.0f s", self.budget_s)
             raise FetchError(
                 f"Reading that page took longer than {self.budget_s:g} seconds, so I stopped."

@@ -566,11 +566,21 @@ def _outcome(fake: FakeSlack, key: str) -> str:
     return "answered" if said else "no reply"
 
 
-def hostile_fetch(fake: FakeSlack, tmp: Path, args: argparse.Namespace, probes: int = 200) -> dict[str, Any]:
+def hostile_fetch(fake: FakeSlack, tmp: Path, args: argparse.Namespace) -> list[dict[str, Any]]:
+    """The hostile links twice: with the default HTML budget (heavy pages refused before
+    extraction), and with a budget that lets them through to the extraction time limit."""
+    variants: list[dict[str, str]] = [{}, {"FETCH_MAX_HTML_BYTES": "5000000"}]
+    return [_hostile_fetch_run(fake, tmp, args, extra, f"v{n}") for n, extra in enumerate(variants)]
+
+
+def _hostile_fetch_run(
+    fake: FakeSlack, tmp: Path, args: argparse.Namespace, extra: dict[str, str], run: str, probes: int = 200
+) -> dict[str, Any]:
     """Slow-header links and heavy pages at once: their outcomes, and everyone else's service."""
     with HostileWeb(byte_interval_s=2.0, links=100_000) as web:
         deployment = _deployment(fake, tmp, args.database_url, 1)
-        deployment.env.update({"FETCH_ALLOW_HOSTS": web.host, "WORKER_POOL_SIZE": str(HOSTILE_FETCH_THREADS)})
+        settings = {"WORKER_POOL_SIZE": str(HOSTILE_FETCH_THREADS), **extra}
+        deployment.env.update({"FETCH_ALLOW_HOSTS": web.host, **settings})
         deployment.start(1 if args.database_url else 0)
         client = SignedClient(deployment.url, SIGNING_SECRET)
         links = {f"slow{i}": web.url("slow", str(i)) for i in range(4)}
@@ -579,8 +589,8 @@ def hostile_fetch(fake: FakeSlack, tmp: Path, args: argparse.Namespace, probes: 
 
         def send(item: tuple[str, str]) -> int:
             name, url = item
-            sent[f"hf-{name}"] = time.time()
-            return client.command(url, fake.response_url(f"hf-{name}"), channel=f"Chf-{name}")[0]
+            sent[f"hf{run}-{name}"] = time.time()
+            return client.command(url, fake.response_url(f"hf{run}-{name}"), channel=f"Chf{run}-{name}")[0]
 
         try:
             with ThreadPoolExecutor(max_workers=len(links)) as pool:
@@ -588,24 +598,24 @@ def hostile_fetch(fake: FakeSlack, tmp: Path, args: argparse.Namespace, probes: 
             time.sleep(1.0)  # the hostile fetches are under way
             other_sent = time.time()
             client.command("The ferry to the islands runs again from Monday, the harbour office said.",
-                           fake.response_url("other-1"), channel="Cother-1")
+                           fake.response_url(f"other{run}-1"), channel=f"Cother{run}-1")
             with ThreadPoolExecutor(max_workers=10) as pool:
                 acks = list(pool.map(
-                    lambda i: _timed(lambda: client.command("help", fake.response_url(f"probe-{i}"))), range(probes)
+                    lambda i: _help(client, fake.response_url(f"probe{run}-{i}")), range(probes)
                 ))
-            done = _wait_for(lambda: _answered(fake, "hf-"), len(links), args.timeout)
-            _wait_for(lambda: _answered(fake, "other-"), 1, args.timeout)
-            hostile_replies, other = _replies(fake, "hf-"), _replies(fake, "other-")
+            done = _wait_for(lambda: _answered(fake, f"hf{run}-"), len(links), args.timeout)
+            _wait_for(lambda: _answered(fake, f"other{run}-"), 1, args.timeout)
+            hostile_replies, other = _replies(fake, f"hf{run}-"), _replies(fake, f"other{run}-")
         finally:
             deployment.stop()
     ack_ms = [ms for status, ms in acks if status == 200]
     return {
-        "scenario": "hostile-fetch", "settings": {"FETCH_TIMEOUT_S": 10, "WORKER_POOL_SIZE": HOSTILE_FETCH_THREADS},
+        "scenario": "hostile-fetch", "settings": settings,
         "probe_ack_p50_ms": round(percentile(ack_ms, 50), 1), "probe_ack_p99_ms": round(percentile(ack_ms, 99), 1),
         "probe_failures": probes - len(ack_ms),
-        "other_user_answer_s": round(other.times["other-1"] - other_sent, 2) if "other-1" in other.times else None,
+        "other_user_answer_s": round(other.times[f"other{run}-1"] - other_sent, 2) if other.times else None,
         "hostile_links": {
-            key: {"outcome": _outcome(fake, key), "answered_s": round(at - sent[key], 1)}
+            key.split("-", 1)[1]: {"outcome": _outcome(fake, key), "answered_s": round(at - sent[key], 1)}
             for key, at in sorted(hostile_replies.times.items())
         },
         "complete": done,
@@ -637,16 +647,18 @@ class SlowClients:
 
     def _run(self) -> None:
         sockets = [self._open() for _ in range(self.count)]
-        lines = 0
-        while not self._stop.wait(self.interval_s if lines else 0.5):
-            line = b"POST /slack/events HTTP/1.1\r\n" if lines == 0 else b"X-Slow-%d: 1\r\n" % lines
-            lines += 1
+        sent = [0] * self.count
+        first = True
+        while not self._stop.wait(0.5 if first else self.interval_s):
+            first = False
             for i, sock in enumerate(sockets):
+                line = b"POST /slack/events HTTP/1.1\r\n" if sent[i] == 0 else b"X-Slow-%d: 1\r\n" % sent[i]
                 try:
                     sock.send(line)
+                    sent[i] += 1
                 except OSError:  # closed by the bot (or not connected yet): connect again
                     sock.close()
-                    sockets[i] = self._open()
+                    sockets[i], sent[i] = self._open(), 0
                     self.reconnects += 1
         for sock in sockets:
             sock.close()
@@ -792,7 +804,7 @@ def run(args: argparse.Namespace, settings: Settings | None = None) -> int:
                 elif scenario == "replicas":
                     results.append(replicas(fake, tmp, args))
                 elif scenario == "hostile-fetch":
-                    results.append(hostile_fetch(fake, tmp, args))
+                    results.extend(hostile_fetch(fake, tmp, args))
                 elif scenario == "slow-connections":
                     results.extend(slow_connections(fake, tmp, args))
                 else:
