@@ -44,7 +44,7 @@ class Settings:
     fetch_max_bytes: int = 5_000_000
     fetch_max_html_bytes: int = 2_000_000
     fetch_processes: int = 4
-    fetch_extract_timeout_s: float = 4.0
+    fetch_extract_timeout_s: float = 3.0
     summary_model: str | None = None
     max_input_chars: int = 200_000
     worker_pool_size: int = 4
@@ -209,7 +209,7 @@ def load_settings(
         fetch_max_bytes=_int(env, "FETCH_MAX_BYTES", 5_000_000, minimum=1024),
         fetch_max_html_bytes=_int(env, "FETCH_MAX_HTML_BYTES", 2_000_000, minimum=1024),
         fetch_processes=bot(lambda: _int(env, "FETCH_PROCESSES", 4, minimum=1, maximum=64), 4),
-        fetch_extract_timeout_s=bot(lambda: _float(env, "FETCH_EXTRACT_TIMEOUT_S", 4.0), 4.0),
+        fetch_extract_timeout_s=bot(lambda: _float(env, "FETCH_EXTRACT_TIMEOUT_S", 3.0), 3.0),
         summary_model=_opt(env, "SUMMARY_MODEL"),
         max_input_chars=_int(env, "MAX_INPUT_CHARS", 200_000, minimum=1000),
         worker_pool_size=bot(lambda: _int(env, "WORKER_POOL_SIZE", 4, minimum=1, maximum=256), 4),
