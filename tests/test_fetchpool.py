@@ -9,7 +9,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from bot.adapters.fetchpool import FetchPool
+from bot.adapters.engine import EngineError
+from bot.adapters.fetchpool import FetchPool, FetchProcessError
 from bot.core.errors import BlockedURLError, FetchError
 from bot.settings import Settings
 from bot.tools.hostileweb import link_page
@@ -89,11 +90,24 @@ def test_an_extraction_over_its_time_budget_is_stopped_and_the_pool_goes_on(site
         slow.close()
 
 
-def test_a_closed_pool_refuses_politely(site: str) -> None:
+def test_a_closed_pool_refuses_with_an_error_the_runner_retries_or_puts_back(site: str) -> None:
     closed = make_pool(site)
     closed.close()
-    with pytest.raises(FetchError, match="not running"):
+    with pytest.raises(FetchProcessError, match="not running") as info:
         closed.fetch(f"http://{site}/article")
+    assert isinstance(info.value, EngineError)
+
+
+def test_a_fetch_in_flight_when_the_pool_stops_is_an_engine_error(site: str) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    stopping = make_pool(site, fetch_processes=1, fetch_timeout_s=10.0, fetch_extract_timeout_s=10.0)
+    with ThreadPoolExecutor(max_workers=1) as other:
+        in_flight = other.submit(stopping.fetch, f"http://{site}/links-25k")
+        time.sleep(0.5)
+        stopping.close()
+        with pytest.raises(FetchProcessError):
+            in_flight.result(timeout=10)
 
 
 def test_the_time_budget_counts_from_the_call_so_waiting_for_a_process_is_included(site: str) -> None:

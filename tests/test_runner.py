@@ -10,6 +10,7 @@ import pytest
 from slack_sdk.errors import SlackApiError
 
 from bot.adapters.engine import EngineError, JobTimeoutError
+from bot.adapters.fetchpool import FetchProcessError
 from bot.core.errors import FetchError
 from bot.settings import Settings
 from bot.slack import runner as runner_module
@@ -202,14 +203,17 @@ def test_a_failing_reply_still_ends_the_job(store: Store, monkeypatch: pytest.Mo
     assert store.jobs.get(job.id).status == "failed"  # type: ignore[union-attr]
 
 
+@pytest.mark.parametrize(
+    "stopped", [EngineError("stopped"), FetchProcessError("stopped")], ids=["summariser", "fetch-pool"]
+)
 def test_shutdown_puts_an_interrupted_job_back_without_spending_an_attempt(
-    store: Store, reply: RecordingReply, monkeypatch: pytest.MonkeyPatch
+    store: Store, reply: RecordingReply, monkeypatch: pytest.MonkeyPatch, stopped: Exception
 ) -> None:
     runner = make_runner(store)
 
     def interrupted(services: Any, args: Any) -> Any:
-        runner.stop()  # SIGTERM arrived, then the summariser processes were stopped
-        raise EngineError("stopped")
+        runner.stop()  # SIGTERM arrived, then the summariser and fetch processes were stopped
+        raise stopped
 
     kind = use(monkeypatch, interrupted)
     job, _ = store.jobs.enqueue("k", kind, job_payload({}, TARGET))

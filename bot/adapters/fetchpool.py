@@ -18,6 +18,7 @@ import threading
 from concurrent.futures import TimeoutError as FutureTimeout
 from typing import TYPE_CHECKING
 
+from bot.adapters.engine import EngineError
 from bot.adapters.fetch import FetchedPage, fetch_url
 from bot.core.errors import FetchError
 
@@ -29,6 +30,11 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 _PRELOAD = ["bot.adapters.fetch", "trafilatura"]
+
+
+class FetchProcessError(EngineError):
+    """The pool was stopped, or its process died, during a fetch: the job may be retried (or,
+    at shutdown, put back), as when a summariser process stops."""
 
 
 def fetch_page(url: str, settings: Settings) -> FetchedPage:
@@ -72,9 +78,10 @@ class FetchPool:
 
     def fetch(self, url: str) -> FetchedPage:
         """Fetch and extract ``url`` in a pool process; raises :class:`FetchError` (or its
-        :class:`~bot.core.errors.BlockedURLError`) with a message for the user."""
+        :class:`~bot.core.errors.BlockedURLError`) with a message for the user, or
+        :class:`FetchProcessError` when the pool is stopped or its process dies."""
         if self._pool is None:
-            raise FetchError("The link reader is not running.")
+            raise FetchProcessError("The link reader is not running. Please try again.")
         future = self._pool.schedule(fetch_page, args=(url, self.settings), timeout=self.budget_s)
         try:
             # The budget counts from here: a link that waited for a free process gets no extra time.
@@ -87,9 +94,10 @@ class FetchPool:
             raise FetchError(
                 f"Reading that page took longer than {self.budget_s:g} seconds, so I stopped."
             ) from None
-        except Exception as exc:  # pebble.ProcessExpired and friends: the process died
-            logger.error("a fetch process died: %r", exc)
-            raise FetchError("Reading that page failed unexpectedly. Please try again.") from exc
+        except Exception as exc:  # pebble.ProcessExpired, a cancelled task: the pool stopped or a process died
+            if self._pool is not None:
+                logger.error("a fetch process died: %r", exc)
+            raise FetchProcessError("Reading that page stopped unexpectedly. Please try again.") from exc
 
     def close(self) -> None:
         """Stop the processes at once (a fetch in flight fails)."""

@@ -320,6 +320,11 @@ def main(settings: Settings) -> int:
     except ImportError as exc:
         return _fail(f"JOB_QUEUE=procrastinate needs the postgres extra: pip install '.[postgres]' ({exc.name})")
 
+    def stop_pools() -> None:  # jobs still summarising or reading a link fail fast, and are put back
+        for pool in (engine, fetcher):
+            if pool is not None:
+                pool.close()
+
     socket_mode = bool(settings.slack_app_token)
     front = Front(None if socket_mode else runtime.app, settings.slack_signing_secret or "", runtime.checks)
     try:
@@ -353,7 +358,7 @@ def main(settings: Settings) -> int:
     front.drain()
     if socket_handler is not None:
         socket_handler.close()
-    stop_runtime(runtime, settings.shutdown_grace_s, stop_engine=engine.close if engine else None)
+    stop_runtime(runtime, settings.shutdown_grace_s, stop_engine=stop_pools if engine else None)
     stop_server(server)
     if engine is not None:
         engine.close()
