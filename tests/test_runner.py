@@ -103,6 +103,15 @@ def test_release_with_refund_gives_the_attempt_back(store: Store) -> None:
     assert again is not None and again.status == "queued" and again.attempts == 0
 
 
+def test_a_job_put_back_at_shutdown_keeps_counting_as_resumed(store: Store) -> None:
+    job, _ = store.jobs.enqueue("k", "test", {})
+    first = store.jobs.claim(job.id, "a", lease_s=10)
+    assert first is not None and not first.resumed
+    assert store.jobs.release(job.id, "a", refund=True)
+    again = store.jobs.claim(job.id, "b", lease_s=10)
+    assert again is not None and again.attempts == 1 and again.resumed  # it may have posted before
+
+
 def test_purge_keeps_unfinished_jobs(store: Store) -> None:
     done, _ = store.jobs.enqueue("done", "test", {})
     waiting, _ = store.jobs.enqueue("waiting", "test", {})
@@ -221,6 +230,13 @@ def test_shutdown_puts_an_interrupted_job_back_without_spending_an_attempt(
     again = store.jobs.get(job.id)
     assert again is not None and again.status == "queued" and again.attempts == 0
     assert [event[0] for event in reply.events] == ["progress"]  # no error shown: it will resume
+
+    # The next process runs it as a resumed job: its reply looks for what the first attempt posted.
+    resumed: list[bool] = []
+    monkeypatch.setattr(runner_module, "make_reply", lambda *a, **k: resumed.append(k["resumed"]) or reply)
+    use(monkeypatch, lambda services, args: Outcome([], "done"))
+    assert make_runner(store).run(job.id) == "done"
+    assert resumed == [True]
 
 
 def test_a_busy_job_is_skipped(store: Store, reply: RecordingReply, monkeypatch: pytest.MonkeyPatch) -> None:
