@@ -1,12 +1,14 @@
 """The HTTP front: waitress serving Slack's requests, a health check and a readiness check.
 
 Waitress gives the bot a real listen backlog, keep-alive, idle timeouts and a body-size
-limit enforced while reading (chunked bodies included). Before a request reaches Bolt,
+limit enforced while reading (chunked bodies included); :func:`create_http_server` adds a
+deadline for requests that arrive too slowly and a logged cap on open connections (a
+buffering reverse proxy in front is still the production set-up). Before a request reaches Bolt,
 :class:`Front` does the cheap checks that must never cost memory or end in a 500:
 
 - the body is at most ``max_body`` bytes (413), whatever Content-Length claims;
 - the timestamp and signature headers are well-formed, fresh and valid (401);
-- the body is UTF-8 and parses as Slack's form or JSON payload (400).
+- the body is UTF-8 and parses as Slack's form or JSON payload, however deeply nested (400).
 
 ``GET /healthz`` answers ``ok`` (or ``503 draining`` after SIGTERM, so a load balancer stops
 sending traffic); ``GET /readyz`` answers 200 only when the models are loaded and the
