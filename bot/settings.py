@@ -47,7 +47,7 @@ class Settings:
     fetch_extract_timeout_s: float = 3.0
     summary_model: str | None = None
     max_input_chars: int = 200_000
-    worker_pool_size: int = 4
+    worker_pool_size: int = 16
     worker_processes: int = 1
     torch_threads: int = 0
     job_queue: str = "local"
@@ -212,7 +212,7 @@ def load_settings(
         fetch_extract_timeout_s=bot(lambda: _float(env, "FETCH_EXTRACT_TIMEOUT_S", 3.0), 3.0),
         summary_model=_opt(env, "SUMMARY_MODEL"),
         max_input_chars=_int(env, "MAX_INPUT_CHARS", 200_000, minimum=1000),
-        worker_pool_size=bot(lambda: _int(env, "WORKER_POOL_SIZE", 4, minimum=1, maximum=256), 4),
+        worker_pool_size=bot(lambda: _int(env, "WORKER_POOL_SIZE", 16, minimum=1, maximum=256), 16),
         worker_processes=bot(lambda: _int(env, "WORKER_PROCESSES", 1, minimum=1, maximum=64), 1),
         torch_threads=bot(lambda: _int(env, "TORCH_THREADS", 0, minimum=0, maximum=256), 0),
         job_queue=bot(lambda: _choice(env, "JOB_QUEUE", JOB_QUEUES, "local"), "local"),

@@ -67,8 +67,8 @@ READY_TIMEOUT_S = 240.0
 SCENARIOS = (
     "throughput", "burst", "hostile", "crash", "shutdown", "stall", "replicas", "hostile-fetch", "slow-connections",
 )
-HOSTILE_FETCH_THREADS = 12
-"""Runner threads in the hostile-fetch run: more than the eight hostile links, so one is left for others."""
+HOSTILE_FETCH_THREADS = Settings().worker_pool_size
+"""Runner threads in the hostile-fetch run: the default (the other scenarios size theirs)."""
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
