@@ -9,6 +9,7 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     HF_HUB_OFFLINE=1 \
     TRANSFORMERS_OFFLINE=1 \
     PORT=3000 \
+    HTTP_HOST=0.0.0.0 \
     DATABASE_URL=sqlite:////app/data/bot.db
 
 WORKDIR /app

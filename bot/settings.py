@@ -42,9 +42,12 @@ class Settings:
     fetch_allow_hosts: frozenset[str] = field(default_factory=frozenset)
     fetch_timeout_s: float = 10.0
     fetch_max_bytes: int = 5_000_000
+    fetch_max_html_bytes: int = 2_000_000
+    fetch_processes: int = 4
+    fetch_extract_timeout_s: float = 3.0
     summary_model: str | None = None
     max_input_chars: int = 200_000
-    worker_pool_size: int = 4
+    worker_pool_size: int = 16
     worker_processes: int = 1
     torch_threads: int = 0
     job_queue: str = "local"
@@ -52,6 +55,10 @@ class Settings:
     job_max_attempts: int = 3
     shutdown_grace_s: float = 8.0
     http_threads: int = 16
+    http_host: str = "127.0.0.1"
+    http_connection_limit: int = 1000
+    http_channel_timeout_s: int = 10
+    http_request_deadline_s: float = 10.0
     port: int = 3000
     digest_default_time: str = "09:00"
     digest_quiet_message: bool = False
@@ -200,9 +207,12 @@ def load_settings(
         fetch_allow_hosts=hosts,
         fetch_timeout_s=_float(env, "FETCH_TIMEOUT_S", 10.0),
         fetch_max_bytes=_int(env, "FETCH_MAX_BYTES", 5_000_000, minimum=1024),
+        fetch_max_html_bytes=_int(env, "FETCH_MAX_HTML_BYTES", 2_000_000, minimum=1024),
+        fetch_processes=bot(lambda: _int(env, "FETCH_PROCESSES", 4, minimum=1, maximum=64), 4),
+        fetch_extract_timeout_s=bot(lambda: _float(env, "FETCH_EXTRACT_TIMEOUT_S", 3.0), 3.0),
         summary_model=_opt(env, "SUMMARY_MODEL"),
         max_input_chars=_int(env, "MAX_INPUT_CHARS", 200_000, minimum=1000),
-        worker_pool_size=bot(lambda: _int(env, "WORKER_POOL_SIZE", 4, minimum=1, maximum=256), 4),
+        worker_pool_size=bot(lambda: _int(env, "WORKER_POOL_SIZE", 16, minimum=1, maximum=256), 16),
         worker_processes=bot(lambda: _int(env, "WORKER_PROCESSES", 1, minimum=1, maximum=64), 1),
         torch_threads=bot(lambda: _int(env, "TORCH_THREADS", 0, minimum=0, maximum=256), 0),
         job_queue=bot(lambda: _choice(env, "JOB_QUEUE", JOB_QUEUES, "local"), "local"),
@@ -210,6 +220,10 @@ def load_settings(
         job_max_attempts=bot(lambda: _int(env, "JOB_MAX_ATTEMPTS", 3, minimum=1, maximum=20), 3),
         shutdown_grace_s=bot(lambda: _float(env, "SHUTDOWN_GRACE_S", 8.0), 8.0),
         http_threads=bot(lambda: _int(env, "HTTP_THREADS", 16, minimum=1, maximum=256), 16),
+        http_host=_opt(env, "HTTP_HOST") or "127.0.0.1",
+        http_connection_limit=bot(lambda: _int(env, "HTTP_CONNECTION_LIMIT", 1000, minimum=1), 1000),
+        http_channel_timeout_s=bot(lambda: _int(env, "HTTP_CHANNEL_TIMEOUT_S", 10, minimum=1), 10),
+        http_request_deadline_s=bot(lambda: _float(env, "HTTP_REQUEST_DEADLINE_S", 10.0), 10.0),
         port=bot(lambda: _int(env, "PORT", 3000, minimum=1, maximum=MAX_PORT), 3000),
         digest_default_time=bot(lambda: _hhmm(env, "DIGEST_DEFAULT_TIME", "09:00"), "09:00"),
         digest_quiet_message=bot(lambda: _bool(env, "DIGEST_QUIET_MESSAGE", False), False),
