@@ -43,9 +43,12 @@ class Settings:
     fetch_allow_hosts: frozenset[str] = field(default_factory=frozenset)
     fetch_timeout_s: float = 10.0
     fetch_max_bytes: int = 5_000_000
+    fetch_max_html_bytes: int = 2_000_000
+    fetch_processes: int = 4
+    fetch_extract_timeout_s: float = 3.0
     summary_model: str | None = None
     max_input_chars: int = 200_000
-    worker_pool_size: int = 4
+    worker_pool_size: int = 16
     worker_processes: int = 1
     torch_threads: int = 0
     job_queue: str = "local"
@@ -53,6 +56,10 @@ class Settings:
     job_max_attempts: int = 3
     shutdown_grace_s: float = 8.0
     http_threads: int = 16
+    http_host: str = "127.0.0.1"
+    http_connection_limit: int = 1000
+    http_channel_timeout_s: int = 10
+    http_request_deadline_s: float = 10.0
     port: int = 3000
     digest_default_time: str = "09:00"
     digest_quiet_message: bool = False
@@ -199,6 +206,9 @@ def load_settings(
         fetch_allow_hosts=hosts,
         fetch_timeout_s=_float(env, "FETCH_TIMEOUT_S", DEFAULTS.fetch_timeout_s),
         fetch_max_bytes=_int(env, "FETCH_MAX_BYTES", DEFAULTS.fetch_max_bytes, minimum=1024),
+        fetch_max_html_bytes=_int(env, "FETCH_MAX_HTML_BYTES", DEFAULTS.fetch_max_html_bytes, minimum=1024),
+        fetch_processes=bot("fetch_processes", lambda d: _int(env, "FETCH_PROCESSES", d, minimum=1, maximum=64)),
+        fetch_extract_timeout_s=bot("fetch_extract_timeout_s", lambda d: _float(env, "FETCH_EXTRACT_TIMEOUT_S", d)),
         summary_model=_opt(env, "SUMMARY_MODEL"),
         max_input_chars=_int(env, "MAX_INPUT_CHARS", DEFAULTS.max_input_chars, minimum=1000),
         worker_pool_size=bot("worker_pool_size", lambda d: _int(env, "WORKER_POOL_SIZE", d, minimum=1, maximum=256)),
@@ -209,6 +219,14 @@ def load_settings(
         job_max_attempts=bot("job_max_attempts", lambda d: _int(env, "JOB_MAX_ATTEMPTS", d, minimum=1, maximum=20)),
         shutdown_grace_s=bot("shutdown_grace_s", lambda d: _float(env, "SHUTDOWN_GRACE_S", d)),
         http_threads=bot("http_threads", lambda d: _int(env, "HTTP_THREADS", d, minimum=1, maximum=256)),
+        http_host=_opt(env, "HTTP_HOST") or DEFAULTS.http_host,
+        http_connection_limit=bot(
+            "http_connection_limit", lambda d: _int(env, "HTTP_CONNECTION_LIMIT", d, minimum=1)
+        ),
+        http_channel_timeout_s=bot(
+            "http_channel_timeout_s", lambda d: _int(env, "HTTP_CHANNEL_TIMEOUT_S", d, minimum=1)
+        ),
+        http_request_deadline_s=bot("http_request_deadline_s", lambda d: _float(env, "HTTP_REQUEST_DEADLINE_S", d)),
         port=bot("port", lambda d: _int(env, "PORT", d, minimum=1, maximum=MAX_PORT)),
         digest_default_time=bot("digest_default_time", lambda d: _hhmm(env, "DIGEST_DEFAULT_TIME", d)),
         digest_quiet_message=bot("digest_quiet_message", lambda d: _bool(env, "DIGEST_QUIET_MESSAGE", d)),

@@ -14,7 +14,7 @@ def test_defaults_without_environment() -> None:
     assert s.slack_bot_token is None
     assert s.slack_api_url == DEFAULT_SLACK_API_URL
     assert s.database_url == "sqlite:///data/bot.db"
-    assert s.port == 3000 and s.worker_pool_size == 4
+    assert s.port == 3000 and s.worker_pool_size == 16
     assert s.digest_default_time == "09:00" and s.message_retention_days == 7
     assert s.fetch_allow_hosts == frozenset()
 

@@ -18,7 +18,14 @@ with signed requests from concurrent clients. Scenarios:
   replica and retried through the other, and a scheduled digest both replicas fire: how many
   replies and digests were posted twice;
 - ``stall``: one user sends 20,000 emoji and another a 40,000-character run of ``!`` while
-  others keep sending commands: the others' ack p99, and when the hostile two are answered.
+  others keep sending commands: the others' ack p99, and when the hostile two are answered;
+- ``hostile-fetch``: four links to a server that sends its headers one byte every 2 s and
+  four links to 3.6 MB pages of 100,000 links, at once, while others send commands: each
+  hostile link's outcome and time, another user's one-sentence command's answer time, the
+  others' ack p99;
+- ``slow-connections``: 1,100 unsigned connections that each send a header line every 5 s
+  (reconnecting when closed) while signed commands are sent: their ack times, at the default
+  ``HTTP_CONNECTION_LIMIT`` and at one above the attack, and whether the cap was logged.
 
 Nothing here touches the internet; the fake Slack and the bot listen on 127.0.0.1.
 """
@@ -39,15 +46,17 @@ import urllib.error
 import urllib.request
 from collections import Counter
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from bot.adapters.pool import torch_threads_per_process
+from bot.settings import Settings
 from tools.bench import percentile
 from tools.datasets import REPO_ROOT
 from tools.fakeslack import FakeSlack
+from tools.hostileweb import HostileWeb
 from tools.slackclient import FORM, SignedClient
 
 SEED_ARTICLE = REPO_ROOT / "seeds" / "fujian-advanced-manufacturing.txt"
@@ -55,7 +64,11 @@ SEED_THREAD = REPO_ROOT / "seeds" / "sample-thread.txt"
 SIGNING_SECRET = "bench-signing-secret"
 CHANNEL = "C0BENCH"
 READY_TIMEOUT_S = 240.0
-SCENARIOS = ("throughput", "burst", "hostile", "crash", "shutdown", "stall", "replicas")
+SCENARIOS = (
+    "throughput", "burst", "hostile", "crash", "shutdown", "stall", "replicas", "hostile-fetch", "slow-connections",
+)
+HOSTILE_FETCH_THREADS = Settings().worker_pool_size
+"""Runner threads in the hostile-fetch run: the default (the other scenarios size theirs)."""
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -539,6 +552,170 @@ def stall(fake: FakeSlack, tmp: Path, args: argparse.Namespace, probes: int = 20
     }
 
 
+def _outcome(fake: FakeSlack, key: str) -> str:
+    """What the reply to request ``key`` said, in a word or two."""
+    said = " ".join(
+        json.dumps(body) for path, body in list(fake.responses) if path == f"/response/{key}"
+    ) + " ".join(
+        json.dumps(params) for method, params in list(fake.calls)
+        if method == "chat.update" and params.get("channel") == f"C{key}"
+    )
+    for marker, word in (("took longer", "timed out"), ("MB of HTML", "too large"), ("couldn", "error")):
+        if marker in said:
+            return word
+    return "answered" if said else "no reply"
+
+
+def hostile_fetch(fake: FakeSlack, tmp: Path, args: argparse.Namespace) -> list[dict[str, Any]]:
+    """The hostile links twice: with the default HTML budget (heavy pages refused before
+    extraction), and with a budget that lets them through to the extraction time limit."""
+    variants: list[dict[str, str]] = [{}, {"FETCH_MAX_HTML_BYTES": "5000000"}]
+    return [_hostile_fetch_run(fake, tmp, args, extra, f"v{n}") for n, extra in enumerate(variants)]
+
+
+def _hostile_fetch_run(
+    fake: FakeSlack, tmp: Path, args: argparse.Namespace, extra: dict[str, str], run: str, probes: int = 200
+) -> dict[str, Any]:
+    """Slow-header links and heavy pages at once: their outcomes, and everyone else's service."""
+    with HostileWeb(byte_interval_s=2.0, links=100_000) as web:
+        deployment = _deployment(fake, tmp, args.database_url, 1)
+        settings = {"WORKER_POOL_SIZE": str(HOSTILE_FETCH_THREADS), **extra}
+        deployment.env.update({"FETCH_ALLOW_HOSTS": web.host, **settings})
+        deployment.start(1 if args.database_url else 0)
+        client = SignedClient(deployment.url, SIGNING_SECRET)
+        links = {f"slow{i}": web.url("slow", str(i)) for i in range(4)}
+        links.update({f"links{i}": web.url("links", str(i)) for i in range(4)})
+        sent: dict[str, float] = {}
+
+        def send(item: tuple[str, str]) -> int:
+            name, url = item
+            sent[f"hf{run}-{name}"] = time.time()
+            return client.command(url, fake.response_url(f"hf{run}-{name}"), channel=f"Chf{run}-{name}")[0]
+
+        try:
+            with ThreadPoolExecutor(max_workers=len(links)) as pool:
+                list(pool.map(send, links.items()))
+            time.sleep(1.0)  # the hostile fetches are under way
+            other_sent = time.time()
+            client.command("The ferry to the islands runs again from Monday, the harbour office said.",
+                           fake.response_url(f"other{run}-1"), channel=f"Cother{run}-1")
+            with ThreadPoolExecutor(max_workers=10) as pool:
+                acks = list(pool.map(
+                    lambda i: _help(client, fake.response_url(f"probe{run}-{i}")), range(probes)
+                ))
+            done = _wait_for(lambda: _answered(fake, f"hf{run}-"), len(links), args.timeout)
+            _wait_for(lambda: _answered(fake, f"other{run}-"), 1, args.timeout)
+            hostile_replies, other = _replies(fake, f"hf{run}-"), _replies(fake, f"other{run}-")
+        finally:
+            deployment.stop()
+    ack_ms = [ms for status, ms in acks if status == 200]
+    return {
+        "scenario": "hostile-fetch", "settings": settings,
+        "probe_ack_p50_ms": round(percentile(ack_ms, 50), 1), "probe_ack_p99_ms": round(percentile(ack_ms, 99), 1),
+        "probe_failures": probes - len(ack_ms),
+        "other_user_answer_s": round(other.times[f"other{run}-1"] - other_sent, 2) if other.times else None,
+        "hostile_links": {
+            key.split("-", 1)[1]: {"outcome": _outcome(fake, key), "answered_s": round(at - sent[key], 1)}
+            for key, at in sorted(hostile_replies.times.items())
+        },
+        "complete": done,
+    }
+
+
+def _help(client: SignedClient, response_url: str) -> tuple[int, float]:
+    return _timed(lambda: client.command("help", response_url))
+
+
+class SlowClients:
+    """``count`` unsigned connections that each send one header line every ``interval_s``, never
+    finishing their request, and reconnect when the bot closes them (one thread, non-blocking)."""
+
+    def __init__(self, url: str, count: int, interval_s: float) -> None:
+        host, _, port = url.removeprefix("http://").partition(":")
+        self.address = (host, int(port))
+        self.count = count
+        self.interval_s = interval_s
+        self.reconnects = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="slow-clients", daemon=True)
+
+    def _open(self) -> socket.socket:
+        sock = socket.socket()
+        sock.setblocking(False)
+        sock.connect_ex(self.address)
+        return sock
+
+    def _run(self) -> None:
+        sockets = [self._open() for _ in range(self.count)]
+        sent = [0] * self.count
+        first = True
+        while not self._stop.wait(0.5 if first else self.interval_s):
+            first = False
+            for i, sock in enumerate(sockets):
+                line = b"POST /slack/events HTTP/1.1\r\n" if sent[i] == 0 else b"X-Slow-%d: 1\r\n" % sent[i]
+                try:
+                    sock.send(line)
+                    sent[i] += 1
+                except OSError:  # closed by the bot (or not connected yet): connect again
+                    sock.close()
+                    sockets[i], sent[i] = self._open(), 0
+                    self.reconnects += 1
+        for sock in sockets:
+            sock.close()
+
+    def __enter__(self) -> SlowClients:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self._stop.set()
+        self._thread.join(timeout=30)
+
+
+def slow_connections(
+    fake: FakeSlack, tmp: Path, args: argparse.Namespace, connections: int = 1100, duration_s: float = 40.0
+) -> list[dict[str, Any]]:
+    """Signed commands while ``connections`` slow clients hold the front, at the default cap and above it."""
+    results = []
+    log = tmp / "serve.log"
+    for limit in (1000, connections + 500):
+        log_start = log.stat().st_size if log.exists() else 0
+        deployment = _deployment(fake, tmp, args.database_url, 1)
+        deployment.env["HTTP_CONNECTION_LIMIT"] = str(limit)
+        deployment.start(1 if args.database_url else 0)
+        client = SignedClient(deployment.url, SIGNING_SECRET, timeout_s=30.0)
+        acks: list[tuple[int, float]] = []
+        try:
+            with SlowClients(deployment.url, connections, interval_s=5.0) as slow:
+                time.sleep(3.0)  # every slow connection is open
+                end = time.monotonic() + duration_s
+                with ThreadPoolExecutor(max_workers=4) as pool:
+                    futures: list[Future[tuple[int, float]]] = []
+                    while time.monotonic() < end:
+                        url = fake.response_url(f"slow-probe-{limit}-{len(futures)}")
+                        futures.append(pool.submit(_help, client, url))
+                        time.sleep(0.5)
+                    acks = [f.result() for f in futures]
+                reconnects = slow.reconnects
+        finally:
+            deployment.stop()
+        with log.open("rb") as handle:
+            handle.seek(log_start)
+            logged = handle.read().decode(errors="replace")
+        ack_ms = [ms for status, ms in acks if status == 200]
+        results.append({
+            "scenario": "slow-connections", "connections": connections, "HTTP_CONNECTION_LIMIT": limit,
+            "signed_sent": len(acks), "signed_failures": len(acks) - len(ack_ms),
+            "ack_p50_ms": round(percentile(ack_ms, 50), 1) if ack_ms else None,
+            "ack_p99_ms": round(percentile(ack_ms, 99), 1) if ack_ms else None,
+            "ack_max_ms": round(max(ack_ms), 1) if ack_ms else None,
+            "acked_within_3s": sum(1 for ms in ack_ms if ms <= 3000),
+            "slow_reconnects": reconnects,
+            "cap_logged": "HTTP_CONNECTION_LIMIT" in logged,
+        })
+    return results
+
+
 DOUBLE_DIGEST_WAIT_S = 20.0
 """How long the replicas scenario watches for a second digest after the first."""
 
@@ -626,6 +803,10 @@ def run(args: argparse.Namespace) -> int:
                     results.append(shutdown(fake, tmp, args))
                 elif scenario == "replicas":
                     results.append(replicas(fake, tmp, args))
+                elif scenario == "hostile-fetch":
+                    results.extend(hostile_fetch(fake, tmp, args))
+                elif scenario == "slow-connections":
+                    results.extend(slow_connections(fake, tmp, args))
                 else:
                     results.append(stall(fake, tmp, args))
     database = "postgresql (split)" if args.database_url else "sqlite (one process)"

@@ -1,15 +1,24 @@
-"""Fetches a web page safely (no private networks, bounded size and time) and extracts its article."""
+"""Fetches a web page safely (no private networks, bounded size and time) and extracts its article.
+
+The whole fetch (connect, status line, headers, body, every redirect) runs under one
+wall-clock deadline: a timer shuts down the sockets it opened when the time is up, so a
+server that trickles its headers a byte at a time cannot outlast it.
+"""
 
 from __future__ import annotations
 
+import contextlib
 import ipaddress
 import logging
 import re
 import socket
+import threading
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass
 from urllib.parse import urljoin
 
+import httpcore
 import httpx
 
 from bot.adapters.decoding import decode_bytes, is_pdf
@@ -35,6 +44,95 @@ class FetchedPage:
     url: str
     title: str | None
     text: str
+
+
+class _Deadline:
+    """One wall-clock deadline for a fetch: when it passes, every socket it watches is shut down."""
+
+    def __init__(self, timeout_s: float) -> None:
+        self.timeout_s = timeout_s
+        self.expires = time.monotonic() + timeout_s
+        self._sockets: list[socket.socket] = []
+        self._lock = threading.Lock()
+        self._expired = threading.Event()
+        self._timer = threading.Timer(timeout_s, self._expire)
+        self._timer.daemon = True
+
+    def __enter__(self) -> _Deadline:
+        self._timer.start()
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self._timer.cancel()
+
+    @property
+    def expired(self) -> bool:
+        """Whether the time is up (the timer fired, or the clock passed it)."""
+        return self._expired.is_set() or time.monotonic() >= self.expires
+
+    def remaining(self) -> float:
+        """Seconds left (never below a small positive number, for socket timeouts)."""
+        return max(0.01, self.expires - time.monotonic())
+
+    def watch(self, sock: socket.socket) -> None:
+        """Shut ``sock`` down at the deadline (at once when it has passed already)."""
+        with self._lock:
+            self._sockets.append(sock)
+            late = self._expired.is_set()
+        if late:
+            _shutdown(sock)
+
+    def _expire(self) -> None:
+        with self._lock:
+            self._expired.set()
+            sockets = list(self._sockets)
+        for sock in sockets:  # a blocked recv() then returns at once
+            _shutdown(sock)
+
+
+def _shutdown(sock: socket.socket) -> None:
+    with contextlib.suppress(OSError):  # closed already
+        sock.shutdown(socket.SHUT_RDWR)
+
+
+class _WatchedBackend(httpcore.NetworkBackend):
+    """httpcore's blocking sockets, each connected within and shut down at the deadline."""
+
+    def __init__(self, deadline: _Deadline) -> None:
+        self._inner = httpcore.SyncBackend()
+        self._deadline = deadline
+
+    def connect_tcp(
+        self,
+        host: str,
+        port: int,
+        timeout: float | None = None,
+        local_address: str | None = None,
+        socket_options: Iterable[httpcore.SOCKET_OPTION] | None = None,
+    ) -> httpcore.NetworkStream:
+        budget = self._deadline.remaining() if timeout is None else min(timeout, self._deadline.remaining())
+        stream = self._inner.connect_tcp(host, port, budget, local_address, socket_options)
+        self._deadline.watch(stream.get_extra_info("socket"))
+        return stream
+
+    def connect_unix_socket(
+        self, path: str, timeout: float | None = None, socket_options: Iterable[httpcore.SOCKET_OPTION] | None = None
+    ) -> httpcore.NetworkStream:
+        raise httpcore.ConnectError("unix sockets are not fetched")
+
+    def sleep(self, seconds: float) -> None:
+        self._inner.sleep(seconds)
+
+
+class _DeadlineTransport(httpx.HTTPTransport):
+    """httpx's transport over :class:`_WatchedBackend` (no proxy, HTTP/1.1, no retries)."""
+
+    def __init__(self, deadline: _Deadline) -> None:
+        super().__init__(trust_env=False)
+        # httpx takes no network backend; its pool is rebuilt around ours (the same settings).
+        self._pool = httpcore.ConnectionPool(
+            ssl_context=httpx.create_ssl_context(trust_env=False), network_backend=_WatchedBackend(deadline)
+        )
 
 
 @dataclass(frozen=True)
@@ -130,7 +228,7 @@ def _pinned_request(client: httpx.Client, target: _Target) -> httpx.Request:
     )
 
 
-def _read_capped(response: httpx.Response, max_bytes: int, deadline: float, timeout_s: float) -> bytes:
+def _read_capped(response: httpx.Response, max_bytes: int) -> bytes:
     declared = response.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > max_bytes:
         raise FetchError(_too_big(max_bytes))
@@ -140,8 +238,6 @@ def _read_capped(response: httpx.Response, max_bytes: int, deadline: float, time
         size += len(chunk)
         if size > max_bytes:
             raise FetchError(_too_big(max_bytes))
-        if time.monotonic() > deadline:  # a slow trickle must not hold a worker forever
-            raise FetchError(f"The page took longer than {timeout_s:g} seconds to load.")
         chunks.append(chunk)
     return b"".join(chunks)
 
@@ -190,10 +286,16 @@ def looks_like_html(text: str) -> bool:
     )
 
 
-def _page(url: str, body: bytes, mime: str, charset: str | None) -> FetchedPage:
+def _page(url: str, body: bytes, mime: str, charset: str | None, max_html_bytes: int) -> FetchedPage:
     if is_pdf(body):
         raise FetchError("That link is a PDF, not a web page I can read.")
     is_html = mime in _HTML_TYPES or (not mime and body.lstrip()[:1] == b"<")
+    if len(body) > max_html_bytes and (is_html or looks_like_html(body[:1024].decode("latin-1"))):
+        # Extraction time grows with the markup; a page this heavy is refused before it starts.
+        raise FetchError(
+            f"The page has {len(body) / 1_000_000:.1f} MB of HTML, more than the "
+            f"{max_html_bytes / 1_000_000:g} MB I read."
+        )
     declared = charset or (_html_charset(body) if is_html else None)
     text = decode_bytes(body, declared)
     if text is None:
@@ -212,25 +314,40 @@ def fetch_url(
     allow_hosts: frozenset[str] = frozenset(),
     timeout_s: float = 10.0,
     max_bytes: int = 5_000_000,
+    max_html_bytes: int = 2_000_000,
 ) -> FetchedPage:
     """Fetch ``url`` and return its article text.
 
     Every hop (redirects are followed by hand, at most five) is checked before connecting:
     only http(s), and only hosts whose every address is public unless the host (and port:
     ``host`` allows the default port only, ``host:port`` that port) is in ``allow_hosts``.
-    Credentials in a link (``user:pass@``) are dropped, never sent. Raises
+    Credentials in a link (``user:pass@``) are dropped, never sent. Connecting, the status
+    line, the headers and the body of all hops share one deadline of ``timeout_s``; an HTML
+    page over ``max_html_bytes`` is not extracted. Raises
     :class:`BlockedURLError` for refused targets and :class:`FetchError` with a user-facing
     message for everything else that goes wrong.
     """
-    deadline = time.monotonic() + timeout_s
-    current = strip_credentials(url.strip())
+    with _Deadline(timeout_s) as deadline:
+        url, body, mime, charset = _download(strip_credentials(url.strip()), allow_hosts, deadline, max_bytes)
+    return _page(url, body, mime, charset, max_html_bytes)
+
+
+def _too_slow(deadline: _Deadline) -> FetchError:
+    return FetchError(f"The page took longer than {deadline.timeout_s:g} seconds to load.")
+
+
+def _download(
+    current: str, allow_hosts: frozenset[str], deadline: _Deadline, max_bytes: int
+) -> tuple[str, bytes, str, str | None]:
+    """Final URL, body, MIME type and declared charset of ``current`` after its redirects."""
     # trust_env=False: an environment proxy would resolve names itself, bypassing the check.
     with httpx.Client(
-        timeout=timeout_s, follow_redirects=False, trust_env=False, headers={"User-Agent": USER_AGENT}
+        transport=_DeadlineTransport(deadline), timeout=deadline.timeout_s, follow_redirects=False,
+        trust_env=False, headers={"User-Agent": USER_AGENT},
     ) as client:
         for _ in range(MAX_REDIRECTS + 1):
-            if time.monotonic() > deadline:
-                raise FetchError(f"The page took longer than {timeout_s:g} seconds to load.")
+            if deadline.expired:
+                raise _too_slow(deadline)
             try:
                 parsed = httpx.URL(current)
             except httpx.InvalidURL:
@@ -239,15 +356,17 @@ def fetch_url(
             request = _pinned_request(client, target)
             try:
                 response = client.send(request, stream=True)
-            except httpx.TimeoutException:
-                raise FetchError(f"{target.host} took longer than {timeout_s:g} seconds to answer.") from None
             except httpx.HTTPError as exc:
+                if deadline.expired or isinstance(exc, httpx.TimeoutException):
+                    raise FetchError(
+                        f"{target.host} took longer than {deadline.timeout_s:g} seconds to answer."
+                    ) from None
                 logger.info("fetch of %s failed: %s", loggable_url(current), exc)
                 raise FetchError(f"I couldn't connect to {target.host}.") from None
             try:
                 if response.is_redirect:
                     current = strip_credentials(urljoin(current, response.headers["location"]))
-                    logger.debug("redirect to %s", current)
+                    logger.debug("redirect to %s", loggable_url(current))
                     continue
                 if response.status_code >= 400:
                     reason = response.reason_phrase or "an error"
@@ -255,14 +374,16 @@ def fetch_url(
                 mime = response.headers.get("content-type", "").split(";", 1)[0].strip().lower()
                 _refuse_content_type(mime)
                 try:
-                    body = _read_capped(response, max_bytes, deadline, timeout_s)
-                except httpx.TimeoutException:
-                    raise FetchError(f"The page took longer than {timeout_s:g} seconds to load.") from None
-                except httpx.HTTPError:
+                    body = _read_capped(response, max_bytes)
+                except httpx.HTTPError as exc:
+                    if deadline.expired or isinstance(exc, httpx.TimeoutException):
+                        raise _too_slow(deadline) from None
                     raise FetchError(f"The connection to {target.host} broke while reading the page.") from None
+                if deadline.expired:  # the body ended because the deadline shut the socket
+                    raise _too_slow(deadline)
                 charset = response.charset_encoding
             finally:
                 response.close()
             logger.info("fetched %s (%d bytes, %s)", loggable_url(current), len(body), mime or "no content type")
-            return _page(current, body, mime, charset)
+            return current, body, mime, charset
     raise FetchError(f"The link redirected more than {MAX_REDIRECTS} times; I gave up.")

@@ -11,7 +11,8 @@ from pathlib import Path
 from typing import BinaryIO
 
 from bot.adapters.decoding import decode_as, decode_bytes, is_pdf
-from bot.adapters.fetch import extract_html, fetch_url, looks_like_html
+from bot.adapters.fetch import extract_html, looks_like_html
+from bot.adapters.fetchpool import fetch_page
 from bot.core.documents import build_document, document_from_messages
 from bot.core.errors import BinaryInputError, EmptyInputError, InputError
 from bot.core.types import Document
@@ -158,12 +159,7 @@ def load_input(
     """
     max_chars = settings.max_input_chars
     if _URL.match(spec):
-        page = fetch_url(
-            spec,
-            allow_hosts=settings.fetch_allow_hosts,
-            timeout_s=settings.fetch_timeout_s,
-            max_bytes=settings.fetch_max_bytes,
-        )
+        page = fetch_page(spec, settings)
         return build_document(page.text, page.url, kind=kind, title=page.title, max_chars=max_chars)
 
     source = "stdin" if spec == "-" else spec

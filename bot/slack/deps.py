@@ -12,7 +12,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
-from bot.adapters.fetch import fetch_url
+from bot.adapters.fetch import FetchedPage
+from bot.adapters.fetchpool import fetch_page
 from bot.core.documents import build_document
 from bot.core.types import Document, SummaryResult
 from bot.settings import Settings
@@ -67,16 +68,17 @@ class Deps:
     queue: JobQueue
 
 
-def make_fetcher(settings: Settings) -> Callable[[str], Document]:
-    """``url -> Document`` with the CLI's fetcher, private-address rules and size limits."""
+def make_fetcher(
+    settings: Settings, pages: Callable[[str], FetchedPage] | None = None
+) -> Callable[[str], Document]:
+    """``url -> Document`` with the CLI's fetcher, private-address rules and size limits.
+
+    ``pages``: where pages are fetched (a :class:`~bot.adapters.fetchpool.FetchPool`'s
+    ``fetch`` in a serving process), else in the calling thread.
+    """
 
     def fetch(url: str) -> Document:
-        page = fetch_url(
-            url,
-            allow_hosts=settings.fetch_allow_hosts,
-            timeout_s=settings.fetch_timeout_s,
-            max_bytes=settings.fetch_max_bytes,
-        )
+        page = pages(url) if pages is not None else fetch_page(url, settings)
         return build_document(
             page.text, source=page.url, kind="article", title=page.title, max_chars=settings.max_input_chars
         )

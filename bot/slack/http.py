@@ -1,16 +1,18 @@
 """The HTTP front: waitress serving Slack's requests, a health check and a readiness check.
 
 Waitress gives the bot a real listen backlog, keep-alive, idle timeouts and a body-size
-limit enforced while reading (chunked bodies included). Before a request reaches Bolt,
+limit enforced while reading (chunked bodies included); :func:`create_http_server` adds a
+deadline for requests that arrive too slowly and a logged cap on open connections (a
+buffering reverse proxy in front is still the production set-up). Before a request reaches Bolt,
 :class:`Front` does the cheap checks that must never cost memory or end in a 500:
 
 - the body is at most ``max_body`` bytes (413), whatever Content-Length claims;
 - the timestamp and signature headers are well-formed, fresh and valid (401);
-- the body is UTF-8 and parses as Slack's form or JSON payload (400).
+- the body is UTF-8 and parses as Slack's form or JSON payload, however deeply nested (400).
 
 ``GET /healthz`` answers ``ok`` (or ``503 draining`` after SIGTERM, so a load balancer stops
 sending traffic); ``GET /readyz`` answers 200 only when the models are loaded and the
-database answers, with what it checked as JSON.
+database accepts a write, with what it checked (and why not) as JSON.
 """
 
 from __future__ import annotations
@@ -33,8 +35,6 @@ from slack_bolt.request.internals import parse_body
 if TYPE_CHECKING:
     from wsgiref.types import StartResponse, WSGIEnvironment
 
-    from waitress.server import BaseWSGIServer, MultiSocketServer
-
 logger = logging.getLogger(__name__)
 
 EVENTS_PATH = "/slack/events"
@@ -46,7 +46,8 @@ SIGNATURE_MAX_AGE_S = 300
 _TIMESTAMP = re.compile(r"^[0-9]{1,12}$")
 _SIGNATURE = re.compile(r"^v0=[0-9a-f]{64}$")
 
-Checks = Callable[[], dict[str, bool]]
+Checks = Callable[[], dict[str, bool | str]]
+"""What ``/readyz`` checks: a flag per check (ready when all are true), and strings that say why not."""
 
 
 def signature_ok(secret: str, timestamp: str | None, signature: str | None, body: bytes, now: float) -> bool:
@@ -103,7 +104,7 @@ class Front:
             return _respond(start_response, "200 OK", b"ok")
         if path == READY_PATH and method in {"GET", "HEAD"}:
             checks = self.checks()
-            ready = all(checks.values()) and not self.draining
+            ready = all(value for value in checks.values() if isinstance(value, bool)) and not self.draining
             body = json.dumps({"ready": ready, "draining": self.draining, **checks}).encode()
             status = "200 OK" if ready else "503 Service Unavailable"
             return _respond(start_response, status, body, "application/json")
@@ -134,6 +135,9 @@ class Front:
             parsed = parse_body(text, environ.get("CONTENT_TYPE"))
         except (UnicodeDecodeError, ValueError, TypeError, KeyError):
             parsed = None
+        except RecursionError:  # JSON nested thousands deep: refused, without a traceback
+            logger.warning("refused a signed request whose JSON is nested too deeply to parse (%d bytes)", len(body))
+            parsed = None
         if not isinstance(parsed, dict) or not parsed:
             return _respond(start_response, "400 Bad Request", b"malformed request body")
         # Bolt reads the body again, exactly as received (its own verification needs the bytes).
@@ -143,25 +147,91 @@ class Front:
         return self.bolt(environ, start_response)
 
 
-def create_http_server(front: Front, host: str, port: int, threads: int = 16) -> BaseWSGIServer | MultiSocketServer:
-    """A waitress server for ``front`` (port 0 picks a free port: see :func:`server_port`)."""
-    from waitress import create_server
+DEFAULT_CONNECTION_LIMIT = 1000
+DEFAULT_CHANNEL_TIMEOUT_S = 10
+DEFAULT_REQUEST_DEADLINE_S = 10.0
+CLEANUP_INTERVAL_S = 2
 
-    return create_server(
-        front,
+
+def _front_server_class() -> type:
+    """waitress's TCP server with a deadline for incomplete requests and a logged connection cap
+    (a class built on first use, so importing this module does not import waitress)."""
+    from waitress.server import TcpWSGIServer
+
+    class FrontServer(TcpWSGIServer):
+        request_deadline_s = DEFAULT_REQUEST_DEADLINE_S
+
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            self._partial_since: dict[int, tuple[object, float]] = {}
+            super().__init__(*args, **kwargs)
+
+        def maintenance(self, now: float) -> None:
+            """waitress closes idle connections; this also closes one whose request has been
+            arriving for longer than the deadline (a client trickling its headers)."""
+            super().maintenance(now)
+            seen: dict[int, tuple[object, float]] = {}
+            for fileno, channel in list(self.active_channels.items()):
+                partial = channel.request
+                if partial is None or channel.requests:
+                    continue
+                before = self._partial_since.get(fileno)
+                since = before[1] if before is not None and before[0] is partial else now
+                if now - since > self.request_deadline_s:
+                    channel.will_close = True
+                else:
+                    seen[fileno] = (partial, since)
+            self._partial_since = seen
+
+        def readable(self) -> bool:
+            was_full = self.in_connection_overflow
+            readable = bool(super().readable())
+            if self.in_connection_overflow and not was_full:
+                logger.warning(
+                    "HTTP_CONNECTION_LIMIT (%d open connections) reached: new connections wait until some close; "
+                    "in production put a buffering reverse proxy in front (README, Production)",
+                    self.adj.connection_limit,
+                )
+            return readable
+
+    return FrontServer
+
+
+def create_http_server(
+    front: Front,
+    host: str,
+    port: int,
+    threads: int = 16,
+    *,
+    connection_limit: int = DEFAULT_CONNECTION_LIMIT,
+    channel_timeout_s: int = DEFAULT_CHANNEL_TIMEOUT_S,
+    request_deadline_s: float = DEFAULT_REQUEST_DEADLINE_S,
+) -> Any:
+    """A waitress server for ``front`` on ``host:port`` (port 0 picks a free port: see :func:`server_port`).
+
+    A connection idle for ``channel_timeout_s``, or whose request is still incomplete after
+    ``request_deadline_s``, is closed; at ``connection_limit`` open connections new ones wait
+    in the backlog (and a warning says so).
+    """
+    from waitress.adjustments import Adjustments
+
+    adjustments = Adjustments(
         host=host,
         port=port,
         threads=threads,
         backlog=2048,
-        connection_limit=1000,
-        channel_timeout=30,
-        cleanup_interval=10,
+        connection_limit=connection_limit,
+        channel_timeout=channel_timeout_s,
+        cleanup_interval=CLEANUP_INTERVAL_S,
         max_request_body_size=MAX_BODY_BYTES,
         max_request_header_size=64 * 1024,
         expose_tracebacks=False,
         ident="",
         clear_untrusted_proxy_headers=True,
+        asyncore_use_poll=True,  # select() cannot watch descriptors above 1024
     )
+    server = _front_server_class()(front, adj=adjustments)
+    server.request_deadline_s = request_deadline_s
+    return server
 
 
 def server_port(server: Any) -> int:

@@ -29,6 +29,8 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from sqlalchemy.exc import SQLAlchemyError
 
+from bot.adapters.fetch import FetchedPage
+from bot.adapters.fetchpool import FetchPool
 from bot.core.errors import ModelError
 from bot.settings import Settings, SettingsError
 from bot.slack.app import build_app, create_client
@@ -161,10 +163,13 @@ class Runtime:
     summariser: SummariserLike | None = None
     closers: list[Callable[[], None]] = field(default_factory=list)
 
-    def checks(self) -> dict[str, bool]:
-        """What ``/readyz`` reports."""
+    def checks(self) -> dict[str, bool | str]:
+        """What ``/readyz`` reports: the models are loaded and the database accepts a write."""
         models = self.local is None or bool(getattr(self.summariser, "ready", True))
-        return {"models": models, "database": self.store.ping()}
+        problem = self.store.write_problem()
+        if problem is None:
+            return {"models": models, "database": True}
+        return {"models": models, "database": False, "reason": f"database: {problem}"}
 
 
 def digest_enqueuer(queue: JobQueue) -> Callable[[str, float, float, str], bool]:
@@ -178,11 +183,14 @@ def digest_enqueuer(queue: JobQueue) -> Callable[[str, float, float, str], bool]
     return enqueue
 
 
-def build_services(settings: Settings, store: Store, client: WebClient, summariser: SummariserLike) -> Services:
-    """What jobs need, around a loaded summariser."""
+def build_services(
+    settings: Settings, store: Store, client: WebClient, summariser: SummariserLike,
+    pages: Callable[[str], FetchedPage] | None = None,
+) -> Services:
+    """What jobs need, around a loaded summariser (``pages``: a fetch pool's, else in-thread fetching)."""
     return Services(
         settings=settings, client=client, store=store, summariser=summariser,
-        users=UserDirectory(client), fetch=make_fetcher(settings),
+        users=UserDirectory(client), fetch=make_fetcher(settings, pages),
     )
 
 
@@ -209,12 +217,14 @@ def build_runtime(
     summariser: SummariserLike | None = None,
     verify_token: bool = False,
     store: Store | None = None,
+    pages: Callable[[str], FetchedPage] | None = None,
 ) -> Runtime:
     """Store, queue, scheduler, listeners and Bolt app for a serving process.
 
     With a ``summariser`` (and ``JOB_QUEUE=local``) jobs run in this process; without one
     the process is the web tier of a procrastinate set-up. ``store``: one already opened
-    (by :func:`open_store`), else one is opened here.
+    (by :func:`open_store`), else one is opened here. ``pages``: where links are fetched
+    (a :class:`~bot.adapters.fetchpool.FetchPool`), else on the job's thread.
     """
     client = client or create_client(settings)
     store = store or Store(settings.database_url)
@@ -230,7 +240,7 @@ def build_runtime(
     else:
         if summariser is None:
             raise ValueError("JOB_QUEUE=local runs jobs in this process: a summariser is needed")
-        runner = build_runner(settings, build_services(settings, store, client, summariser))
+        runner = build_runner(settings, build_services(settings, store, client, summariser, pages))
         local = LocalQueue(store.jobs, runner, threads=settings.worker_pool_size)
         queue = local
     scheduler = DigestScheduler(
@@ -291,7 +301,14 @@ def main(settings: Settings) -> int:
     from bot.adapters.pool import SummariserPool
 
     engine: SummariserPool | None = None
+    fetcher: FetchPool | None = None
     store: Store | None = None
+
+    def close_started() -> None:
+        for started in (engine, fetcher, store):
+            if started is not None:
+                started.close()
+
     try:
         settings.require_slack()
         store = open_store(settings)  # before Slack and the models: a bad database is found in a second
@@ -300,32 +317,41 @@ def main(settings: Settings) -> int:
             # The models load before the port opens or the socket connects.
             engine = SummariserPool(settings, settings.worker_processes, settings.job_timeout_s)
             engine.start()
-        runtime = build_runtime(settings, summariser=engine, verify_token=True, store=store)
+            fetcher = FetchPool(settings).start()
+        runtime = build_runtime(
+            settings, summariser=engine, verify_token=True, store=store,
+            pages=fetcher.fetch if fetcher is not None else None,
+        )
     except (SettingsError, StartupError, ModelError) as exc:
-        if engine is not None:
-            engine.close()
-        if store is not None:
-            store.close()
+        close_started()
         return _fail(str(exc))
     except (SQLAlchemyError, ValueError) as exc:
-        if engine is not None:
-            engine.close()
-        if store is not None:
-            store.close()
+        close_started()
         return _fail(f"DATABASE_URL could not be opened ({exc.__class__.__name__}: {str(exc)[:200]})")
     except ImportError as exc:
         return _fail(f"JOB_QUEUE=procrastinate needs the postgres extra: pip install '.[postgres]' ({exc.name})")
+
+    def stop_pools() -> None:  # jobs still summarising or reading a link fail fast, and are put back
+        for pool in (engine, fetcher):
+            if pool is not None:
+                pool.close()
 
     socket_mode = bool(settings.slack_app_token)
     front = Front(None if socket_mode else runtime.app, settings.slack_signing_secret or "", runtime.checks)
     try:
         # In Socket Mode the HTTP server only answers /healthz and /readyz.
-        server = create_http_server(front, "0.0.0.0", settings.port, threads=settings.http_threads)
+        server = create_http_server(
+            front, settings.http_host, settings.port, threads=settings.http_threads,
+            connection_limit=settings.http_connection_limit, channel_timeout_s=settings.http_channel_timeout_s,
+            request_deadline_s=settings.http_request_deadline_s,
+        )
     except OSError as exc:
         stop_runtime(runtime, 0.0, stop_engine=engine.close if engine else None)
         if engine is not None:
             engine.close()
-        return _fail(f"cannot listen on PORT {settings.port} ({exc.strerror})")
+        if fetcher is not None:
+            fetcher.close()
+        return _fail(f"cannot listen on {settings.http_host} PORT {settings.port} ({exc.strerror})")
     stop = _stop_event()
     start_runtime(runtime)
     serve_in_thread(server)
@@ -337,16 +363,18 @@ def main(settings: Settings) -> int:
         socket_handler.connect()
         logger.info("connected to Slack in Socket Mode (health checks on port %d)", server_port(server))
     else:
-        logger.info("listening on port %d", server_port(server))
+        logger.info("listening on %s port %d", settings.http_host, server_port(server))
     stop.wait()
 
     front.drain()
     if socket_handler is not None:
         socket_handler.close()
-    stop_runtime(runtime, settings.shutdown_grace_s, stop_engine=engine.close if engine else None)
+    stop_runtime(runtime, settings.shutdown_grace_s, stop_engine=stop_pools if engine else None)
     stop_server(server)
     if engine is not None:
         engine.close()
+    if fetcher is not None:
+        fetcher.close()
     logger.info("stopped")
     return 0
 
@@ -377,7 +405,8 @@ def worker_main(settings: Settings) -> int:
     except ImportError as exc:
         return _fail(f"the worker needs the postgres extra: pip install '.[postgres]' ({exc.name})")
     client = create_client(settings)
-    runner = build_runner(settings, build_services(settings, store, client, engine))
+    fetcher = FetchPool(settings).start()
+    runner = build_runner(settings, build_services(settings, store, client, engine, fetcher.fetch))
     app = worker_app(settings.database_url, store.jobs, runner)
     heartbeat = Heartbeat(runner)
     heartbeat.start()
@@ -393,6 +422,7 @@ def worker_main(settings: Settings) -> int:
     finally:
         runner.stop()
         engine.close()
+        fetcher.close()
         heartbeat.stop()
         for job_id in runner.held():
             store.jobs.release(job_id, runner.owner, refund=True)

@@ -206,6 +206,43 @@ def test_trickling_body_hits_the_overall_deadline(server: Server) -> None:
     assert time.monotonic() - start < 1.5
 
 
+@pytest.fixture
+def slow_headers() -> Iterator[str]:
+    """A server on 127.0.0.1 that sends its status line and headers one byte every 0.4 s for 6 s, then hangs up."""
+    listener = socket.create_server(("127.0.0.1", 0))
+    stop = threading.Event()
+
+    def trickle(conn: socket.socket) -> None:
+        with conn, contextlib.suppress(OSError):
+            conn.recv(4096)
+            for byte in b"HTTP/1.1 200 OK\r\nX-Padding: aaaa"[:15]:
+                if stop.is_set():
+                    return
+                conn.sendall(bytes([byte]))
+                time.sleep(0.4)
+
+    def accept() -> None:
+        while not stop.is_set():
+            try:
+                conn, _ = listener.accept()
+            except OSError:
+                return
+            threading.Thread(target=trickle, args=(conn,), daemon=True).start()
+
+    threading.Thread(target=accept, daemon=True).start()
+    yield f"http://127.0.0.1:{listener.getsockname()[1]}/"
+    stop.set()
+    listener.close()
+
+
+def test_headers_sent_a_byte_at_a_time_end_at_the_deadline(slow_headers: str) -> None:
+    allow = frozenset({slow_headers.removeprefix("http://").rstrip("/")})
+    start = time.monotonic()
+    with pytest.raises(FetchError, match="took longer than 1.5 seconds"):
+        fetch_url(slow_headers, allow_hosts=allow, timeout_s=1.5)
+    assert time.monotonic() - start < 2.5  # each byte comes well within httpx's per-read timeout
+
+
 @pytest.mark.usefixtures("server")
 def test_unreachable_host() -> None:
     closed = socket.socket()

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.adapters import loaders
+from bot.adapters import fetchpool, loaders
 from bot.adapters.fetch import FetchedPage
 from bot.adapters.loaders import load_input, markdown_to_text
 from bot.core.errors import BinaryInputError, EmptyInputError, InputError
@@ -235,10 +235,13 @@ def test_url_uses_fetcher_with_settings(monkeypatch: pytest.MonkeyPatch) -> None
         calls.append((url, kwargs))
         return FetchedPage(url="https://news.test/final", title="Ferry News", text="The ferry is back. Tickets are cheap.")
 
-    monkeypatch.setattr(loaders, "fetch_url", fake_fetch)
-    settings = Settings(fetch_allow_hosts=frozenset({"news.test"}), fetch_timeout_s=3.0, fetch_max_bytes=4096)
+    monkeypatch.setattr(fetchpool, "fetch_url", fake_fetch)
+    settings = Settings(
+        fetch_allow_hosts=frozenset({"news.test"}), fetch_timeout_s=3.0, fetch_max_bytes=4096, fetch_max_html_bytes=2048
+    )
     doc = load_input("https://news.test/start", settings)
-    assert calls == [("https://news.test/start", {"allow_hosts": frozenset({"news.test"}), "timeout_s": 3.0, "max_bytes": 4096})]
+    limits = {"allow_hosts": frozenset({"news.test"}), "timeout_s": 3.0, "max_bytes": 4096, "max_html_bytes": 2048}
+    assert calls == [("https://news.test/start", limits)]
     assert (doc.source, doc.title, doc.kind) == ("https://news.test/final", "Ferry News", "article")
 
 

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from slack_sdk.errors import SlackApiError
 
+from bot.adapters.fetchpool import FetchProcessError
 from bot.adapters.pool import JobTimeoutError
 from bot.adapters.processes import PoolError
 from bot.core.errors import FetchError
@@ -106,6 +107,15 @@ def test_release_with_refund_gives_the_attempt_back(store: Store) -> None:
     assert store.jobs.release(job.id, "a", refund=True)
     again = store.jobs.get(job.id)
     assert again is not None and again.status == "queued" and again.attempts == 0
+
+
+def test_a_job_put_back_at_shutdown_keeps_counting_as_resumed(store: Store) -> None:
+    job, _ = store.jobs.enqueue("k", "test", {})
+    first = store.jobs.claim(job.id, "a", lease_s=10)
+    assert first is not None and not first.resumed
+    assert store.jobs.release(job.id, "a", refund=True)
+    again = store.jobs.claim(job.id, "b", lease_s=10)
+    assert again is not None and again.attempts == 1 and again.resumed  # it may have posted before
 
 
 def test_purge_keeps_unfinished_jobs(store: Store) -> None:
@@ -208,14 +218,17 @@ def test_a_failing_reply_still_ends_the_job(store: Store, monkeypatch: pytest.Mo
     assert store.jobs.get(job.id).status == "failed"  # type: ignore[union-attr]
 
 
+@pytest.mark.parametrize(
+    "stopped", [EngineError("stopped"), FetchProcessError("stopped")], ids=["summariser", "fetch-pool"]
+)
 def test_shutdown_puts_an_interrupted_job_back_without_spending_an_attempt(
-    store: Store, reply: RecordingReply, monkeypatch: pytest.MonkeyPatch
+    store: Store, reply: RecordingReply, monkeypatch: pytest.MonkeyPatch, stopped: Exception
 ) -> None:
     runner = make_runner(store)
 
     def interrupted(_services: Any, _args: Any) -> Any:
-        runner.stop()  # SIGTERM arrived, then the summariser processes were stopped
-        raise PoolError("stopped")
+        runner.stop()  # SIGTERM arrived, then the summariser and fetch processes were stopped
+        raise stopped
 
     kind = use(monkeypatch, interrupted)
     job, _ = store.jobs.enqueue("k", kind, job_payload({}, TARGET))
@@ -223,6 +236,13 @@ def test_shutdown_puts_an_interrupted_job_back_without_spending_an_attempt(
     again = store.jobs.get(job.id)
     assert again is not None and again.status == "queued" and again.attempts == 0
     assert [event[0] for event in reply.events] == ["progress"]  # no error shown: it will resume
+
+    # The next process runs it as a resumed job: its reply looks for what the first attempt posted.
+    resumed: list[bool] = []
+    monkeypatch.setattr(runner_module, "make_reply", lambda *a, **k: resumed.append(k["resumed"]) or reply)
+    use(monkeypatch, lambda services, args: Outcome([], "done"))
+    assert make_runner(store).run(job.id) == "done"
+    assert resumed == [True]
 
 
 def test_a_busy_job_is_skipped(store: Store, reply: RecordingReply, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -134,7 +134,7 @@ class JobRunner:
             job.payload["reply"],
             job_id=job.id,
             created_at=job.created_at,
-            resumed=job.attempts > 1,
+            resumed=job.resumed,
             placeholder_ts=job.placeholder_ts,
             remember=lambda ts: self.services.store.jobs.set_placeholder(job.id, ts),
         )

@@ -33,6 +33,8 @@ logger = logging.getLogger(__name__)
 Status = Literal["queued", "running", "done", "failed"]
 KEY_LENGTH = 512
 FINISHED: tuple[Status, ...] = ("done", "failed")
+INTERRUPTED = "put back at shutdown"
+"""The error a job put back at shutdown carries: its attempt was given back, yet it ran."""
 
 
 @dataclass(frozen=True)
@@ -53,6 +55,12 @@ class Job:
     def finished(self) -> bool:
         """Whether the job reached ``done`` or ``failed``."""
         return self.status in FINISHED
+
+    @property
+    def resumed(self) -> bool:
+        """Whether an earlier attempt ran (and may have posted): a claim before this one, or
+        one whose attempt was given back at shutdown."""
+        return self.attempts > 1 or self.error == INTERRUPTED
 
 
 class _JobRow(Base):
@@ -199,14 +207,15 @@ class JobStore:
         self, job_id: str, owner: str, *, delay_s: float = 0.0, error: str | None = None, refund: bool = False
     ) -> bool:
         """Put a running job back in the queue: a retry after ``delay_s``, or (with ``refund``,
-        which gives back the attempt its claim counted) a job interrupted by shutdown."""
+        which gives back the attempt its claim counted) a job interrupted by shutdown, marked
+        :data:`INTERRUPTED` so that its next attempt still counts as resumed."""
         now = time.time()
         statement = (
             update(_JobRow)
             .where(_JobRow.id == job_id, _JobRow.owner == owner, _JobRow.status == "running")
             .values(
                 status="queued", owner=None, lease_until=0.0, not_before=now + delay_s,
-                updated_at=now, error=error,
+                updated_at=now, error=INTERRUPTED if refund else error,
                 attempts=_JobRow.attempts - 1 if refund else _JobRow.attempts,
             )
         )

@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, TypeVar, cast
 
-from sqlalchemy import Boolean, Float, Index, Integer, String, Table, Text, delete, func, select, text, update
+from sqlalchemy import Boolean, Float, Index, Integer, String, Table, Text, delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
@@ -161,15 +161,16 @@ class Store:
         """Release the connection pool."""
         self.engine.dispose()
 
-    def ping(self) -> bool:
-        """Whether the database answers (for the readiness check)."""
+    def write_problem(self) -> str | None:
+        """``None`` when the database accepts a write (for the readiness check), else why not, in one line."""
         try:
-            with self.engine.connect() as connection:
-                connection.execute(text("SELECT 1"))
-        except Exception:  # any driver error means "not ready"
-            logger.warning("database ping failed", exc_info=True)
-            return False
-        return True
+            self.check_writable()
+        except Exception as exc:  # any driver error means "not ready"
+            reason = getattr(exc, "orig", None) or exc  # the driver's error, without SQLAlchemy's SQL echo
+            line = f"{reason.__class__.__name__}: {next(iter(str(reason).splitlines()), '')}"[:200]
+            logger.warning("the database refused a write: %s", line)
+            return line
+        return None
 
     def check_writable(self) -> None:
         """Raise the driver's error unless the database accepts a write transaction (a

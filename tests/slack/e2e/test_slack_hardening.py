@@ -181,6 +181,26 @@ def test_signed_but_malformed_bodies_are_400(bot: LocalSlackApp, body: str | byt
     assert bot.post(body, content_type)[0] == 400
 
 
+@pytest.mark.parametrize(
+    ("body", "content_type"),
+    [
+        ('{"a":' * 5000 + "1" + "}" * 5000, "application/json"),
+        ("payload=" + "%5B" * 5000 + "%5D" * 5000, FORM),
+    ],
+    ids=["json", "form-payload"],
+)
+def test_signed_json_nested_5000_deep_is_400_with_one_log_line(
+    bot: LocalSlackApp, body: str, content_type: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO)
+    assert bot.post(body, content_type)[0] == 400
+    lines = [r for r in caplog.records if r.levelno >= logging.WARNING]
+    assert [r.getMessage().split(" (")[0] for r in lines] == [
+        "refused a signed request whose JSON is nested too deeply to parse"
+    ]
+    assert lines[0].exc_info is None and "RecursionError" not in caplog.text
+
+
 def test_an_oversized_id_is_refused_cleanly(bot: LocalSlackApp, fake: FakeSlack) -> None:
     assert bot.event({"type": "app_mention", "channel": CHANNEL, "user": "U0ANA", "ts": "1.0"}, "E" * 300)[0] == 400
     status, _ = bot.command("digest status", fake.response_url(), channel="C" + "X" * 300)
@@ -207,6 +227,27 @@ def test_readiness_reports_models_and_database(bot: LocalSlackApp) -> None:
     with pytest.raises(urllib.error.HTTPError) as info:
         urllib.request.urlopen(bot.url + "/healthz", timeout=5)
     assert info.value.code == 503 and info.value.read() == b"draining"
+
+
+def test_readiness_is_503_with_a_reason_when_the_database_refuses_writes(
+    bot: LocalSlackApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import urllib.error
+    import urllib.request
+
+    from sqlalchemy.exc import OperationalError
+
+    def disk_full() -> None:
+        raise OperationalError("DELETE FROM digest_runs", {}, Exception("database or disk is full"))
+
+    monkeypatch.setattr(bot.runtime.store, "check_writable", disk_full)
+    with pytest.raises(urllib.error.HTTPError) as info:
+        urllib.request.urlopen(bot.url + "/readyz", timeout=5)
+    assert info.value.code == 503
+    assert json.loads(info.value.read()) == {
+        "ready": False, "draining": False, "models": True, "database": False,
+        "reason": "database: Exception: database or disk is full",
+    }
 
 
 # -- start-up ------------------------------------------------------------------------------
