@@ -776,6 +776,27 @@ def replicas(fake: FakeSlack, tmp: Path, args: argparse.Namespace, retry_share: 
     }
 
 
+def _throughputs(fake: FakeSlack, tmp: Path, args: argparse.Namespace) -> list[dict[str, Any]]:
+    results = []
+    for workers in (int(w) for w in str(args.workers).split(",") if w.strip()):
+        results.append(throughput(fake, tmp, args, workers))
+        fake.responses.clear()
+        fake.response_times.clear()
+    return results
+
+
+def _run_scenario(scenario: str, fake: FakeSlack, tmp: Path, args: argparse.Namespace) -> list[dict[str, Any]]:
+    """The figures of one scenario (several for throughput, hostile-fetch and slow-connections)."""
+    many: dict[str, Callable[[FakeSlack, Path, argparse.Namespace], list[dict[str, Any]]]] = {
+        "throughput": _throughputs, "hostile-fetch": hostile_fetch, "slow-connections": slow_connections,
+    }
+    one: dict[str, Callable[[FakeSlack, Path, argparse.Namespace], dict[str, Any]]] = {
+        "burst": burst, "hostile": hostile, "crash": crash, "shutdown": shutdown, "replicas": replicas,
+        "stall": stall,
+    }
+    return many[scenario](fake, tmp, args) if scenario in many else [one[scenario](fake, tmp, args)]
+
+
 def run(args: argparse.Namespace) -> int:
     """Run the scenarios asked for and print their figures."""
     scenarios = [s.strip() for s in str(args.scenario).split(",") if s.strip()]
@@ -788,27 +809,7 @@ def run(args: argparse.Namespace) -> int:
         tmp = Path(tmp_dir)
         for scenario in scenarios:
             with FakeSlack() as fake:
-                if scenario == "throughput":
-                    for workers in (int(w) for w in str(args.workers).split(",") if w.strip()):
-                        results.append(throughput(fake, tmp, args, workers))
-                        fake.responses.clear()
-                        fake.response_times.clear()
-                elif scenario == "burst":
-                    results.append(burst(fake, tmp, args))
-                elif scenario == "hostile":
-                    results.append(hostile(fake, tmp, args))
-                elif scenario == "crash":
-                    results.append(crash(fake, tmp, args))
-                elif scenario == "shutdown":
-                    results.append(shutdown(fake, tmp, args))
-                elif scenario == "replicas":
-                    results.append(replicas(fake, tmp, args))
-                elif scenario == "hostile-fetch":
-                    results.extend(hostile_fetch(fake, tmp, args))
-                elif scenario == "slow-connections":
-                    results.extend(slow_connections(fake, tmp, args))
-                else:
-                    results.append(stall(fake, tmp, args))
+                results.extend(_run_scenario(scenario, fake, tmp, args))
     database = "postgresql (split)" if args.database_url else "sqlite (one process)"
     figures = {"cores": os.cpu_count(), "database": database, "results": results}
     if args.json:

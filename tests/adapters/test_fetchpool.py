@@ -9,11 +9,11 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from bot.adapters.engine import EngineError
 from bot.adapters.fetchpool import FetchPool, FetchProcessError
+from bot.adapters.processes import PoolError
 from bot.core.errors import BlockedURLError, FetchError
 from bot.settings import Settings
-from bot.tools.hostileweb import link_page
+from tools.hostileweb import link_page
 
 ARTICLE = (
     b"<html><head><title>Ferry news</title></head><body><article>"
@@ -95,7 +95,7 @@ def test_a_closed_pool_refuses_with_an_error_the_runner_retries_or_puts_back(sit
     closed.close()
     with pytest.raises(FetchProcessError, match="not running") as info:
         closed.fetch(f"http://{site}/article")
-    assert isinstance(info.value, EngineError)
+    assert isinstance(info.value, PoolError)
 
 
 def test_a_fetch_in_flight_when_the_pool_stops_is_an_engine_error(site: str) -> None:

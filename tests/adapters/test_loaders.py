@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.adapters import fetchpool, loaders
+from bot.adapters import fetchpool
 from bot.adapters.fetch import FetchedPage
 from bot.adapters.loaders import load_input, markdown_to_text
 from bot.core.errors import BinaryInputError, EmptyInputError, InputError

@@ -219,7 +219,7 @@ def test_a_failing_reply_still_ends_the_job(store: Store, monkeypatch: pytest.Mo
 
 
 @pytest.mark.parametrize(
-    "stopped", [EngineError("stopped"), FetchProcessError("stopped")], ids=["summariser", "fetch-pool"]
+    "stopped", [PoolError("stopped"), FetchProcessError("stopped")], ids=["summariser", "fetch-pool"]
 )
 def test_shutdown_puts_an_interrupted_job_back_without_spending_an_attempt(
     store: Store, reply: RecordingReply, monkeypatch: pytest.MonkeyPatch, stopped: Exception
@@ -239,8 +239,13 @@ def test_shutdown_puts_an_interrupted_job_back_without_spending_an_attempt(
 
     # The next process runs it as a resumed job: its reply looks for what the first attempt posted.
     resumed: list[bool] = []
-    monkeypatch.setattr(runner_module, "make_reply", lambda *a, **k: resumed.append(k["resumed"]) or reply)
-    use(monkeypatch, lambda services, args: Outcome([], "done"))
+
+    def resumed_reply(*_args: Any, **kwargs: Any) -> RecordingReply:
+        resumed.append(kwargs["resumed"])
+        return reply
+
+    monkeypatch.setattr(runner_module, "make_reply", resumed_reply)
+    use(monkeypatch, lambda _services, _args: Outcome([], "done"))
     assert make_runner(store).run(job.id) == "done"
     assert resumed == [True]
 
