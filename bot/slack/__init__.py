@@ -1,7 +1,8 @@
 """The Slack wing, laid out along a request's path. Read it in this order:
 
-1. ``serve.py``: the entry points (``serve``, ``worker``) and the composition root that builds
-   everything once; ``app.py`` (the Bolt app) and ``http.py`` (the HTTP front).
+1. ``serve.py``: the entry points (``serve``, ``worker``); ``startup.py`` the checks before anything
+   opens; ``runtime.py`` the composition root that builds everything once; ``app.py`` (the Bolt
+   app) and ``http.py`` (the HTTP front).
 2. ``listeners/``: one module per trigger (mention, slash command, message shortcut, message
    events, membership) plus ``middleware.py``. A listener answers at once: it stores a job and
    acks; it imports only ``deps``, ``jobs/spec`` and ``formats`` (and the digest schedule's wording).
