@@ -141,15 +141,15 @@ def start_runtime(runtime: Runtime) -> None:
     runtime.scheduler.start()  # also queues a digest missed while the bot was down
 
 
-def stop_runtime(runtime: Runtime, grace_s: float, *, stop_engine: Callable[[], None] | None = None) -> None:
+def stop_runtime(runtime: Runtime, grace_s: float, *, stop_pools: Callable[[], None] | None = None) -> None:
     """Drain within ``grace_s``: finish what can finish, put the rest back, close everything."""
     runtime.scheduler.shutdown()
     if runtime.local is not None:
         left = runtime.local.drain(max(0.0, grace_s - KILL_MARGIN_S))
         runtime.local.runner.stop()
-        if left and stop_engine is not None:
+        if left and stop_pools is not None:
             logger.info("%d job(s) still running at the end of the grace: stopping them", left)
-            stop_engine()  # their summaries fail fast; the runner puts them back
+            stop_pools()  # their summaries fail fast; the runner puts them back
             runtime.local.drain(min(1.0, KILL_MARGIN_S / 2))
         runtime.local.release_held()
     for close in runtime.closers:

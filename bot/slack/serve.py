@@ -72,7 +72,7 @@ def main(settings: Settings) -> int:
             request_deadline_s=settings.http_request_deadline_s,
         )
     except OSError as exc:
-        stop_runtime(runtime, 0.0, stop_engine=pools.summariser.close if pools.summariser else None)
+        stop_runtime(runtime, 0.0, stop_pools=pools.summariser.close if pools.summariser else None)
         pools.close()
         return _fail(f"cannot listen on {settings.http_host} PORT {settings.port} ({exc.strerror})")
     stop = _stop_event()
@@ -87,7 +87,7 @@ def main(settings: Settings) -> int:
     if socket_handler is not None:
         socket_handler.close()
     # Jobs still summarising or reading a link at the end of the grace fail fast, and are put back.
-    stop_runtime(runtime, settings.shutdown_grace_s, stop_engine=pools.close if pools.summariser else None)
+    stop_runtime(runtime, settings.shutdown_grace_s, stop_pools=pools.close if pools.summariser else None)
     stop_server(server)
     pools.close()
     logger.info("stopped")
@@ -101,7 +101,7 @@ def worker_main(settings: Settings) -> int:
 
     if settings.job_queue != "procrastinate":
         return _fail("the worker runs jobs of JOB_QUEUE=procrastinate; set it (with a PostgreSQL DATABASE_URL)")
-    engine = None
+    summariser = None
     store: Store | None = None
     try:
         settings.require_slack()
@@ -109,11 +109,11 @@ def worker_main(settings: Settings) -> int:
         check_slack(settings)
         from bot.slack.jobs.procrastinate import QUEUE, ensure_schema, worker_app
 
-        engine = SummariserPool(settings, settings.worker_processes, settings.job_timeout_s)
-        engine.start()
+        summariser = SummariserPool(settings, settings.worker_processes, settings.job_timeout_s)
+        summariser.start()
     except (SettingsError, StartupError, ModelError) as exc:
-        if engine is not None:
-            engine.close()
+        if summariser is not None:
+            summariser.close()
         if store is not None:
             store.close()
         return _fail(str(exc))
@@ -121,7 +121,7 @@ def worker_main(settings: Settings) -> int:
         return _fail(f"the worker needs the postgres extra: pip install '.[postgres]' ({exc.name})")
     client = create_client(settings)
     fetcher = FetchPool(settings).start()
-    runner = build_runner(settings, build_services(settings, store, client, engine, fetcher.fetch))
+    runner = build_runner(settings, build_services(settings, store, client, summariser, fetcher.fetch))
     app = worker_app(settings.database_url, store.jobs, runner)
     heartbeat = Heartbeat(runner)
     heartbeat.start()
@@ -136,7 +136,7 @@ def worker_main(settings: Settings) -> int:
         )
     finally:
         runner.stop()
-        engine.close()
+        summariser.close()
         fetcher.close()
         heartbeat.stop()
         for job_id in runner.held():
