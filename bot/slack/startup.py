@@ -29,26 +29,6 @@ class StartupError(Exception):
     """Start-up cannot go on; the message is one line naming the setting to fix."""
 
 
-def _call_with_deadline(call: Callable[[], Any], what: str, url: str, deadline_s: float) -> Any:
-    """Call Slack, retrying connection failures with back-off until ``deadline_s``."""
-    deadline = time.monotonic() + deadline_s
-    delay = 0.5
-    while True:
-        try:
-            return call()
-        except SlackApiError:
-            raise
-        except Exception as exc:  # connection refused, DNS, TLS, timeout: Slack is unreachable
-            if time.monotonic() + delay > deadline:
-                raise StartupError(
-                    f"cannot reach Slack at {url} to check {what} ({exc.__class__.__name__}); "
-                    "check the network, or SLACK_API_URL"
-                ) from None
-            logger.debug("Slack is not reachable yet (%s); retrying in %.1f s", exc.__class__.__name__, delay)
-            time.sleep(delay)
-            delay = min(delay * 2, 4.0)
-
-
 def check_slack(settings: Settings, deadline_s: float = STARTUP_DEADLINE_S) -> dict[str, Any]:
     """``auth.test`` for the bot token (and the app token in Socket Mode); raises
     :class:`StartupError` when Slack refuses a token or cannot be reached in time.
@@ -63,26 +43,6 @@ def check_slack(settings: Settings, deadline_s: float = STARTUP_DEADLINE_S) -> d
         return _check_tokens(settings, deadline_s)
     finally:
         sdk_logger.setLevel(level)
-
-
-def _check_tokens(settings: Settings, deadline_s: float) -> dict[str, Any]:
-    client = WebClient(token=settings.slack_bot_token, base_url=settings.slack_api_url, timeout=5)
-    try:
-        auth = _call_with_deadline(client.auth_test, "SLACK_BOT_TOKEN", settings.slack_api_url, deadline_s)
-    except SlackApiError as exc:
-        error = str(exc.response.get("error", "unknown_error"))
-        raise StartupError(f"SLACK_BOT_TOKEN was refused by Slack ({error})") from None
-    if settings.slack_app_token:
-        app_client = WebClient(token=settings.slack_app_token, base_url=settings.slack_api_url, timeout=5)
-        try:
-            _call_with_deadline(
-                lambda: app_client.apps_connections_open(app_token=settings.slack_app_token or ""),
-                "SLACK_APP_TOKEN", settings.slack_api_url, deadline_s
-            )
-        except SlackApiError as exc:
-            error = str(exc.response.get("error", "unknown_error"))
-            raise StartupError(f"SLACK_APP_TOKEN was refused by Slack ({error})") from None
-    return dict(auth.data) if hasattr(auth, "data") else {}
 
 
 def open_store(settings: Settings) -> Store:
@@ -109,3 +69,43 @@ def open_store(settings: Settings) -> Store:
             f"DATABASE_URL could not be opened for writing ({reason.__class__.__name__}: {first_line})"
         ) from None
     return store
+
+
+def _check_tokens(settings: Settings, deadline_s: float) -> dict[str, Any]:
+    client = WebClient(token=settings.slack_bot_token, base_url=settings.slack_api_url, timeout=5)
+    try:
+        auth = _call_with_deadline(client.auth_test, "SLACK_BOT_TOKEN", settings.slack_api_url, deadline_s)
+    except SlackApiError as exc:
+        error = str(exc.response.get("error", "unknown_error"))
+        raise StartupError(f"SLACK_BOT_TOKEN was refused by Slack ({error})") from None
+    if settings.slack_app_token:
+        app_client = WebClient(token=settings.slack_app_token, base_url=settings.slack_api_url, timeout=5)
+        try:
+            _call_with_deadline(
+                lambda: app_client.apps_connections_open(app_token=settings.slack_app_token or ""),
+                "SLACK_APP_TOKEN", settings.slack_api_url, deadline_s
+            )
+        except SlackApiError as exc:
+            error = str(exc.response.get("error", "unknown_error"))
+            raise StartupError(f"SLACK_APP_TOKEN was refused by Slack ({error})") from None
+    return dict(auth.data) if hasattr(auth, "data") else {}
+
+
+def _call_with_deadline(call: Callable[[], Any], what: str, url: str, deadline_s: float) -> Any:
+    """Call Slack, retrying connection failures with back-off until ``deadline_s``."""
+    deadline = time.monotonic() + deadline_s
+    delay = 0.5
+    while True:
+        try:
+            return call()
+        except SlackApiError:
+            raise
+        except Exception as exc:  # connection refused, DNS, TLS, timeout: Slack is unreachable
+            if time.monotonic() + delay > deadline:
+                raise StartupError(
+                    f"cannot reach Slack at {url} to check {what} ({exc.__class__.__name__}); "
+                    "check the network, or SLACK_API_URL"
+                ) from None
+            logger.debug("Slack is not reachable yet (%s); retrying in %.1f s", exc.__class__.__name__, delay)
+            time.sleep(delay)
+            delay = min(delay * 2, 4.0)
