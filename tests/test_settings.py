@@ -51,7 +51,7 @@ def test_an_unreadable_env_file_fails_with_one_line(tmp_path: Path, monkeypatch:
         load_settings({}, dotenv_path=env_file)
     env_file.write_text("PORT=5000\n")
 
-    def refuse(*args: object, **kwargs: object) -> None:
+    def refuse(*_args: object, **_kwargs: object) -> None:
         raise PermissionError(13, "Permission denied")
 
     monkeypatch.setattr("bot.settings.dotenv_values", refuse)
@@ -127,8 +127,8 @@ def test_require_slack_accepts_http_and_socket_modes() -> None:
 def test_torch_threads_share_the_cores_out(
     env: dict[str, str], processes: int, threads: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from bot.adapters import engine
+    from bot.adapters import pool as pool_module
 
-    monkeypatch.setattr(engine.os, "cpu_count", lambda: 8)
-    pool = engine.EnginePool(load_settings(env, dotenv_path=None), processes, timeout_s=60)
+    monkeypatch.setattr("bot.adapters.pool.os.cpu_count", lambda: 8)
+    pool = pool_module.SummariserPool(load_settings(env, dotenv_path=None), processes, timeout_s=60)
     assert pool.threads == threads

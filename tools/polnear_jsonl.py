@@ -1,11 +1,11 @@
-"""Convert a PolNeAR split (brat standoff) to the JSONL read by ``bot.tools.eval_quotes``.
+"""Convert a PolNeAR split (brat standoff) to the JSONL read by ``tools.eval_quotes``.
 
 PolNeAR (networkdynamics/PolNeAR) states no licence, so the output goes to a scratch folder
 (e.g. ``/tmp``), never into this repository. Use it to build development sets from the
 ``train`` and ``dev`` splits; the ``test`` split is the evaluation set and is not for tuning.
 
     git --git-dir REPO.git archive HEAD data/dev | tar -x -C /tmp/polnear
-    python tools/polnear_jsonl.py /tmp/polnear/data/dev > /tmp/polnear_dev.jsonl
+    python -m tools polnear-jsonl /tmp/polnear/data/dev > /tmp/polnear_dev.jsonl
 
 Each line: ``{"id", "annotator", "text", "attributions": [{"source", "cue", "content",
 "direct_quote"}]}`` where each part is ``{"text", "spans": [[start, end], ...]}`` (or null)
@@ -46,9 +46,9 @@ def read_ann(ann: str, text: str) -> list[dict[str, Any]]:
         elif event is not None:
             events.append(dict(arg.split(":", 1) for arg in event.group(1).split()))
     out: list[dict[str, Any]] = []
-    for event in events:
+    for roles in events:
         parts = {
-            role.lower(): _span_part(text, spans[event[role]]) if role in event else None
+            role.lower(): _span_part(text, spans[roles[role]]) if role in roles else None
             for role in _ROLES
         }
         if parts["content"] is None:

@@ -13,14 +13,13 @@ over MiniLM embeddings, context features, the screen's logits and its neighbours
 0.41-0.45, decisions about 0.1 either way.) MiniLM embeddings of every line are cached
 under ``/tmp``.
 
-Run ``python tools/train_statements.py`` (fixed seeds; embedding 63k lines takes about ten
+Run ``python -m tools train-statements`` (fixed seeds; embedding 63k lines takes about ten
 minutes on 2 cores the first time, fitting a few minutes).
 """
 
 from __future__ import annotations
 
 import argparse
-import json
 import logging
 import sys
 from collections.abc import Iterable, Sequence
@@ -30,10 +29,7 @@ from typing import Any
 
 import numpy as np
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO_ROOT))
-
-from bot.core.thread.statements import (  # noqa: E402
+from bot.core.thread.statements import (
     CONTEXT_NAMES,
     HASH_DIM,
     LABELS,
@@ -44,8 +40,8 @@ from bot.core.thread.statements import (  # noqa: E402
     hashed_ngrams,
     neighbour_features,
 )
-from bot.tools.ami_scoring import PREFIX, score  # noqa: E402
-from bot.tools.datasets import resolve_eval_dir  # noqa: E402
+from tools.ami_scoring import PREFIX, score
+from tools.datasets import REPO_ROOT, read_jsonl, resolve_eval_dir
 
 logger = logging.getLogger("train_statements")
 
@@ -73,21 +69,19 @@ def read_meetings(path: Path, splits: Iterable[str]) -> list[Meeting]:
     """Meetings of the given splits that carry extractive links."""
     wanted = set(splits)
     meetings: list[Meeting] = []
-    with path.open(encoding="utf-8") as handle:
-        for line in handle:
-            row = json.loads(line)
-            if row.get("split") not in wanted or not row.get("has_extractive_links"):
-                continue
-            units: list[Unit] = []
-            for i, raw in enumerate(row["text"].split("\n")):
-                m = PREFIX.match(raw)
-                author = f"Speaker {m.group(1)}" if m else None
-                units.append(Unit(raw[m.end() :].strip() if m else raw.strip(), author, i))
-            labels = np.zeros((len(units), len(LABELS)), dtype=np.float32)
-            for k, key in enumerate(("decision_utterances", "action_utterances")):
-                for linked in row.get(key) or []:
-                    labels[linked, k] = 1.0
-            meetings.append(Meeting(row["id"], row["split"], units, labels, row))
+    for row in read_jsonl(path):
+        if row.get("split") not in wanted or not row.get("has_extractive_links"):
+            continue
+        units: list[Unit] = []
+        for i, raw in enumerate(row["text"].split("\n")):
+            m = PREFIX.match(raw)
+            author = f"Speaker {m.group(1)}" if m else None
+            units.append(Unit(raw[m.end() :].strip() if m else raw.strip(), author, i))
+        labels = np.zeros((len(units), len(LABELS)), dtype=np.float32)
+        for k, key in enumerate(("decision_utterances", "action_utterances")):
+            for linked in row.get(key) or []:
+                labels[linked, k] = 1.0
+        meetings.append(Meeting(row["id"], row["split"], units, labels, row))
     return meetings
 
 
@@ -302,7 +296,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     logger.info("%s", report)
     logger.info("thresholds on validation: decision %.2f, action %.2f", *thresholds)
     args.out.parent.mkdir(parents=True, exist_ok=True)
-    np.savez_compressed(args.out, **weights, thresholds=thresholds)
+    arrays: dict[str, Any] = {**weights, "thresholds": thresholds}
+    np.savez_compressed(args.out, **arrays)
     logger.info("wrote %s (%.0f KB)", args.out, args.out.stat().st_size / 1024)
     return 0
 

@@ -7,7 +7,7 @@ meetings for a grid of decision and action thresholds, prints the utterance-leve
 (``score_actions.py --containment`` definitions) and, with ``--write``, stores the best pair
 in ``bot/resources/statements.npz``. The test split is refused.
 
-Run ``python tools/tune_statements.py [--write]`` (parses are cached under ``/tmp``).
+Run ``python -m tools tune-statements [--write]`` (parses are cached under ``/tmp``).
 """
 
 from __future__ import annotations
@@ -22,17 +22,14 @@ from typing import Any
 
 import numpy as np
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO_ROOT))
-
-from bot.adapters.models import default_statements_path, load_statement_classifier  # noqa: E402
-from bot.core.detect import build_document  # noqa: E402
-from bot.core.protocols import CachedEncoder, Encoder  # noqa: E402
-from bot.core.thread.analysis import analyse_thread  # noqa: E402
-from bot.core.thread.statements import StatementClassifier  # noqa: E402
-from bot.tools.ami_scoring import Scores, score  # noqa: E402
-from bot.tools.datasets import resolve_eval_dir  # noqa: E402
-from bot.tools.eval_actions import ami_rows  # noqa: E402
+from bot.adapters.models import default_statements_path, load_statement_classifier
+from bot.core.documents import build_document
+from bot.core.protocols import CachedEncoder, Encoder
+from bot.core.thread.analysis import analyse_thread
+from bot.core.thread.statements import StatementClassifier
+from tools.ami_scoring import Scores, score
+from tools.datasets import resolve_eval_dir
+from tools.eval_actions import ami_rows
 
 logger = logging.getLogger("tune_statements")
 CACHE = Path("/tmp/slack-summariser-statements-cache")

@@ -115,8 +115,11 @@ class _WatchedBackend(httpcore.NetworkBackend):
         self._deadline.watch(stream.get_extra_info("socket"))
         return stream
 
-    def connect_unix_socket(
-        self, path: str, timeout: float | None = None, socket_options: Iterable[httpcore.SOCKET_OPTION] | None = None
+    def connect_unix_socket(  # httpcore's signature
+        self,
+        path: str,  # noqa: ARG002
+        timeout: float | None = None,  # noqa: ARG002
+        socket_options: Iterable[httpcore.SOCKET_OPTION] | None = None,  # noqa: ARG002
     ) -> httpcore.NetworkStream:
         raise httpcore.ConnectError("unix sockets are not fetched")
 

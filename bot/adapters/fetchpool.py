@@ -18,8 +18,8 @@ import threading
 from concurrent.futures import TimeoutError as FutureTimeout
 from typing import TYPE_CHECKING
 
-from bot.adapters.engine import EngineError
 from bot.adapters.fetch import FetchedPage, fetch_url
+from bot.adapters.processes import PoolError
 from bot.core.errors import FetchError
 
 if TYPE_CHECKING:
@@ -32,7 +32,7 @@ logger = logging.getLogger(__name__)
 _PRELOAD = ["bot.adapters.fetch", "trafilatura"]
 
 
-class FetchProcessError(EngineError):
+class FetchProcessError(PoolError):
     """The pool was stopped, or its process died, during a fetch: the job may be retried (or,
     at shutdown, put back), as when a summariser process stops."""
 

@@ -13,11 +13,11 @@ from typing import BinaryIO
 from bot.adapters.decoding import decode_as, decode_bytes, is_pdf
 from bot.adapters.fetch import extract_html, looks_like_html
 from bot.adapters.fetchpool import fetch_page
-from bot.adapters.slack_messages import messages_from_export
-from bot.core.detect import build_document, document_from_messages
+from bot.core.documents import build_document, document_from_messages
 from bot.core.errors import BinaryInputError, EmptyInputError, InputError
 from bot.core.types import Document
 from bot.settings import Settings
+from bot.slack.formats.shapes import messages_from_export
 
 logger = logging.getLogger(__name__)
 
@@ -162,32 +162,8 @@ def load_input(
         page = fetch_page(spec, settings)
         return build_document(page.text, page.url, kind=kind, title=page.title, max_chars=max_chars)
 
-    is_json_file = spec != "-" and Path(spec).suffix.lower() == ".json"
-    # A Slack export is mostly metadata and must be parsed whole; its messages are trimmed after.
-    limit = max(max_chars * 4, JSON_MAX_BYTES) if is_json_file else max_chars * 4
-    if spec == "-":
-        source = "stdin"
-        stream = stdin if stdin is not None else getattr(sys.stdin, "buffer", None)
-        if stream is None:
-            raise InputError("There is no standard input to read from.")
-        data, size = _read_stream(stream, limit)
-    else:
-        source = spec
-        data, size = _read_file(spec, limit)
-    truncated = len(data) > limit
-    if truncated and is_json_file:
-        raise InputError(f"{source} is larger than {JSON_MAX_BYTES // 1_000_000} MB, more than I read.")
-    data = data[:limit]
-    if is_pdf(data):
-        raise BinaryInputError(
-            f"{source} is a PDF. I read plain text, Markdown, HTML and Slack exports; "
-            "convert it to text first (e.g. with pdftotext)."
-        )
-    if _looks_binary(data[:8192]):
-        raise BinaryInputError(f"{source} looks like a binary file, not text.")
-    text = _decode(data, source, encoding, truncated)
-    logger.debug("read %s: %d of %d bytes", source, len(data), size)
-
+    source = "stdin" if spec == "-" else spec
+    text, size, truncated = _read_text(spec, source, max_chars, stdin, encoding)
     suffix = Path(spec).suffix.lower() if spec != "-" else ""
     if suffix == ".json" or (suffix not in _HTML_SUFFIXES and _is_slack_json(text)):
         return _slack_document(text, source, kind, max_chars)
@@ -208,3 +184,34 @@ def load_input(
         full_chars=size if truncated else None,
         layout=layout,
     )
+
+
+def _read_text(
+    spec: str, source: str, max_chars: int, stdin: BinaryIO | None, encoding: str | None
+) -> tuple[str, int, bool]:
+    """The text of a file or stdin (at most ``4 * max_chars`` bytes read), its size in bytes, and
+    whether it was cut; refuses PDFs, binaries and Slack exports too large to read whole."""
+    is_json_file = spec != "-" and Path(spec).suffix.lower() == ".json"
+    # A Slack export is mostly metadata and must be parsed whole; its messages are trimmed after.
+    limit = max(max_chars * 4, JSON_MAX_BYTES) if is_json_file else max_chars * 4
+    if spec == "-":
+        stream = stdin if stdin is not None else getattr(sys.stdin, "buffer", None)
+        if stream is None:
+            raise InputError("There is no standard input to read from.")
+        data, size = _read_stream(stream, limit)
+    else:
+        data, size = _read_file(spec, limit)
+    truncated = len(data) > limit
+    if truncated and is_json_file:
+        raise InputError(f"{source} is larger than {JSON_MAX_BYTES // 1_000_000} MB, more than I read.")
+    data = data[:limit]
+    if is_pdf(data):
+        raise BinaryInputError(
+            f"{source} is a PDF. I read plain text, Markdown, HTML and Slack exports; "
+            "convert it to text first (e.g. with pdftotext)."
+        )
+    if _looks_binary(data[:8192]):
+        raise BinaryInputError(f"{source} looks like a binary file, not text.")
+    text = _decode(data, source, encoding, truncated)
+    logger.debug("read %s: %d of %d bytes", source, len(data), size)
+    return text, size, truncated

@@ -9,13 +9,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from typing import Any
 
-Token = Any
+from bot.core.spacy_types import Token
+from bot.core.text import normalise_ws
 
 _QUOTE_CHARS = re.compile("[\"\u201c\u201d\u201e\u00ab\u00bb]|\\*\\*|__|`")
 _FINAL_STOP = re.compile(r"(?<![.\s][A-Za-z])(?<!\b[A-Za-z])\.$")
-_WS = re.compile(r"\s+")
 _OPEN = {"(": ")", "[": "]", "{": "}"}
 _CLOSE = {v: k for k, v in _OPEN.items()}
 _LEADING_DROP = frozenset({"and", "or", "to", "also", "then", "plus"})
@@ -33,7 +32,7 @@ def tokens_text(tokens: Sequence[Token]) -> str:
         return ""
     first, last = tokens[0], tokens[-1]
     text = first.doc[first.i : last.i + 1].text
-    return _FINAL_STOP.sub("", _WS.sub(" ", _QUOTE_CHARS.sub("", text)).strip())
+    return _FINAL_STOP.sub("", normalise_ws(_QUOTE_CHARS.sub("", text)))
 
 
 def _balanced(tokens: list[Token], limit: int) -> list[Token]:

@@ -13,7 +13,7 @@ from typing import Any
 from bot.core import language as lang
 from bot.core import summary
 from bot.core.article import priorities
-from bot.core.detect import thread_text
+from bot.core.documents import thread_text
 from bot.core.errors import EmptyInputError
 from bot.core.notes.reader import Notes, read_notes
 from bot.core.notes.summary import notes_summary

@@ -14,7 +14,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from bot.core.text import normalise_quotes
+from bot.core.text import normalise_quotes, normalise_ws
 from bot.core.types import Kind
 
 _PTB_TOKENS = {
@@ -25,7 +25,6 @@ _PTB_TOKEN = re.compile(r"(?<!\S)(?:-[lr][rsc]b-|``|''|`|--)(?!\S)", re.IGNORECA
 _SPLIT_HYPHEN = re.compile(r"(?<=\w) - (?=\w)")
 _BEFORE_PUNCT = re.compile(r" (?=[.,!?;:%)\]}]|n't\b|'(?:s|re|ve|ll|d|m)\b)")
 _AFTER_OPEN = re.compile(r"(?<=[(\[{$]) ")
-_WS = re.compile(r"\s+")
 
 
 def feature_text(text: str) -> str:
@@ -37,7 +36,7 @@ def feature_text(text: str) -> str:
     on casing or on tokenisation artefacts.
     """
     text = _PTB_TOKEN.sub(lambda m: _PTB_TOKENS[m.group(0).lower()], normalise_quotes(text))
-    text = _SPLIT_HYPHEN.sub("-", _WS.sub(" ", text).strip())
+    text = _SPLIT_HYPHEN.sub("-", normalise_ws(text))
     text = _AFTER_OPEN.sub("", _BEFORE_PUNCT.sub("", text))
     return text.lower()
 
@@ -280,8 +279,10 @@ class SentenceScorer:
             x = x @ w + b
             if i < len(layers) - 1:
                 x = np.maximum(x, 0.0)
-        return x.reshape(-1)
+        flat: np.ndarray = x.reshape(-1)
+        return flat
 
     def score(self, features: np.ndarray, kind: Kind = "article") -> np.ndarray:
         """Probability-like scores in (0, 1), one per feature row (higher: more summary-worthy)."""
-        return 1.0 / (1.0 + np.exp(-self.logits(features, kind)))
+        scores: np.ndarray = 1.0 / (1.0 + np.exp(-self.logits(features, kind)))
+        return scores

@@ -14,16 +14,16 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from bot.adapters.fetch import FetchedPage
 from bot.adapters.fetchpool import fetch_page
-from bot.core.detect import build_document
+from bot.core.documents import build_document
 from bot.core.types import Document, SummaryResult
 from bot.settings import Settings
 
 if TYPE_CHECKING:
     from slack_sdk import WebClient
 
-    from bot.slack.history import UserDirectory
-    from bot.slack.jobstore import Job
-    from bot.slack.store import Store
+    from bot.slack.reading import UserDirectory
+    from bot.slack.storage.jobs import Job
+    from bot.slack.storage.messages import Store
 
 
 class SummariserLike(Protocol):

@@ -158,7 +158,7 @@ def _front_server_class() -> type:
     (a class built on first use, so importing this module does not import waitress)."""
     from waitress.server import TcpWSGIServer
 
-    class FrontServer(TcpWSGIServer):
+    class FrontServer(TcpWSGIServer):  # type: ignore[misc]  # waitress is untyped
         request_deadline_s = DEFAULT_REQUEST_DEADLINE_S
 
         def __init__(self, *args: Any, **kwargs: Any) -> None:

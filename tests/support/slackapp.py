@@ -1,7 +1,7 @@
 """The bot in HTTP mode on 127.0.0.1 port 0, in this process, with an in-process summariser.
 
 It is the real runtime of ``python -m bot serve`` (store, job queue and runner threads,
-scheduler, Bolt app, waitress front), built by :func:`bot.slack.serve.build_runtime`; only
+scheduler, Bolt app, waitress front), built by :func:`bot.slack.runtime.build_runtime`; only
 the summariser runs in this process instead of worker processes, so the models load once
 per test session.
 """
@@ -13,8 +13,8 @@ from typing import Any
 
 from bot.settings import Settings
 from bot.slack.http import Front, create_http_server, serve_in_thread, server_port, stop_server
-from bot.slack.serve import build_runtime, start_runtime, stop_runtime
-from bot.tools.slackclient import SignedClient
+from bot.slack.runtime import build_runtime, start_runtime, stop_runtime
+from tools.slackclient import SignedClient
 
 
 class LocalSlackApp(SignedClient):

@@ -9,13 +9,12 @@ base-form verbs the parser hung elsewhere), each a whole verb or noun phrase of 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from bot.core.phrases import split_enumeration, tokens_text, trim
-from bot.core.quoting.speakers import is_reporting_verb
-
-Token = Any
+from bot.core.quoting.reporting import is_reporting_verb
+from bot.core.spacy_types import Token
 
 GOAL_NOUNS = re.compile(
     r"\b(?:priorit(?:y|ies)|goals?|aims?|objectives?|targets?|recommendations?|steps?|actions?|measures?"
@@ -115,7 +114,12 @@ def child(token: Token, deps: set[str] | frozenset[str], words: frozenset[str] |
             return dependant
     return None
 
-def trigger(token: Token) -> tuple[Token, int, Token] | None:
+
+Trigger = tuple[Token, int, Token]
+"""The start of the asked-for phrase, the weight of the ask, and the governing verb."""
+
+
+def trigger(token: Token) -> Trigger | None:
     """(start of the asked-for phrase, weight, governing verb) when ``token`` is a trigger.
 
     Weights rank how explicitly the text asks: "called for" 6, "urged" 5, "stressed the
@@ -123,51 +127,84 @@ def trigger(token: Token) -> tuple[Token, int, Token] | None:
     include"/"highlighted the significance" 2, "aims to" 1; a trigger whose object lists two
     or more items counts as an enumeration (at least 4).
     """
-    lower = token.lower_
-    if lower in _CALL and token.pos_ == "VERB":
-        prep = child(token, {"prep"}, frozenset({"for"}))
-        if prep is not None:
-            obj = child(prep, {"pobj", "pcomp"})
-            return (obj, 6, token) if obj is not None else None
-        if child(token, {"prep"}, frozenset({"on", "upon"})) is not None:
-            xcomp = child(token, {"xcomp", "ccomp"})
-            return (xcomp, 6, token) if xcomp is not None else None
-        return None
-    if lower in _URGE and token.pos_ == "VERB":
-        target = child(token, {"xcomp", "ccomp"}) or child(token, {"dobj"})
-        return (target, 5, token) if target is not None else None
-    if lower in _STRESS | _HIGHLIGHT and token.pos_ == "VERB":
-        obj = child(token, {"dobj"})
-        if obj is not None and obj.lower_ in _LIGHT_NOUNS:
-            return (obj, 4 if lower in _STRESS else 2, token)
-        return None
-    if lower in _MODAL_WEIGHTS and token.dep_ == "aux" and token.head.pos_ == "VERB":
-        return (token.head, _MODAL_WEIGHTS[lower], token.head)
-    if lower in _NEED | _HAVE and token.pos_ in {"VERB", "AUX"}:
-        xcomp = child(token, {"xcomp"})
-        if xcomp is not None and child(xcomp, {"aux"}, frozenset({"to"})) is not None:
-            if lower in _HAVE and (xcomp.i != token.i + 2 or child(token, {"aux"}) is not None):
-                return None  # "he will have to report": a consequence, not an ask
-            return (xcomp, 3, xcomp)
-        return None
-    if lower in _ESSENTIAL and token.dep_ == "acomp":
-        xcomp = child(token.head, {"xcomp"}) or child(token, {"xcomp"})
-        subject = child(token.head, {"nsubj", "expl"})
-        if xcomp is not None and subject is not None and subject.lower_ == "it":
-            return (xcomp, 3, xcomp)
-        return None
-    if lower in _AIM and token.pos_ == "VERB":
-        xcomp = child(token, {"xcomp"})
-        subject = child(token, {"nsubj"})
-        if xcomp is None or subject is None or subject.lower_ in _PERSONAL or subject.ent_type_ == "PERSON":
-            return None
-        return (xcomp, 1, xcomp)
-    if token.dep_ == "nsubj" and GOAL_NOUNS.fullmatch(token.text):
-        verb = token.head
-        if verb.lower_ in LIST_VERBS:
-            obj = child(verb, {"dobj", "attr"})
-            return (obj, 2, verb) if obj is not None else None
+    for is_kind, read in _TRIGGER_KINDS:
+        if is_kind(token):
+            return read(token)
     return None
+
+
+def _call_for(token: Token) -> Trigger | None:
+    prep = child(token, {"prep"}, frozenset({"for"}))
+    if prep is not None:
+        obj = child(prep, {"pobj", "pcomp"})
+        return (obj, 6, token) if obj is not None else None
+    if child(token, {"prep"}, frozenset({"on", "upon"})) is not None:
+        xcomp = child(token, {"xcomp", "ccomp"})
+        return (xcomp, 6, token) if xcomp is not None else None
+    return None
+
+
+def _urge(token: Token) -> Trigger | None:
+    target = child(token, {"xcomp", "ccomp"}) or child(token, {"dobj"})
+    return (target, 5, token) if target is not None else None
+
+
+def _stress(token: Token) -> Trigger | None:
+    obj = child(token, {"dobj"})
+    if obj is not None and obj.lower_ in _LIGHT_NOUNS:
+        return (obj, 4 if token.lower_ in _STRESS else 2, token)
+    return None
+
+
+def _modal(token: Token) -> Trigger | None:
+    return (token.head, _MODAL_WEIGHTS[token.lower_], token.head)
+
+
+def _need_to(token: Token) -> Trigger | None:
+    xcomp = child(token, {"xcomp"})
+    if xcomp is not None and child(xcomp, {"aux"}, frozenset({"to"})) is not None:
+        if token.lower_ in _HAVE and (xcomp.i != token.i + 2 or child(token, {"aux"}) is not None):
+            return None  # "he will have to report": a consequence, not an ask
+        return (xcomp, 3, xcomp)
+    return None
+
+
+def _essential(token: Token) -> Trigger | None:
+    xcomp = child(token.head, {"xcomp"}) or child(token, {"xcomp"})
+    subject = child(token.head, {"nsubj", "expl"})
+    if xcomp is not None and subject is not None and subject.lower_ == "it":
+        return (xcomp, 3, xcomp)
+    return None
+
+
+def _aim(token: Token) -> Trigger | None:
+    xcomp = child(token, {"xcomp"})
+    subject = child(token, {"nsubj"})
+    if xcomp is None or subject is None or subject.lower_ in _PERSONAL or subject.ent_type_ == "PERSON":
+        return None
+    return (xcomp, 1, xcomp)
+
+
+def _goals_include(token: Token) -> Trigger | None:
+    verb = token.head
+    if verb.lower_ in LIST_VERBS:
+        obj = child(verb, {"dobj", "attr"})
+        return (obj, 2, verb) if obj is not None else None
+    return None
+
+
+_TRIGGER_KINDS: tuple[tuple[Callable[[Token], bool], Callable[[Token], Trigger | None]], ...] = (
+    (lambda t: t.lower_ in _CALL and t.pos_ == "VERB", _call_for),
+    (lambda t: t.lower_ in _URGE and t.pos_ == "VERB", _urge),
+    (lambda t: t.lower_ in _STRESS | _HIGHLIGHT and t.pos_ == "VERB", _stress),
+    (lambda t: t.lower_ in _MODAL_WEIGHTS and t.dep_ == "aux" and t.head.pos_ == "VERB", _modal),
+    (lambda t: t.lower_ in _NEED | _HAVE and t.pos_ in {"VERB", "AUX"}, _need_to),
+    (lambda t: t.lower_ in _ESSENTIAL and t.dep_ == "acomp", _essential),
+    (lambda t: t.lower_ in _AIM and t.pos_ == "VERB", _aim),
+    (lambda t: t.dep_ == "nsubj" and GOAL_NOUNS.fullmatch(t.text) is not None, _goals_include),
+)
+"""Which reading applies to a token: the first kind it is decides (checked in this order)."""
+
 
 def _descend(target: Token) -> Token:
     """Skip light-noun wrappers: "a push towards X", "the need to X", "the importance of X"."""

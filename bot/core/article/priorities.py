@@ -42,13 +42,13 @@ from bot.core.article.asks import (
 from bot.core.article.layout import Block, heading_blocks, list_blocks
 from bot.core.article.sequences import enumeration, sequence_items
 from bot.core.phrases import split_enumeration, tokens_text, trim
+from bot.core.quoting.reporting import is_reporting_verb
 from bot.core.quoting.spans import find_quote_spans
-from bot.core.quoting.speakers import is_reporting_verb
+from bot.core.spacy_types import Token
 from bot.core.types import Priority
 
 logger = logging.getLogger(__name__)
 
-Token = Any
 
 ASK_WORDS = re.compile(
     r"\b(?:next|must|should|shall|will|need(?:s)? to|ha(?:s|ve) to|plans? to|aims? to|wants? to|intends? to"
@@ -98,7 +98,7 @@ def extract_article_priorities(parsed: Any, max_items: int = 8) -> list[Priority
 # --- layout -----------------------------------------------------------------------------
 
 
-def _announces_goals(block: Block, first_words: Sequence[Token]) -> bool:
+def _announces_goals(block: Block, first_words: Sequence[Token | None]) -> bool:
     """A list holds priorities when its lead-in names goals or asks for them, or (after a
     colon) when its items start with a verb ("- Replace the mains")."""
     lead = block.lead or ""

@@ -10,8 +10,6 @@ from typing import Any
 from bot.core.article.asks import GOAL_NOUNS, child, finish, region
 from bot.core.phrases import inflections
 
-Token = Any
-
 _WRAPPERS = inflections(
     *"want plan aim intend hope seek need try expect propose promise pledge commit continue go wish decide".split(),
     "agree",

@@ -17,6 +17,7 @@ from typing import Any
 from markdown_it import MarkdownIt
 
 from bot.core.notes.headings import SectionKind, names_a_section, section_kind
+from bot.core.text import normalise_ws
 
 LABEL_LEVEL = 7
 """Level of a heading written as a label (bold line, lead-in ending in a colon): below ``######``."""
@@ -30,7 +31,6 @@ _BARE_BOX = re.compile(r"^(?P<indent>[ \t]*)(?=\[[ xX]\][ \t])", re.M)
 _CHECKBOX = re.compile(
     r"^\s*(?:\[(?P<box>[ xX])\]|(?P<open>[\u2610\u25a1])|(?P<done>[\u2611\u2612\u2705\u2714]\ufe0f?))\s*"
 )
-_WS = re.compile(r"\s+")
 _LIST_LINE = re.compile(r"^\s*(?:[-*+]|\d{1,3}[.)])\s")
 _TRANSCRIPT_LINE = re.compile(r"^\[\d{1,2}:\d{2}")
 _INHERITED = frozenset({SectionKind.ACTIONS, SectionKind.DECISIONS, SectionKind.MIXED, SectionKind.PAST})
@@ -95,44 +95,54 @@ class _Inline:
 
 
 def _inline(token: Any) -> _Inline:
-    lines: list[tuple[str, str | None]] = []
-    parts: list[str] = []
-    lead: str | None = None
-    emphasis = 0
-    lead_open = True  # emphasis that starts the line (nothing but space before it) is its lead
+    return _InlineReader().read(token)
 
-    def close_line() -> None:
-        nonlocal parts, lead, lead_open
-        text = _WS.sub(" ", "".join(parts)).strip()
+
+class _InlineReader:
+    """Reads an inline token's children into lines, each with the emphasised text it starts with."""
+
+    def __init__(self) -> None:
+        self.lines: list[tuple[str, str | None]] = []
+        self.parts: list[str] = []
+        self.lead: str | None = None
+        self.emphasis = 0
+        self.lead_open = True  # emphasis that starts the line (nothing but space before it) is its lead
+
+    def read(self, token: Any) -> _Inline:
+        for child in token.children or []:
+            kind = child.type
+            if kind in ("softbreak", "hardbreak"):
+                self._close_line()
+            elif kind in ("strong_open", "em_open"):
+                self._open_emphasis()
+            elif kind in ("strong_close", "em_close"):
+                self.emphasis -= 1
+                if self.emphasis == 0:
+                    self.lead_open = False
+            elif kind in ("text", "code_inline"):
+                self._text(child.content)
+            elif kind == "image":
+                self.parts.append(child.content)
+        self._close_line()
+        return _Inline(self.lines)
+
+    def _close_line(self) -> None:
+        text = normalise_ws("".join(self.parts))
         if text:
-            lines.append((text, lead.strip() if lead and lead.strip() else None))
-        parts, lead, lead_open = [], None, True
+            self.lines.append((text, self.lead.strip() if self.lead and self.lead.strip() else None))
+        self.parts, self.lead, self.lead_open = [], None, True
 
-    for child in token.children or []:
-        kind = child.type
-        if kind in ("softbreak", "hardbreak"):
-            close_line()
-        elif kind in ("strong_open", "em_open"):
-            emphasis += 1
-            if lead_open and not _CHECKBOX.sub("", "".join(parts)).strip():
-                lead = ""
-        elif kind in ("strong_close", "em_close"):
-            emphasis -= 1
-            if emphasis == 0:
-                lead_open = False
-        elif kind in ("text", "code_inline", "html_inline"):
-            if kind == "html_inline":
-                continue
-            content = child.content
-            parts.append(content)
-            if lead is not None and lead_open and emphasis > 0:
-                lead += content
-            elif emphasis == 0 and _CHECKBOX.sub("", "".join(parts)).strip():
-                lead_open = False
-        elif kind == "image":
-            parts.append(child.content)
-    close_line()
-    return _Inline(lines)
+    def _open_emphasis(self) -> None:
+        self.emphasis += 1
+        if self.lead_open and not _CHECKBOX.sub("", "".join(self.parts)).strip():
+            self.lead = ""
+
+    def _text(self, content: str) -> None:
+        self.parts.append(content)
+        if self.lead is not None and self.lead_open and self.emphasis > 0:
+            self.lead += content
+        elif self.emphasis == 0 and _CHECKBOX.sub("", "".join(self.parts)).strip():
+            self.lead_open = False
 
 
 def _checkbox(text: str) -> tuple[str, bool | None]:
@@ -239,7 +249,7 @@ def _list_items(tokens: Sequence[Any], start: int, end: int) -> list[Entry]:
             text, checked = _checkbox(" ".join(t for t, _ in texts))
             lead = texts[0][1]
             line = token.map[0] if token.map else 0
-            items.append(Entry(_WS.sub(" ", text).strip(), line, lead, checked, children=tuple(children)))
+            items.append(Entry(normalise_ws(text), line, lead, checked, children=tuple(children)))
         k = close + 1
     return items
 

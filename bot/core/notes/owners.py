@@ -173,7 +173,7 @@ def assign(
 ) -> Assignment:
     """Owner, task and due date of one written action item (markers already removed)."""
     if cells:
-        return _from_cells(cells, people, author)
+        return _from_cells(cells, author)
     parts = _Parts()
     body = text.strip()
     m = _MENTION.match(body)
@@ -244,7 +244,7 @@ def row_is_done(cells: Sequence[tuple[str, str]]) -> bool:
     return any(_STATUS_HEADER.search(h) and (_DONE.match(v.strip()) or v.strip().lower() == "yes") for h, v in cells)
 
 
-def _from_cells(cells: Sequence[tuple[str, str]], people: Collection[str], author: str | None) -> Assignment:
+def _from_cells(cells: Sequence[tuple[str, str]], author: str | None) -> Assignment:
     owner: str | None = None
     due: str | None = None
     task: list[str] = []

@@ -25,9 +25,7 @@ from typing import Any
 from bot.core.quoting.reporting import subject_of
 from bot.core.quoting.spans import QuoteSpan, paragraph_at, paragraphs
 from bot.core.quoting.speakers import Mention, Sentences, SpeakerResolver
-
-Token = Any
-Doc = Any
+from bot.core.spacy_types import Doc, Token
 
 _NEAR_SENTENCE_TOKENS = 10
 _MAX_LABEL_TOKENS = 12
@@ -177,7 +175,7 @@ def _by_cue(
     verb = best[1]
     subject = subject_of(verb)
     if subject is None or quoted[subject.i] or first <= subject.i <= last:
-        subject = _adjacent_subject(doc, verb, first, last, quoted, sents)
+        subject = _adjacent_subject(doc, verb, last, quoted, sents)
     if subject is None:
         return None
     mention = resolver.mention(subject)
@@ -197,7 +195,7 @@ def _phrase_head(tokens: Sequence[Token]) -> Token | None:
 
 
 def _adjacent_subject(
-    doc: Doc, verb: Token, first: int, last: int, quoted: Sequence[bool], sents: Sentences
+    doc: Doc, verb: Token, last: int, quoted: Sequence[bool], sents: Sentences
 ) -> Token | None:
     """Who a reporting verb beside a quotation names when the parse gives it no subject:
     the words between the quotation and the verb (``"...," Tulsa police Chief Chuck Jordan
@@ -223,7 +221,7 @@ def _adjacent_subject(
 # -- 2. labels and dashes ---------------------------------------------------------------------
 
 
-def _label_name(doc: Doc, tokens: Any, resolver: SpeakerResolver) -> Attribution | None:
+def _label_name(tokens: Any, resolver: SpeakerResolver) -> Attribution | None:
     """The person named in a short label: the last PERSON entity, else its first name."""
     people = [e for e in tokens.ents if e.label_ == "PERSON"]
     ents = people[-1:] or list(tokens.ents[:1])
@@ -252,7 +250,7 @@ def _by_colon(doc: Doc, first: int, resolver: SpeakerResolver) -> Attribution | 
         start -= 1
     clause = doc[start:i]
     if not any(t.tag_ in _FINITE_TAGS for t in clause):
-        return _label_name(doc, clause, resolver) if i - start <= _MAX_LABEL_TOKENS else None
+        return _label_name(clause, resolver) if i - start <= _MAX_LABEL_TOKENS else None
     heads = [t for t in clause if (t.pos_ in {"VERB", "AUX"} and not start <= t.head.i < i) or t.dep_ == "ROOT"]
     subject = subject_of(heads[0]) if heads else None
     if (
@@ -283,7 +281,7 @@ def _by_dash(doc: Doc, source: str, span: QuoteSpan, resolver: SpeakerResolver) 
     trailer = doc.char_span(match.end(), line_end, alignment_mode="contract")
     if trailer is None or len(trailer) == 0:
         return None
-    return _label_name(doc, trailer, resolver)
+    return _label_name(trailer, resolver)
 
 
 # -- 3. continuation --------------------------------------------------------------------------

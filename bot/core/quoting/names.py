@@ -6,10 +6,7 @@ Names are always slices of the source text taken by character offsets, so
 
 from __future__ import annotations
 
-from typing import Any
-
-Token = Any
-Doc = Any
+from bot.core.spacy_types import Doc, Token
 
 NAME_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP", "FAC"})
 _MAX_NAME_TOKENS = 8

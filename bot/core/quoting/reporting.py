@@ -5,9 +5,7 @@ The lemmatizer is not in the pipeline, so verbs are matched on their inflected f
 
 from __future__ import annotations
 
-from typing import Any
-
-Token = Any
+from bot.core.spacy_types import Token
 
 SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass"})
 _CALL_PARTICLES = frozenset({"for", "on", "upon"})

@@ -166,20 +166,20 @@ def _double_spans(text: str, para_start: int, para_end: int) -> list[QuoteSpan]:
             pass  # German style: „...“
         elif char in _OPENERS:
             if open_at is not None:
-                span = _trimmed(text, open_at, i, closed=False)
-                if span is not None:
-                    spans.append(span)
+                _add_span(spans, text, open_at, i, closed=False)
             open_at, opener = i + 1, char
             continue
         elif char not in _CLOSERS:
             continue
         if open_at is not None:
-            span = _trimmed(text, open_at, i, closed=True)
-            if span is not None:
-                spans.append(span)
+            _add_span(spans, text, open_at, i, closed=True)
             open_at = None
     if open_at is not None:
-        span = _trimmed(text, open_at, para_end, closed=False)
-        if span is not None:
-            spans.append(span)
+        _add_span(spans, text, open_at, para_end, closed=False)
     return spans
+
+
+def _add_span(spans: list[QuoteSpan], text: str, start: int, end: int, *, closed: bool) -> None:
+    span = _trimmed(text, start, end, closed=closed)
+    if span is not None:
+        spans.append(span)

@@ -16,9 +16,7 @@ from typing import Any
 from bot.core.quoting.names import NAME_LABELS, is_honorific, name_bounds, name_text
 from bot.core.quoting.reporting import SUBJECT_DEPS, is_cue, is_reporting_verb, subject_of
 from bot.core.quoting.spans import paragraph_at, paragraphs
-
-Token = Any
-Doc = Any
+from bot.core.spacy_types import Doc, Token
 
 _MALE = frozenset({"he", "him", "his", "himself"})
 _FEMALE = frozenset({"she", "her", "hers", "herself"})
@@ -307,6 +305,16 @@ class SpeakerResolver:
         """Put every subject of a reporting verb on the timeline, in text order, so that
         ``she said`` can refer back to a speaker whom the NER did not label a person, and a
         run of ``he said`` keeps pointing at the same person."""
+        pronouns = self._register_cue_subjects()
+        self._register_sentence_subjects()
+        self._learn_genders()
+        for pronoun in sorted(pronouns, key=lambda t: t.i):
+            mention = self.mention(pronoun)
+            if mention is not None and pronoun.lower_ in {"he", "she"}:
+                self._on_timeline(mention)
+
+    def _register_cue_subjects(self) -> list[Token]:
+        """Register the named subjects of reporting verbs; returns the pronoun ones, for later."""
         subjects: list[Token] = []
         for token in self.cues:
             subject = subject_of(token)
@@ -321,24 +329,25 @@ class SpeakerResolver:
             if mention is None:
                 continue
             self._speakers.add(mention.name)
-            if mention.name in self._proper and not self._is_org(mention.name):
+            if self._is_named_person(mention):
                 self._on_timeline(mention)
+        return pronouns
+
+    def _register_sentence_subjects(self) -> None:
+        """"His predecessor, Dame Eleanor Whitcombe, is less sure.": a person the NER missed
+        (but not a headline's capitalised words)."""
         for sent in self.sentences.spans:
-            # "His predecessor, Dame Eleanor Whitcombe, is less sure.": a person the NER missed
-            # (but not a headline's capitalised words).
             for subject in sent.root.children:
                 if subject.dep_ not in SUBJECT_DEPS or subject.pos_ == "PRON" or self._quoted[subject.i]:
                     continue
                 if self._in_headline(subject):
                     continue
                 mention = self.mention(subject)
-                if mention is not None and mention.name in self._proper and not self._is_org(mention.name):
+                if mention is not None and self._is_named_person(mention):
                     self._on_timeline(mention)
-        self._learn_genders()
-        for pronoun in sorted(pronouns, key=lambda t: t.i):
-            mention = self.mention(pronoun)
-            if mention is not None and pronoun.lower_ in {"he", "she"}:
-                self._on_timeline(mention)
+
+    def _is_named_person(self, mention: Mention) -> bool:
+        return mention.name in self._proper and not self._is_org(mention.name)
 
     def _on_timeline(self, mention: Mention) -> None:
         start, name = mention.start, mention.name

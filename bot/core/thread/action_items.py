@@ -28,6 +28,7 @@ from dataclasses import dataclass, replace
 from typing import Any, Literal
 
 from bot.core.phrases import inflections, tokens_text, trim
+from bot.core.spacy_types import Token
 from bot.core.thread.addressees import (
     GROUP_OWNER,
     Addressee,
@@ -46,7 +47,6 @@ from bot.core.thread.due import due_span
 from bot.core.types import Message
 
 StatementKind = Literal["decision", "commitment", "ask"]
-Token = Any
 
 _WEIGHTS: dict[str, float] = {"decision": 3.0, "commitment": 2.0, "ask": 1.5}
 _TODO_PREFIX = re.compile(r"^\s*(?:todo|to-do|action item|action|ai|next step)s?\s*:\s*", re.I)

@@ -12,9 +12,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from bot.core.spacy_types import Token
 from bot.core.types import Message
-
-Token = Any
 
 _SLACK_MENTION = re.compile(r"<@([UW][A-Z0-9]+)(?:\|([^>]+))?>")
 _PLAIN_MENTION = re.compile(r"(?<![\w<])@([\w][\w.'-]*)")

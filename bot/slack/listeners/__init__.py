@@ -5,12 +5,12 @@ from __future__ import annotations
 from slack_bolt import App
 
 from bot.slack.deps import Deps
-from bot.slack.listeners import command, fallback, guard, membership, mention, messages, shortcut
+from bot.slack.listeners import command, fallback, membership, mention, messages, middleware, shortcut
 
 
 def register_all(app: App, deps: Deps) -> None:
     """Register the id check first, then every listener, then the catch-all ack."""
-    guard.register(app, deps)
+    middleware.register(app)
     command.register(app, deps)
     mention.register(app, deps)
     shortcut.register(app, deps)

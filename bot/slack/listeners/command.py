@@ -15,12 +15,12 @@ from typing import Any
 
 from slack_bolt import Ack, App
 
-from bot.adapters.slack_markup import first_url, plain_text
-from bot.slack import blocks, strings
+from bot.core.clock import WEEKDAY_WORDS, parse_hhmm
 from bot.slack.deps import Deps
-from bot.slack.replies import response_url_target
-from bot.slack.runner import job_payload, request_key
-from bot.slack.usecases import schedule_words
+from bot.slack.digests.schedule import schedule_words
+from bot.slack.formats import blocks, markup, strings
+from bot.slack.formats.markup import first_url, plain_text
+from bot.slack.jobs.spec import job_payload, request_key, response_url_target
 
 logger = logging.getLogger(__name__)
 
@@ -28,12 +28,6 @@ COMMANDS = re.compile(r"^/summari[sz]e$")
 DEFAULT_PERIOD_S = 86_400
 MAX_PERIOD_S = 7 * 86_400
 _PERIOD = re.compile(r"^(\d{1,3})([hd])$")
-_HHMM = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
-_WEEKDAY_NAMES = (
-    ("mon", "monday"), ("tue", "tues", "tuesday"), ("wed", "wednesday"),
-    ("thu", "thur", "thurs", "thursday"), ("fri", "friday"), ("sat", "saturday"), ("sun", "sunday"),
-)
-WEEKDAYS = {name: day for day, names in enumerate(_WEEKDAY_NAMES) for name in names}
 DIGEST_ACTIONS = frozenset({"daily", "weekly", "off", "now", "status"})
 COMMAND_WORDS = 4
 """A text this short that starts with ``channel`` or ``digest`` is a command, never pasted text."""
@@ -58,11 +52,6 @@ class Parsed:
     """For an error: the help follows the message (a command that did not parse)."""
 
 
-def _hhmm(token: str) -> str | None:
-    match = _HHMM.match(token)
-    return f"{int(match.group(1)):02d}:{match.group(2)}" if match else None
-
-
 def _parse_period(args: list[str]) -> Parsed:
     if not args:
         return Parsed("channel", period_s=DEFAULT_PERIOD_S)
@@ -82,13 +71,13 @@ def _parse_digest(args: list[str], raw: str) -> Parsed:
         return Parsed("error", text=strings.BAD_COMMAND.format(text=raw))
     weekday: int | None = None
     if sub == "weekly" and rest and ":" not in rest[0]:
-        weekday = WEEKDAYS.get(rest[0].lower())
+        weekday = WEEKDAY_WORDS.get(rest[0].lower())
         if weekday is None:
             return Parsed("error", text=strings.BAD_WEEKDAY.format(text=rest[0]))
         rest = rest[1:]
     hhmm: str | None = None
     if rest:
-        hhmm = _hhmm(rest[0])
+        hhmm = parse_hhmm(rest[0])
         if hhmm is None or len(rest) > 1:
             return Parsed("error", text=strings.BAD_TIME.format(text=" ".join(rest)))
     if sub == "weekly" and weekday is None:
@@ -172,7 +161,7 @@ def handle(deps: Deps, command: dict[str, Any], ack: Ack) -> None:
     if parsed.action == "error":
         message = parsed.text or strings.BAD_COMMAND.format(text="")
         content = blocks.error_blocks(message) + (blocks.help_blocks() if parsed.show_help else [])
-        ack(text=blocks.clean(message), blocks=content, response_type="ephemeral")
+        ack(text=markup.clean(message), blocks=content, response_type="ephemeral")
         return
     if parsed.action == "digest_off":
         # What was stored for the digest goes with it: nothing is kept for an unsubscribed channel.

@@ -3,7 +3,7 @@
 When the bot is removed from a channel or leaves it (``channel_left``, ``group_left``, or
 ``member_left_channel`` naming the bot), or the conversation is archived or deleted, its
 stored messages, digest subscription and digest runs are deleted at once
-(:meth:`bot.slack.store.Store.forget_conversation`), so nothing from a conversation the bot
+(:meth:`bot.slack.storage.messages.Store.forget_conversation`), so nothing from a conversation the bot
 is no longer in is ever served. An event missed while the bot was down is caught when the
 store is next read (:func:`bot.slack.usecases._readable_store`).
 """

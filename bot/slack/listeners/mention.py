@@ -7,12 +7,11 @@ from typing import Any
 
 from slack_bolt import App
 
-from bot.adapters.slack_markup import first_url
-from bot.adapters.slack_messages import message_text
-from bot.slack import strings
 from bot.slack.deps import Deps
-from bot.slack.replies import thread_target
-from bot.slack.runner import job_payload, request_key
+from bot.slack.formats import strings
+from bot.slack.formats.markup import first_url
+from bot.slack.formats.shapes import message_text
+from bot.slack.jobs.spec import job_payload, request_key, thread_target
 
 logger = logging.getLogger(__name__)
 

@@ -3,7 +3,7 @@
 Only channels with a digest subscription are stored (and only for the retention period);
 edits and deletes are applied wherever a message is stored, subscribed or not, so nothing
 edited away or deleted in Slack survives in the store.
-Every shape is stored as a person sees it (:func:`bot.adapters.slack_messages.message_text`):
+Every shape is stored as a person sees it (:func:`bot.slack.formats.shapes.message_text`):
 forwarded and shared messages, ``rich_text``-only messages, unfurls with text.
 Each state is stored with its Slack time (the message's ts, or the edit's ts), and a
 deletion leaves a tombstone, so events arriving late, twice or out of order leave the
@@ -19,9 +19,9 @@ from typing import Any
 
 from slack_bolt import App
 
-from bot.adapters.slack_markup import SKIP_SUBTYPES
-from bot.adapters.slack_messages import edited_message, is_bot_message, message_text
 from bot.slack.deps import Deps
+from bot.slack.formats.markup import SKIP_SUBTYPES
+from bot.slack.formats.shapes import edited_message, is_bot_message, message_text
 
 logger = logging.getLogger(__name__)
 

@@ -1,0 +1,83 @@
+"""The job contract: what a listener stores and what a use case returns.
+
+A request becomes a job keyed by :func:`request_key` (Slack's retries find the same job),
+whose payload (:func:`job_payload`) holds the use case's arguments and a reply target
+(:func:`thread_target`, :func:`response_url_target`, :func:`channel_target`): plain JSON, so
+whichever process runs the job rebuilds the same reply. A use case (:class:`UseCase`) turns
+the arguments into an :class:`Outcome`. Listeners import this module, never the runner.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from bot.slack.formats.blocks import notice_blocks
+
+if TYPE_CHECKING:
+    from bot.slack.deps import Services
+
+Blocks = list[dict[str, Any]]
+Payload = dict[str, Any]
+
+
+def request_key(source: str, slack_id: object) -> str:
+    """The job key of a Slack request: its ``event_id`` or ``trigger_id``, unique per request.
+
+    A request without one (never seen from Slack) gets a random key: it is not deduplicated.
+    """
+    value = str(slack_id or "").strip()
+    return f"{source}:{value}" if value else f"{source}:unkeyed:{uuid.uuid4().hex}"
+
+
+def job_payload(args: dict[str, Any], reply: dict[str, Any]) -> dict[str, Any]:
+    """The stored payload of a job: its use case's arguments and its reply target."""
+    return {"args": args, "reply": reply}
+
+
+def thread_target(channel: str, thread_ts: str, user: str | None, response_url: str | None = None) -> dict[str, Any]:
+    """A reply target in a thread (mentions, the message shortcut)."""
+    return {"type": "thread", "channel": channel, "thread_ts": thread_ts, "user": user, "response_url": response_url}
+
+
+def response_url_target(
+    response_url: str, response_type: str, channel: str, user: str | None
+) -> dict[str, Any]:
+    """A reply target through a slash command's response_url (``in_channel`` or ``ephemeral``)."""
+    return {
+        "type": "response_url", "response_url": response_url, "response_type": response_type,
+        "channel": channel, "user": user,
+    }
+
+
+def channel_target(channel: str) -> dict[str, Any]:
+    """A reply target that posts into a channel (scheduled digests)."""
+    return {"type": "channel", "channel": channel}
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What a finished job shows: Block Kit blocks and their plain-text fallback.
+
+    ``publish`` is a message the job also posts in its conversation (``digest now``'s
+    digest), once: the reply posts it with the job's metadata before showing the outcome.
+    """
+
+    blocks: Blocks
+    text: str
+    publish: Outcome | None = None
+
+
+@dataclass(frozen=True)
+class UseCase:
+    """A kind of job: its progress wording (``None``: no placeholder) and its work."""
+
+    progress: str | None
+    run: Callable[[Services, Payload], Outcome | None]
+
+
+def notice_outcome(mrkdwn: str) -> Outcome:
+    """An outcome of one line of text (a confirmation, a hint)."""
+    return Outcome(notice_blocks(mrkdwn), mrkdwn)

@@ -1,1 +1,0 @@
-"""Developer commands: evaluation and benchmarks (wired into ``python -m bot``)."""

@@ -1,0 +1,44 @@
+"""manifest.json, .env.example and the code agree: scopes, events and the connection mode."""
+
+from __future__ import annotations
+
+import json
+
+from dotenv import dotenv_values
+
+from bot.slack.formats import manifest
+from tests.conftest import REPO_ROOT
+
+ROOT = REPO_ROOT
+MANIFEST = json.loads((ROOT / "manifest.json").read_text(encoding="utf-8"))
+ENV_EXAMPLE = dotenv_values(ROOT / ".env.example")
+
+
+def test_scopes_and_events_match_the_code() -> None:
+    assert set(MANIFEST["oauth_config"]["scopes"]["bot"]) == manifest.BOT_SCOPES
+    assert set(MANIFEST["settings"]["event_subscriptions"]["bot_events"]) == manifest.BOT_EVENTS
+
+
+def test_direct_and_group_messages_can_be_read() -> None:
+    assert {"im:history", "mpim:history"} <= manifest.BOT_SCOPES
+    assert {"message.im", "message.mpim"} <= manifest.BOT_EVENTS
+
+
+def test_the_bot_hears_when_it_loses_a_conversation() -> None:
+    """The events that make it forget a conversation, and the read scopes Slack sends them under."""
+    from bot.slack.listeners.membership import GONE_EVENTS, MEMBER_LEFT
+
+    assert {*GONE_EVENTS, MEMBER_LEFT} <= manifest.BOT_EVENTS
+    assert {"channels:read", "groups:read"} <= manifest.BOT_SCOPES
+
+
+def test_env_example_selects_the_manifest_mode() -> None:
+    socket_mode = MANIFEST["settings"]["socket_mode_enabled"]
+    assert bool(ENV_EXAMPLE.get("SLACK_APP_TOKEN")) is socket_mode
+    if not socket_mode:
+        assert ENV_EXAMPLE.get("SLACK_SIGNING_SECRET")
+
+
+def test_requested_scopes() -> None:
+    assert manifest.requested("im:history") and manifest.requested("channels:history,groups:history")
+    assert not manifest.requested("channels:manage") and not manifest.requested("")
