@@ -20,6 +20,7 @@ from typing import Any
 
 import numpy as np
 
+from bot.core.notes.messages import with_listed_items
 from bot.core.protocols import CachedEncoder, Encoder
 from bot.core.thread.action_items import ThreadStatement, addressed_to_you, classify_thread, flagged_task
 from bot.core.thread.addressees import is_broadcast, participants
@@ -99,10 +100,14 @@ def analyse_thread(
     decisions.sort(key=lambda c: (-c.score, c.order))
     actions.sort(key=lambda c: (-c.score, c.order))
     logger.debug("thread: %d decisions, %d action items before the caps", len(decisions), len(actions))
+    # A message laid out as notes ("Action items:" and a list) gives its items from that layout.
+    listed_actions, listed_decisions = with_listed_items(
+        messages, [Priority(c.text, c.owner, c.due, c.ts, c.owner_id) for c in actions], [c.text for c in decisions]
+    )
     return ThreadAnalysis(
         statements=statements,
-        actions=[Priority(c.text, c.owner, c.due, c.ts, c.owner_id) for c in actions[:max_actions]],
-        decisions=[c.text for c in decisions[: decision_cap(len(units), max_decisions)]],
+        actions=listed_actions[:max_actions],
+        decisions=listed_decisions[: decision_cap(len(units), max_decisions)],
         units=units,
         probabilities=probs,
     )
