@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 from bot.core.thread.analysis import ThreadAnalysis, analyse_thread
 from bot.core.types import Message
 
@@ -36,3 +38,40 @@ def test_a_message_laid_out_as_notes_gives_its_listed_items(nlp: Any) -> None:
         ("collect quotes", "Kim", "by Friday"),
     ]
     assert analysis.decisions == ["Keep the current CDN until March"]
+
+
+@pytest.mark.parametrize(
+    ("lines", "expected"),
+    [
+        # a day-month date, and an event with a clock time
+        (
+            [("Lina", "Marco, please send the audit report to legal by 14 October.")],
+            [("send the audit report to legal", "Marco", "by 14 October")],
+        ),
+        (
+            [("Lina", "Marco, can you roll back the feature flag before the 18:30 release?"), ("Marco", "yes")],
+            [("roll back the feature flag", "Marco", "before the 18:30 release")],
+        ),
+        # the date in a sentence of its own after the commitment
+        (
+            [("Ugo", "I'll rotate the staging keys. Before Thursday at the latest.")],
+            [("rotate the staging keys", "Ugo", "Before Thursday")],
+        ),
+        # the asker adds the date in a follow-up, the owner confirms
+        (
+            [
+                ("Lina", "Marco, can you renew the TLS certificate?"),
+                ("Lina", "by Wednesday ideally"),
+                ("Marco", "sure"),
+            ],
+            [("renew the TLS certificate", "Marco", "by Wednesday")],
+        ),
+        # the date comes with the acceptance
+        (
+            [("Lina", "Can someone archive the old dashboards?"), ("Ugo", "sure, by end of week")],
+            [("archive the old dashboards", "Ugo", "by end of week")],
+        ),
+    ],
+)
+def test_due_phrases(nlp: Any, lines: list[tuple[str, str]], expected: list[tuple[str, str, str]]) -> None:
+    assert _items(_analyse(nlp, lines)) == expected

@@ -77,6 +77,9 @@ _NOT_TASKS = frozenset(
 )
 _PARTICIPANT_SUBJECTS = _ASKED | {"i", "we"}
 _ACCEPT_WINDOW = 3
+_FRAGMENT_WORDS = 3
+_FRAGMENT_POS = frozenset({"INTJ", "ADV", "CCONJ", "PART", "ADJ", "ADP", "DET"})
+"""Words a due fragment may carry besides its date: "ok", "ideally", "and", "at the latest"."""
 
 
 @dataclass(frozen=True)
@@ -470,11 +473,44 @@ def accept_open_ask(
             return
 
 
+def due_fragment(sent: Any) -> str | None:
+    """The due phrase of a sentence that says nothing else ("By tomorrow.", "by Thursday?",
+    "ideally before the demo"): a date given to the task just asked or taken on."""
+    due = _due(sent)
+    if due is None:
+        return None
+    start, end = due[1]
+    rest = [t for t in sent if not (t.is_punct or t.is_space) and not start <= t.idx < end]
+    return due[0] if len(rest) <= _FRAGMENT_WORDS and all(t.pos_ in _FRAGMENT_POS for t in rest) else None
+
+
+def attach_due(statements: list[ThreadStatement], messages: Sequence[Message], index: int, due: str) -> None:
+    """Give ``due`` to the latest task without one, asked or taken on by the fragment's author or
+    asked of them, in the last few messages (in place)."""
+    speaker = messages[index]
+    for k in range(len(statements) - 1, -1, -1):
+        task = statements[k]
+        if index - task.message_index > _ACCEPT_WINDOW:
+            return
+        if task.kind == "decision" or not task.action:
+            continue
+        said = messages[task.message_index]
+        asked_by_speaker = (said.author, said.author_id) == (speaker.author, speaker.author_id)
+        if not asked_by_speaker and not same_person(task.owner, speaker):
+            continue
+        if task.due is None:
+            for j in range(len(statements)):  # every task of that sentence
+                other = statements[j]
+                if other.order == task.order and other.action and other.due is None:
+                    statements[j] = replace(other, due=due)
+        return
+
+
 def classify_thread(messages: Sequence[Message], parsed: Sequence[Any]) -> list[ThreadStatement]:
     """The decision, commitment and ask statements of a thread, in order, by the rules alone.
 
-    Acceptances hand open asks to their authors, and first names become the one thread
-    participant they name.
+    Acceptances hand open asks to their authors, a sentence that only names a date gives it to
+    the task just asked or taken on, and first names become the one thread participant they name.
     """
     people = participants(messages)
     statements: list[ThreadStatement] = []
@@ -482,10 +518,14 @@ def classify_thread(messages: Sequence[Message], parsed: Sequence[Any]) -> list[
     for index, (message, doc) in enumerate(zip(messages, parsed, strict=False)):
         context = SentenceContext(message, index, people)
         for sent in doc.sents:
-            for statement in sentence_statements(sent, order, context):
+            found = sentence_statements(sent, order, context)
+            for statement in found:
                 if statement.is_acceptance:
                     accept_open_ask(statements, messages, statement)
                 statements.append(statement)
+            due = due_fragment(sent) if not any(s.action for s in found) else None
+            if due is not None:
+                attach_due(statements, messages, index, due)
             order += 1
     return [_with_participant(s, people) for s in statements]
 

@@ -7,24 +7,29 @@ import re
 from bot.core.text import normalise_quotes
 
 _DAY = r"(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day|(?:mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)\b\.?)"
-_MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
+_MONTH = (
+    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?"
+    r"|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\b\.?"
+)
 _ORDINAL = r"\d{1,2}(?:st|nd|rd|th)"
+_DATE = rf"(?:the\s+)?{_ORDINAL}(?: of {_MONTH})?|{_MONTH} {_ORDINAL}|{_MONTH} \d{{1,2}}\b|\d{{1,2}} (?:of )?{_MONTH}"
 _PERIOD = r"(?:day|week|month|sprint|quarter|year|play|business)"
 _PART_OF_DAY = r"(?: morning| afternoon| evening| night|, first thing| first thing)?"
 _POINT = (
     rf"(?:the\s+)?end of (?:the\s+|this\s+|next\s+)?{_PERIOD}|{_DAY}{_PART_OF_DAY}|tomorrow{_PART_OF_DAY}"
     r"|tonight|today|noon|midday|midnight|lunch(?:time)?|eod|eow|cob|close of business"
     rf"|(?:next|this) (?:{_DAY}|week|month|sprint|quarter|year)"
-    rf"|(?:the\s+)?{_ORDINAL}(?: of {_MONTH})?|{_MONTH} {_ORDINAL}|{_MONTH} \d{{1,2}}\b"
+    rf"|{_DATE}"
     r"|\d{1,2}(?::\d{2})?\s*(?:am|pm)|\d{1,2}:\d{2}"
 )
 _DUE = re.compile(
     rf"\b(?:(?:by|before|until|till|no later than|due)\s+(?:{_POINT})"
-    rf"|(?:on|this|next)\s+{_DAY}{_PART_OF_DAY}|next (?:week|month|sprint|quarter|year)"
+    rf"|(?:on|this|next)\s+{_DAY}{_PART_OF_DAY}|on\s+(?:{_DATE})|next (?:week|month|sprint|quarter|year)"
     r"|this (?:week|afternoon|evening|morning)"
     rf"|(?:the\s+)?end of (?:the\s+|this\s+)?{_PERIOD}|tomorrow{_PART_OF_DAY}|tonight|today|overnight"
     r"|eod|eow|cob|asap|(?:within|in) (?:a|an|one|two|three|four|\d+) (?:hours?|days?|weeks?)"
-    r"|before (?:the|our|next) (?!(?:end|way)\b)[a-z][\w-]*|before (?:he|she|they|we|you|i|it) [a-z]+)\b",
+    r"|before (?:the|our|next) (?:\d{1,2}:\d{2} )?(?!(?:end|way)\b)[a-z][\w-]*"
+    r"|before (?:he|she|they|we|you|i|it) [a-z]+)\b",
     re.I,
 )
 
