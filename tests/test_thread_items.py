@@ -75,3 +75,30 @@ def test_a_message_laid_out_as_notes_gives_its_listed_items(nlp: Any) -> None:
 )
 def test_due_phrases(nlp: Any, lines: list[tuple[str, str]], expected: list[tuple[str, str, str]]) -> None:
     assert _items(_analyse(nlp, lines)) == expected
+
+
+@pytest.mark.parametrize(
+    ("lines", "expected"),
+    [
+        # coordinated tasks of one owner in one ask are one item, the due phrase out of its middle or end
+        (
+            [("Ola Berg", "Sam, can you patch the parser and get it reviewed by noon?"), ("Sam Idowu", "yep, PR in an hour")],
+            [("patch the parser and get it reviewed", "Sam Idowu", "by noon")],
+        ),
+        (
+            [("Ola Berg", "Kofi, can you book the venue and set up the signup form by Friday?")],
+            [("book the venue and set up the signup form", "Kofi", "by Friday")],
+        ),
+        (
+            [("Ola Berg", "I'll clean up the fixtures, rerun the suite and post the numbers tomorrow.")],
+            [("clean up the fixtures, rerun the suite and post the numbers", "Ola Berg", "tomorrow")],
+        ),
+        # the asker's "me" is named
+        (
+            [("Ola Berg", "Kofi, please draft the press note and send it to me by 3 May."), ("Kofi Mensah", "will do")],
+            [("draft the press note and send it to Ola", "Kofi Mensah", "by 3 May")],
+        ),
+    ],
+)
+def test_one_item_per_commitment(nlp: Any, lines: list[tuple[str, str]], expected: list[tuple[str, str, str]]) -> None:
+    assert _items(_analyse(nlp, lines)) == expected

@@ -77,6 +77,9 @@ _NOT_TASKS = frozenset(
 )
 _PARTICIPANT_SUBJECTS = _ASKED | {"i", "we"}
 _ACCEPT_WINDOW = 3
+_BASE_TAGS = frozenset({"VB", "VBP"})
+_ME = re.compile(r"\bme\b")
+_MY = re.compile(r"\bmy\b")
 _FRAGMENT_WORDS = 3
 _FRAGMENT_POS = frozenset({"INTJ", "ADV", "CCONJ", "PART", "ADJ", "ADP", "DET"})
 """Words a due fragment may carry besides its date: "ok", "ideally", "and", "at the latest"."""
@@ -179,12 +182,28 @@ def _contiguous(tokens: Sequence[Token]) -> bool:
 
 
 def _verb_coordination(verb: Token) -> list[Token]:
-    """The verb and the verbs coordinated with it that share its subject ("review X and update Y")."""
+    """The verb and the verbs coordinated with it that share its subject ("review X and update Y";
+    "book X and set up Y", where the tagger may read the base form "set" as a past one)."""
     verbs = [verb]
     for child in verb.children:
-        if child.dep_ == "conj" and child.pos_ == "VERB" and _subject(child) is None and child.tag_ in {"VB", "VBP"}:
+        if child.dep_ != "conj" or child.pos_ != "VERB" or _subject(child) is not None:
+            continue
+        if child.tag_ in _BASE_TAGS or (verb.tag_ in _BASE_TAGS and child.tag_ in {"VBD", "VBN"}):
             verbs.extend(_verb_coordination(child))
     return verbs
+
+
+def _series(parts: Sequence[str]) -> str:
+    """ "a", "a and b", "a, b and c"."""
+    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+
+
+def _first_person(text: str, speaker: str | None) -> str:
+    """The task as a reader sees it: the speaker's "me" and "my" named ("share it with Priya")."""
+    if not speaker:
+        return text
+    name = speaker.split()[0]
+    return _MY.sub(f"{name}'s", _ME.sub(name, text))
 
 
 @dataclass(frozen=True)
@@ -262,18 +281,24 @@ def _main_verb(sent: Any) -> Token | None:
     return next((t for t in sent if t.pos_ == "VERB"), None)
 
 
-def _statement_tasks(verb: Token, cut: list[tuple[int, int]]) -> list[str]:
-    """One task per verb of a coordination ("review X and update Y" gives two)."""
-    tasks: list[str] = []
-    for v in _verb_coordination(_content_verb(verb)):
-        text = task_phrase(v, cut)
-        if _usable_task(v, text):
-            tasks.append(text)
-    return tasks
+def coordinated_task(verb: Token, cut: Sequence[tuple[int, int]], speaker: str | None = None) -> str:
+    """The task of a verb and the verbs coordinated with it, as one commitment ("patch the parser
+    and get it reviewed"), with the speaker's "me" named; ``""`` when none of them is a task."""
+    head, *others = _verb_coordination(_content_verb(verb))
+    parts = [text for text in [task_phrase(head, cut)] if _usable_task(head, text)]
+    parts += [text for v in others if _usable_task(v, text := task_phrase(v, cut), coordinated=True)]
+    return _first_person(_series(parts), speaker) if parts else ""
 
 
-def _usable_task(verb: Token, text: str) -> bool:
-    if not text or verb.lower_ in _BE or text.lower() in _NOT_TASKS or verb.tag_ in {"VBD", "VBN"}:
+def _statement_tasks(verb: Token, cut: list[tuple[int, int]], speaker: str | None) -> list[str]:
+    task = coordinated_task(verb, cut, speaker)
+    return [task] if task else []
+
+
+def _usable_task(verb: Token, text: str, coordinated: bool = False) -> bool:
+    """A task phrase worth listing (a verb coordinated with a task may be tagged as past)."""
+    past = verb.tag_ in {"VBD", "VBN"} and not coordinated
+    if not text or verb.lower_ in _BE or text.lower() in _NOT_TASKS or past:
         return False
     return " " in text  # a lone verb ("keep" of "keep you posted", "check") is no task
 
@@ -306,7 +331,7 @@ def sentence_statements(sent: Any, order: int, context: SentenceContext) -> list
         if _task_object_is_anaphoric(content) or (content.lower_ in _LIGHT_VERBS and len(list(content.subtree)) <= 3):
             accepted = True
             continue
-        for task in _statement_tasks(committed, cut):
+        for task in _statement_tasks(committed, cut, message.author):
             found.append(
                 ThreadStatement("commitment", raw, index, order, task, message.author, message.author_id, due_text)
             )
@@ -354,7 +379,7 @@ def _ask(
     # "Should we also update X?", "Do I need to ...?": a question about what to do is no task.
     if question and not is_question_ask and not (owner and subject_word in {None, "you"}):
         return []
-    tasks = _statement_tasks(verb, cut)
+    tasks = _statement_tasks(verb, cut, context.message.author)
     if any(t.split()[0].lower() in _BOT_TASKS for t in tasks):
         return []
     name = owner.name if owner else None
@@ -427,7 +452,7 @@ def flagged_task(
     verb = _main_verb(sent)
     text = ""
     if verb is not None and verb.tag_ not in {"VBD", "VBN"}:
-        text = task_phrase(_content_verb(verb), cut)
+        text = coordinated_task(verb, cut, message.author) or task_phrase(_content_verb(verb), cut)
     if len(text.split()) < min_words:
         text = raw
     owner: Addressee | None = None
