@@ -356,7 +356,7 @@ def test_the_thread_analysis_applies_the_hook(summariser) -> None:
     messages = [
         Message("Priya Shah", notes, "1.0", "UP"),
         Message("Ben Carter", "on it", "2.0", "UB"),
-        Message("Tom Becker", "can someone book the room for the retro?", "3.0", "UT"),
+        Message("Tom Becker", "I'll book the room for the retro", "3.0", "UT"),
     ]
     doc = document_from_messages(messages, "thread")
     parsed = list(summariser.nlp.pipe([m.text for m in doc.messages]))

@@ -102,3 +102,33 @@ def test_due_phrases(nlp: Any, lines: list[tuple[str, str]], expected: list[tupl
 )
 def test_one_item_per_commitment(nlp: Any, lines: list[tuple[str, str]], expected: list[tuple[str, str, str]]) -> None:
     assert _items(_analyse(nlp, lines)) == expected
+
+
+@pytest.mark.parametrize(
+    ("lines", "expected"),
+    [
+        # the owner's restatement of an ask is the same item, in the words that say more
+        (
+            [
+                ("Ola Berg", "Jonas, can you rebook the courier for the Thursday pickup?"),
+                ("Jonas Lund", "yes, I'll rebook the courier for Thursday and confirm the slot by 3pm"),
+            ],
+            [("rebook the courier for Thursday and confirm the slot", "Jonas Lund", "by 3pm")],
+        ),
+        # pronoun-only fragments are no items; the "you" a commitment answers is named
+        (
+            [("Ola Berg", "the draft is in the drive"), ("Kofi Mensah", "I'll review it and share it")],
+            [],
+        ),
+        (
+            [("Julia Berg", "I can test it once v2 is ready"), ("Hamid Nazari", "great, I'll ping you Monday morning")],
+            [("ping Julia", "Hamid Nazari", "Monday morning")],
+        ),
+        # a need nobody takes on is no one's item
+        ([("Tom Reyes", "need the slides ready a week before for the dry run")], []),
+    ],
+)
+def test_one_item_per_commitment_across_messages(
+    nlp: Any, lines: list[tuple[str, str]], expected: list[tuple[str, str, str]]
+) -> None:
+    assert _items(_analyse(nlp, lines)) == expected

@@ -28,6 +28,7 @@ from dataclasses import dataclass, replace
 from typing import Any, Literal
 
 from bot.core.phrases import inflections, tokens_text, trim
+from bot.core.scorer import content_words
 from bot.core.thread.addressees import (
     GROUP_OWNER,
     Addressee,
@@ -42,7 +43,7 @@ from bot.core.thread.addressees import (
     vocative,
 )
 from bot.core.thread.decisions import decision_cue
-from bot.core.thread.due import due_span
+from bot.core.thread.due import task_due_span
 from bot.core.types import Message
 
 StatementKind = Literal["decision", "commitment", "ask"]
@@ -80,6 +81,7 @@ _ACCEPT_WINDOW = 3
 _BASE_TAGS = frozenset({"VB", "VBP"})
 _ME = re.compile(r"\bme\b")
 _MY = re.compile(r"\bmy\b")
+_YOU = re.compile(r"\byou\b")
 _FRAGMENT_WORDS = 3
 _FRAGMENT_POS = frozenset({"INTJ", "ADV", "CCONJ", "PART", "ADJ", "ADP", "DET"})
 """Words a due fragment may carry besides its date: "ok", "ideally", "and", "at the latest"."""
@@ -198,12 +200,21 @@ def _series(parts: Sequence[str]) -> str:
     return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
 
 
-def _first_person(text: str, speaker: str | None) -> str:
-    """The task as a reader sees it: the speaker's "me" and "my" named ("share it with Priya")."""
-    if not speaker:
-        return text
-    name = speaker.split()[0]
-    return _MY.sub(f"{name}'s", _ME.sub(name, text))
+def _named(text: str, speaker: str | None, answering: str | None = None) -> str:
+    """The task as a reader sees it: the speaker's "me" and "my" named ("share it with Priya"),
+    and, in a commitment, the "you" it answers ("ping Julia")."""
+    if speaker:
+        name = speaker.split()[0]
+        text = _MY.sub(f"{name}'s", _ME.sub(name, text))
+    if answering:
+        text = _YOU.sub(answering.split()[0], text)
+    return text
+
+
+def _has_content(text: str) -> bool:
+    """Whether a task says what it is about beyond its verb: "share it", "push them", "do it
+    then" point back to something said elsewhere and are no item on their own."""
+    return bool(content_words(text.lower().partition(" ")[2]))
 
 
 @dataclass(frozen=True)
@@ -213,10 +224,12 @@ class SentenceContext:
     message: Message
     index: int
     people: dict[str, str | None]
+    answering: str | None = None
+    """Who spoke last before the message, other than its author: the "you" of a commitment."""
 
 
 def _due(sent: Any) -> tuple[str, tuple[int, int]] | None:
-    span = due_span(sent.text)
+    span = task_due_span(sent.text)
     if span is None:
         return None
     start = sent.start_char + span[0]
@@ -281,17 +294,23 @@ def _main_verb(sent: Any) -> Token | None:
     return next((t for t in sent if t.pos_ == "VERB"), None)
 
 
-def coordinated_task(verb: Token, cut: Sequence[tuple[int, int]], speaker: str | None = None) -> str:
+def coordinated_task(
+    verb: Token, cut: Sequence[tuple[int, int]], speaker: str | None = None, answering: str | None = None
+) -> str:
     """The task of a verb and the verbs coordinated with it, as one commitment ("patch the parser
-    and get it reviewed"), with the speaker's "me" named; ``""`` when none of them is a task."""
+    and get it reviewed"), with the speaker's "me" (and the ``answering`` "you") named; ``""``
+    when none of them is a task or it is only a pronoun fragment ("share it")."""
     head, *others = _verb_coordination(_content_verb(verb))
     parts = [text for text in [task_phrase(head, cut)] if _usable_task(head, text)]
     parts += [text for v in others if _usable_task(v, text := task_phrase(v, cut), coordinated=True)]
-    return _first_person(_series(parts), speaker) if parts else ""
+    task = _named(_series(parts), speaker, answering) if parts else ""
+    return task if _has_content(task) else ""
 
 
-def _statement_tasks(verb: Token, cut: list[tuple[int, int]], speaker: str | None) -> list[str]:
-    task = coordinated_task(verb, cut, speaker)
+def _statement_tasks(
+    verb: Token, cut: list[tuple[int, int]], speaker: str | None, answering: str | None = None
+) -> list[str]:
+    task = coordinated_task(verb, cut, speaker, answering)
     return [task] if task else []
 
 
@@ -331,7 +350,7 @@ def sentence_statements(sent: Any, order: int, context: SentenceContext) -> list
         if _task_object_is_anaphoric(content) or (content.lower_ in _LIGHT_VERBS and len(list(content.subtree)) <= 3):
             accepted = True
             continue
-        for task in _statement_tasks(committed, cut, message.author):
+        for task in _statement_tasks(committed, cut, message.author, context.answering):
             found.append(
                 ThreadStatement("commitment", raw, index, order, task, message.author, message.author_id, due_text)
             )
@@ -541,7 +560,8 @@ def classify_thread(messages: Sequence[Message], parsed: Sequence[Any]) -> list[
     statements: list[ThreadStatement] = []
     order = 0
     for index, (message, doc) in enumerate(zip(messages, parsed, strict=False)):
-        context = SentenceContext(message, index, people)
+        answering = next((m.author for m in reversed(messages[:index]) if m.author != message.author), None)
+        context = SentenceContext(message, index, people, answering)
         for sent in doc.sents:
             found = sentence_statements(sent, order, context)
             for statement in found:

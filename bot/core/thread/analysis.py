@@ -22,6 +22,7 @@ import numpy as np
 
 from bot.core.notes.messages import with_listed_items
 from bot.core.protocols import CachedEncoder, Encoder
+from bot.core.scorer import content_words
 from bot.core.thread.action_items import ThreadStatement, addressed_to_you, classify_thread, flagged_task
 from bot.core.thread.addressees import is_broadcast, participants
 from bot.core.thread.decisions import is_proposal
@@ -207,16 +208,46 @@ def _actions(
                 owner, owner_id = (replier.author, replier.author_id) if replier is not None else (None, None)
             ts = messages[s.message_index].ts
             found[key] = _Candidate(score, s.order, s.action, False, owner, owner_id, s.due, ts)
-    if probs is None:
-        return list(found.values())
-    for order, (unit, sent) in enumerate(zip(units, sents, strict=True)):
-        p = float(probs[order, 1])
-        if order in covered or p < threshold or unit.text.rstrip().endswith("?") or is_broadcast(unit.text):
+    if probs is not None:
+        for order, (unit, sent) in enumerate(zip(units, sents, strict=True)):
+            p = float(probs[order, 1])
+            if order in covered or p < threshold or unit.text.rstrip().endswith("?") or is_broadcast(unit.text):
+                continue
+            candidate = _learned_action(unit, sent, p, order, messages, people)
+            if candidate.text.lower() not in found:
+                found[candidate.text.lower()] = candidate
+    return _one_per_commitment(list(found.values()), meeting)
+
+
+def _one_per_commitment(candidates: list[_Candidate], meeting: bool) -> list[_Candidate]:
+    """One item per commitment: an ask and its owner's restatement ("rebook the trucking" ...
+    "I'll rebook trucking for the Thursday pickup") are one item, in the words that say more, with
+    the due phrase of either. In a chat thread an item nobody took on is no one's action item."""
+    kept: list[_Candidate] = []
+    for candidate in sorted(candidates, key=lambda c: c.order):
+        if candidate.owner is None and not meeting:
             continue
-        candidate = _learned_action(unit, sent, p, order, messages, people)
-        if candidate.text.lower() not in found:
-            found[candidate.text.lower()] = candidate
-    return list(found.values())
+        same = next((k for k in kept if k.owner == candidate.owner and _same_task(k.text, candidate.text)), None)
+        if same is None:
+            kept.append(candidate)
+            continue
+        if len(_objects(candidate.text)) > len(_objects(same.text)):
+            same.text = candidate.text
+        same.due = same.due or candidate.due
+        same.score = max(same.score, candidate.score)
+    return kept
+
+
+def _objects(task: str) -> set[str]:
+    """The content words of a task after its verb: what it is about."""
+    return set(content_words(task.lower().partition(" ")[2]))
+
+
+def _same_task(a: str, b: str) -> bool:
+    """Whether two tasks share at least half of what the shorter one is about."""
+    first, second = _objects(a), _objects(b)
+    shared = first & second
+    return bool(shared) and 2 * len(shared) >= min(len(first), len(second))
 
 
 def _learned_action(

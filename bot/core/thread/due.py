@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from bot.core.scorer import stop_words
 from bot.core.text import normalise_quotes
 
 _DAY = r"(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day|(?:mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)\b\.?)"
@@ -13,10 +14,11 @@ _MONTH = (
 )
 _ORDINAL = r"\d{1,2}(?:st|nd|rd|th)"
 _DATE = rf"(?:the\s+)?{_ORDINAL}(?: of {_MONTH})?|{_MONTH} {_ORDINAL}|{_MONTH} \d{{1,2}}\b|\d{{1,2}} (?:of )?{_MONTH}"
+_TOMORROW = r"(?:tomorrow|tmrw|tmr|tomoz)"
 _PERIOD = r"(?:day|week|month|sprint|quarter|year|play|business)"
 _PART_OF_DAY = r"(?: morning| afternoon| evening| night|, first thing| first thing)?"
 _POINT = (
-    rf"(?:the\s+)?end of (?:the\s+|this\s+|next\s+)?{_PERIOD}|{_DAY}{_PART_OF_DAY}|tomorrow{_PART_OF_DAY}"
+    rf"(?:the\s+)?end of (?:the\s+|this\s+|next\s+)?{_PERIOD}|{_DAY}{_PART_OF_DAY}|{_TOMORROW}{_PART_OF_DAY}"
     r"|tonight|today|noon|midday|midnight|lunch(?:time)?|eod|eow|cob|close of business"
     rf"|(?:next|this) (?:{_DAY}|week|month|sprint|quarter|year)"
     rf"|{_DATE}"
@@ -26,7 +28,7 @@ _DUE = re.compile(
     rf"\b(?:(?:by|before|until|till|no later than|due)\s+(?:{_POINT})"
     rf"|(?:on|this|next)\s+{_DAY}{_PART_OF_DAY}|on\s+(?:{_DATE})|next (?:week|month|sprint|quarter|year)"
     r"|this (?:week|afternoon|evening|morning)"
-    rf"|(?:the\s+)?end of (?:the\s+|this\s+)?{_PERIOD}|tomorrow{_PART_OF_DAY}|tonight|today|overnight"
+    rf"|(?:the\s+)?end of (?:the\s+|this\s+)?{_PERIOD}|{_TOMORROW}{_PART_OF_DAY}|tonight|today|overnight"
     r"|eod|eow|cob|asap|(?:within|in) (?:a|an|one|two|three|four|\d+) (?:hours?|days?|weeks?)"
     r"|before (?:the|our|next) (?:\d{1,2}:\d{2} )?(?!(?:end|way)\b)[a-z][\w-]*"
     r"|before (?:he|she|they|we|you|i|it) [a-z]+)\b",
@@ -34,10 +36,34 @@ _DUE = re.compile(
 )
 
 
+_BARE_DAY = re.compile(
+    r"(?<![\w'])(?:(?i:(?:mon|tues|wednes|thurs|fri|satur|sun)day)|(?:Mon|Tue|Tues|Wed|Thu|Thur|Thurs|Fri)\b\.?)"
+    rf"(?i:{_PART_OF_DAY})(?!'s|\w)"
+)
+_NOT_BEFORE_DAY = frozenset({"the", "a", "for", "every", "last", "since", "from", "of", "that", "each", "and", "or"})
+"""A weekday on its own ("I'll ping you Monday"), a due date only in a task's own sentence."""
+
+
 def due_span(text: str) -> tuple[int, int] | None:
     """Character range of the due phrase of ``text``, if it states one."""
     match = _DUE.search(normalise_quotes(text))  # a 1:1 character mapping keeps offsets
     return (match.start(), match.end()) if match else None
+
+
+def task_due_span(text: str) -> tuple[int, int] | None:
+    """The due phrase of a sentence that asks for or takes on a task: a bare weekday counts too."""
+    span = due_span(text)
+    if span is not None:
+        return span
+    text = normalise_quotes(text)
+    for match in _BARE_DAY.finditer(text):
+        before = text[: match.start()].split()[-1:]
+        after = text[match.end() :].split()[:1]
+        # "the Thursday pickup", "Friday demo", "for Friday" and "Friday's" name a day, not a due date
+        compound = bool(after) and after[0][:1].islower() and after[0].strip(".,;:!?") not in stop_words()
+        if not (before and before[0].lower() in _NOT_BEFORE_DAY) and not compound:
+            return match.start(), match.end()
+    return None
 
 
 def find_due(text: str) -> str | None:
