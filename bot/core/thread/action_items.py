@@ -42,7 +42,7 @@ from bot.core.thread.addressees import (
     same_person,
     vocative,
 )
-from bot.core.thread.decisions import decision_cue
+from bot.core.thread.decisions import accepted_proposal, decision_cue
 from bot.core.thread.due import task_due_span
 from bot.core.types import Message
 
@@ -79,6 +79,7 @@ _NOT_TASKS = frozenset(
 _PARTICIPANT_SUBJECTS = _ASKED | {"i", "we"}
 _ACCEPT_WINDOW = 3
 _BASE_TAGS = frozenset({"VB", "VBP"})
+_QUALIFIED = re.compile(r"^\W*(?:but|though|however|although|only if|unless|except|as long as)\b", re.I)
 _ME = re.compile(r"\bme\b")
 _MY = re.compile(r"\bmy\b")
 _YOU = re.compile(r"\byou\b")
@@ -105,6 +106,8 @@ class ThreadStatement:
     """For decisions: an explicit cue (``False``: only "agreed, ..."; the classifier confirms)."""
     reversal: bool = False
     """For decisions: the sentence changes an earlier decision."""
+    accepted: bool = False
+    """For decisions: an acceptance of the proposal before it, stated as that proposal."""
 
     @property
     def is_acceptance(self) -> bool:
@@ -559,11 +562,21 @@ def classify_thread(messages: Sequence[Message], parsed: Sequence[Any]) -> list[
     people = participants(messages)
     statements: list[ThreadStatement] = []
     order = 0
+    said: list[tuple[int, str]] = []
     for index, (message, doc) in enumerate(zip(messages, parsed, strict=False)):
         answering = next((m.author for m in reversed(messages[:index]) if m.author != message.author), None)
         context = SentenceContext(message, index, people, answering)
+        answered = next((i for i, _ in reversed(said) if messages[i].author != message.author), None)
+        earlier = [(messages[i].author, text) for i, text in reversed(said) if i == answered]
+        first = len(statements)
         for sent in doc.sents:
             found = sentence_statements(sent, order, context)
+            decided = None if any(s.kind == "decision" for s in found) else accepted_proposal(
+                sent.text, earlier, message.author
+            )
+            if decided is not None:
+                found.insert(0, ThreadStatement("decision", sent.text.strip(), index, order, decided, accepted=True))
+            said.append((index, sent.text.strip()))
             for statement in found:
                 if statement.is_acceptance:
                     accept_open_ask(statements, messages, statement)
@@ -572,6 +585,11 @@ def classify_thread(messages: Sequence[Message], parsed: Sequence[Any]) -> list[
             if due is not None:
                 attach_due(statements, messages, index, due)
             order += 1
+        # "agreed. we move the cutover to the 23rd": the message's own decision, not what "agreed"
+        # answered; "good idea. but let's see ... first" accepts nothing yet
+        own = any(s.kind == "decision" and not s.accepted for s in statements[first:])
+        if own or any(_QUALIFIED.match(sent.text) for sent in list(doc.sents)[1:]):
+            statements[first:] = [s for s in statements[first:] if not s.accepted]
     return [_with_participant(s, people) for s in statements]
 
 

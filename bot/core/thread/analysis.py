@@ -25,7 +25,7 @@ from bot.core.protocols import CachedEncoder, Encoder
 from bot.core.scorer import content_words
 from bot.core.thread.action_items import ThreadStatement, addressed_to_you, classify_thread, flagged_task
 from bot.core.thread.addressees import is_broadcast, participants
-from bot.core.thread.decisions import is_proposal
+from bot.core.thread.decisions import is_proposal, rejected
 from bot.core.thread.statements import LABELS, StatementClassifier, Unit, words
 from bot.core.types import Message, Priority
 
@@ -149,7 +149,14 @@ def _decisions(
             if order in found or p < threshold or is_proposal(unit.text) or len(words(unit.text)) < MIN_UNIT_WORDS:
                 continue
             found[order] = _Candidate(p, order, unit.text)
-    return _standing(sorted(found.values(), key=lambda c: c.order), encoder)
+    standing = _standing(sorted(found.values(), key=lambda c: c.order), encoder)
+    return _not_rejected(standing, units)
+
+
+def _not_rejected(candidates: list[_Candidate], units: Sequence[Unit]) -> list[_Candidate]:
+    """Drop decisions a later sentence scraps ("ok scrap the trailers", "no to the 10%")."""
+    drops = [(order, term) for order, unit in enumerate(units) for term in rejected(unit.text)]
+    return [c for c in candidates if not any(order > c.order and term in c.text.lower() for order, term in drops)]
 
 
 def _standing(candidates: list[_Candidate], encoder: Encoder | None) -> list[_Candidate]:
