@@ -132,3 +132,41 @@ def test_one_item_per_commitment_across_messages(
     nlp: Any, lines: list[tuple[str, str]], expected: list[tuple[str, str, str]]
 ) -> None:
     assert _items(_analyse(nlp, lines)) == expected
+
+
+@pytest.mark.parametrize(
+    ("lines", "expected"),
+    [
+        # a reassignment moves the item
+        (
+            [
+                ("Mia Chen", "Leo, can you update the changelog by 3pm?"),
+                ("Leo Park", "sure"),
+                ("Mia Chen", "actually Ana will do it, Leo is out this afternoon"),
+            ],
+            [("update the changelog", "Ana", "by 3pm")],
+        ),
+        # a declined ask is no one's until someone else takes it
+        ([("Mia Chen", "Leo, can you update the changelog by 3pm?"), ("Leo Park", "sorry, can't today")], []),
+        (
+            [
+                ("Mia Chen", "Leo, can you update the changelog by 3pm?"),
+                ("Leo Park", "sorry, can't today"),
+                ("Mia Chen", "Ana, can you take it over?"),
+                ("Ana Silva", "sure"),
+            ],
+            [("update the changelog", "Ana Silva", "by 3pm")],
+        ),
+        # a plan given up, a hypothetical and a refusal are no commitments
+        ([("Amara Obi", "I was going to present the Q2 numbers myself.")], []),
+        ([("Amara Obi", "I could rewrite the importer, in theory.")], []),
+        ([("Amara Obi", "I can't take the donor call on the 15th.")], []),
+        # a pronoun is read from what the message named before it
+        (
+            [("Hana Sato", "Kenji, your scorecard still isn't in the tracker, can you get it in by eod?")],
+            [("get your scorecard", "Kenji", "by eod")],
+        ),
+    ],
+)
+def test_who_holds_the_item(nlp: Any, lines: list[tuple[str, str]], expected: list[tuple[str, str, str]]) -> None:
+    assert _items(_analyse(nlp, lines)) == expected

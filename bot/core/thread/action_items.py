@@ -79,6 +79,15 @@ _NOT_TASKS = frozenset(
 _PARTICIPANT_SUBJECTS = _ASKED | {"i", "we"}
 _ACCEPT_WINDOW = 3
 _BASE_TAGS = frozenset({"VB", "VBP"})
+_DECLINE = re.compile(
+    r"^\W*(?!no (?:problem|worries|prob)\b)(?:no\b|nope|sorry|unfortunately|i can'?t|i cannot|can'?t|cannot"
+    r"|i won'?t be able|won'?t be able|not me|i'm out|i am out|i'm off)",
+    re.I,
+)
+"""A refusal of the ask just made to the speaker."""
+_NOT_COMMITTED = frozenset({"was", "were", "would", "'d", "could", "might", "should"})
+_PRONOUN = re.compile(r"\b(?:it|them|this|that|those|one)\b", re.I)
+_ANTECEDENT_DEPS = frozenset({"dobj", "nsubj", "nsubjpass", "attr", "appos", "ROOT"})
 _QUALIFIED = re.compile(r"^\W*(?:but|though|however|although|only if|unless|except|as long as)\b", re.I)
 _ME = re.compile(r"\bme\b")
 _MY = re.compile(r"\bmy\b")
@@ -108,6 +117,8 @@ class ThreadStatement:
     """For decisions: the sentence changes an earlier decision."""
     accepted: bool = False
     """For decisions: an acceptance of the proposal before it, stated as that proposal."""
+    declined: bool = False
+    """For asks: the addressee refused it; it is open until someone else takes it."""
 
     @property
     def is_acceptance(self) -> bool:
@@ -266,6 +277,8 @@ def _commitment_verbs(sent: Any) -> list[Token]:
         subject = _subject(token)
         aux = _aux_words(token)
         future = bool(aux & _COMMIT_AUX) or "going" in aux or token.lower_ == "going"
+        # "I was going to ...", "I could ...", "I can't ...": a plan given up, a hypothetical, a refusal
+        future = future and not (aux & _NOT_COMMITTED or any(c.dep_ == "neg" for c in token.children))
         if (subject is not None and subject.lower_ == "i" and future) or _is_let_me(token):
             found.append(token)
     # "I'm going to X": keep the outer verb only; its content verb is found from it.
@@ -307,7 +320,40 @@ def coordinated_task(
     parts = [text for text in [task_phrase(head, cut)] if _usable_task(head, text)]
     parts += [text for v in others if _usable_task(v, text := task_phrase(v, cut), coordinated=True)]
     task = _named(_series(parts), speaker, answering) if parts else ""
+    if task and not _has_content(task):
+        task = _resolved(task, head)
     return task if _has_content(task) else ""
+
+
+def _resolved(task: str, verb: Token) -> str:
+    """A pronoun-only task with its pronoun replaced by what it points back to in the same
+    message ("your scorecard isn't in, can you get it in" -> "get your scorecard in")."""
+    pronoun = next((c for c in verb.children if c.dep_ in {"dobj", "nsubjpass"} and c.lower_ in _ANAPHORIC), None)
+    if pronoun is None:
+        return task
+    found = _antecedent(pronoun)
+    return _PRONOUN.sub(found, task, count=1) if found else task
+
+
+def _antecedent(pronoun: Token) -> str | None:
+    """The nearest thing named before ``pronoun`` in its message: an object or subject noun, with
+    the words that qualify it ("access to the CI secrets"), up to a verb or a comma."""
+    before = list(reversed(pronoun.doc[: pronoun.i]))
+    nouns = [t for t in before if t.pos_ == "NOUN" and t.dep_ in _ANTECEDENT_DEPS]
+    nouns += [t for t in before if t.pos_ == "NOUN" and t.dep_ == "pobj"]
+    for token in nouns[:1]:
+        while token.dep_ == "pobj" and token.head.head.pos_ == "NOUN" and token.head.head.i < token.i:
+            token = token.head.head  # "access to the CI secrets": the thing is "access"
+        phrase: list[Token] = []
+        for t in token.subtree:
+            if t.i > token.i and (t.pos_ in {"VERB", "AUX"} or t.text in _STOP_PUNCT or t.i >= pronoun.i):
+                break
+            phrase.append(t)
+        words_before = [t for t in phrase if t.i <= token.i]
+        if words_before and all(t.pos_ in {"DET", "ADJ", "NOUN", "PROPN", "NUM", "PRON", "ADP"} for t in phrase):
+            return tokens_text(phrase)
+        return tokens_text([t for t in phrase if t.i <= token.i]) or None
+    return None
 
 
 def _statement_tasks(
@@ -515,7 +561,8 @@ def accept_open_ask(
                 other = statements[j]
                 if other.kind == "ask" and other.text == ask.text and other.message_index == ask.message_index:
                     statements[j] = replace(
-                        other, owner=message.author or other.owner, owner_id=message.author_id, due=other.due or due
+                        other, owner=message.author or other.owner, owner_id=message.author_id,
+                        due=other.due or due, declined=False,
                     )
             return
 
@@ -553,6 +600,56 @@ def attach_due(statements: list[ThreadStatement], messages: Sequence[Message], i
         return
 
 
+def drop_declined(statements: list[ThreadStatement], messages: Sequence[Message], index: int) -> None:
+    """Take the latest ask to the author of a refusal ("sorry, can't this week") off them: it is
+    open again, for whoever accepts it or is handed it next (in place)."""
+    author = messages[index]
+    for k in range(len(statements) - 1, -1, -1):
+        ask = statements[k]
+        if index - ask.message_index > _ACCEPT_WINDOW:
+            return
+        if ask.kind == "ask" and ask.message_index < index and same_person(ask.owner, author):
+            for j in range(len(statements)):
+                if statements[j].kind == "ask" and statements[j].order == ask.order:
+                    statements[j] = replace(statements[j], owner=None, owner_id=None, declined=True)
+            return
+
+
+def reassignment(sent: Any, people: dict[str, str | None]) -> Addressee | None:
+    """Who a sentence hands the task just discussed to: "actually Mia will do it", "Mia can take
+    this one", "Mia, can you take it over?"."""
+    for verb in sent:
+        if verb.pos_ != "VERB" or not (_task_object_is_anaphoric(verb) or _takes_over(verb)):
+            continue
+        named = named_subject(verb, people)
+        if named is not None:
+            return resolve(named, people)
+        called = vocative(sent, people)
+        if called is not None and getattr(_subject(verb), "lower_", None) == "you":
+            return resolve(called[0], people)
+    return None
+
+
+def _takes_over(verb: Token) -> bool:
+    return verb.lower_ in {"take", "takes"} and any(c.lower_ == "over" for c in verb.children)
+
+
+def reassign(statements: list[ThreadStatement], messages: Sequence[Message], index: int, taker: Addressee) -> None:
+    """Move the latest task of the last few messages to ``taker`` (in place)."""
+    for k in range(len(statements) - 1, -1, -1):
+        task = statements[k]
+        if index - task.message_index > _ACCEPT_WINDOW:
+            return
+        if task.kind == "decision" or not task.action:
+            continue
+        if task.owner == taker.name:
+            return
+        for j in range(len(statements)):
+            if statements[j].order == task.order and statements[j].action:
+                statements[j] = replace(statements[j], owner=taker.name, owner_id=taker.user_id, declined=False)
+        return
+
+
 def classify_thread(messages: Sequence[Message], parsed: Sequence[Any]) -> list[ThreadStatement]:
     """The decision, commitment and ask statements of a thread, in order, by the rules alone.
 
@@ -584,6 +681,11 @@ def classify_thread(messages: Sequence[Message], parsed: Sequence[Any]) -> list[
             due = due_fragment(sent) if not any(s.action for s in found) else None
             if due is not None:
                 attach_due(statements, messages, index, due)
+            if not any(s.kind == "commitment" for s in found):
+                if _DECLINE.match(sent.text):
+                    drop_declined(statements, messages, index)
+                elif (taker := reassignment(sent, people)) is not None:
+                    reassign(statements, messages, index, taker)
             order += 1
         # "agreed. we move the cutover to the 23rd": the message's own decision, not what "agreed"
         # answered; "good idea. but let's see ... first" accepts nothing yet

@@ -210,7 +210,7 @@ def _actions(
         key = s.action.lower()
         if key not in found or found[key].score < score:
             owner, owner_id = s.owner, s.owner_id
-            if owner is None and addressed_to_you(sents[s.order]):
+            if owner is None and not s.declined and addressed_to_you(sents[s.order]):
                 replier = _replier(messages, s.message_index)
                 owner, owner_id = (replier.author, replier.author_id) if replier is not None else (None, None)
             ts = messages[s.message_index].ts
