@@ -85,6 +85,11 @@ _DECLINE = re.compile(
     re.I,
 )
 """A refusal of the ask just made to the speaker."""
+_SOMEDAY = re.compile(
+    r"\b(?:some ?day|at some point|(?<!in )(?<!within )one day|eventually|down the (?:road|line)|in the future"
+    r"|one of these days|when we have time|if we ever|nice to have|would love to)\b",
+    re.I,
+)
 _NOT_COMMITTED = frozenset({"was", "were", "would", "'d", "could", "might", "should"})
 _PRONOUN = re.compile(r"\b(?:it|them|this|that|those|one)\b", re.I)
 _ANTECEDENT_DEPS = frozenset({"dobj", "nsubj", "nsubjpass", "attr", "appos", "ROOT"})
@@ -391,6 +396,8 @@ def sentence_statements(sent: Any, order: int, context: SentenceContext) -> list
     called = vocative(sent, people)
     cut += [called[1]] if called is not None else []
     cut += [due[1]] if due is not None else []
+    if is_someday(raw):  # "we could rewrite the tokenizer someday": a wish, no task
+        return found
     commitments = _commitment_verbs(sent)
     verb = _main_verb(sent)
     accepted = False
@@ -414,6 +421,11 @@ def sentence_statements(sent: Any, order: int, context: SentenceContext) -> list
     ask = _ask(sent, raw, verb, named, called, cut, due_text, context, order)
     # "@channel please read X" asks everyone, so no one: only a named addressee makes it a task.
     return found + [a for a in ask if not broadcast or a.owner is not None]
+
+
+def is_someday(text: str) -> bool:
+    """Whether a sentence puts its task off to no time at all ("someday", "at some point")."""
+    return bool(_SOMEDAY.search(text))
 
 
 def _ask(

@@ -23,7 +23,13 @@ import numpy as np
 from bot.core.notes.messages import with_listed_items
 from bot.core.protocols import CachedEncoder, Encoder
 from bot.core.scorer import content_words
-from bot.core.thread.action_items import ThreadStatement, addressed_to_you, classify_thread, flagged_task
+from bot.core.thread.action_items import (
+    ThreadStatement,
+    addressed_to_you,
+    classify_thread,
+    flagged_task,
+    is_someday,
+)
 from bot.core.thread.addressees import is_broadcast, participants
 from bot.core.thread.decisions import is_proposal, rejected
 from bot.core.thread.statements import LABELS, StatementClassifier, Unit, words
@@ -219,6 +225,8 @@ def _actions(
         for order, (unit, sent) in enumerate(zip(units, sents, strict=True)):
             p = float(probs[order, 1])
             if order in covered or p < threshold or unit.text.rstrip().endswith("?") or is_broadcast(unit.text):
+                continue
+            if is_someday(unit.text):
                 continue
             candidate = _learned_action(unit, sent, p, order, messages, people)
             if candidate.text.lower() not in found:
