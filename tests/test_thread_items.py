@@ -71,6 +71,26 @@ def test_a_message_laid_out_as_notes_gives_its_listed_items(nlp: Any) -> None:
             [("Lina", "Can someone archive the old dashboards?"), ("Ugo", "sure, by end of week")],
             [("archive the old dashboards", "Ugo", "by end of week")],
         ),
+        (
+            [("Lina", "Marco, could you prepare the cost annex?"), ("Marco", "can do, I'll have it ready by the 20th.")],
+            [("prepare the cost annex", "Marco", "by the 20th")],
+        ),
+        # two commitments in one sentence, each with its own date
+        (
+            [("Ugo", "I'll send the offer by Thursday if the refs are clean, and I'll send the other candidate a no today")],
+            [("send the offer", "Ugo", "by Thursday"), ("send the other candidate a no", "Ugo", "today")],
+        ),
+        # dates of other shapes: a time on a day, a week, an event, a period's end
+        (
+            [("Lina", "Marco, can you have a build to QA by Friday noon?")],
+            [("have a build to QA", "Marco", "by Friday noon")],
+        ),
+        ([("Ugo", "I'll book the inductions for the week of 3 November")], [("book the inductions", "Ugo", "the week of 3 November")]),
+        (
+            [("Ugo", "I'll run the regression cases as soon as the hotfix drops")],
+            [("run the regression cases", "Ugo", "as soon as the hotfix drops")],
+        ),
+        ([("Ugo", "I'll keep the overtime rota through end of month")], [("keep the overtime rota", "Ugo", "through end of month")]),
     ],
 )
 def test_due_phrases(nlp: Any, lines: list[tuple[str, str]], expected: list[tuple[str, str, str]]) -> None:

@@ -43,7 +43,7 @@ from bot.core.thread.addressees import (
     vocative,
 )
 from bot.core.thread.decisions import accepted_proposal, decision_cue
-from bot.core.thread.due import task_due_span
+from bot.core.thread.due import due_spans, task_due_span
 from bot.core.types import Message
 
 StatementKind = Literal["decision", "commitment", "ask"]
@@ -91,6 +91,8 @@ _SOMEDAY = re.compile(
     re.I,
 )
 _NOT_COMMITTED = frozenset({"was", "were", "would", "'d", "could", "might", "should"})
+_NO_CONTENT = frozenset({"ready", "done", "finished", "sorted", "live", "asap", "later", "soon", "today", "tomorrow"})
+"""Words that say how or when, not what: "have it ready", "get it done" are about nothing yet."""
 _PRONOUN = re.compile(r"\b(?:it|them|this|that|those|one)\b", re.I)
 _ANTECEDENT_DEPS = frozenset({"dobj", "nsubj", "nsubjpass", "attr", "appos", "ROOT"})
 _QUALIFIED = re.compile(r"^\W*(?:but|though|however|although|only if|unless|except|as long as)\b", re.I)
@@ -233,7 +235,7 @@ def _named(text: str, speaker: str | None, answering: str | None = None) -> str:
 def _has_content(text: str) -> bool:
     """Whether a task says what it is about beyond its verb: "share it", "push them", "do it
     then" point back to something said elsewhere and are no item on their own."""
-    return bool(content_words(text.lower().partition(" ")[2]))
+    return any(w not in _NO_CONTENT for w in content_words(text.lower().partition(" ")[2]))
 
 
 @dataclass(frozen=True)
@@ -245,6 +247,36 @@ class SentenceContext:
     people: dict[str, str | None]
     answering: str | None = None
     """Who spoke last before the message, other than its author: the "you" of a commitment."""
+
+
+def _dues(sent: Any) -> list[tuple[str, tuple[int, int]]]:
+    """Every due phrase of the sentence with its document character range, the first as
+    :func:`_due` reads it."""
+    first = _due(sent)
+    if first is None:
+        return []
+    found = [first]
+    for start, end in due_spans(sent.text):
+        span = (sent.start_char + start, sent.start_char + end)
+        if span[1] <= first[1][0] or span[0] >= first[1][1]:
+            found.append((sent.text[start:end], span))
+    return sorted(found, key=lambda due: due[1])
+
+
+def _due_of(verb: Token, verbs: Sequence[Token], dues: Sequence[tuple[str, tuple[int, int]]]) -> str | None:
+    """The due phrase of ``verb``'s own clause ("I'll send the offer by Thursday, and I'll send
+    the decline today"): inside its subtree and not inside another of the ``verbs``' under it;
+    else the sentence's first."""
+    if not dues:
+        return None
+    nested = [v for v in verbs if v is not verb and verb.is_ancestor(v)]
+
+    def inside(token: Token, start: int) -> bool:
+        first, last = token.left_edge, token.right_edge
+        return first.idx <= start < last.idx + len(last.text)
+
+    own = [text for text, (start, _) in dues if inside(verb, start) and not any(inside(v, start) for v in nested)]
+    return own[0] if own else dues[0][0]
 
 
 def _due(sent: Any) -> tuple[str, tuple[int, int]] | None:
@@ -271,6 +303,13 @@ def _task_object_is_anaphoric(verb: Token) -> bool:
         return False  # "Agreed, signup is exactly that" agrees with an opinion
     objects = [c for c in verb.children if c.dep_ == "dobj"]
     return bool(objects) and all(o.lower_ in _ANAPHORIC for o in objects) and len(list(verb.subtree)) <= 8
+
+
+def _objects_point_back(verb: Token) -> bool:
+    """Whether what ``verb`` acts on is a pronoun ("I'll send it", "I'll have it ready by the 20th")."""
+    objects = [t for t in verb.subtree if (t.dep_ in {"dobj", "nsubj"} and t.head is not verb) or t.dep_ == "dobj"]
+    objects = [t for t in objects if t is not verb and t.i > verb.i]
+    return bool(objects) and all(o.lower_ in _ANAPHORIC for o in objects) and verb.lower_ not in _BE
 
 
 def _commitment_verbs(sent: Any) -> list[Token]:
@@ -388,14 +427,14 @@ def sentence_statements(sent: Any, order: int, context: SentenceContext) -> list
         marked = cue.marked or _states_a_change(sent)
         found.append(ThreadStatement("decision", raw, index, order, cue.text, marked=marked, reversal=cue.reversal))
     broadcast = is_broadcast(raw)
-    due = _due(sent)
-    due_text = due[0] if due is not None else None
+    dues = _dues(sent)
+    due_text = dues[0][0] if dues else None
     people = context.people
     named = sentence_mentions(sent, people)
     cut = [span for _, span in named]
     called = vocative(sent, people)
     cut += [called[1]] if called is not None else []
-    cut += [due[1]] if due is not None else []
+    cut += [span for _, span in dues]
     if is_someday(raw):  # "we could rewrite the tokenizer someday": a wish, no task
         return found
     commitments = _commitment_verbs(sent)
@@ -406,9 +445,13 @@ def sentence_statements(sent: Any, order: int, context: SentenceContext) -> list
         if _task_object_is_anaphoric(content) or (content.lower_ in _LIGHT_VERBS and len(list(content.subtree)) <= 3):
             accepted = True
             continue
-        for task in _statement_tasks(committed, cut, message.author, context.answering):
+        tasks = _statement_tasks(committed, cut, message.author, context.answering)
+        if not tasks and _objects_point_back(content):
+            accepted = True  # "can do, I'll have it ready by the 20th"
+        own_due = _due_of(committed, commitments, dues)
+        for task in tasks:
             found.append(
-                ThreadStatement("commitment", raw, index, order, task, message.author, message.author_id, due_text)
+                ThreadStatement("commitment", raw, index, order, task, message.author, message.author_id, own_due)
             )
     if not accepted and not any(s.kind == "commitment" for s in found):
         accepted = _is_acceptance_clause(sent, verb)

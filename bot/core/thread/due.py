@@ -15,39 +15,48 @@ _MONTH = (
 _ORDINAL = r"\d{1,2}(?:st|nd|rd|th)"
 _DATE = rf"(?:the\s+)?{_ORDINAL}(?: of {_MONTH})?|{_MONTH} {_ORDINAL}|{_MONTH} \d{{1,2}}\b|\d{{1,2}} (?:of )?{_MONTH}"
 _TOMORROW = r"(?:tomorrow|tmrw|tmr|tomoz)"
-_PERIOD = r"(?:day|week|month|sprint|quarter|year|play|business)"
+_PERIOD = r"(?:day|week|month|sprint|quarter|year|play|business|shift|term)"
 _PART_OF_DAY = r"(?: morning| afternoon| evening| night|, first thing| first thing)?"
+_TIME = r"\d{1,2}(?::\d{2})?\s*(?:am|pm)|\d{1,2}:\d{2}|noon|midday"
 _POINT = (
-    rf"(?:the\s+)?end of (?:the\s+|this\s+|next\s+)?{_PERIOD}|{_DAY}{_PART_OF_DAY}|{_TOMORROW}{_PART_OF_DAY}"
-    r"|tonight|today|noon|midday|midnight|lunch(?:time)?|eod|eow|cob|close of business"
+    rf"(?:the\s+)?end of (?:the\s+|this\s+|next\s+)?{_PERIOD}|{_DAY}{_PART_OF_DAY}(?:\s+(?:at\s+)?(?:{_TIME}))?"
+    rf"|{_TOMORROW}{_PART_OF_DAY}|tonight|today|midnight|lunch(?:time)?|eod|eow|cob|close of business"
     rf"|(?:next|this) (?:{_DAY}|week|month|sprint|quarter|year)"
     rf"|{_DATE}"
-    r"|\d{1,2}(?::\d{2})?\s*(?:am|pm)|\d{1,2}:\d{2}"
+    rf"|(?:{_TIME})(?:\s+(?:today|tonight|{_TOMORROW}|on {_DAY}))?"
 )
 _DUE = re.compile(
-    rf"\b(?:(?:by|before|until|till|no later than|due)\s+(?:{_POINT})"
+    rf"\b(?:(?:by|before|until|till|through|thru|no later than|due)\s+(?:{_POINT})"
     rf"|(?:on|this|next)\s+{_DAY}{_PART_OF_DAY}|on\s+(?:{_DATE})|next (?:week|month|sprint|quarter|year)"
-    r"|this (?:week|afternoon|evening|morning)"
-    rf"|(?:the\s+)?end of (?:the\s+|this\s+)?{_PERIOD}|{_TOMORROW}{_PART_OF_DAY}|tonight|today|overnight"
-    r"|eod|eow|cob|asap|(?:within|in) (?:a|an|one|two|three|four|\d+) (?:hours?|days?|weeks?)"
+    rf"|this (?:week|afternoon|evening|morning)|(?:the\s+)?week of (?:{_DATE})"
+    rf"|(?:at\s+)?(?:the\s+)?end of (?:the\s+|this\s+)?(?:[a-z]+\s+)?(?:{_PERIOD}|run|call|meeting|session|window)"
+    rf"|{_TOMORROW}{_PART_OF_DAY}"
+    r"|tonight|today|overnight|eod|eow|cob|asap|(?:within|in) (?:a|an|one|two|three|four|\d+) (?:hours?|days?|weeks?)"
+    r"|as soon as (?:possible|(?:the|it|we|they|he|she|you|i|legal|finance)\b(?:\s+[\w'-]+){1,3}?(?=\s*(?:[,.;!?]|$)))"
     r"|before (?:the|our|next) (?:\d{1,2}:\d{2} )?(?!(?:end|way)\b)[a-z][\w-]*"
+    rf"|before [a-z][\w-]* (?:opens|starts|closes|ends|launches|ships|goes live)(?: {_DAY})?"
     r"|before (?:he|she|they|we|you|i|it) [a-z]+)\b",
     re.I,
 )
 
-
 _BARE_DAY = re.compile(
-    r"(?<![\w'])(?:(?i:(?:mon|tues|wednes|thurs|fri|satur|sun)day)|(?:Mon|Tue|Tues|Wed|Thu|Thur|Thurs|Fri)\b\.?)"
-    rf"(?i:{_PART_OF_DAY})(?!'s|\w)"
+    r"(?<![\w'])(?:(?i:(?:mon|tues|wednes|thurs|fri|satur|sun)day)|(?:Mon|Tue|Tues|Wed|Thu|Thur|Thurs|Fri)\b\.?"
+    rf"|(?i:{_DATE}))(?i:{_PART_OF_DAY})(?!'s|\w)"
 )
+"""A weekday or date on its own ("I'll ping you Monday", "config done the 21st"): a due date only in
+a task's own sentence."""
 _NOT_BEFORE_DAY = frozenset({"the", "a", "for", "every", "last", "since", "from", "of", "that", "each", "and", "or"})
-"""A weekday on its own ("I'll ping you Monday"), a due date only in a task's own sentence."""
 
 
 def due_span(text: str) -> tuple[int, int] | None:
     """Character range of the due phrase of ``text``, if it states one."""
     match = _DUE.search(normalise_quotes(text))  # a 1:1 character mapping keeps offsets
     return (match.start(), match.end()) if match else None
+
+
+def due_spans(text: str) -> list[tuple[int, int]]:
+    """Character ranges of every due phrase of ``text``."""
+    return [match.span() for match in _DUE.finditer(normalise_quotes(text))]
 
 
 def task_due_span(text: str) -> tuple[int, int] | None:
