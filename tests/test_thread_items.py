@@ -190,3 +190,18 @@ def test_one_item_per_commitment_across_messages(
 )
 def test_who_holds_the_item(nlp: Any, lines: list[tuple[str, str]], expected: list[tuple[str, str, str]]) -> None:
     assert _items(_analyse(nlp, lines)) == expected
+
+
+def test_a_standup_update_gives_its_authors_plan_for_today(nlp: Any) -> None:
+    analysis = _analyse(
+        nlp,
+        [
+            ("Rita Gomez", "standup thread, y / t / blockers please"),
+            ("Omar Aziz", "y: closed the billing tickets. t: migrating the invoice exporter, done by 4pm. blockers: none"),
+            ("Lena Fox", "y: out. t: still the flaky login tests, I think the fixtures leak. no blockers"),
+        ],
+    )
+    assert _items(analysis) == [
+        ("migrating the invoice exporter, done", "Omar Aziz", "by 4pm"),
+        ("the flaky login tests", "Lena Fox", None),
+    ]

@@ -90,6 +90,16 @@ _SOMEDAY = re.compile(
     r"|one of these days|when we have time|if we ever|nice to have|would love to)\b",
     re.I,
 )
+_STANDUP_LABELS = re.compile(r"(?:^|\s)(?:y|yday|yesterday|blockers?|blocked)\s*:", re.I)
+_TODAY = re.compile(
+    r"(?:^|(?<=[\s.!;]))(?:t|today|tdy)\s*:\s*(?P<plan>.+?)\s*(?=\b(?:y|yday|yesterday|blockers?|blocked)\s*:"
+    r"|\bno blockers?\b|$)",
+    re.I | re.S,
+)
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n")
+_OWN_CLAUSE = re.compile(r",\s+(?=(?:i|we|it|that|which|this|they)\b)", re.I)
+"""Where a plan's comment starts ("the flaky tests, I think the DB isn't reset")."""
+_PLAN_FILLERS = re.compile(r"^(?:still|starting on|start on|continuing(?: with| on)?|more|then|wfh|ooo)\b[\s,]*", re.I)
 _NOT_COMMITTED = frozenset({"was", "were", "would", "'d", "could", "might", "should"})
 _NO_CONTENT = frozenset({"ready", "done", "finished", "sorted", "live", "asap", "later", "soon", "today", "tomorrow"})
 """Words that say how or when, not what: "have it ready", "get it done" are about nothing yet."""
@@ -705,6 +715,25 @@ def reassign(statements: list[ThreadStatement], messages: Sequence[Message], ind
         return
 
 
+def standup_plan(text: str) -> tuple[str, str | None, int] | None:
+    """What a stand-up update says its author does today ("y: ... t: training the staff at 11.
+    blockers: none"): the plan without its date, the date, and where the plan starts."""
+    if not _STANDUP_LABELS.search(text):
+        return None
+    match = _TODAY.search(text)
+    if match is None:
+        return None
+    plan = match.group("plan").strip()
+    start = match.start("plan")
+    plan = _OWN_CLAUSE.split(_SENTENCE_END.split(plan, maxsplit=1)[0], maxsplit=1)[0]
+    span = task_due_span(plan)
+    due = plan[span[0] : span[1]] if span else None
+    if span is not None:
+        plan = (plan[: span[0]].rstrip(" ,;") + " " + plan[span[1] :].lstrip(" ,;")).strip()
+    plan = _PLAN_FILLERS.sub("", plan).strip(" ,.;:-")
+    return (plan, due, start) if _has_content("do " + plan) else None
+
+
 def classify_thread(messages: Sequence[Message], parsed: Sequence[Any]) -> list[ThreadStatement]:
     """The decision, commitment and ask statements of a thread, in order, by the rules alone.
 
@@ -720,7 +749,7 @@ def classify_thread(messages: Sequence[Message], parsed: Sequence[Any]) -> list[
         context = SentenceContext(message, index, people, answering)
         answered = next((i for i, _ in reversed(said) if messages[i].author != message.author), None)
         earlier = [(messages[i].author, text) for i, text in reversed(said) if i == answered]
-        first = len(statements)
+        first, first_order = len(statements), order
         for sent in doc.sents:
             found = sentence_statements(sent, order, context)
             decided = None if any(s.kind == "decision" for s in found) else accepted_proposal(
@@ -742,6 +771,13 @@ def classify_thread(messages: Sequence[Message], parsed: Sequence[Any]) -> list[
                 elif (taker := reassignment(sent, people)) is not None:
                     reassign(statements, messages, index, taker)
             order += 1
+        plan = standup_plan(message.text)
+        if plan is not None:
+            sent_order = first_order + sum(1 for sent in doc.sents if sent.end_char <= plan[2])
+            statements.append(
+                ThreadStatement("commitment", plan[0], index, sent_order, plan[0], message.author, message.author_id,
+                                plan[1])
+            )
         # "agreed. we move the cutover to the 23rd": the message's own decision, not what "agreed"
         # answered; "good idea. but let's see ... first" accepts nothing yet
         own = any(s.kind == "decision" and not s.accepted for s in statements[first:])

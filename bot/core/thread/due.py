@@ -41,10 +41,10 @@ _DUE = re.compile(
 
 _BARE_DAY = re.compile(
     r"(?<![\w'])(?:(?i:(?:mon|tues|wednes|thurs|fri|satur|sun)day)|(?:Mon|Tue|Tues|Wed|Thu|Thur|Thurs|Fri)\b\.?"
-    rf"|(?i:{_DATE}))(?i:{_PART_OF_DAY})(?!'s|\w)"
+    rf"|(?i:{_DATE})|(?i:at \d{{1,2}}(?::\d{{2}})?(?:\s*(?:am|pm))?))(?i:{_PART_OF_DAY})(?!'s|\w|:)"
 )
-"""A weekday or date on its own ("I'll ping you Monday", "config done the 21st"): a due date only in
-a task's own sentence."""
+"""A weekday, date or hour on its own ("I'll ping you Monday", "config done the 21st", "training
+the staff at 11"): a due date only in a task's own sentence."""
 _NOT_BEFORE_DAY = frozenset({"the", "a", "for", "every", "last", "since", "from", "of", "that", "each", "and", "or"})
 
 
