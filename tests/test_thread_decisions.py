@@ -92,3 +92,17 @@ def test_a_scrapped_option_is_never_decided(nlp: Any) -> None:
 )
 def test_a_thread_that_settles_nothing_has_no_decision(nlp: Any, lines: list[tuple[str, str]]) -> None:
     assert _decisions(nlp, lines) == []
+
+
+def test_agreeing_to_an_instruction_or_with_a_statement_decides_it(nlp: Any) -> None:
+    lines = [
+        ("Ilse", "do we fail over to the standby anyway?"),
+        ("Marek", "I wouldn't, the primary is fine once the disk is clear"),
+        ("Dara", "agree, stay on the primary"),
+    ]
+    assert _decisions(nlp, lines) == ["agree, stay on the primary"]
+
+
+def test_dropping_something_unnamed_drops_no_decision(nlp: Any) -> None:
+    lines = [("Ilse", "Decision: the kiosk ships with the new firmware."), ("Marek", "ok, forget it, not important")]
+    assert _decisions(nlp, lines) == ["The kiosk ships with the new firmware."]

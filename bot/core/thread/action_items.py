@@ -136,6 +136,8 @@ class ThreadStatement:
     """For decisions: an acceptance of the proposal before it, stated as that proposal."""
     declined: bool = False
     """For asks: the addressee refused it; it is open until someone else takes it."""
+    chat_only: bool = False
+    """For decisions: a cue of written chat, not read in meeting transcripts."""
 
     @property
     def is_acceptance(self) -> bool:
@@ -345,8 +347,12 @@ def _states_a_change(sent: Any) -> bool:
     something (not "is", not in the past), so the sentence settles something rather than
     agreeing with an opinion ("Agreed, signup is exactly that")."""
     root = sent.root
+    if root.lower_ in {"agree", "agreed"}:  # "agree, stay on the primary": what follows is what was agreed
+        root = next((c for c in root.children if c.dep_ in {"ccomp", "conj", "parataxis"} and c.pos_ == "VERB"), root)
     if root.pos_ not in {"VERB", "NOUN"} or root.lower_ in _BE or root.tag_ in {"VBD", "VBN"}:
         return False
+    if root.tag_ == "VB" and _subject(root) is None:
+        return True  # an instruction: "stay on the primary"
     subject = _subject(root) or next((c for c in root.children if c.dep_ == "compound"), None)
     return subject is not None and subject.pos_ in {"NOUN", "PROPN"}
 
@@ -435,7 +441,11 @@ def sentence_statements(sent: Any, order: int, context: SentenceContext) -> list
     cue = decision_cue(raw)
     if cue is not None:
         marked = cue.marked or _states_a_change(sent)
-        found.append(ThreadStatement("decision", raw, index, order, cue.text, marked=marked, reversal=cue.reversal))
+        found.append(
+            ThreadStatement(
+                "decision", raw, index, order, cue.text, marked=marked, reversal=cue.reversal, chat_only=cue.chat_only
+            )
+        )
     broadcast = is_broadcast(raw)
     dues = _dues(sent)
     due_text = dues[0][0] if dues else None
@@ -756,7 +766,10 @@ def classify_thread(messages: Sequence[Message], parsed: Sequence[Any]) -> list[
                 sent.text, earlier, message.author
             )
             if decided is not None:
-                found.insert(0, ThreadStatement("decision", sent.text.strip(), index, order, decided, accepted=True))
+                accepted = ThreadStatement(
+                    "decision", sent.text.strip(), index, order, decided, accepted=True, chat_only=True
+                )
+                found.insert(0, accepted)
             said.append((index, sent.text.strip()))
             for statement in found:
                 if statement.is_acceptance:

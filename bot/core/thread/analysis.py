@@ -142,7 +142,7 @@ def _decisions(
 ) -> list[_Candidate]:
     found: dict[int, _Candidate] = {}
     for s in statements:
-        if s.kind != "decision" or not s.action:
+        if s.kind != "decision" or not s.action or (meeting and s.chat_only):
             continue
         p = _probability(probs, s.order, "decision")
         if (s.marked and not meeting) or p >= threshold:
@@ -162,7 +162,12 @@ def _decisions(
 def _not_rejected(candidates: list[_Candidate], units: Sequence[Unit]) -> list[_Candidate]:
     """Drop decisions a later sentence scraps ("ok scrap the trailers", "no to the 10%")."""
     drops = [(order, term) for order, unit in enumerate(units) for term in rejected(unit.text)]
-    return [c for c in candidates if not any(order > c.order and term in c.text.lower() for order, term in drops)]
+    if not drops:
+        return candidates
+    return [
+        c for c in candidates
+        if not any(order > c.order and term in content_words(c.text.lower()) for order, term in drops)
+    ]
 
 
 def _standing(candidates: list[_Candidate], encoder: Encoder | None) -> list[_Candidate]:

@@ -20,6 +20,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from bot.core.scorer import content_words
 from bot.core.text import normalise_quotes
 
 _META = (
@@ -98,7 +99,11 @@ _THEN_WE = re.compile(
     r"|will|'ll|are|were|was|do|did|don't)\b)[a-z]+",
     re.I,
 )
-_AGREED_CLAUSE = re.compile(r"^(?:(?:ok|okay|so|yes|yep)\W+)?agreed\s*[,;]\s+(?P<rest>\S.*\w.*)$", re.I)
+_AGREED_CLAUSE = re.compile(
+    r"^(?:(?:ok|okay|so|yes|yep)\W+)?(?:agreed|agree|good idea|sounds good|\+1)\s*[,;:\u2014\u2013-]\s+"
+    r"(?P<rest>\S.*\w.*)$",
+    re.I,
+)
 _HEDGES = re.compile(
     r"\b(?:maybe|perhaps|possibly|probably|i think|i guess|i'd|i would|we could|we might|should we|shall we|could we"
     r"|can we|how about|what about|what if|i suggest|i propose|would it|do we|if we|unless|not sure|lean|without"
@@ -121,6 +126,8 @@ class DecisionCue:
     """An explicit cue (label, report, choice phrasing); ``False`` for a bare "agreed, ..."."""
     reversal: bool
     """The sentence changes an earlier decision ("actually", "change of plan")."""
+    chat_only: bool = False
+    """A cue of written chat ("X then", "ok so ..."): spoken meetings say it of everything."""
 
 
 def is_proposal(sentence: str) -> bool:
@@ -157,14 +164,16 @@ def decision_cue(sentence: str) -> DecisionCue | None:
         return DecisionCue(raw, True, reversal)
     if _HEDGES.search(text):
         return None
-    if _IT_IS.search(text) or _SUMMING_UP.match(text):
+    if _IT_IS.match(text):
         return DecisionCue(raw, True, reversal)
+    if _IT_IS.search(text) or _SUMMING_UP.match(text):
+        return DecisionCue(raw, True, reversal, chat_only=True)
     sealed = _AGREED_AFTER.match(text)
     if sealed is not None and len(sealed.group("statement").split()) >= 2:
-        return DecisionCue(raw[: sealed.end("statement")], True, reversal)
+        return DecisionCue(raw[: sealed.end("statement")], True, reversal, chat_only=True)
     then = _CONCLUDING_THEN.match(_strip_interjections(text))
     if then is not None and _concludes(then.group("clause")):
-        return DecisionCue(raw, True, reversal)
+        return DecisionCue(raw, True, reversal, chat_only=True)
     for pattern in (_LETS, _WE_WILL, _GOING_WITH, _THEN_WE):
         match = pattern.search(text)
         if match is not None:
@@ -189,11 +198,13 @@ def _concludes(clause: str) -> bool:
 
 
 def rejected(sentence: str) -> list[str]:
-    """What a sentence drops ("ok scrap the trailers", "no to the 10%"): the words naming it."""
+    """What a sentence drops ("ok scrap the trailers", "no to the 10%"): the content words naming
+    it ("forget it" names nothing)."""
     text = normalise_quotes(sentence)
     if text.rstrip().endswith("?"):
         return []
-    return [(m.group("what") or m.group("no")).lower() for m in _REJECTING.finditer(text)]
+    named = [(m.group("what") or m.group("no")).lower() for m in _REJECTING.finditer(text)]
+    return [word for phrase in named for word in content_words(phrase)]
 
 
 def is_acceptance(sentence: str) -> bool:
