@@ -167,7 +167,9 @@ class Summariser:
         if self.abstractor is not None:
             sentences = self.abstractor.summarise(doc.text)
         else:
-            sentences = summarise_thread(messages, parsed, encoder, self.scorer)
+            sentences = summarise_thread(
+                messages, parsed, encoder, self.scorer, analysis.decisions, analysis.actions
+            )
         shown = [*sentences, *analysis.decisions, *(p.text for p in analysis.actions)]
         result = SummaryResult(
             source=doc.source,

@@ -60,12 +60,14 @@ def select(
     encoder: Encoder,
     scorer: SentenceScorer | None,
     kind: Kind,
+    budget: tuple[int, int] | None = None,
 ) -> list[str]:
-    """The chosen candidates' shown texts, in document order, within ``kind``'s budget.
+    """The chosen candidates' shown texts, in document order, within ``budget`` (sentences,
+    words; ``kind``'s by default).
 
     ``document`` is every unit of the document (for the lexical features of the learned scorer).
     """
-    max_sentences, max_words = BUDGET[kind]
+    max_sentences, max_words = budget or BUDGET[kind]
     if len(candidates) <= 1:
         return [fit_words(c.shown, max_words) for c in candidates]
     embedded = [feature_text(c.embedded) for c in candidates]

@@ -1,4 +1,12 @@
-"""The summary of a thread: its most central, informative messages, attributed."""
+"""The summary of a thread: what it is about and how it ended, in the thread's own words.
+
+First the topic: the core clauses of the anchor (the first message; in Slack, the parent),
+attributed to its author. Then, where room is left, the most summary-worthy on-topic unit
+of the replies (ranked by :mod:`bot.core.selection`; chatter never qualifies, see
+:mod:`bot.core.thread.coherence`). Last the outcome: the decisions the thread analysis
+found, or that a choice asked for is still open, and how many action items for whom.
+At most ``THREAD_SUMMARY_WORDS`` words.
+"""
 
 from __future__ import annotations
 
@@ -6,17 +14,25 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
+import numpy as np
+
 from bot.core.protocols import Encoder
-from bot.core.scorer import SentenceScorer
-from bot.core.selection import Candidate, select, summary_words
+from bot.core.scorer import SentenceScorer, feature_text
+from bot.core.selection import Candidate, select, summary_words, word_tokens
 from bot.core.text import normalise_ws, word_count
+from bot.core.thread.coherence import on_topic
+from bot.core.thread.outcome import outcome_line
 from bot.core.thread.third_person import third_person
-from bot.core.types import Message
+from bot.core.thread.topic import anchor_topic
+from bot.core.types import Message, Priority
 
 THREAD_MAX_CANDIDATES = 40
 LONG_MESSAGE_WORDS = 40
 """Messages longer than this are split into their sentences before ranking."""
 MIN_THREAD_WORDS = 3
+THREAD_SUMMARY_WORDS = 50
+MIN_FILL_WORDS = 8
+"""A reply joins the summary only where at least this many words of the budget are left."""
 _ATTACHMENT = re.compile(r"^<[\w_]+>$|^https?://\S+$")
 
 
@@ -25,20 +41,75 @@ def summarise_thread(
     parsed: Sequence[Any],
     encoder: Encoder,
     scorer: SentenceScorer | None = None,
+    decisions: Sequence[str] = (),
+    actions: Sequence[Priority] = (),
 ) -> list[str]:
-    """Pick 1-2 central, informative messages (or sentences of long ones) as "Author: text"."""
-    candidates = thread_candidates(messages, parsed)
-    return select(candidates, [c.embedded for c in candidates], encoder, scorer, "thread")
+    """Topic, an on-topic reply where room is left, and the outcome (see the module docstring).
+
+    ``decisions`` and ``actions`` are the thread analysis's, best first.
+    """
+    units = thread_units(messages, parsed)
+    if not units:
+        return []
+    candidates = [c for c, _ in units]
+    vectors = np.asarray(encoder.encode([feature_text(c.embedded) for c in candidates]), dtype=np.float32)
+    replies = [k for k, (_, index) in enumerate(units) if index > 0]
+    topic = anchor_topic(parsed[0]) if parsed else None
+    head = [f"{messages[0].author}: {topic}" if messages[0].author else topic] if topic else []
+    open_choice = bool(head) and any(asks_to_choose(s) for s in parsed[0].sents)
+    outcome = outcome_line(decisions, actions, open_choice)
+    tail = [outcome] if outcome else []
+    left = THREAD_SUMMARY_WORDS - sum(summary_words(s) for s in (*head, *tail))
+    central = on_topic(vectors)
+    pool = [k for k in (replies if head else range(len(units))) if central[k]]
+    pool = [k for k in pool if candidates[k].words <= left and not _repeats(candidates[k].embedded, (*head, *tail))]
+    fill: list[str] = []
+    if pool and left >= MIN_FILL_WORDS:
+        chosen = [candidates[k] for k in pool]
+        sentences = 1 if head else 2
+        fill = select(chosen, [c.embedded for c in candidates], encoder, scorer, "thread", (sentences, left))
+    return [*head, *fill, *tail]
+
+
+def asks_to_choose(sent: Any) -> bool:
+    """A question (a spaCy sentence ending in "?") that offers alternatives ("cap it or move it?")
+    or asks what the group should do ("should we move the per diem to $70?")."""
+    if not sent.text.rstrip().endswith("?"):
+        return False
+    offers = any(t.dep_ == "cc" and t.lower_ == "or" for t in sent)
+    asks_group = any(
+        t.lower_ in {"we", "us"} and t.dep_ in {"nsubj", "nsubjpass"}
+        and any(a.tag_ == "MD" for a in t.head.children)
+        for t in sent
+    )
+    return offers or asks_group
 
 
 def thread_candidates(messages: Sequence[Message], parsed: Sequence[Any]) -> list[Candidate]:
-    """Selectable units of a conversation: substantial messages, long ones split in sentences.
+    """Selectable units of a conversation (see :func:`thread_units`)."""
+    return [c for c, _ in thread_units(messages, parsed)]
+
+
+def _repeats(text: str, shown: Sequence[str]) -> bool:
+    """``text`` shares a run of three words with what the summary already shows."""
+    grams = _trigrams(text)
+    return any(grams & _trigrams(s) for s in shown)
+
+
+def _trigrams(text: str) -> set[tuple[str, ...]]:
+    words = [w.lower() for w in word_tokens(text)]
+    return {tuple(words[i : i + 3]) for i in range(len(words) - 2)}
+
+
+def thread_units(messages: Sequence[Message], parsed: Sequence[Any]) -> list[tuple[Candidate, int]]:
+    """Selectable units of a conversation and their message indexes: substantial messages,
+    long ones split in sentences.
 
     A unit is shown in the third person when that is safe (see :func:`third_person`),
     else as "Author: text".
     """
-    candidates: list[Candidate] = []
-    for message, doc in zip(messages, parsed, strict=False):
+    candidates: list[tuple[Candidate, int]] = []
+    for index, (message, doc) in enumerate(zip(messages, parsed, strict=False)):
         text = normalise_ws(message.text)
         if not text or _ATTACHMENT.match(text):
             continue
@@ -50,6 +121,6 @@ def thread_candidates(messages: Sequence[Message], parsed: Sequence[Any]) -> lis
             shown = piece
             if message.author:
                 shown = third_person(message.author, list(span)) or f"{message.author}: {piece}"
-            candidates.append(Candidate(shown, piece, summary_words(shown)))
-    substantial = [c for c in candidates if word_count(c.embedded) >= MIN_THREAD_WORDS]
+            candidates.append((Candidate(shown, piece, summary_words(shown)), index))
+    substantial = [u for u in candidates if word_count(u[0].embedded) >= MIN_THREAD_WORDS]
     return (substantial or candidates)[:THREAD_MAX_CANDIDATES]
