@@ -1,7 +1,7 @@
 """The summary of a thread: what it is about and how it ended, in the thread's own words.
 
 First the topic: the core clauses of the anchor (the first message; in Slack, the parent),
-attributed to its author. Then, where room is left, the most summary-worthy on-topic unit
+attributed to its author. Then, where room is left, the most summary-worthy on-topic units
 of the replies (ranked by :mod:`bot.core.selection`; chatter never qualifies, see
 :mod:`bot.core.thread.coherence`). Last the outcome: the decisions the thread analysis
 found, or that a choice asked for is still open, and how many action items for whom.
@@ -32,7 +32,8 @@ LONG_MESSAGE_WORDS = 40
 MIN_THREAD_WORDS = 3
 THREAD_SUMMARY_WORDS = 50
 MIN_FILL_WORDS = 8
-"""A reply joins the summary only where at least this many words of the budget are left."""
+"""Replies join the summary only where at least this many words of the budget are left."""
+MAX_FILL_UNITS = 2
 _ATTACHMENT = re.compile(r"^<[\w_]+>$|^https?://\S+$")
 
 
@@ -44,7 +45,7 @@ def summarise_thread(
     decisions: Sequence[str] = (),
     actions: Sequence[Priority] = (),
 ) -> list[str]:
-    """Topic, an on-topic reply where room is left, and the outcome (see the module docstring).
+    """Topic, on-topic replies where room is left, and the outcome (see the module docstring).
 
     ``decisions`` and ``actions`` are the thread analysis's, best first.
     """
@@ -55,7 +56,7 @@ def summarise_thread(
     vectors = np.asarray(encoder.encode([feature_text(c.embedded) for c in candidates]), dtype=np.float32)
     replies = [k for k, (_, index) in enumerate(units) if index > 0]
     topic = anchor_topic(parsed[0]) if parsed else None
-    head = [f"{messages[0].author}: {topic}" if messages[0].author else topic] if topic else []
+    head = [_attributed(messages[0], parsed[0], topic)] if topic else []
     open_choice = bool(head) and any(asks_to_choose(s) for s in parsed[0].sents)
     outcome = outcome_line(decisions, actions, open_choice)
     tail = [outcome] if outcome else []
@@ -66,9 +67,17 @@ def summarise_thread(
     fill: list[str] = []
     if pool and left >= MIN_FILL_WORDS:
         chosen = [candidates[k] for k in pool]
-        sentences = 1 if head else 2
-        fill = select(chosen, [c.embedded for c in candidates], encoder, scorer, "thread", (sentences, left))
+        fill = select(chosen, [c.embedded for c in candidates], encoder, scorer, "thread", (MAX_FILL_UNITS, left))
     return [*head, *fill, *tail]
+
+
+def _attributed(anchor: Message, doc: Any, topic: str) -> str:
+    """The topic as the anchor's author's: in the third person where the topic is the whole
+    anchor and that is safe (see :func:`third_person`), else "Author: topic"."""
+    if not anchor.author:
+        return topic
+    whole = normalise_ws(anchor.text) == topic
+    return (third_person(anchor.author, list(doc)) if whole else None) or f"{anchor.author}: {topic}"
 
 
 def asks_to_choose(sent: Any) -> bool:
