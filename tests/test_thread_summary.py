@@ -80,22 +80,26 @@ def test_an_anchor_that_names_nothing_has_no_topic(spacy_nlp: Any, anchor: str) 
     assert all(not c.content for c in anchor_clauses(spacy_nlp(anchor)))
 
 
+THREE_ITEMS = [Priority("patch the parser", "Sam Ortiz"), Priority("review it", "Li Wei"), Priority("deploy", "Sam Ortiz")]
+
+
 @pytest.mark.parametrize(
     ("decisions", "actions", "open_choice", "line"),
     [
         (["we raise the timeout to 30 s"], [], True, "Decided: we raise the timeout to 30 s."),
-        (["Thursday for the demo.", "Mia runs it"], [Priority("book the room", "Sam Ortiz")], False,
-         "Decided: Thursday for the demo; Mia runs it. 1 action item, for Sam."),
-        ([], [Priority("patch the parser", "Sam Ortiz"), Priority("review it", "Li Wei"),
-              Priority("deploy", "Sam Ortiz")], True,
-         "No decision yet. 3 action items, for Sam and Li."),
-        ([], [Priority("patch", "Sam Ortiz"), Priority("review", "Sam Lee")], False,
-         "2 action items, for Sam Ortiz and Sam Lee."),
-        ([], [Priority("someone should write the runbook")], False, "1 action item."),
+        (["Thursday for the demo.", "Mia runs it", "a third one"], THREE_ITEMS, False,
+         "Decided: Thursday for the demo; Mia runs it. 3 action items, for Sam and Li."),
+        ([], THREE_ITEMS, True, "No decision yet. 3 action items, for Sam and Li."),
+        ([], [Priority("patch", "Sam Ortiz"), Priority("review", "Sam Lee"), Priority("ship", "Sam Ortiz")], False,
+         "3 action items, for Sam Ortiz and Sam Lee."),
+        ([], [Priority("write the runbook"), Priority("book the room"), Priority("ask legal")], False,
+         "3 action items."),
+        ([], THREE_ITEMS[:2], False, None),  # two items: the reply lists them right below
         ([], [], True, "No decision yet."),
         ([], [], False, None),
     ],
-    ids=["decided", "two-decisions-and-one-item", "open", "same-first-names", "unowned", "nothing-settled", "none"],
+    ids=["decided", "two-of-three-decisions", "open", "same-first-names", "unowned", "few-items", "nothing-settled",
+         "none"],
 )
 def test_outcome_line(decisions: list[str], actions: list[Priority], open_choice: bool, line: str | None) -> None:
     assert outcome.outcome_line(decisions, actions, open_choice) == line
@@ -109,8 +113,10 @@ def test_chatter_is_off_the_threads_centre() -> None:
         "anyone up for lunch at the thai place",
         "the orders export is green after the retry",
     ]
-    keep = coherence.on_topic(BagOfWords().encode(texts))
-    assert not keep[3] and keep[0] and keep[2]
+    vectors = BagOfWords().encode(texts)
+    keep = coherence.on_topic(vectors)
+    assert not keep[3] and keep[1] and keep.sum() == 2  # the top 40 %
+    assert not coherence.on_topic(vectors, vectors[0])[3]
     assert coherence.on_topic(BagOfWords().encode(texts[:2])).all()  # too few units to tell
 
 
@@ -134,10 +140,11 @@ def _summary(spacy_nlp: Any, messages: Sequence[Message], decisions: Sequence[st
 
 def test_summary_leads_with_the_topic_and_ends_with_the_outcome(spacy_nlp: Any) -> None:
     actions = [Priority("book the Zoom webinar licence", "Aisha Khan", "by Friday"),
+               Priority("set up the registration page", "Aisha Khan", "by Friday"),
                Priority("draft the invite email for the webinar", "Tom Berg", "by Wednesday")]
     summary = _summary(spacy_nlp, WEBINAR, ["17 September"], actions)
     assert summary[0] == "Priya Shah: We need to pick a date for the Q3 customer webinar: 10 or 17 September?"
-    assert summary[-1] == "Decided: 17 September. 2 action items, for Aisha and Tom."
+    assert summary[-1] == "Decided: 17 September. 3 action items, for Aisha and Tom."
     joined = " ".join(summary)
     assert "Morning all" not in joined and "lunch" not in joined and "closed on Monday" not in joined
     assert sum(len(word_tokens(s)) for s in summary) <= THREAD_SUMMARY_WORDS

@@ -15,13 +15,16 @@ from bot.core.types import Priority
 
 MAX_DECISIONS_SHOWN = 2
 DECISION_MAX_WORDS = 16
+MIN_COUNTED_ACTIONS = 3
+"""Fewer action items are not counted in the line: the reply lists them right below, as short."""
 
 
 def outcome_line(decisions: Sequence[str], actions: Sequence[Priority], open_choice: bool) -> str | None:
     """The thread's outcome, or ``None`` when it has nothing to say (no decision asked for or
     reached, no action item). ``open_choice``: the thread asked for a decision."""
     shown = [fit_words(d.strip(), DECISION_MAX_WORDS).rstrip(" .!;,") for d in decisions[:MAX_DECISIONS_SHOWN]]
-    parts = [decided_line(shown) or (NO_DECISION if open_choice else None), action_count(actions)]
+    counted = action_count(actions) if len(actions) >= MIN_COUNTED_ACTIONS else None
+    parts = [decided_line(shown) or (NO_DECISION if open_choice else None), counted]
     return " ".join(p for p in parts if p) or None
 
 

@@ -4,7 +4,8 @@ First the topic: the core clauses of the anchor (the first message; in Slack, th
 attributed to its author. Then, where room is left, the most summary-worthy on-topic units
 of the replies (ranked by :mod:`bot.core.selection`; chatter never qualifies, see
 :mod:`bot.core.thread.coherence`). Last the outcome: the decisions the thread analysis
-found, or that a choice asked for is still open, and how many action items for whom.
+found, or that a choice asked for is still open, and how many action items for whom (where
+there are several).
 At most ``THREAD_SUMMARY_WORDS`` words.
 """
 
@@ -61,7 +62,8 @@ def summarise_thread(
     outcome = outcome_line(decisions, actions, open_choice)
     tail = [outcome] if outcome else []
     left = THREAD_SUMMARY_WORDS - sum(summary_words(s) for s in (*head, *tail))
-    central = on_topic(vectors)
+    anchored = [k for k, (_, index) in enumerate(units) if index == 0]
+    central = on_topic(vectors, _unit_mean(vectors[anchored]) if anchored else None)
     pool = [k for k in (replies if head else range(len(units))) if central[k]]
     pool = [k for k in pool if candidates[k].words <= left and not _repeats(candidates[k].embedded, (*head, *tail))]
     fill: list[str] = []
@@ -97,6 +99,11 @@ def asks_to_choose(sent: Any) -> bool:
 def thread_candidates(messages: Sequence[Message], parsed: Sequence[Any]) -> list[Candidate]:
     """Selectable units of a conversation (see :func:`thread_units`)."""
     return [c for c, _ in thread_units(messages, parsed)]
+
+
+def _unit_mean(vectors: np.ndarray) -> np.ndarray:
+    mean = vectors.mean(axis=0)
+    return np.asarray(mean / max(float(np.linalg.norm(mean)), 1e-9), dtype=np.float32)
 
 
 def _repeats(text: str, shown: Sequence[str]) -> bool:
