@@ -1,12 +1,13 @@
 """The summary of a thread: what it is about and how it ended, in the thread's own words.
 
 First the topic: the core clauses of the anchor (the first message; in Slack, the parent),
-attributed to its author. Then, where room is left, the most summary-worthy on-topic units
-of the replies (ranked by :mod:`bot.core.selection`; chatter never qualifies, see
-:mod:`bot.core.thread.coherence`). Last the outcome: the decisions the thread analysis
-found, or that a choice asked for is still open, and how many action items for whom (where
-there are several).
-At most ``THREAD_SUMMARY_WORDS`` words.
+attributed to its author. Then, where room is left within ``THREAD_SUMMARY_WORDS``, the most
+summary-worthy on-topic units of the replies (ranked by :mod:`bot.core.selection`; chatter
+never qualifies, see :mod:`bot.core.thread.coherence`). Last the outcome line: the decisions
+the thread analysis found, or that a choice asked for is still open, and how many action
+items for whom (where there are several). A thread whose anchor names nothing (a chat that
+opens with "Hi!") is summarised by its most summary-worthy units (the least coherent left
+out), then the outcome.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from bot.core.protocols import Encoder
 from bot.core.scorer import SentenceScorer, feature_text
 from bot.core.selection import Candidate, select, summary_words, word_tokens
 from bot.core.text import normalise_ws, word_count
-from bot.core.thread.coherence import on_topic
+from bot.core.thread.coherence import LEAST_COHERENT_SHARE, on_topic
 from bot.core.thread.outcome import outcome_line
 from bot.core.thread.third_person import third_person
 from bot.core.thread.topic import anchor_topic
@@ -54,22 +55,26 @@ def summarise_thread(
     if not units:
         return []
     candidates = [c for c, _ in units]
-    vectors = np.asarray(encoder.encode([feature_text(c.embedded) for c in candidates]), dtype=np.float32)
-    replies = [k for k, (_, index) in enumerate(units) if index > 0]
     topic = anchor_topic(parsed[0]) if parsed else None
-    head = [_attributed(messages[0], parsed[0], topic)] if topic else []
-    open_choice = bool(head) and any(asks_to_choose(s) for s in parsed[0].sents)
+    open_choice = topic is not None and any(asks_to_choose(s) for s in parsed[0].sents)
     outcome = outcome_line(decisions, actions, open_choice)
     tail = [outcome] if outcome else []
-    left = THREAD_SUMMARY_WORDS - sum(summary_words(s) for s in (*head, *tail))
+    vectors = np.asarray(encoder.encode([feature_text(c.embedded) for c in candidates]), dtype=np.float32)
+    if topic is None:  # no anchor states the topic: the thread's most summary-worthy coherent units
+        coherent = on_topic(vectors, None, 1.0 - LEAST_COHERENT_SHARE)
+        kept = [c for c, keep in zip(candidates, coherent, strict=True) if keep]
+        return [*select(kept, [c.embedded for c in candidates], encoder, scorer, "thread"), *tail]
+    head = [_attributed(messages[0], parsed[0], topic)]
     anchored = [k for k, (_, index) in enumerate(units) if index == 0]
     central = on_topic(vectors, _unit_mean(vectors[anchored]) if anchored else None)
-    pool = [k for k in (replies if head else range(len(units))) if central[k]]
-    pool = [k for k in pool if candidates[k].words <= left and not _repeats(candidates[k].embedded, (*head, *tail))]
+    left = THREAD_SUMMARY_WORDS - summary_words(head[0])
+    pool = [
+        candidates[k] for k, (c, index) in enumerate(units)
+        if index > 0 and central[k] and c.words <= left and not _repeats(c.embedded, (*head, *tail))
+    ]
     fill: list[str] = []
     if pool and left >= MIN_FILL_WORDS:
-        chosen = [candidates[k] for k in pool]
-        fill = select(chosen, [c.embedded for c in candidates], encoder, scorer, "thread", (MAX_FILL_UNITS, left))
+        fill = select(pool, [c.embedded for c in candidates], encoder, scorer, "thread", (MAX_FILL_UNITS, left))
     return [*head, *fill, *tail]
 
 
