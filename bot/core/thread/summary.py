@@ -6,8 +6,8 @@ summary-worthy on-topic units of the replies (ranked by :mod:`bot.core.selection
 never qualifies, see :mod:`bot.core.thread.coherence`). Last the outcome line: the decisions
 the thread analysis found, or that a choice asked for is still open, and how many action
 items for whom (where there are several). A thread whose anchor names nothing (a chat that
-opens with "Hi!") is summarised by its most summary-worthy units (the least coherent left
-out), then the outcome.
+opens with "Hi!") is summarised by the learned selection over its units, then the outcome
+(SAMSum's chats mostly open so; their summaries are what the guard measures).
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from bot.core.protocols import Encoder
 from bot.core.scorer import SentenceScorer, feature_text
 from bot.core.selection import Candidate, select, summary_words, word_tokens
 from bot.core.text import normalise_ws, word_count
-from bot.core.thread.coherence import LEAST_COHERENT_SHARE, on_topic
+from bot.core.thread.coherence import on_topic
 from bot.core.thread.outcome import outcome_line
 from bot.core.thread.third_person import third_person
 from bot.core.thread.topic import anchor_topic
@@ -59,12 +59,10 @@ def summarise_thread(
     open_choice = topic is not None and any(asks_to_choose(s) for s in parsed[0].sents)
     outcome = outcome_line(decisions, actions, open_choice)
     tail = [outcome] if outcome else []
-    vectors = np.asarray(encoder.encode([feature_text(c.embedded) for c in candidates]), dtype=np.float32)
-    if topic is None:  # no anchor states the topic: the thread's most summary-worthy coherent units
-        coherent = on_topic(vectors, None, 1.0 - LEAST_COHERENT_SHARE)
-        kept = [c for c, keep in zip(candidates, coherent, strict=True) if keep]
-        return [*select(kept, [c.embedded for c in candidates], encoder, scorer, "thread"), *tail]
+    if topic is None:  # no anchor states the topic (a chat that opens with "Hi!"): the learned selection
+        return [*select(candidates, [c.embedded for c in candidates], encoder, scorer, "thread"), *tail]
     head = [_attributed(messages[0], parsed[0], topic)]
+    vectors = np.asarray(encoder.encode([feature_text(c.embedded) for c in candidates]), dtype=np.float32)
     anchored = [k for k, (_, index) in enumerate(units) if index == 0]
     central = on_topic(vectors, _unit_mean(vectors[anchored]) if anchored else None)
     left = THREAD_SUMMARY_WORDS - summary_words(head[0])
