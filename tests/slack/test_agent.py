@@ -169,3 +169,14 @@ def test_the_stats_command_reads_the_database(
     monkeypatch.setattr(cli, "load_settings", lambda: Settings(database_url=f"sqlite:///{tmp_path / 'bot.db'}"))
     assert cli.main(["stats", "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["kinds"] == {"catchup": {"good": 1, "bad": 0}}
+
+
+def test_membership_is_read_over_every_page_and_fails_closed() -> None:
+    from bot.slack.reading import has_member
+
+    with FakeSlack() as fake:
+        client = WebClient(token="xoxb-test", base_url=fake.api_url)
+        fake.members = {"C0BIG": [f"U{i:05d}" for i in range(2500)]}
+        assert has_member(client, "C0BIG", "U02499") and not has_member(client, "C0BIG", "U0ANA")
+        assert len(fake.calls_to("conversations.members")) == 3 + 3
+        assert not has_member(client, "G0HIDDEN", "U00001")  # Slack will not list it: not a member
