@@ -180,3 +180,14 @@ def test_membership_is_read_over_every_page_and_fails_closed() -> None:
         assert has_member(client, "C0BIG", "U02499") and not has_member(client, "C0BIG", "U0ANA")
         assert len(fake.calls_to("conversations.members")) == 3 + 3
         assert not has_member(client, "G0HIDDEN", "U00001")  # Slack will not list it: not a member
+
+
+def test_the_feedback_block_is_what_slack_sdk_builds() -> None:
+    from slack_sdk.models.blocks import Block, ContextActionsBlock
+
+    from bot.slack.formats.feedback import feedback_block
+
+    ours = feedback_block("my_items")
+    parsed = Block.parse(ours)
+    assert isinstance(parsed, ContextActionsBlock)
+    assert parsed.to_dict() == ours  # validates lengths and required fields on the way
