@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -108,8 +107,8 @@ def test_feedback_blocks_fit_and_carry_the_kind() -> None:
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> Iterator[Store]:
-    opened = Store(f"sqlite:///{tmp_path / 'bot.db'}")
+def store(database_url: str) -> Iterator[Store]:
+    opened = Store(database_url)
     yield opened
     opened.close()
 
@@ -161,12 +160,12 @@ def test_the_agent_reply_shows_a_status_then_answers_in_the_thread_with_feedback
 
 
 def test_the_stats_command_reads_the_database(
-    store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    store: Store, database_url: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     from bot import cli
 
     store.feedback.record(DM, "1.0", "U0ANA", "good", "catchup")
-    monkeypatch.setattr(cli, "load_settings", lambda: Settings(database_url=f"sqlite:///{tmp_path / 'bot.db'}"))
+    monkeypatch.setattr(cli, "load_settings", lambda: Settings(database_url=database_url))
     assert cli.main(["stats", "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["kinds"] == {"catchup": {"good": 1, "bad": 0}}
 
