@@ -79,6 +79,8 @@ class FakeSlack:
         self.messages: dict[str, list[dict[str, Any]]] = {}
         self.left: set[str] = set()
         """Conversations the bot was removed from: reading or posting there is refused."""
+        self.members: dict[str, list[str]] = {}
+        """Who is in each conversation (``conversations.members``); one not listed is not found."""
         self._overrides: dict[str, _Override] = {}
         self._lock = threading.Condition()
         self._last_ts = 0.0
@@ -338,6 +340,35 @@ class FakeSlack:
             "response_metadata": {"next_cursor": nxt},
         }
 
+    def _members(self, params: dict[str, Any]) -> dict[str, Any]:
+        """``conversations.members``: a listed conversation's members, paginated."""
+        with self._lock:
+            members = self.members.get(str(params.get("channel")))
+        if members is None:
+            return {"ok": False, "error": "channel_not_found"}
+        limit = int(params.get("limit") or _DEFAULT_PAGE) or _DEFAULT_PAGE
+        start = int(params.get("cursor") or 0)
+        nxt = str(start + limit) if start + limit < len(members) else ""
+        return {"ok": True, "members": members[start : start + limit], "response_metadata": {"next_cursor": nxt}}
+
+    def _assistant_status(self, params: dict[str, Any]) -> dict[str, Any]:
+        """``assistant.threads.setStatus``: Slack needs the DM, the thread and the status."""
+        if not (params.get("channel_id") and params.get("thread_ts")) or "status" not in params:
+            return {"ok": False, "error": "invalid_arguments"}
+        return {"ok": True}
+
+    def _assistant_prompts(self, params: dict[str, Any]) -> dict[str, Any]:
+        """``assistant.threads.setSuggestedPrompts``: one to four prompts, each a title and a message."""
+        prompts = params.get("prompts")
+        if isinstance(prompts, str):  # a form-encoded call sends the list as JSON
+            prompts = json.loads(prompts)
+        well_formed = isinstance(prompts, list) and 0 < len(prompts) <= 4 and all(
+            isinstance(p, dict) and p.get("title") and p.get("message") for p in prompts
+        )
+        if not params.get("channel_id") or not well_formed:
+            return {"ok": False, "error": "invalid_arguments"}
+        return {"ok": True}
+
     _DEFAULTS: ClassVar[dict[str, Callable[[FakeSlack, dict[str, Any]], dict[str, Any]]]] = {
         "auth.test": lambda _self, _p: {
             "ok": True,
@@ -364,6 +395,9 @@ class FakeSlack:
         "conversations.join": lambda _self, p: {"ok": True, "channel": {"id": p.get("channel")}},
         "conversations.history": _history,
         "conversations.replies": _replies,
+        "conversations.members": _members,
+        "assistant.threads.setStatus": _assistant_status,
+        "assistant.threads.setSuggestedPrompts": _assistant_prompts,
     }
 
     def _handler_class(self) -> type[BaseHTTPRequestHandler]:
