@@ -282,6 +282,25 @@ def is_member(client: WebClient, channel: str) -> bool:
     return conversation.get("is_member") is not False
 
 
+CHANNEL_TYPES = "public_channel,private_channel"
+"""The conversations a membership list names: channels, never DMs or group DMs."""
+
+
+def member_channels(client: WebClient, user: str | None = None) -> frozenset[str]:
+    """Ids of the unarchived public and private channels ``user`` is in (``users.conversations``);
+    without ``user``, the bot's own. A bot token sees only the private channels the bot is in."""
+    params: dict[str, Any] = {"types": CHANNEL_TYPES, "exclude_archived": True, "limit": PAGE_SIZE}
+    if user:
+        params["user"] = user
+    found: set[str] = set()
+    while True:
+        response = client.users_conversations(**params)
+        found.update(str(c["id"]) for c in response.get("channels") or () if c.get("id"))
+        params["cursor"] = (response.get("response_metadata") or {}).get("next_cursor") or None
+        if not params["cursor"]:
+            return frozenset(found)
+
+
 def permalink(client: WebClient, channel: str, ts: str) -> str | None:
     """The message's permalink, or ``None`` when Slack will not give one."""
     try:
