@@ -137,3 +137,40 @@ def failures(counts: Mapping[str, int]) -> str:
         for kind, n in counts.items() if n
     ]
     return "; ".join(parts) + "." if parts else ""
+
+
+# -- the agent view and direct messages ---------------------------------------------------
+
+AGENT_DESCRIPTION = (
+    "Catches you up on your channels, lists your action items, and summarises a channel or a "
+    "link, with a local model. Ask in plain words: \"catch me up since Monday\"."
+)
+AGENT_PROMPTS: tuple[tuple[str, str], ...] = (
+    ("Catch me up", "Catch me up since yesterday"),
+    ("My action items", "My action items"),
+    ("Summarise a channel", "Summarise a channel"),
+    ("Summarise a link", "Summarise a link"),
+)
+"""The suggested prompts of the agent view: (title, the message it sends)."""
+AGENT_PROMPTS_TITLE = "Try one of these:"
+AGENT_STATUS = "is working on it…"
+PROGRESS_CATCHUP = "what you missed"
+PROGRESS_MY_ITEMS = "your action items"
+AGENT_HELP_LINES: tuple[str, ...] = (
+    "*catch me up* [since yesterday | since Monday | last 3 days] [#channel …]: "
+    "what happened in your channels, what needs you, and your new action items.",
+    "*my action items*: the open items you own, soonest due first.",
+    "*summarise #channel* [last 3 days]: a recap of a channel you are in.",
+    "*summarise* &lt;link&gt;: an article's summary, key quotes and priorities.",
+)
+AGENT_HELP = "Here is what I can do in this conversation:\n" + "\n".join(f"• {line}" for line in AGENT_HELP_LINES)
+AGENT_UNCLEAR = "I'm not sure what you'd like. " + AGENT_HELP
+AGENT_WHICH = (
+    "What should I summarise? Name a channel (`summarise #channel last 3 days`) "
+    "or paste a link (`summarise https://…`)."
+)
+AGENT_NOT_READY = "That isn't available on this server yet."
+AGENT_NOT_A_MEMBER = "You're not a member of <#{channel}>, so I can't summarise it for you."
+FEEDBACK_GOOD = "Good answer"
+FEEDBACK_BAD = "Bad answer"
+FEEDBACK_THANKS = "Thanks for the feedback."

@@ -22,6 +22,13 @@ if TYPE_CHECKING:
 Blocks = list[dict[str, Any]]
 Payload = dict[str, Any]
 
+CATCHUP = "catchup"
+"""The job kind of "catch me up". Args: ``user`` (the asker), ``since`` (a
+:class:`~bot.slack.formats.intents.Since` as JSON), ``channels`` (ids the asker named; empty:
+all theirs), ``team_id``, ``enterprise_id``."""
+MY_ITEMS = "my_items"
+"""The job kind of "my action items". Args: ``user`` (the asker), ``team_id``, ``enterprise_id``."""
+
 
 def request_key(source: str, slack_id: object) -> str:
     """The job key of a Slack request: its ``event_id`` or ``trigger_id``, unique per request.
@@ -50,6 +57,12 @@ def response_url_target(
         "type": "response_url", "response_url": response_url, "response_type": response_type,
         "channel": channel, "user": user,
     }
+
+
+def agent_target(channel: str, thread_ts: str, user: str | None) -> dict[str, Any]:
+    """A reply target in a direct message's thread (the agent view or a plain DM): a loading
+    status while the job runs, then the answer with feedback buttons."""
+    return {"type": "agent", "channel": channel, "thread_ts": thread_ts, "user": user}
 
 
 def channel_target(channel: str) -> dict[str, Any]:
