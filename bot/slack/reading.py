@@ -310,6 +310,24 @@ def permalink(client: WebClient, channel: str, ts: str) -> str | None:
         return None
 
 
+def permalinks(client: WebClient) -> Callable[[str, str, str | None], str | None]:
+    """``(channel, ts, thread ts) -> link`` built from the workspace's URL (one ``auth.test``),
+    so many links cost no call each; :func:`permalink` per message when Slack gives no URL."""
+    try:
+        base = str(client.auth_test().get("url") or "")
+    except SlackApiError as exc:
+        logger.warning("auth.test failed, asking Slack for each permalink: %s", exc.response.get("error"))
+        base = ""
+
+    def link(channel: str, ts: str, thread_ts: str | None) -> str | None:
+        if not base.startswith("https://"):
+            return permalink(client, channel, ts)
+        url = f"{base.rstrip('/')}/archives/{channel}/p{ts.replace('.', '')}"
+        return url + f"?thread_ts={thread_ts}&cid={channel}" if thread_ts and thread_ts != ts else url
+
+    return link
+
+
 class UserDirectory:
     """User names and time zones from ``users.info``, cached for ``ttl_s`` seconds.
 
