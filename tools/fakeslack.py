@@ -79,9 +79,9 @@ class FakeSlack:
         self.messages: dict[str, list[dict[str, Any]]] = {}
         self.left: set[str] = set()
         """Conversations the bot was removed from: reading or posting there is refused."""
-        self.members: dict[str, set[str]] = {}
-        """Who is in each conversation besides the bot (``users.conversations``). The bot is in
-        every conversation named here or holding messages, unless removed (``left``)."""
+        self.members: dict[str, list[str]] = {}
+        """Who is in each conversation (``users.conversations``). The bot is in every
+        conversation named here or holding messages, unless removed (``left``)."""
         self.kinds: dict[str, str] = {}
         """A conversation's type as ``users.conversations`` names it; by default from its id:
         ``D…`` im, ``G…`` private_channel, else public_channel."""
@@ -324,7 +324,7 @@ class FakeSlack:
             ids = [
                 c for c in known
                 if self._kind(c) in types
-                and (c in bot_in if user == BOT_USER_ID else user in self.members.get(c, set()))
+                and (c in bot_in if user == BOT_USER_ID else user in self.members.get(c, []))
                 and (self._kind(c) == "public_channel" or c in bot_in)
             ]
         channels = [{"id": c, "is_private": self._kind(c) != "public_channel"} for c in ids]

@@ -57,10 +57,10 @@ def dump(outcome: object) -> str:
 
 def test_only_conversations_the_asker_is_in_are_read(fake: FakeSlack, store: Store) -> None:
     fake.members = {
-        "C0GENERAL": {ASKER, "U0BO"},
-        "G0SECRET": {"U0BO"},  # private; the bot is in it, the asker is not
-        "C0NOBOT": {ASKER},  # the asker is in it; the bot was removed
-        "D0BOTHER": {"U0BO"},  # Bo's DM with the bot
+        "C0GENERAL": [ASKER, "U0BO"],
+        "G0SECRET": ["U0BO"],  # private; the bot is in it, the asker is not
+        "C0NOBOT": [ASKER],  # the asker is in it; the bot was removed
+        "D0BOTHER": ["U0BO"],  # Bo's DM with the bot
     }
     fake.left = {"C0NOBOT"}
     parent = plant(store, "C0GENERAL", f"<@{ASKER}> can you check the release notes?", 600)
@@ -85,7 +85,7 @@ def test_only_conversations_the_asker_is_in_are_read(fake: FakeSlack, store: Sto
 
 
 def test_named_channels_and_the_look_back(fake: FakeSlack, store: Store) -> None:
-    fake.members = {"C0A": {ASKER}, "C0B": {ASKER}}
+    fake.members = {"C0A": [ASKER], "C0B": [ASKER]}
     plant(store, "C0A", "talk in A one", 3600)
     plant(store, "C0A", "talk in A two", 3500)
     plant(store, "C0A", "talk in A three", 3400)
@@ -98,7 +98,7 @@ def test_named_channels_and_the_look_back(fake: FakeSlack, store: Store) -> None
 
 
 def test_the_look_back_stops_at_the_retention(fake: FakeSlack, store: Store) -> None:
-    fake.members = {"C0A": {ASKER}}
+    fake.members = {"C0A": [ASKER]}
     plant(store, "C0A", "hello there", 60)
     outcome = catch_up(
         services(fake, store, ScriptedSummariser(), message_retention_days=2),
@@ -108,7 +108,7 @@ def test_the_look_back_stops_at_the_retention(fake: FakeSlack, store: Store) -> 
 
 
 def test_no_shared_channel(fake: FakeSlack, store: Store) -> None:
-    fake.members = {"C0A": {"U0BO"}}
+    fake.members = {"C0A": ["U0BO"]}
     plant(store, "C0A", "not for Ana", 60)
     outcome = catch_up(services(fake, store, ScriptedSummariser()), {"user": ASKER})
     assert "I'm not in any channel you're in" in dump(outcome) and "not for Ana" not in dump(outcome)
