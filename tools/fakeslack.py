@@ -80,8 +80,9 @@ class FakeSlack:
         self.left: set[str] = set()
         """Conversations the bot was removed from: reading or posting there is refused."""
         self.members: dict[str, list[str]] = {}
-        """Who is in each conversation (``users.conversations``). The bot is in every
-        conversation named here or holding messages, unless removed (``left``)."""
+        """Who is in each conversation (``conversations.members``, ``users.conversations``); one not
+        listed is not found. The bot is in every conversation named here or holding messages,
+        unless removed (``left``)."""
         self.kinds: dict[str, str] = {}
         """A conversation's type as ``users.conversations`` names it; by default from its id:
         ``D…`` im, ``G…`` private_channel, else public_channel."""
@@ -366,6 +367,35 @@ class FakeSlack:
             "response_metadata": {"next_cursor": nxt},
         }
 
+    def _members(self, params: dict[str, Any]) -> dict[str, Any]:
+        """``conversations.members``: a listed conversation's members, paginated."""
+        with self._lock:
+            members = self.members.get(str(params.get("channel")))
+        if members is None:
+            return {"ok": False, "error": "channel_not_found"}
+        limit = int(params.get("limit") or _DEFAULT_PAGE) or _DEFAULT_PAGE
+        start = int(params.get("cursor") or 0)
+        nxt = str(start + limit) if start + limit < len(members) else ""
+        return {"ok": True, "members": members[start : start + limit], "response_metadata": {"next_cursor": nxt}}
+
+    def _assistant_status(self, params: dict[str, Any]) -> dict[str, Any]:
+        """``assistant.threads.setStatus``: Slack needs the DM, the thread and the status."""
+        if not (params.get("channel_id") and params.get("thread_ts")) or "status" not in params:
+            return {"ok": False, "error": "invalid_arguments"}
+        return {"ok": True}
+
+    def _assistant_prompts(self, params: dict[str, Any]) -> dict[str, Any]:
+        """``assistant.threads.setSuggestedPrompts``: one to four prompts, each a title and a message."""
+        prompts = params.get("prompts")
+        if isinstance(prompts, str):  # a form-encoded call sends the list as JSON
+            prompts = json.loads(prompts)
+        well_formed = isinstance(prompts, list) and 0 < len(prompts) <= 4 and all(
+            isinstance(p, dict) and p.get("title") and p.get("message") for p in prompts
+        )
+        if not params.get("channel_id") or not well_formed:
+            return {"ok": False, "error": "invalid_arguments"}
+        return {"ok": True}
+
     _DEFAULTS: ClassVar[dict[str, Callable[[FakeSlack, dict[str, Any]], dict[str, Any]]]] = {
         "auth.test": lambda _self, _p: {
             "ok": True,
@@ -393,6 +423,9 @@ class FakeSlack:
         "conversations.history": _history,
         "users.conversations": _user_conversations,
         "conversations.replies": _replies,
+        "conversations.members": _members,
+        "assistant.threads.setStatus": _assistant_status,
+        "assistant.threads.setSuggestedPrompts": _assistant_prompts,
     }
 
     def _handler_class(self) -> type[BaseHTTPRequestHandler]:

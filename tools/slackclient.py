@@ -85,5 +85,18 @@ class SignedClient:
         return self.post(urlencode({"payload": json.dumps(payload)}), FORM)
 
 
+    def block_action(
+        self, action: dict[str, Any], *, user: str, channel: str, message_ts: str, team: str = "T1",
+    ) -> tuple[int, str]:
+        """Send a ``block_actions`` interaction: ``user`` clicked ``action`` on a message."""
+        payload = {
+            "type": "block_actions", "team": {"id": team}, "user": {"id": user}, "api_app_id": "A1",
+            "container": {"type": "message", "message_ts": message_ts, "channel_id": channel, "is_ephemeral": False},
+            "channel": {"id": channel}, "message": {"ts": message_ts, "type": "message"},
+            "trigger_id": _new_id("trigger"), "actions": [{**action, "action_ts": f"{time.time():.6f}"}],
+        }
+        return self.post(urlencode({"payload": json.dumps(payload)}), FORM)
+
+
 def _new_id(prefix: str) -> str:
     return f"{prefix}{uuid.uuid4().hex[:16]}"

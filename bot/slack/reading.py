@@ -29,6 +29,8 @@ logger = logging.getLogger(__name__)
 
 PAGE_SIZE = 200
 """Messages asked per page; Slack may return fewer (15 for rate-limited apps)."""
+MEMBERS_PAGE = 1000
+"""Members per ``conversations.members`` page (Slack's largest)."""
 
 THREAD_BUDGET = 1000
 """Messages of one thread the bot reads at most: all of a shorter thread; of a longer one the
@@ -299,6 +301,25 @@ def member_channels(client: WebClient, user: str | None = None) -> frozenset[str
         params["cursor"] = (response.get("response_metadata") or {}).get("next_cursor") or None
         if not params["cursor"]:
             return frozenset(found)
+
+
+def has_member(client: WebClient, channel: str, user: str) -> bool:
+    """Whether ``user`` is in the conversation (``conversations.members``, every page).
+
+    Fails closed: when Slack will not list the members, the person is not taken for one.
+    """
+    cursor: str | None = None
+    try:
+        while True:
+            response = client.conversations_members(channel=channel, limit=MEMBERS_PAGE, cursor=cursor)
+            if user in (response.get("members") or []):
+                return True
+            cursor = (response.get("response_metadata") or {}).get("next_cursor") or None
+            if not cursor:
+                return False
+    except SlackApiError as exc:
+        logger.info("could not list the members of %s: %s", channel, exc.response.get("error"))
+        return False
 
 
 def permalink(client: WebClient, channel: str, ts: str) -> str | None:

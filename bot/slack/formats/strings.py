@@ -177,6 +177,7 @@ AGENT_PROMPTS: tuple[tuple[str, str], ...] = (
 AGENT_PROMPTS_TITLE = "Try one of these:"
 AGENT_STATUS = "is working on it…"
 PROGRESS_CATCHUP = "what you missed"
+PROGRESS_CHANNEL_NAMED = "the channel's recent discussion"
 PROGRESS_MY_ITEMS = "your action items"
 AGENT_HELP_LINES: tuple[str, ...] = (
     "*catch me up* [since yesterday | since Monday | last 3 days] [#channel …]: "

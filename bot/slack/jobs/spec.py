@@ -28,6 +28,11 @@ CATCHUP = "catchup"
 all theirs), ``team_id``, ``enterprise_id``."""
 MY_ITEMS = "my_items"
 """The job kind of "my action items". Args: ``user`` (the asker), ``team_id``, ``enterprise_id``."""
+AGENT_PROMPTS = "agent_prompts"
+"""The job kind that sets the agent view's suggested prompts. Args: ``channel`` (the DM)."""
+AGENT_CHANNEL = "agent_channel"
+"""The job kind of "summarise #channel" from a DM. Args: ``channel``, ``user`` (the asker, who
+must be a member), ``since`` (a :class:`~bot.slack.formats.intents.Since` as JSON)."""
 
 
 def request_key(source: str, slack_id: object) -> str:
@@ -59,10 +64,11 @@ def response_url_target(
     }
 
 
-def agent_target(channel: str, thread_ts: str, user: str | None) -> dict[str, Any]:
+def agent_target(channel: str, thread_ts: str, user: str | None, kind: str | None) -> dict[str, Any]:
     """A reply target in a direct message's thread (the agent view or a plain DM): a loading
-    status while the job runs, then the answer with feedback buttons."""
-    return {"type": "agent", "channel": channel, "thread_ts": thread_ts, "user": user}
+    status while the job runs, then the answer with feedback buttons rating ``kind`` (``None``:
+    no buttons, for fixed answers such as the help)."""
+    return {"type": "agent", "channel": channel, "thread_ts": thread_ts, "user": user, "kind": kind}
 
 
 def channel_target(channel: str) -> dict[str, Any]:

@@ -25,6 +25,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from bot.slack.storage.database import ID_LENGTH, Base, Sessions, make_engine, rowcount, upsert
+from bot.slack.storage.feedback import FeedbackStore
 from bot.slack.storage.jobs import JobStore
 
 logger = logging.getLogger(__name__)
@@ -156,6 +157,7 @@ class Store:
             Base.metadata.create_all(self.engine)
         self._db = Sessions(self.engine)
         self.jobs = JobStore(self.engine)
+        self.feedback = FeedbackStore(self.engine)
 
     def close(self) -> None:
         """Release the connection pool."""
