@@ -138,3 +138,15 @@ def test_blocks_make_content_inert() -> None:
     assert "<!channel>" not in text and "<https://evil" not in text and "<@U0EVIL>" not in text
     assert "javascript:" not in text
     assert "&amp; ship (due Friday)" in text and "(2 new replies)" in text and "not summarised in time" in text
+
+
+def test_what_needs_the_person_is_shown_before_other_channels_threads() -> None:
+    channels = [
+        ChannelNews(f"C{i}", 10, [Line("mention", f"mention in C{i}", None),
+                                  *(Line("thread", f"thread {j} in C{i}", None) for j in range(3))])
+        for i in range(6)
+    ]
+    text = json.dumps(catchup_blocks(CatchUp(ME, SINCE, 2000.0, channels, [], checked=6)))
+    assert all(f"mention in C{i}" in text for i in range(6))
+    assert sum(text.count(f"in C{i}") for i in range(6)) == MAX_LINES
+    assert text.index("mention in C0") < text.index("thread 0 in C0") < text.index("mention in C1")

@@ -22,6 +22,7 @@ from bot.core.documents import document_from_messages
 from bot.core.errors import SummariserError
 from bot.core.types import Document, Message, Priority, SummaryResult
 from bot.slack.digests.build import snippet
+from bot.slack.formats.catchup import LINE_KINDS
 from bot.slack.formats.markup import mentioned_user_ids, plain_text
 from bot.slack.storage.messages import StoredMessage
 
@@ -39,8 +40,6 @@ Tier = Literal["mentioned", "took_part", "busy", "flow"]
 TIERS: tuple[Tier, ...] = ("mentioned", "took_part", "busy", "flow")
 """Why a conversation is read, most pressing first: the order conversations are summarised in."""
 LineKind = Literal["mention", "item", "decision", "thread"]
-KIND_ORDER: tuple[LineKind, ...] = ("mention", "item", "decision", "thread")
-"""The order of a channel's lines: what needs the person first."""
 WEIGHTS: dict[LineKind, float] = {"mention": 100.0, "item": 50.0, "decision": 10.0, "thread": 3.0}
 """How much a line makes its channel come first."""
 
@@ -264,7 +263,7 @@ def channel_news(
             if key not in seen:
                 seen.add(key)
                 news.lines.append(line)
-    news.lines.sort(key=lambda line: KIND_ORDER.index(line.kind))  # stable: reading order within a kind
+    news.lines.sort(key=lambda line: LINE_KINDS.index(line.kind))  # stable: reading order within a kind
     return news
 
 

@@ -26,6 +26,9 @@ from bot.slack.formats.markup import clean, date_in_words, trim
 
 MAX_LINES = 12
 CHANNEL_LINES = 4
+LINE_KINDS = ("mention", "item", "decision", "thread")
+"""A catch-up's kinds of line, what needs the person first: the order of a channel's lines,
+and the order lines are picked in when not all fit."""
 NAMED_CHANNELS = 8
 """Channels named at most in the closing "also" lines."""
 
@@ -98,17 +101,27 @@ def _named(channels: Sequence[ChannelLike]) -> str:
 
 
 def _shown(catch_up: CatchUpLike) -> tuple[list[tuple[ChannelLike, list[LineLike]]], list[ChannelLike]]:
-    """The channels shown with their lines (within the caps), and those left to the "also" line."""
-    shown: list[tuple[ChannelLike, list[LineLike]]] = []
-    left: list[ChannelLike] = []
-    room = MAX_LINES
-    for channel in catch_up.channels:
-        lines = list(channel.lines[: min(CHANNEL_LINES, room)])
-        if not lines:
-            left.append(channel)
-            continue
-        shown.append((channel, lines))
-        room -= len(lines)
+    """The channels shown with their lines, and those left to the "also" line.
+
+    Lines are picked by kind first (what needs the person, their items, decisions, threads),
+    then by channel order, at most ``CHANNEL_LINES`` a channel and ``MAX_LINES`` in all, so a
+    mention in a quieter channel wins over a busy thread in a louder one.
+    """
+    ranked = sorted(
+        ((LINE_KINDS.index(line.kind) if line.kind in LINE_KINDS else len(LINE_KINDS), c, i)
+         for c, channel in enumerate(catch_up.channels) for i, line in enumerate(channel.lines)),
+    )
+    picked: dict[int, list[int]] = {}
+    for _kind, c, i in ranked:
+        if sum(len(lines) for lines in picked.values()) >= MAX_LINES:
+            break
+        if len(picked.setdefault(c, [])) < CHANNEL_LINES:
+            picked[c].append(i)
+    shown = [
+        (channel, [channel.lines[i] for i in sorted(picked[c])])
+        for c, channel in enumerate(catch_up.channels) if picked.get(c)
+    ]
+    left = [channel for c, channel in enumerate(catch_up.channels) if not picked.get(c)]
     return shown, left
 
 
