@@ -125,7 +125,7 @@ def test_blocks_fit_a_minute_and_name_what_is_left_out() -> None:
     shown = sum(text.count(f"thread {i} of") for i in range(4))
     assert shown == MAX_LINES
     assert "Also news in <#C3>, <#C4>." in text and "People also talked in <#C9>." in text
-    assert "2 conversation(s) were not summarised" in text and "a note" in text
+    assert "2 conversation(s) were not summarised in time" in text and "a note" in text
     assert "7 channel(s)" in text
     assert catchup_text(built).startswith("Your catch-up")
 
@@ -134,10 +134,10 @@ def test_blocks_make_content_inert() -> None:
     line = Line("mention", "<!channel> look at <https://evil.example|this>", None, replies=2, read=False)
     item = Line("item", "fix <@U0EVIL> & ship", "javascript:alert(1)", due="Friday")
     built = CatchUp(ME, SINCE, 2000.0, [ChannelNews("C1", 3, [line, item])], [], checked=1)
-    text = json.dumps(catchup_blocks(built))
+    text = json.dumps(catchup_blocks(built), ensure_ascii=False)
     assert "<!channel>" not in text and "<https://evil" not in text and "<@U0EVIL>" not in text
     assert "javascript:" not in text
-    assert "&amp; ship (due Friday)" in text and "(2 new replies)" in text and "not summarised in time" in text
+    assert "&amp; ship (due Friday)" in text and "“&lt;!channel&gt; look at &lt;https://evil.example|this&gt;” (2 new replies)" in text
 
 
 def test_what_needs_the_person_is_shown_before_other_channels_threads() -> None:

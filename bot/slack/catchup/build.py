@@ -34,7 +34,7 @@ FLOW_MIN = 3
 """Top-level messages (outside threads) from which a channel's talk is read for decisions and items."""
 FLOW_MAX = 60
 """Newest top-level messages of a channel read as its talk."""
-GIST_CHARS = 160
+GIST_CHARS = 120
 
 Tier = Literal["mentioned", "took_part", "busy", "flow"]
 TIERS: tuple[Tier, ...] = ("mentioned", "took_part", "busy", "flow")

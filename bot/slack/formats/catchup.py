@@ -24,7 +24,7 @@ from bot.slack.formats.blocks import (
 )
 from bot.slack.formats.markup import clean, date_in_words, trim
 
-MAX_LINES = 12
+MAX_LINES = 10
 CHANNEL_LINES = 4
 LINE_KINDS = ("mention", "item", "decision", "thread")
 """A catch-up's kinds of line, what needs the person first: the order of a channel's lines,
@@ -86,10 +86,10 @@ def _line(line: LineLike) -> str:
     if line.kind == "decision":
         return strings.CATCHUP_DECISION.format(text=text) + (" " + link(line.link, "(thread)") if line.link else "")
     gist = link(line.link, line.text) if line.link else text
+    if not line.read:
+        gist = strings.CATCHUP_OPENING.format(words=gist)
     if line.replies:
         gist += " " + strings.CATCHUP_REPLIES.format(count=line.replies)
-    if not line.read:
-        gist += " " + strings.CATCHUP_UNREAD_LINE
     template = strings.CATCHUP_NEEDS_YOU if line.kind == "mention" else strings.CATCHUP_THREAD
     return template.format(gist=gist)
 
