@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import json
+import time
+from dataclasses import replace
 
+from bot.core.types import SummaryResult
 from bot.slack.catchup.build import (
     CatchUp,
     ChannelNews,
@@ -12,6 +15,7 @@ from bot.slack.catchup.build import (
     build_catch_up,
     conversations,
 )
+from bot.slack.catchup.cache import SummaryCache, content_key
 from bot.slack.formats.catchup import MAX_LINES, catchup_blocks, catchup_text
 from bot.slack.storage.messages import StoredMessage
 from tests.support.catchup import ScriptedSummariser
@@ -150,3 +154,33 @@ def test_what_needs_the_person_is_shown_before_other_channels_threads() -> None:
     assert all(f"mention in C{i}" in text for i in range(6))
     assert sum(text.count(f"in C{i}") for i in range(6)) == MAX_LINES
     assert text.index("mention in C0") < text.index("thread 0 in C0") < text.index("mention in C1")
+
+
+def test_summaries_finished_after_the_deadline_serve_the_next_catch_up() -> None:
+    stored = {
+        "C1": [
+            m
+            for t in (1100, 1200, 1300)
+            for m in (msg(t, "U0BO", f"busy thread {t}"), *(msg(t + i, "U0CY", "more", thread=t) for i in (1, 2, 3)))
+        ],
+    }
+    summariser = ScriptedSummariser(delay_s=0.3)
+    shared = replace(reader(summariser, budget_s=0.4, workers=1), cache=SummaryCache())
+    first = build_catch_up(ME, SINCE, 2000.0, stored, shared)
+    assert first.unread == 2
+    time.sleep(0.5)  # the summary running at the deadline finishes into the cache
+    second = build_catch_up(ME, SINCE, 2000.0, stored, shared)
+    assert second.unread < first.unread
+    assert [line.read for line in second.channels[0].lines].count(True) >= 2
+
+
+def test_the_cache_key_follows_the_content_and_old_entries_go() -> None:
+    thread = [msg(1, "U0BO", "a"), msg(2, "U0CY", "b", thread=1)]
+    edited = [thread[0], msg(2, "U0CY", "b, edited", thread=1)]
+    assert content_key("C1", thread) == content_key("C1", list(thread))
+    assert content_key("C1", thread) != content_key("C1", edited) != content_key("C2", thread)
+    cache = SummaryCache(entries=2)
+    results = [SummaryResult(source=str(i), kind="thread", title=None, summary=[]) for i in range(3)]
+    for i, result in enumerate(results):
+        cache.put(f"k{i}", result)
+    assert cache.get("k0") is None and cache.get("k1") is results[1] and cache.get("k2") is results[2]

@@ -16,11 +16,13 @@ import time
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Literal
 
 from bot.core.documents import document_from_messages
 from bot.core.errors import SummariserError
 from bot.core.types import Document, Message, Priority, SummaryResult
+from bot.slack.catchup.cache import SummaryCache, content_key
 from bot.slack.digests.build import snippet
 from bot.slack.formats.catchup import LINE_KINDS
 from bot.slack.formats.markup import mentioned_user_ids, plain_text
@@ -117,6 +119,8 @@ class Reader:
     """Seconds the summaries may take in all; what is not done by then is left unread."""
     workers: int = 2
     max_chars: int = 200_000
+    cache: SummaryCache | None = None
+    """Summaries kept across catch-ups; one finished after the deadline is kept for the next."""
 
 
 def _mentions(message: StoredMessage, user_id: str) -> bool:
@@ -192,18 +196,30 @@ def _summarise(conversation: Conversation, reader: Reader) -> SummaryResult:
 def summarise_in_time(conversations: Sequence[Conversation], reader: Reader) -> dict[int, SummaryResult]:
     """Summaries of ``conversations`` (by index) finished within ``reader.budget_s``, started in order.
 
-    Summaries not started by then are cancelled; one that fails is left out (logged).
+    Summaries kept in ``reader.cache`` are used at once; those not started by the deadline are
+    cancelled, those running then finish into the cache. One that fails is left out (logged).
     """
-    if not conversations:
-        return {}
+    results: dict[int, SummaryResult] = {}
+    todo: list[tuple[int, str]] = []
+    for index, conversation in enumerate(conversations):
+        key = content_key(conversation.channel_id, conversation.messages)
+        cached = reader.cache.get(key) if reader.cache is not None else None
+        if cached is not None:
+            results[index] = cached
+        else:
+            todo.append((index, key))
+    if not todo:
+        return results
     deadline = time.monotonic() + reader.budget_s
     pool = ThreadPoolExecutor(max_workers=max(1, reader.workers), thread_name_prefix="catchup")
-    futures: dict[Future[SummaryResult], int] = {
-        pool.submit(_summarise, conversation, reader): index for index, conversation in enumerate(conversations)
-    }
+    futures: dict[Future[SummaryResult], int] = {}
+    for index, key in todo:
+        future = pool.submit(_summarise, conversations[index], reader)
+        if reader.cache is not None:
+            future.add_done_callback(partial(_keep, reader.cache, key))
+        futures[future] = index
     done, _pending = wait(futures, timeout=max(0.0, deadline - time.monotonic()))
     pool.shutdown(wait=False, cancel_futures=True)
-    results: dict[int, SummaryResult] = {}
     for future in done:
         index = futures[future]
         try:
@@ -213,6 +229,11 @@ def summarise_in_time(conversations: Sequence[Conversation], reader: Reader) -> 
         except Exception:  # one conversation must not cost the person their catch-up
             logger.exception("catch-up: summarising %s failed", conversations[index].ts)
     return results
+
+
+def _keep(cache: SummaryCache, key: str, future: Future[SummaryResult]) -> None:
+    if not future.cancelled() and future.exception() is None:
+        cache.put(key, future.result())
 
 
 def _gist(conversation: Conversation, result: SummaryResult | None, names: Callable[[str], str]) -> tuple[str, bool]:

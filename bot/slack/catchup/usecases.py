@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.slack import reading
 from bot.slack.catchup.build import Reader, build_catch_up
+from bot.slack.catchup.cache import SummaryCache
 from bot.slack.deps import Services
 from bot.slack.digests.usecases import retention_start
 from bot.slack.formats import strings
@@ -27,8 +28,10 @@ from bot.slack.jobs.spec import CATCHUP, Outcome, Payload, UseCase, notice_outco
 
 logger = logging.getLogger(__name__)
 
-SUMMARY_BUDGET_S = 3.0
+SUMMARY_BUDGET_S = 3.5
 """Seconds a catch-up spends summarising, so the reply comes within about five."""
+SUMMARIES = SummaryCache()
+"""Conversation summaries shared by this process's catch-ups."""
 
 
 @dataclass(frozen=True)
@@ -91,6 +94,7 @@ def catch_up(services: Services, payload: Payload) -> Outcome:
         budget_s=max(0.5, SUMMARY_BUDGET_S - (time.monotonic() - started)),
         workers=services.settings.worker_processes,
         max_chars=services.settings.max_input_chars,
+        cache=SUMMARIES,
     )
     built = build_catch_up(user, found.since, found.until, stored, reader)
     built.checked = found.shared
