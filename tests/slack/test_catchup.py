@@ -184,3 +184,22 @@ def test_the_cache_key_follows_the_content_and_old_entries_go() -> None:
     for i, result in enumerate(results):
         cache.put(f"k{i}", result)
     assert cache.get("k0") is None and cache.get("k1") is results[1] and cache.get("k2") is results[2]
+
+
+def test_an_item_given_by_name_to_someone_outside_the_thread_is_theirs() -> None:
+    stored = {
+        "C1": [
+            msg(1001, "U0BO", "Release plan"),
+            msg(1002, "U0CY", "ITEM Me: write the notes. ITEM Myself: nothing. ITEM Bo: ship it", thread=1001),
+            msg(1003, "U0BO", "sure", thread=1001),
+            msg(1004, "U0CY", "thanks", thread=1001),
+        ],
+    }
+    summariser = ScriptedSummariser()
+    summariser.owner_ids = False
+    built = build_catch_up(ME, SINCE, 2000.0, stored, reader(summariser))
+    assert [(line.kind, line.text) for line in built.channels[0].lines] == [
+        ("mention", "Gist: Release plan"), ("item", "write the notes"),
+    ]
+    one = Line("thread", "a thread", None, replies=1)
+    assert "(1 new reply)" in json.dumps(catchup_blocks(CatchUp(ME, SINCE, 2000.0, [ChannelNews("C1", 2, [one])], [], 1)))

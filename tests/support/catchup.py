@@ -1,7 +1,7 @@
 """A scripted summariser for catch-up tests: what it finds is written into the messages.
 
 A message containing ``ITEM <user id>: <task>`` yields that user's action item (at the
-message's ts), ``DECIDED: <text>`` a decision; the gist is "Gist: " and the first message's
+message's ts; with ``owner_ids`` off, the owner is that word as a name), ``DECIDED: <text>`` a decision; the gist is "Gist: " and the first message's
 text. ``delay_s`` makes each summary take that long (for the deadline).
 """
 
@@ -24,6 +24,8 @@ class ScriptedSummariser:
 
     def __init__(self, delay_s: float = 0.0) -> None:
         self.delay_s = delay_s
+        self.owner_ids = True
+        """``False``: owners are names only, as for someone who did not write in the thread."""
         self.documents: list[Document] = []
         self._lock = threading.Lock()
 
@@ -32,7 +34,7 @@ class ScriptedSummariser:
             self.documents.append(doc)
         time.sleep(self.delay_s)
         items = [
-            Priority(match[2].strip(), owner=match[1], ts=m.ts, owner_id=match[1])
+            Priority(match[2].strip(), owner=match[1], ts=m.ts, owner_id=match[1] if self.owner_ids else None)
             for m in doc.messages for match in _ITEM.finditer(m.text)
         ]
         decisions = [match[1].strip() for m in doc.messages for match in _DECIDED.finditer(m.text)]

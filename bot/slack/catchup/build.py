@@ -245,9 +245,19 @@ def _gist(conversation: Conversation, result: SummaryResult | None, names: Calla
     return snippet(opening, GIST_CHARS) or "…", result is not None
 
 
-def _items(result: SummaryResult, user_id: str, since: float) -> list[Priority]:
+def _owned(priority: Priority, user_id: str, name: str) -> bool:
+    """Whether the person owns the item: by id, or, when the owner is no participant of the
+    conversation (no id), by their full name or first name ("Tom, can you …")."""
+    if priority.owner_id is not None:
+        return priority.owner_id == user_id
+    owner = (priority.owner or "").lstrip("@").strip().lower()
+    full = name.strip().lower()
+    return bool(owner) and full != user_id.lower() and owner in {full, full.split()[0]}
+
+
+def _items(result: SummaryResult, user_id: str, name: str, since: float) -> list[Priority]:
     """The person's own action items, from messages posted since ``since``."""
-    return [p for p in result.priorities if p.owner_id == user_id and (p.ts is None or float(p.ts) >= since)]
+    return [p for p in result.priorities if _owned(p, user_id, name) and (p.ts is None or float(p.ts) >= since)]
 
 
 def _conversation_lines(
@@ -256,7 +266,7 @@ def _conversation_lines(
     channel = conversation.channel_id
     thread_ts = conversation.ts if conversation.thread else None
     link = reader.permalink(channel, conversation.ts, None)
-    items = _items(result, user_id, since) if result is not None else []
+    items = _items(result, user_id, reader.names(user_id), since) if result is not None else []
     lines = [
         Line("item", p.text, reader.permalink(channel, p.ts, thread_ts) if p.ts else link, due=p.due) for p in items
     ]

@@ -89,7 +89,7 @@ def _line(line: LineLike) -> str:
     if not line.read:
         gist = strings.CATCHUP_OPENING.format(words=gist)
     if line.replies:
-        gist += " " + strings.CATCHUP_REPLIES.format(count=line.replies)
+        gist += " " + strings.CATCHUP_REPLIES[line.replies != 1].format(count=line.replies)
     template = strings.CATCHUP_NEEDS_YOU if line.kind == "mention" else strings.CATCHUP_THREAD
     return template.format(gist=gist)
 
