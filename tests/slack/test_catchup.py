@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 import time
+from concurrent.futures import Future
 from dataclasses import replace
+from functools import partial
 
 from bot.core.types import SummaryResult
 from bot.slack.catchup.build import (
@@ -180,10 +182,19 @@ def test_the_cache_key_follows_the_content_and_old_entries_go() -> None:
     assert content_key("C1", thread) == content_key("C1", list(thread))
     assert content_key("C1", thread) != content_key("C1", edited) != content_key("C2", thread)
     cache = SummaryCache(entries=2)
-    results = [SummaryResult(source=str(i), kind="thread", title=None, summary=[]) for i in range(3)]
-    for i, result in enumerate(results):
-        cache.put(f"k{i}", result)
-    assert cache.get("k0") is None and cache.get("k1") is results[1] and cache.get("k2") is results[2]
+
+    def ready(value: str) -> Future[SummaryResult]:
+        future: Future[SummaryResult] = Future()
+        future.set_result(SummaryResult(source=value, kind="thread", title=None, summary=[]))
+        return future
+
+    first = [cache.future(f"k{i}", partial(ready, str(i))) for i in range(3)]
+    assert cache.future("k2", partial(ready, "again")) is first[2]  # kept: not started again
+    assert cache.future("k0", partial(ready, "again")).result().source == "again"  # the oldest went
+    failed: Future[SummaryResult] = Future()
+    failed.set_exception(RuntimeError("boom"))
+    cache.future("bad", lambda: failed)
+    assert cache.future("bad", partial(ready, "retried")).result().source == "retried"
 
 
 def test_an_item_given_by_name_to_someone_outside_the_thread_is_theirs() -> None:

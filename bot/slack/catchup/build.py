@@ -196,30 +196,24 @@ def _summarise(conversation: Conversation, reader: Reader) -> SummaryResult:
 def summarise_in_time(conversations: Sequence[Conversation], reader: Reader) -> dict[int, SummaryResult]:
     """Summaries of ``conversations`` (by index) finished within ``reader.budget_s``, started in order.
 
-    Summaries kept in ``reader.cache`` are used at once; those not started by the deadline are
-    cancelled, those running then finish into the cache. One that fails is left out (logged).
+    Summaries in ``reader.cache`` (done, or under way for another catch-up) are used; those not
+    started by the deadline are cancelled, those running then finish into the cache. One that
+    fails is left out (logged).
     """
-    results: dict[int, SummaryResult] = {}
-    todo: list[tuple[int, str]] = []
-    for index, conversation in enumerate(conversations):
-        key = content_key(conversation.channel_id, conversation.messages)
-        cached = reader.cache.get(key) if reader.cache is not None else None
-        if cached is not None:
-            results[index] = cached
-        else:
-            todo.append((index, key))
-    if not todo:
-        return results
+    if not conversations:
+        return {}
     deadline = time.monotonic() + reader.budget_s
     pool = ThreadPoolExecutor(max_workers=max(1, reader.workers), thread_name_prefix="catchup")
     futures: dict[Future[SummaryResult], int] = {}
-    for index, key in todo:
-        future = pool.submit(_summarise, conversations[index], reader)
-        if reader.cache is not None:
-            future.add_done_callback(partial(_keep, reader.cache, key))
-        futures[future] = index
+    for index, conversation in enumerate(conversations):
+        start = partial(pool.submit, _summarise, conversation, reader)
+        if reader.cache is None:
+            futures[start()] = index
+        else:
+            futures[reader.cache.future(content_key(conversation.channel_id, conversation.messages), start)] = index
     done, _pending = wait(futures, timeout=max(0.0, deadline - time.monotonic()))
     pool.shutdown(wait=False, cancel_futures=True)
+    results: dict[int, SummaryResult] = {}
     for future in done:
         index = futures[future]
         try:
@@ -229,11 +223,6 @@ def summarise_in_time(conversations: Sequence[Conversation], reader: Reader) -> 
         except Exception:  # one conversation must not cost the person their catch-up
             logger.exception("catch-up: summarising %s failed", conversations[index].ts)
     return results
-
-
-def _keep(cache: SummaryCache, key: str, future: Future[SummaryResult]) -> None:
-    if not future.cancelled() and future.exception() is None:
-        cache.put(key, future.result())
 
 
 def _gist(conversation: Conversation, result: SummaryResult | None, names: Callable[[str], str]) -> tuple[str, bool]:
