@@ -118,7 +118,7 @@ def test_the_web_tier_never_imports_the_use_cases_or_the_summariser_pool() -> No
         "import sys\n"
         "import bot.slack.serve, bot.slack.runtime, bot.slack.app, bot.slack.listeners, bot.slack.jobs.runner\n"
         "print(sorted(m for m in ('bot.adapters.pool', 'bot.slack.usecases', 'bot.slack.digests.usecases',"
-        " 'bot.core.pipeline') if m in sys.modules))\n"
+        " 'bot.slack.catchup.usecases', 'bot.core.pipeline') if m in sys.modules))\n"
     )
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr

@@ -80,7 +80,12 @@ class FakeSlack:
         self.left: set[str] = set()
         """Conversations the bot was removed from: reading or posting there is refused."""
         self.members: dict[str, list[str]] = {}
-        """Who is in each conversation (``conversations.members``); one not listed is not found."""
+        """Who is in each conversation (``conversations.members``, ``users.conversations``); one not
+        listed is not found. The bot is in every conversation named here or holding messages,
+        unless removed (``left``)."""
+        self.kinds: dict[str, str] = {}
+        """A conversation's type as ``users.conversations`` names it; by default from its id:
+        ``D…`` im, ``G…`` private_channel, else public_channel."""
         self._overrides: dict[str, _Override] = {}
         self._lock = threading.Condition()
         self._last_ts = 0.0
@@ -305,6 +310,28 @@ class FakeSlack:
                 msg.setdefault("latest_reply", latest[msg["ts"]])
         return raw
 
+    def _kind(self, channel: str) -> str:
+        defaults = {"D": "im", "G": "private_channel"}
+        return self.kinds.get(channel, defaults.get(channel[:1], "public_channel"))
+
+    def _user_conversations(self, params: dict[str, Any]) -> dict[str, Any]:
+        """``users.conversations`` as a bot token sees it: the user's (or, without ``user``, the
+        bot's) conversations of the asked ``types``; a private one only when the bot is in it too."""
+        user = str(params.get("user") or BOT_USER_ID)
+        types = set(str(params.get("types") or "public_channel").split(","))
+        with self._lock:
+            known = sorted(set(self.members) | set(self.messages))
+            bot_in = {c for c in known if c not in self.left}
+            ids = [
+                c for c in known
+                if self._kind(c) in types
+                and (c in bot_in if user == BOT_USER_ID else user in self.members.get(c, []))
+                and (self._kind(c) == "public_channel" or c in bot_in)
+            ]
+        channels = [{"id": c, "is_private": self._kind(c) != "public_channel"} for c in ids]
+        chunk, nxt = _page(channels, params)
+        return {"ok": True, "channels": chunk, "response_metadata": {"next_cursor": nxt}}
+
     def _history(self, params: dict[str, Any]) -> dict[str, Any]:
         top = [
             m
@@ -394,6 +421,7 @@ class FakeSlack:
         },
         "conversations.join": lambda _self, p: {"ok": True, "channel": {"id": p.get("channel")}},
         "conversations.history": _history,
+        "users.conversations": _user_conversations,
         "conversations.replies": _replies,
         "conversations.members": _members,
         "assistant.threads.setStatus": _assistant_status,

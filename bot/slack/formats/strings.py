@@ -77,6 +77,30 @@ DIGEST_WHEN_DAILY = "every day at {hhmm}"
 DIGEST_WHEN_WEEKLY = "every {weekday} at {hhmm}"
 DIGEST_NO_SCHEDULER = "Digests are not available on this server (no scheduler is running)."
 
+CATCHUP_TITLE = "Your catch-up"
+CATCHUP_CONTEXT = "Since {since} · {count} channel(s) you and I are both in"
+CATCHUP_NEEDS_YOU = ":bell: *Needs you:* {gist}"
+CATCHUP_ITEM = ":ballot_box_with_check: *Your item:* {text}"
+CATCHUP_DECISION = ":white_check_mark: *Decided:* {text}"
+CATCHUP_THREAD = ":speech_balloon: {gist}"
+CATCHUP_REPLIES = ("(1 new reply)", "({count} new replies)")
+"""One reply, several."""
+CATCHUP_OPENING = "“{words}”"
+"""A thread not summarised in time, shown by its first message's words."""
+CATCHUP_MORE_CHANNELS = "Also news in {channels}."
+CATCHUP_ACTIVE = "People also talked in {channels}."
+CATCHUP_UNREAD = (
+    "{count} conversation(s) were not summarised in time (those in quotes show their first message): "
+    "the ones that need you went first."
+)
+CATCHUP_CLAMPED = "I keep messages for {days} day(s), so this starts {since}."
+CATCHUP_NOTHING = "Nothing new since {since} in the {count} channel(s) you and I are both in."
+CATCHUP_NO_CHANNELS = (
+    "I'm not in any channel you're in, so there is nothing I can catch you up on. Invite me to a "
+    "channel with `/invite @Summariser`: from then on I keep what's said there."
+)
+CATCHUP_SKIPPED = "I left out {count} channel(s) you asked for: you or I are not in them."
+
 BAD_COMMAND = "I didn't understand `{text}`. " + f"Try `{COMMAND} help`."
 BAD_PERIOD = "I can recap the last `24h` or `7d` only (you wrote `{text}`)."
 BAD_TIME = "`{text}` isn't a time; use 24-hour HH:MM, e.g. `08:30`."

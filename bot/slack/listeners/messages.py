@@ -1,8 +1,9 @@
-"""Message events: keep what subscribed channels say, for their digests and recaps.
+"""Message events: keep what the bot's channels say, for digests, recaps and catch-ups.
 
-Only channels with a digest subscription are stored (and only for the retention period);
-edits and deletes are applied wherever a message is stored, subscribed or not, so nothing
-edited away or deleted in Slack survives in the store.
+Every public and private channel the bot is in is stored (for the retention period), and
+any conversation with a digest subscription; direct messages and group DMs without one
+are not. Edits and deletes are applied wherever a message is stored, so nothing edited
+away or deleted in Slack survives in the store.
 Every shape is stored as a person sees it (:func:`bot.slack.formats.shapes.message_text`):
 forwarded and shared messages, ``rich_text``-only messages, unfurls with text.
 Each state is stored with its Slack time (the message's ts, or the edit's ts), and a
@@ -26,6 +27,8 @@ from bot.slack.formats.shapes import edited_message, is_bot_message, message_tex
 logger = logging.getLogger(__name__)
 
 STORED_SUBTYPES = {None, "thread_broadcast", "file_share", "me_message"}
+KEPT_CHANNEL_TYPES = frozenset({"channel", "group"})
+"""Conversations stored without a subscription: public and private channels (never DMs)."""
 
 
 def _edit_time(event: Mapping[str, Any], message: Mapping[str, Any]) -> str | None:
@@ -34,31 +37,36 @@ def _edit_time(event: Mapping[str, Any], message: Mapping[str, Any]) -> str | No
     return edited.get("ts") or event.get("event_ts") or event.get("ts")
 
 
-def handle(deps: Deps, event: dict[str, Any]) -> None:
-    """Store a subscribed channel's message; apply an edit or a delete wherever it is stored.
+def kept(deps: Deps, channel: str, event: Mapping[str, Any]) -> bool:
+    """Whether new messages of the event's conversation are stored: a channel, or subscribed."""
+    return event.get("channel_type") in KEPT_CHANNEL_TYPES or deps.store.subscription(channel) is not None
 
-    In a channel without a subscription nothing new is stored, but a stored message (left by
-    a race with ``digest off``) is still edited or deleted as Slack shows it.
+
+def handle(deps: Deps, event: dict[str, Any]) -> None:
+    """Store a channel's message; apply an edit or a delete wherever it is stored.
+
+    In a DM or group DM without a subscription nothing new is stored, but a stored message
+    (left by a race with ``digest off``) is still edited or deleted as Slack shows it.
     """
     channel = event.get("channel")
     if not channel:
         return
     channel = str(channel)
-    subscribed = deps.store.subscription(channel) is not None
+    keep = kept(deps, channel, event)
     subtype = event.get("subtype")
     if subtype == "message_deleted":
         deleted_ts = event.get("deleted_ts") or (event.get("previous_message") or {}).get("ts")
         if deleted_ts:
-            deps.store.delete_message(channel, str(deleted_ts), create=subscribed)
+            deps.store.delete_message(channel, str(deleted_ts), create=keep)
         return
-    if subtype != "message_changed" and (subtype not in STORED_SUBTYPES or not subscribed):
+    if subtype != "message_changed" and (subtype not in STORED_SUBTYPES or not keep):
         return
     message = edited_message(event)
     version = _edit_time(event, message) if subtype == "message_changed" else event.get("ts")
     if is_bot_message(message) or not message.get("ts"):
         return
     if message.get("subtype") in SKIP_SUBTYPES:  # e.g. a thread parent deleted to a tombstone
-        deps.store.delete_message(channel, str(message["ts"]), create=subscribed)
+        deps.store.delete_message(channel, str(message["ts"]), create=keep)
         return
     deps.store.save_message(
         channel,
@@ -67,7 +75,7 @@ def handle(deps: Deps, event: dict[str, Any]) -> None:
         message.get("user"),
         thread_ts=message.get("thread_ts"),
         version=version,
-        create=subscribed,
+        create=keep,
     )
 
 

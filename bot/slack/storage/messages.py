@@ -414,17 +414,22 @@ class Store:
             for row in rows
         ]
 
+    def active_channels(self, oldest: float, latest: float) -> set[str]:
+        """Conversations with a stored message (not a tombstone) with ``oldest <= ts < latest``."""
+        query = select(_MessageRow.channel_id).distinct().where(
+            _MessageRow.ts_value >= oldest, _MessageRow.ts_value < latest, _MessageRow.deleted.is_(False)
+        )
+        with self._db.read() as session:
+            return set(session.scalars(query))
+
     def purge_messages(self, older_than: float) -> int:
-        """Delete messages (and tombstones) posted before ``older_than`` (unix time), and those of
-        conversations without a subscription (left over from a race with ``digest off``);
-        return how many."""
-        subscribed = select(_SubscriptionRow.channel_id)
+        """Delete messages (and tombstones) posted before ``older_than`` (unix time); return how many.
+
+        Every channel the bot is in is stored (for catch-ups), subscribed or not, so the
+        retention bound is the one limit.
+        """
         with self._db.write() as session:
-            result = session.execute(
-                delete(_MessageRow).where(
-                    (_MessageRow.ts_value < older_than) | _MessageRow.channel_id.not_in(subscribed)
-                )
-            )
+            result = session.execute(delete(_MessageRow).where(_MessageRow.ts_value < older_than))
             return rowcount(result)
 
     # -- forgetting -----------------------------------------------------------------
