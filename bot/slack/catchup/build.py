@@ -160,8 +160,9 @@ def conversations(channel_id: str, messages: Iterable[StoredMessage], user_id: s
             found.append(Conversation(channel_id, message.ts, (message,), "mentioned", False, 1))
         else:
             flow.append(message)
+    by_ts = {m.ts: m for m in ordered}
     for parent_ts, replies in threads.items():
-        parent = [m for m in ordered if m.ts == parent_ts]
+        parent = [by_ts[parent_ts]] if parent_ts in by_ts else []
         thread = (*parent, *replies)
         tier = _thread_tier(thread, user_id, since)
         if tier is not None:
