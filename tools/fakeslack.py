@@ -79,6 +79,10 @@ class FakeSlack:
         self.messages: dict[str, list[dict[str, Any]]] = {}
         self.left: set[str] = set()
         """Conversations the bot was removed from: reading or posting there is refused."""
+        self.members: dict[str, list[str]] = {}
+        """Members of each conversation (``conversations.members``); unknown ones have none."""
+        self.home_views: dict[str, dict[str, Any]] = {}
+        """The App Home view last published for each user (``views.publish``)."""
         self._overrides: dict[str, _Override] = {}
         self._lock = threading.Condition()
         self._last_ts = 0.0
@@ -338,6 +342,29 @@ class FakeSlack:
             "response_metadata": {"next_cursor": nxt},
         }
 
+    def _members(self, params: dict[str, Any]) -> dict[str, Any]:
+        """``conversations.members``: paged like Slack; a channel the bot left is not found."""
+        channel = str(params.get("channel", ""))
+        if channel in self.left:
+            return {"ok": False, "error": "channel_not_found"}
+        with self._lock:
+            members = list(self.members.get(channel, []))
+        chunk, nxt = _page([{"id": m} for m in members], params)
+        return {"ok": True, "members": [m["id"] for m in chunk], "response_metadata": {"next_cursor": nxt}}
+
+    def _publish(self, params: dict[str, Any]) -> dict[str, Any]:
+        """``views.publish``: a home view (JSON or a JSON string, as slack_sdk sends it) for a user."""
+        user = str(params.get("user_id", ""))
+        view = params.get("view")
+        view = json.loads(view) if isinstance(view, str) else view
+        if not user or not isinstance(view, dict) or view.get("type") != "home":
+            return {"ok": False, "error": "invalid_arguments"}
+        if len(view.get("blocks") or []) > 100:
+            return {"ok": False, "error": "invalid_blocks"}
+        with self._lock:
+            self.home_views[user] = view
+        return {"ok": True, "view": {"id": f"V{user}", "type": "home", **view}}
+
     _DEFAULTS: ClassVar[dict[str, Callable[[FakeSlack, dict[str, Any]], dict[str, Any]]]] = {
         "auth.test": lambda _self, _p: {
             "ok": True,
@@ -364,6 +391,8 @@ class FakeSlack:
         "conversations.join": lambda _self, p: {"ok": True, "channel": {"id": p.get("channel")}},
         "conversations.history": _history,
         "conversations.replies": _replies,
+        "conversations.members": _members,
+        "views.publish": _publish,
     }
 
     def _handler_class(self) -> type[BaseHTTPRequestHandler]:

@@ -84,6 +84,22 @@ class SignedClient:
         }
         return self.post(urlencode({"payload": json.dumps(payload)}), FORM)
 
+    def block_action(
+        self, action_id: str, value: str, user: str = "U0BENCH", view_type: str = "home",
+        trigger_id: str | None = None,
+    ) -> tuple[int, str]:
+        """Click a button (``action_id``, ``value``) in the user's App Home view."""
+        payload = {
+            "type": "block_actions", "team": {"id": "T1"}, "user": {"id": user, "team_id": "T1"},
+            "api_app_id": "A1", "trigger_id": trigger_id or _new_id("trigger"),
+            "container": {"type": "view", "view_id": f"V{user}"}, "view": {"id": f"V{user}", "type": view_type},
+            "actions": [{
+                "type": "button", "action_id": action_id, "block_id": "b1", "value": value,
+                "action_ts": f"{time.time():.6f}",
+            }],
+        }
+        return self.post(urlencode({"payload": json.dumps(payload)}), FORM)
+
 
 def _new_id(prefix: str) -> str:
     return f"{prefix}{uuid.uuid4().hex[:16]}"

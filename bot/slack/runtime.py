@@ -85,10 +85,12 @@ def build_runner(settings: Settings, services: Services) -> JobRunner:
     """A job runner with every use case; only processes that run jobs import them and the pool."""
     from bot.adapters.processes import PoolError
     from bot.slack.digests.usecases import DIGESTS
+    from bot.slack.items.usecases import ITEM_USE_CASES
     from bot.slack.usecases import SUMMARIES
 
     return JobRunner(
-        services, runner_config(settings), use_cases={**SUMMARIES, **DIGESTS}, machinery_errors=(PoolError,)
+        services, runner_config(settings), use_cases={**SUMMARIES, **DIGESTS, **ITEM_USE_CASES},
+        machinery_errors=(PoolError,),
     )
 
 

@@ -137,3 +137,19 @@ def failures(counts: Mapping[str, int]) -> str:
         for kind, n in counts.items() if n
     ]
     return "; ".join(parts) + "." if parts else ""
+
+MY_ITEMS_TITLE = "Your action items"
+MY_ITEMS_NONE = "You have no open action items. Items I find in threads and channels I summarise appear here."
+MY_ITEMS_MORE = "_…and {count} more: the Home tab lists them all._"
+MY_ITEMS_HINT = "Mark an item done in my Home tab, or reply `done` in its thread."
+ITEM_LINE = "{text}{due} · {where}"
+ITEM_IN = "in <#{channel}>"
+ITEM_THREAD = "thread"
+ITEM_OVERDUE = " *overdue*"
+ITEM_DONE_BUTTON = "Done"
+HOME_DIGESTS_TITLE = "Digests in your channels"
+HOME_DIGESTS_NONE = f"None of your channels has a digest. Start one in a channel with `{COMMAND} digest daily`."
+HOME_DIGEST_DAILY = "Daily"
+HOME_DIGEST_WEEKLY = "Weekly"
+HOME_DIGEST_STOP = "Stop"
+HOME_DIGEST_STOP_CONFIRM = "Stop the digest of this channel for everyone in it?"

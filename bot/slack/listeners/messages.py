@@ -1,5 +1,7 @@
 """Message events: keep what subscribed channels say, for their digests and recaps.
 
+An owner's "done" reply in a thread closes their action items there, in any channel.
+
 Only channels with a digest subscription are stored (and only for the retention period);
 edits and deletes are applied wherever a message is stored, subscribed or not, so nothing
 edited away or deleted in Slack survives in the store.
@@ -19,6 +21,7 @@ from typing import Any
 
 from slack_bolt import App
 
+from bot.core.thread.closing import says_done
 from bot.slack.deps import Deps
 from bot.slack.formats.markup import SKIP_SUBTYPES
 from bot.slack.formats.shapes import edited_message, is_bot_message, message_text
@@ -34,6 +37,17 @@ def _edit_time(event: Mapping[str, Any], message: Mapping[str, Any]) -> str | No
     return edited.get("ts") or event.get("event_ts") or event.get("ts")
 
 
+def close_items(deps: Deps, channel: str, event: Mapping[str, Any]) -> None:
+    """A new thread reply by a person that says "done" closes their open items of that thread."""
+    thread_ts, ts, user = event.get("thread_ts"), event.get("ts"), event.get("user")
+    if event.get("subtype") not in (None, "thread_broadcast") or is_bot_message(event):
+        return
+    if thread_ts and ts and user and thread_ts != ts and says_done(message_text(event)):
+        closed = deps.store.items.close_by_reply(channel, str(thread_ts), str(user), str(ts))
+        if closed:
+            logger.info("%s closed %d action item(s) in %s by replying done", user, closed, channel)
+
+
 def handle(deps: Deps, event: dict[str, Any]) -> None:
     """Store a subscribed channel's message; apply an edit or a delete wherever it is stored.
 
@@ -44,6 +58,7 @@ def handle(deps: Deps, event: dict[str, Any]) -> None:
     if not channel:
         return
     channel = str(channel)
+    close_items(deps, channel, event)
     subscribed = deps.store.subscription(channel) is not None
     subtype = event.get("subtype")
     if subtype == "message_deleted":
