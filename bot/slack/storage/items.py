@@ -96,9 +96,9 @@ class ItemStore:
 
     def keep(self, items: Iterable[ActionItem]) -> int:
         """Store new items; one already stored keeps its done flag and gets the newer due date
-        and link. Returns how many were written or refreshed."""
+        and link. Returns how many items were given."""
         table = cast(Table, _ItemRow.__table__)
-        written = 0
+        given = 0
         now = time.time()
         with self._db.write() as session:
             for item in items:
@@ -117,8 +117,9 @@ class ItemStore:
                         "permalink": statement.excluded.permalink,
                     },
                 )
-                written += rowcount(session.execute(statement))
-        return written
+                session.execute(statement)
+                given += 1
+        return given
 
     def open_items(self, owner_id: str, limit: int = 100) -> list[OpenItem]:
         """The owner's open items, soonest due first (undated ones last, oldest first)."""
