@@ -6,6 +6,9 @@ import json
 from datetime import date
 from typing import Any, cast
 
+from slack_sdk.models.blocks import Block
+from slack_sdk.models.views import View
+
 from bot.core.types import Priority
 from bot.slack.deps import Services
 from bot.slack.formats import items as item_blocks
@@ -65,6 +68,11 @@ def test_the_home_view_stays_within_slacks_block_limit() -> None:
     view: dict[str, Any] = item_blocks.home_view(items, digests, date(2026, 12, 2))
     assert view["type"] == "home" and len(view["blocks"]) <= item_blocks.MAX_HOME_BLOCKS
     assert "more" in json.dumps(view) and json.dumps(view).count('"digest_stop"') == 5
+    View(**view).validate_json()  # slack_sdk's Block Kit validation
+    for block in item_blocks.my_items_blocks([item for _id, item in items], date(2026, 12, 2)):
+        parsed = Block.parse(block)
+        assert parsed is not None
+        parsed.validate_json()
 
 
 def test_the_reply_lists_items_numbered_or_says_there_are_none() -> None:
