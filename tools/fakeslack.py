@@ -80,7 +80,7 @@ class FakeSlack:
         self.left: set[str] = set()
         """Conversations the bot was removed from: reading or posting there is refused."""
         self.members: dict[str, list[str]] = {}
-        """Members of each conversation (``conversations.members``); unknown ones have none."""
+        """Members of each conversation (``conversations.members``); one not listed is not found."""
         self.home_views: dict[str, dict[str, Any]] = {}
         """The App Home view last published for each user (``views.publish``)."""
         self._overrides: dict[str, _Override] = {}
@@ -343,12 +343,13 @@ class FakeSlack:
         }
 
     def _members(self, params: dict[str, Any]) -> dict[str, Any]:
-        """``conversations.members``: paged like Slack; a channel the bot left is not found."""
+        """``conversations.members``: paged like Slack; one not listed, or that the bot left, is not found."""
         channel = str(params.get("channel", ""))
-        if channel in self.left:
-            return {"ok": False, "error": "channel_not_found"}
         with self._lock:
-            members = list(self.members.get(channel, []))
+            listed = self.members.get(channel)
+            members = list(listed) if listed is not None and channel not in self.left else None
+        if members is None:
+            return {"ok": False, "error": "channel_not_found"}
         chunk, nxt = _page([{"id": m} for m in members], params)
         return {"ok": True, "members": [m["id"] for m in chunk], "response_metadata": {"next_cursor": nxt}}
 
