@@ -69,7 +69,7 @@ def test_the_home_view_stays_within_slacks_block_limit() -> None:
     assert view["type"] == "home" and len(view["blocks"]) <= item_blocks.MAX_HOME_BLOCKS
     assert "more" in json.dumps(view) and json.dumps(view).count('"digest_stop"') == 5
     View(**view).validate_json()  # slack_sdk's Block Kit validation
-    for block in item_blocks.my_items_blocks([item for _id, item in items], date(2026, 12, 2)):
+    for block in item_blocks.my_items_blocks(items, date(2026, 12, 2)):
         parsed = Block.parse(block)
         assert parsed is not None
         parsed.validate_json()
@@ -77,6 +77,7 @@ def test_the_home_view_stays_within_slacks_block_limit() -> None:
 
 def test_the_reply_lists_items_numbered_or_says_there_are_none() -> None:
     assert json.dumps(item_blocks.my_items_blocks([], date(2026, 12, 2))).count(strings.MY_ITEMS_NONE) == 1
-    blocks = item_blocks.my_items_blocks([_item("first"), _item("second")], date(2026, 12, 2))
+    blocks = item_blocks.my_items_blocks([("id1", _item("first")), ("id2", _item("second"))], date(2026, 12, 2))
     text = json.dumps(blocks)
     assert "1. first" in text and "2. second" in text and strings.MY_ITEMS_HINT in text
+    assert [b["accessory"]["value"] for b in blocks if "accessory" in b] == ["id1", "id2"]

@@ -72,13 +72,15 @@ def _header(text: str) -> Block:
     return {"type": "header", "text": {"type": "plain_text", "text": text}}
 
 
-def my_items_blocks(items: Sequence[ItemLike], today: date) -> list[Block]:
-    """The reply to "my action items": the owner's open items, soonest due first."""
+def my_items_blocks(items: Sequence[tuple[str, ItemLike]], today: date) -> list[Block]:
+    """The reply to "my action items": the owner's open items, soonest due first, each with "Done"."""
     if not items:
         return [_section(strings.MY_ITEMS_NONE)]
     shown = items[:MAX_REPLY_ITEMS]
-    lines = [f"{n}. {item_line(item, today)}" for n, item in enumerate(shown, 1)]
-    blocks: list[Block] = [_header(strings.MY_ITEMS_TITLE), _section("\n".join(lines))]
+    blocks: list[Block] = [_header(strings.MY_ITEMS_TITLE)]
+    for n, (item_id, item) in enumerate(shown, 1):
+        done = _button(strings.ITEM_DONE_BUTTON, ITEM_DONE, item_id)
+        blocks.append(_section(f"{n}. {item_line(item, today)}", done))
     context = strings.MY_ITEMS_HINT
     if len(items) > len(shown):
         context = strings.MY_ITEMS_MORE.format(count=len(items) - len(shown)) + " " + context

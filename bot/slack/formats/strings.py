@@ -141,7 +141,7 @@ def failures(counts: Mapping[str, int]) -> str:
 MY_ITEMS_TITLE = "Your action items"
 MY_ITEMS_NONE = "You have no open action items. Items I find in threads and channels I summarise appear here."
 MY_ITEMS_MORE = "_…and {count} more: the Home tab lists them all._"
-MY_ITEMS_HINT = "Mark an item done in my Home tab, or reply `done` in its thread."
+MY_ITEMS_HINT = "Press Done here or in my Home tab, or reply `done` in the item's thread."
 ITEM_LINE = "{text}{due} · {where}"
 ITEM_IN = "in <#{channel}>"
 ITEM_THREAD = "thread"

@@ -16,11 +16,10 @@ from slack_sdk.errors import SlackApiError
 from bot.slack.deps import Services
 from bot.slack.digests.schedule import schedule_words
 from bot.slack.formats import items as item_blocks
-from bot.slack.jobs.spec import HOME_DIGEST, HOME_PUBLISH, Outcome, Payload, UseCase
+from bot.slack.jobs.spec import HOME_DIGEST, HOME_PUBLISH, MY_ITEMS, Outcome, Payload, UseCase
 
 logger = logging.getLogger(__name__)
 
-MY_ITEMS = "my_items"
 MEMBERS_PAGE = 200
 
 
@@ -38,8 +37,9 @@ def my_items(services: Services, payload: Payload) -> Outcome:
     ``payload``: ``{"user": asker id}`` (``team_id``/``enterprise_id`` may ride along).
     """
     user = str(payload["user"])
-    found = [o.item for o in services.store.items.open_items(user)]
-    return Outcome(item_blocks.my_items_blocks(found, _today(services, user)), item_blocks.my_items_text(found))
+    found = [(o.id, o.item) for o in services.store.items.open_items(user)]
+    content = item_blocks.my_items_blocks(found, _today(services, user))
+    return Outcome(content, item_blocks.my_items_text([item for _id, item in found]))
 
 
 def _members(services: Services, channel: str) -> frozenset[str]:

@@ -83,6 +83,8 @@ def notice_outcome(mrkdwn: str) -> Outcome:
     return Outcome(notice_blocks(mrkdwn), mrkdwn)
 
 
+MY_ITEMS = "my_items"
+"""The job kind of "my action items" (args: ``user``, ``team_id``; t15a defines the same constant)."""
 HOME_PUBLISH = "home_publish"
 """The job kind that publishes a user's App Home (args: ``user``, ``team_id``)."""
 HOME_DIGEST = "home_digest"

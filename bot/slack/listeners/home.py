@@ -15,7 +15,15 @@ from slack_bolt import Ack, App
 
 from bot.slack.deps import Deps
 from bot.slack.formats.items import DIGEST_ACTIONS, ITEM_DONE
-from bot.slack.jobs.spec import HOME_DIGEST, HOME_PUBLISH, channel_target, job_payload, request_key
+from bot.slack.jobs.spec import (
+    HOME_DIGEST,
+    HOME_PUBLISH,
+    MY_ITEMS,
+    channel_target,
+    job_payload,
+    request_key,
+    response_url_target,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -36,14 +44,23 @@ def publish(deps: Deps, key: str, user: str, team: str | None) -> None:
 
 
 def on_done(deps: Deps, body: dict[str, Any]) -> None:
-    """"Done" on an item: close it (its owner only), then publish the Home tab again."""
+    """"Done" on an item: close it (its owner only), then show the list again where it was
+    pressed: the Home tab is published again, a "my action items" message is replaced."""
     user = str((body.get("user") or {}).get("id") or "")
+    if not user:
+        return
     for action in body.get("actions") or []:
-        if action.get("action_id") == ITEM_DONE and user:
+        if action.get("action_id") == ITEM_DONE:
             closed = deps.store.items.mark_done(str(action.get("value") or ""), user)
             logger.info("item done by %s: %s", user, "closed" if closed else "already closed or not theirs")
-    if user:
-        publish(deps, request_key("action", body.get("trigger_id")), user, _team(body))
+    key = request_key("action", body.get("trigger_id"))
+    container = body.get("container") or {}
+    if container.get("type") == "message" and body.get("response_url"):
+        channel = str(container.get("channel_id") or (body.get("channel") or {}).get("id") or "")
+        reply = response_url_target(str(body["response_url"]), "ephemeral", channel, user)
+        deps.queue.submit(key, MY_ITEMS, job_payload({"user": user, "team_id": _team(body)}, reply))
+        return
+    publish(deps, key, user, _team(body))
 
 
 def on_digest(deps: Deps, body: dict[str, Any]) -> None:

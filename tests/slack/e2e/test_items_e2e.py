@@ -72,6 +72,17 @@ def test_my_items_answers_and_done_reply_and_deletion_close_items(bot: LocalSlac
     bot.wait_idle()
     answer = [p for p in fake.posted if p["channel"] == "D0BO"][-1]
     assert strings.MY_ITEMS_TITLE in answer["text"] and "export" in json.dumps(answer["blocks"])
+    first = next(b["accessory"]["value"] for b in answer["blocks"] if "accessory" in b)
+    assert first == kept[0].id
+    clicked = {"channel": "D0BO", "ts": answer["ts"], "blocks": answer["blocks"]}
+    assert bot.block_action("item_done", first, user="U0BO", message=clicked, response_url=fake.response_url("dm"))[0] == 200
+    replaced = fake.wait_for_response(1, timeout=30)[-1][1]
+    assert replaced["replace_original"] is True and first not in json.dumps(replaced["blocks"])
+    bot.wait_idle()
+    kept = kept[1:]
+    assert bot.deps.store.items.open_items("U0BO") == kept
+    if not kept:
+        return
 
     hedge = {"type": "message", "user": "U0BO", "text": "not done yet, sorry", "ts": "1700002000.000100",
              "thread_ts": PARENT, "channel": CHANNEL}
