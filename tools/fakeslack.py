@@ -86,6 +86,8 @@ class FakeSlack:
         self.kinds: dict[str, str] = {}
         """A conversation's type as ``users.conversations`` names it; by default from its id:
         ``D…`` im, ``G…`` private_channel, else public_channel."""
+        self.home_views: dict[str, dict[str, Any]] = {}
+        """The App Home view last published for each user (``views.publish``)."""
         self._overrides: dict[str, _Override] = {}
         self._lock = threading.Condition()
         self._last_ts = 0.0
@@ -368,15 +370,15 @@ class FakeSlack:
         }
 
     def _members(self, params: dict[str, Any]) -> dict[str, Any]:
-        """``conversations.members``: a listed conversation's members, paginated."""
+        """``conversations.members``: paged like Slack; one not listed, or that the bot left, is not found."""
+        channel = str(params.get("channel", ""))
         with self._lock:
-            members = self.members.get(str(params.get("channel")))
+            listed = self.members.get(channel)
+            members = list(listed) if listed is not None and channel not in self.left else None
         if members is None:
             return {"ok": False, "error": "channel_not_found"}
-        limit = int(params.get("limit") or _DEFAULT_PAGE) or _DEFAULT_PAGE
-        start = int(params.get("cursor") or 0)
-        nxt = str(start + limit) if start + limit < len(members) else ""
-        return {"ok": True, "members": members[start : start + limit], "response_metadata": {"next_cursor": nxt}}
+        chunk, nxt = _page([{"id": m} for m in members], params)
+        return {"ok": True, "members": [m["id"] for m in chunk], "response_metadata": {"next_cursor": nxt}}
 
     def _assistant_status(self, params: dict[str, Any]) -> dict[str, Any]:
         """``assistant.threads.setStatus``: Slack needs the DM, the thread and the status."""
@@ -395,6 +397,19 @@ class FakeSlack:
         if not params.get("channel_id") or not well_formed:
             return {"ok": False, "error": "invalid_arguments"}
         return {"ok": True}
+
+    def _publish(self, params: dict[str, Any]) -> dict[str, Any]:
+        """``views.publish``: a home view (JSON or a JSON string, as slack_sdk sends it) for a user."""
+        user = str(params.get("user_id", ""))
+        view = params.get("view")
+        view = json.loads(view) if isinstance(view, str) else view
+        if not user or not isinstance(view, dict) or view.get("type") != "home":
+            return {"ok": False, "error": "invalid_arguments"}
+        if len(view.get("blocks") or []) > 100:
+            return {"ok": False, "error": "invalid_blocks"}
+        with self._lock:
+            self.home_views[user] = view
+        return {"ok": True, "view": {"id": f"V{user}", "type": "home", **view}}
 
     _DEFAULTS: ClassVar[dict[str, Callable[[FakeSlack, dict[str, Any]], dict[str, Any]]]] = {
         "auth.test": lambda _self, _p: {
@@ -426,6 +441,7 @@ class FakeSlack:
         "conversations.members": _members,
         "assistant.threads.setStatus": _assistant_status,
         "assistant.threads.setSuggestedPrompts": _assistant_prompts,
+        "views.publish": _publish,
     }
 
     def _handler_class(self) -> type[BaseHTTPRequestHandler]:

@@ -87,10 +87,11 @@ def build_runner(settings: Settings, services: Services) -> JobRunner:
     from bot.slack.agent.usecases import AGENT, PLANNED
     from bot.slack.catchup.usecases import CATCHUP_USE_CASES
     from bot.slack.digests.usecases import DIGESTS
+    from bot.slack.items.usecases import ITEM_USE_CASES
     from bot.slack.usecases import SUMMARIES
 
     # Later entries win: a feature's own use case replaces its placeholder in PLANNED.
-    use_cases = {**PLANNED, **SUMMARIES, **DIGESTS, **AGENT, **CATCHUP_USE_CASES}
+    use_cases = {**PLANNED, **SUMMARIES, **DIGESTS, **AGENT, **CATCHUP_USE_CASES, **ITEM_USE_CASES}
     return JobRunner(services, runner_config(settings), use_cases=use_cases, machinery_errors=(PoolError,))
 
 

@@ -100,3 +100,9 @@ class UseCase:
 def notice_outcome(mrkdwn: str) -> Outcome:
     """An outcome of one line of text (a confirmation, a hint)."""
     return Outcome(notice_blocks(mrkdwn), mrkdwn)
+
+
+HOME_PUBLISH = "home_publish"
+"""The job kind that publishes a user's App Home (args: ``user``, ``team_id``)."""
+HOME_DIGEST = "home_digest"
+"""The job kind of an App Home digest button (args: ``user``, ``channel``, ``setting``, ``team_id``)."""

@@ -3,7 +3,8 @@
 Every public and private channel the bot is in is stored (for the retention period), and
 any conversation with a digest subscription; direct messages and group DMs without one
 are not. Edits and deletes are applied wherever a message is stored, so nothing edited
-away or deleted in Slack survives in the store.
+away or deleted in Slack survives in the store. An owner's "done" reply in a thread closes
+their action items there, in any channel.
 Every shape is stored as a person sees it (:func:`bot.slack.formats.shapes.message_text`):
 forwarded and shared messages, ``rich_text``-only messages, unfurls with text.
 Each state is stored with its Slack time (the message's ts, or the edit's ts), and a
@@ -20,6 +21,7 @@ from typing import Any
 
 from slack_bolt import App
 
+from bot.core.thread.closing import says_done
 from bot.slack.deps import Deps
 from bot.slack.formats.markup import SKIP_SUBTYPES
 from bot.slack.formats.shapes import edited_message, is_bot_message, message_text
@@ -42,6 +44,17 @@ def kept(deps: Deps, channel: str, event: Mapping[str, Any]) -> bool:
     return event.get("channel_type") in KEPT_CHANNEL_TYPES or deps.store.subscription(channel) is not None
 
 
+def close_items(deps: Deps, channel: str, event: Mapping[str, Any]) -> None:
+    """A new thread reply by a person that says "done" closes their open items of that thread."""
+    thread_ts, ts, user = event.get("thread_ts"), event.get("ts"), event.get("user")
+    if event.get("subtype") not in (None, "thread_broadcast") or is_bot_message(event):
+        return
+    if thread_ts and ts and user and thread_ts != ts and says_done(message_text(event)):
+        closed = deps.store.items.close_by_reply(channel, str(thread_ts), str(user), str(ts))
+        if closed:
+            logger.info("%s closed %d action item(s) in %s by replying done", user, closed, channel)
+
+
 def handle(deps: Deps, event: dict[str, Any]) -> None:
     """Store a channel's message; apply an edit or a delete wherever it is stored.
 
@@ -52,6 +65,7 @@ def handle(deps: Deps, event: dict[str, Any]) -> None:
     if not channel:
         return
     channel = str(channel)
+    close_items(deps, channel, event)
     keep = kept(deps, channel, event)
     subtype = event.get("subtype")
     if subtype == "message_deleted":

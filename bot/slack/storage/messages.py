@@ -26,6 +26,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from bot.slack.storage.database import ID_LENGTH, Base, Sessions, make_engine, rowcount, upsert
 from bot.slack.storage.feedback import FeedbackStore
+from bot.slack.storage.items import ItemStore
 from bot.slack.storage.jobs import JobStore
 
 logger = logging.getLogger(__name__)
@@ -158,6 +159,7 @@ class Store:
         self._db = Sessions(self.engine)
         self.jobs = JobStore(self.engine)
         self.feedback = FeedbackStore(self.engine)
+        self.items = ItemStore(self.engine)
 
     def close(self) -> None:
         """Release the connection pool."""
@@ -327,6 +329,7 @@ class Store:
             )
         with self._db.write() as session:
             session.execute(statement)
+        self.items.forget_messages(channel_id, [ts])
 
     def replace_window(
         self, channel_id: str, messages: Iterable[SlackMessage], window: ReadWindow, read_at: float
@@ -365,6 +368,7 @@ class Store:
                     .where(table.c.channel_id == channel_id, table.c.ts.in_(gone[start : start + _CHUNK]))
                     .values(text="", deleted=True)
                 )
+        self.items.forget_messages(channel_id, gone)
         return stored, len(gone)
 
     def messages_between(
@@ -434,13 +438,16 @@ class Store:
 
     # -- forgetting -----------------------------------------------------------------
 
-    def forget_conversation(self, channel_id: str) -> bool:
+    def forget_conversation(self, channel_id: str, *, items: bool = True) -> bool:
         """Delete everything kept about a conversation: its stored messages (tombstones too),
-        its digest subscription and its digest runs, in one transaction.
+        its digest subscription and its digest runs, in one transaction, and its action items.
 
-        Called on ``digest off`` and when the bot leaves or loses a conversation; the one
-        place that knows what the bot keeps per conversation. ``True`` if it had a subscription.
+        Called on ``digest off`` (``items=False``: people's action items outlive the digest)
+        and when the bot leaves or loses a conversation; the one place that knows what the
+        bot keeps per conversation. ``True`` if it had a subscription.
         """
+        if items:
+            self.items.forget_conversation(channel_id)
         with self._db.write() as session:
             session.execute(delete(_MessageRow).where(_MessageRow.channel_id == channel_id))
             session.execute(delete(_DigestRow).where(_DigestRow.channel_id == channel_id))

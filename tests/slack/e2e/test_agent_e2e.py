@@ -63,8 +63,8 @@ def test_a_link_in_a_dm_is_answered_in_its_thread_and_rated(
     buttons = answer["blocks"][-1]["elements"][0]
     assert buttons["type"] == "feedback_buttons"
     for value in (buttons["positive_button"]["value"], buttons["negative_button"]["value"]):
-        status, _ = bot.block_action({"type": "feedback_buttons", "action_id": FEEDBACK_ACTION, "value": value},
-                                     user="U0ANA", channel=DM, message_ts=answer["ts"])
+        status, _ = bot.block_action(FEEDBACK_ACTION, value, user="U0ANA", action_type="feedback_buttons",
+                                     message={"channel": DM, "ts": answer["ts"], "type": "message"})
         assert status == 200
     assert bot.deps.store.feedback.counts() == [Tally("summarise_url", good=0, bad=1)]  # the second vote stands
 
