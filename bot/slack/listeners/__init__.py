@@ -5,7 +5,7 @@ from __future__ import annotations
 from slack_bolt import App
 
 from bot.slack.deps import Deps
-from bot.slack.listeners import command, fallback, membership, mention, messages, middleware, shortcut
+from bot.slack.listeners import command, fallback, membership, mention, messages, middleware, shortcut, uninstall
 
 
 def register_all(app: App, deps: Deps) -> None:
@@ -16,4 +16,5 @@ def register_all(app: App, deps: Deps) -> None:
     shortcut.register(app, deps)
     messages.register(app, deps)
     membership.register(app, deps)
+    uninstall.register(app, deps)
     fallback.register(app)

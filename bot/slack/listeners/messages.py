@@ -17,11 +17,12 @@ import logging
 from collections.abc import Mapping
 from typing import Any
 
-from slack_bolt import App
+from slack_bolt import App, BoltContext
 
 from bot.slack.deps import Deps
 from bot.slack.formats.markup import SKIP_SUBTYPES
 from bot.slack.formats.shapes import edited_message, is_bot_message, message_text
+from bot.slack.install.workspace import Workspace, workspace_of
 
 logger = logging.getLogger(__name__)
 
@@ -34,7 +35,7 @@ def _edit_time(event: Mapping[str, Any], message: Mapping[str, Any]) -> str | No
     return edited.get("ts") or event.get("event_ts") or event.get("ts")
 
 
-def handle(deps: Deps, event: dict[str, Any]) -> None:
+def handle(deps: Deps, event: dict[str, Any], *, workspace: Workspace | None = None) -> None:
     """Store a subscribed channel's message; apply an edit or a delete wherever it is stored.
 
     In a channel without a subscription nothing new is stored, but a stored message (left by
@@ -60,6 +61,8 @@ def handle(deps: Deps, event: dict[str, Any]) -> None:
     if message.get("subtype") in SKIP_SUBTYPES:  # e.g. a thread parent deleted to a tombstone
         deps.store.delete_message(channel, str(message["ts"]), create=subscribed)
         return
+    if subscribed and workspace is not None:  # what is kept of a conversation goes with its workspace's uninstall
+        deps.store.workspaces.remember(channel, workspace)
     deps.store.save_message(
         channel,
         str(message["ts"]),
@@ -75,5 +78,5 @@ def register(app: App, deps: Deps) -> None:
     """Listen to every message event (all subtypes)."""
 
     @app.event("message")
-    def on_message(event: dict[str, Any]) -> None:
-        handle(deps, event)
+    def on_message(event: dict[str, Any], context: BoltContext) -> None:
+        handle(deps, event, workspace=workspace_of(context))
