@@ -62,10 +62,12 @@ class SignedClient:
         }
         return self.post(urlencode(form), FORM)
 
-    def event(self, event: dict[str, Any], event_id: str | None = None, retry: int | None = None) -> tuple[int, str]:
-        """Send an Events API callback (with ``X-Slack-Retry-Num`` when ``retry`` is set)."""
+    def event(
+        self, event: dict[str, Any], event_id: str | None = None, retry: int | None = None, team_id: str = "T1"
+    ) -> tuple[int, str]:
+        """Send an Events API callback from workspace ``team_id`` (``retry``: with ``X-Slack-Retry-Num``)."""
         body = json.dumps({
-            "type": "event_callback", "team_id": "T1", "api_app_id": "A1",
+            "type": "event_callback", "team_id": team_id, "api_app_id": "A1",
             "event_id": event_id or _new_id("Ev"), "event_time": int(time.time()), "event": event,
         })
         headers = {"X-Slack-Retry-Num": str(retry), "X-Slack-Retry-Reason": "http_timeout"} if retry else None
