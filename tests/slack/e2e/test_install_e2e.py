@@ -58,7 +58,7 @@ def test_a_request_from_a_workspace_without_an_installation_runs_nothing(
 
 
 def test_an_install_link_without_its_cookie_is_refused(installable: LocalSlackApp, fake: FakeSlack) -> None:
-    status, page, _ = get(installable.url + "/slack/install")
+    status, _page, _ = get(installable.url + "/slack/install")
     assert status == 200
     code = fake.install("T2")
     status, _, _ = get(f"{installable.url}/slack/oauth_redirect?code={code}&state=forged")
