@@ -133,3 +133,21 @@ def test_a_job_payload_names_its_workspace() -> None:
 def test_the_authorize_page_is_beside_the_web_api() -> None:
     assert authorization_url("https://slack.com/api/") == "https://slack.com/oauth/v2/authorize"
     assert authorization_url("http://127.0.0.1:9/api/") == "http://127.0.0.1:9/oauth/v2/authorize"
+
+
+def test_a_scheduled_digest_runs_in_its_channel_s_workspace(tmp_path: Path) -> None:
+    from bot.slack.runtime import digest_enqueuer
+
+    store = Store(f"sqlite:///{tmp_path / 'digests.db'}")
+    submitted: list[dict[str, object]] = []
+
+    class Queue:
+        def submit(self, key: str, kind: str, payload: dict[str, object]) -> object:
+            submitted.append(payload)
+            return store.jobs.enqueue(key, kind, payload)[0]
+
+    store.workspaces.remember("C0TWO", Workspace("T2"))
+    enqueue = digest_enqueuer(Queue(), store)  # type: ignore[arg-type]
+    assert enqueue("C0TWO", 0.0, 1.0, "C0TWO:run")
+    assert Workspace.from_json(submitted[0]["workspace"]) == Workspace("T2")
+    store.close()

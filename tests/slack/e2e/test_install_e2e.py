@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from bot.slack.install.workspace import Workspace
+from bot.slack.jobs.spec import channel_target, job_payload
 from tests.support.install import get, install, start_installable_bot
 from tests.support.slackapp import LocalSlackApp
 from tools.fakeslack import FakeSlack
@@ -91,3 +92,25 @@ def test_without_client_settings_the_single_token_serves_as_before(bot: LocalSla
     _mention(bot, "T1", "C0GENERAL")
     fake.wait_for("chat.postMessage", 1, timeout=30)
     assert fake.calls_with_tokens("chat.postMessage")[0][1] == "xoxb-test"
+
+
+def test_background_jobs_refresh_a_rotating_token_themselves(installable: LocalSlackApp, fake: FakeSlack) -> None:
+    """Jobs without a request (digests, queued work) refresh an expiring token once, then use it."""
+    install(installable, fake, "T2", rotating=True, expires_in=60)
+    old = fake.token_of("T2")
+    for i in range(4):
+        payload = job_payload({"text": "hello"}, channel_target("C0TWO"), Workspace("T2"))
+        installable.deps.queue.submit(f"background:{i}", "notice", payload)
+    installable.wait_idle()
+    tokens = {token for _, token in fake.calls_with_tokens("chat.postMessage")}
+    assert len(fake.posted) == 4 and tokens == {fake.token_of("T2")} and old not in tokens
+    assert [c.get("grant_type") for c in fake.calls_to("oauth.v2.access")].count("refresh_token") == 1
+
+
+def test_a_job_of_an_uninstalled_workspace_is_dropped(installable: LocalSlackApp, fake: FakeSlack) -> None:
+    install(installable, fake, "T1")
+    job = installable.deps.queue.submit("orphan", "notice", job_payload({"text": "hi"}, channel_target("C0X"), Workspace("T9")))
+    installable.wait_idle()
+    stored = installable.runtime.store.jobs.get(job.id)
+    assert stored is not None and stored.status == "failed" and "no token" in (stored.error or "")
+    assert fake.posted == []
