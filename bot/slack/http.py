@@ -43,8 +43,6 @@ logger = logging.getLogger(__name__)
 EVENTS_PATH = "/slack/events"
 HEALTH_PATH = "/healthz"
 READY_PATH = "/readyz"
-OAUTH_PATHS = frozenset({"/slack/install", "/slack/oauth_redirect"})
-"""The install flow's pages (served only when the app has an OAuth flow)."""
 MAX_BODY_BYTES = 2 * 1024 * 1024
 """Slack's largest payloads (a forwarded message with blocks) are far below this."""
 SIGNATURE_MAX_AGE_S = 300
@@ -113,7 +111,9 @@ class Front:
             body = json.dumps({"ready": ready, "draining": self.draining, **checks}).encode()
             status = "200 OK" if ready else "503 Service Unavailable"
             return _respond(start_response, status, body, "application/json")
-        if path in OAUTH_PATHS and method == "GET" and self.bolt is not None and self.bolt.app.oauth_flow is not None:
+        flow = self.bolt.app.oauth_flow if self.bolt is not None else None
+        if flow is not None and method == "GET" and path in (flow.install_path, flow.redirect_uri_path):
+            assert self.bolt is not None
             return self.bolt(environ, start_response)
         if path != EVENTS_PATH or self.bolt is None:
             return _respond(start_response, "404 Not Found", b"not found")

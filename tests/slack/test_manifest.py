@@ -42,3 +42,17 @@ def test_env_example_selects_the_manifest_mode() -> None:
 def test_requested_scopes() -> None:
     assert manifest.requested("im:history") and manifest.requested("channels:history,groups:history")
     assert not manifest.requested("channels:manage") and not manifest.requested("")
+
+
+def test_the_bot_hears_when_it_loses_a_workspace() -> None:
+    from bot.slack.listeners.uninstall import EVENTS
+
+    assert set(EVENTS) <= manifest.BOT_EVENTS
+
+
+def test_the_readme_names_the_install_pages_the_bot_serves() -> None:
+    from bot.slack.install.oauth import INSTALL_PATH, REDIRECT_PATH
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert f"https://YOUR-HOST{REDIRECT_PATH}" in readme and f"https://YOUR-HOST{INSTALL_PATH}" in readme
+    assert ENV_EXAMPLE.get("SLACK_CLIENT_ID") == "" and ENV_EXAMPLE.get("SLACK_CLIENT_SECRET") == ""

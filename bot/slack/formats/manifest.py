@@ -22,6 +22,7 @@ BOT_SCOPES = frozenset(
 BOT_EVENTS = frozenset(
     {
         "app_mention",
+        "app_uninstalled",
         "channel_archive",
         "channel_deleted",
         "channel_left",
@@ -33,6 +34,7 @@ BOT_EVENTS = frozenset(
         "message.groups",
         "message.im",
         "message.mpim",
+        "tokens_revoked",
     }
 )
 
