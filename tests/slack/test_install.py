@@ -151,3 +151,41 @@ def test_a_scheduled_digest_runs_in_its_channel_s_workspace(tmp_path: Path) -> N
     assert enqueue("C0TWO", 0.0, 1.0, "C0TWO:run")
     assert Workspace.from_json(submitted[0]["workspace"]) == Workspace("T2")
     store.close()
+
+
+def _kept(store: Store, channel: str, workspace: Workspace) -> None:
+    store.workspaces.remember(channel, workspace)
+    store.subscribe(channel, "daily", "09:00", "UTC")
+    store.save_message(channel, "1700000000.000100", f"said in {channel}", "U0ANA")
+
+
+def test_forgetting_an_org_wide_install_forgets_every_workspace_of_the_org(tmp_path: Path) -> None:
+    store = Store(f"sqlite:///{tmp_path / 'org.db'}")
+    _kept(store, "C0A", Workspace("T6", "E1", is_enterprise_install=True))
+    _kept(store, "C0B", Workspace("T7", "E1", is_enterprise_install=True))
+    _kept(store, "C0C", Workspace("T8", "E2"))
+    assert store.forget_workspace(Workspace("T6", "E1", is_enterprise_install=True)) == ["C0A", "C0B"]
+    assert store.subscription("C0A") is None and store.messages_between("C0B", 0, 2e9) == []
+    assert store.subscription("C0C") is not None and store.workspaces.of("C0C") == Workspace("T8", "E2")
+    store.close()
+
+
+@pytest.mark.parametrize(
+    ("event", "forgotten"),
+    [
+        ({"type": "app_uninstalled"}, True),
+        ({"type": "tokens_revoked", "tokens": {"bot": ["UBOT"]}}, True),
+        ({"type": "tokens_revoked", "tokens": {"oauth": ["U0ANA"]}}, False),
+    ],
+    ids=["uninstalled", "bot-token-revoked", "user-token-only"],
+)
+def test_losing_the_workspace_forgets_it(tmp_path: Path, event: dict[str, object], forgotten: bool) -> None:
+    from bot.slack.deps import Deps
+    from bot.slack.listeners import uninstall
+
+    store = Store(f"sqlite:///{tmp_path / 'gone.db'}")
+    _kept(store, "C0TWO", Workspace("T2"))
+    deps = Deps(settings=Settings(), store=store, queue=None)  # type: ignore[arg-type]  # no job is queued
+    uninstall.handle(deps, event, Workspace("T2"))
+    assert (store.subscription("C0TWO") is None) is forgotten
+    store.close()
