@@ -27,10 +27,10 @@ def fake() -> Iterator[FakeSlack]:
 
 
 @pytest.fixture
-def installs(fake: FakeSlack, tmp_path: Path) -> Iterator[Installs]:
+def installs(fake: FakeSlack, database_url: str) -> Iterator[Installs]:
     settings = Settings(
         slack_client_id=CLIENT_ID, slack_client_secret=CLIENT_SECRET, slack_api_url=fake.api_url,
-        database_url=f"sqlite:///{tmp_path / 'bot.db'}",
+        database_url=database_url,
     )
     store = Store(settings.database_url)
     yield open_installs(settings, store.engine, lambda token: WebClient(token=token, base_url=fake.api_url))

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -17,8 +16,8 @@ from tools.fakeslack import FakeSlack
 
 
 @pytest.fixture
-def installable(fake: FakeSlack, summariser: Any, tmp_path: Path) -> Iterator[LocalSlackApp]:
-    running = start_installable_bot(fake, summariser, f"sqlite:///{tmp_path / 'bot.db'}")
+def installable(fake: FakeSlack, summariser: Any, database_url: str) -> Iterator[LocalSlackApp]:
+    running = start_installable_bot(fake, summariser, database_url)
     yield running
     running.close()
 
