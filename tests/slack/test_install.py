@@ -189,3 +189,46 @@ def test_losing_the_workspace_forgets_it(tmp_path: Path, event: dict[str, object
     uninstall.handle(deps, event, Workspace("T2"))
     assert (store.subscription("C0TWO") is None) is forgotten
     store.close()
+
+
+class _FlakyTokens:
+    """A token source that fails with ``errors`` in turn, then serves ``client``."""
+
+    def __init__(self, client: WebClient, *errors: Exception) -> None:
+        self.errors = list(errors)
+        self.client_ = client
+
+    def client(self, workspace: Workspace | None) -> WebClient:
+        assert workspace == Workspace("T2")
+        if self.errors:
+            raise self.errors.pop(0)
+        return self.client_
+
+
+@pytest.mark.parametrize(
+    ("error", "result"),
+    [(NotInstalled("gone"), "failed"), (OSError("network down"), "retry")],
+    ids=["uninstalled", "network"],
+)
+def test_a_job_without_its_token_is_dropped_or_retried(
+    fake: FakeSlack, tmp_path: Path, error: Exception, result: str
+) -> None:
+    from bot.slack.deps import Services
+    from bot.slack.jobs.runner import JobRunner, RunnerConfig
+    from bot.slack.jobs.spec import UseCase, notice_outcome
+
+    store = Store(f"sqlite:///{tmp_path / 'runner.db'}")
+    client = WebClient(token="xoxb-two", base_url=fake.api_url)
+    services = Services(
+        settings=Settings(), client=WebClient(base_url=fake.api_url), store=store, summariser=None,  # type: ignore[arg-type]
+        users=None, fetch=None, tokens=_FlakyTokens(client, error),  # type: ignore[arg-type]
+    )
+    cases = {"hello": UseCase(None, lambda _s, _p: notice_outcome("hello"))}
+    runner = JobRunner(services, RunnerConfig(retry_delay_s=0.0), use_cases=cases)
+    job, _ = store.jobs.enqueue("k", "hello", job_payload({}, channel_target("C0TWO"), Workspace("T2")))
+    assert runner.run(job.id) == result
+    assert fake.posted == []
+    if result == "retry":  # the next attempt gets the token and answers with it
+        assert runner.run(job.id) == "done"
+        assert fake.calls_with_tokens("chat.postMessage")[0][1] == "xoxb-two"
+    store.close()

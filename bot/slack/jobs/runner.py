@@ -145,10 +145,8 @@ class JobRunner:
         jobs = self.services.store.jobs
         try:  # the Web API client of the job's own workspace
             services = self.services.in_workspace(Workspace.from_json(job.payload.get("workspace")))
-        except (NotInstalled, SlackTokenRotationError) as exc:  # no token left to answer with
-            logger.warning("job %s (%s): dropped, its workspace has no usable token (%s)", job.id, job.kind, exc)
-            jobs.finish(job.id, self.owner, "failed", error=f"no token: {exc}")
-            return "failed"
+        except (NotInstalled, SlackClientError, OSError) as exc:
+            return self._without_client(job, exc)
         reply = self._reply(job, services)
         if job.attempts > self.config.max_attempts:
             logger.error("job %s (%s): giving up after %d attempts", job.id, job.kind, job.attempts - 1)
@@ -170,6 +168,18 @@ class JobRunner:
             logger.warning("job %s (%s): finished after its lease was lost", job.id, job.kind)
         logger.info("job %s (%s) done (attempt %d)", job.id, job.kind, job.attempts)
         return "done"
+
+    def _without_client(self, job: Job, exc: Exception) -> RunResult:
+        """No token to answer with: the workspace is gone (or its refresh refused), so the job is
+        dropped; Slack or the network failing while refreshing puts it back for a retry."""
+        jobs = self.services.store.jobs
+        if isinstance(exc, NotInstalled | SlackTokenRotationError) or job.attempts >= self.config.max_attempts:
+            logger.warning("job %s (%s): dropped, its workspace has no usable token (%s)", job.id, job.kind, exc)
+            jobs.finish(job.id, self.owner, "failed", error=f"no token: {exc}")
+            return "failed"
+        logger.warning("job %s (%s): could not get its workspace's token (%r); retrying", job.id, job.kind, exc)
+        jobs.release(job.id, self.owner, delay_s=self.config.retry_delay_s * job.attempts, error=str(exc))
+        return "retry"
 
     def _handle(self, job: Job, reply: Reply, exc: Exception) -> RunResult:
         if self.stopping and isinstance(exc, self.machinery_errors):
