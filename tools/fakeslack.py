@@ -51,6 +51,8 @@ class _Token:
     enterprise_id: str | None = None
     expires_at: float | None = None
     revoked: bool = False
+    org_wide: bool = False
+    """An org-wide install's token: it serves every workspace of its org."""
 
 
 @dataclass
@@ -331,7 +333,7 @@ class FakeSlack:
         if info.expires_at is not None and info.expires_at < time.time():
             return "token_expired"
         team = self.channel_teams.get(str(params.get("channel", "")))
-        return "channel_not_found" if team is not None and team != info.team_id else None
+        return "channel_not_found" if team is not None and team != info.team_id and not info.org_wide else None
 
     def _auth_test(self, token: str | None) -> dict[str, Any]:
         with self._lock:
@@ -362,6 +364,9 @@ class FakeSlack:
         if grant is None:
             return {"ok": False, "error": "invalid_code"}
         issued = self._issue(grant["team_id"], grant["rotating"], grant["expires_in"], grant["enterprise_id"])
+        if grant["org_wide"]:
+            with self._lock:
+                self.tokens[issued["access_token"]].org_wide = True
         enterprise = {"id": grant["enterprise_id"], "name": "Org"} if grant["enterprise_id"] else None
         return {
             "ok": True, "app_id": "A1", "authed_user": {"id": "U0INSTALLER"}, "token_type": "bot",

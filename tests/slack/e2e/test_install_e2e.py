@@ -113,3 +113,16 @@ def test_a_job_of_an_uninstalled_workspace_is_dropped(installable: LocalSlackApp
     stored = installable.runtime.store.jobs.get(job.id)
     assert stored is not None and stored.status == "failed" and "no token" in (stored.error or "")
     assert fake.posted == []
+
+
+def test_an_org_wide_install_answers_every_workspace_of_the_org(installable: LocalSlackApp, fake: FakeSlack) -> None:
+    fake.channel_teams = {"C0SIX": "T6", "C0SEVEN": "T7"}
+    status, _ = install(installable, fake, "T5", enterprise_id="E1", org_wide=True)
+    assert status == 200
+    org_token = fake.token_of("T5")
+    for team, channel in (("T6", "C0SIX"), ("T7", "C0SEVEN")):
+        event = {"type": "app_mention", "channel": channel, "user": "W0ANA", "text": "<@UBOT> hi", "ts": "1700000000.000100"}
+        assert installable.event(event, team_id=team, enterprise_id="E1", org_wide=True)[0] == 200
+    fake.wait_for("chat.postMessage", 2, timeout=30)
+    posted = {(params["channel"], token) for params, token in fake.calls_with_tokens("chat.postMessage")}
+    assert posted == {("C0SIX", org_token), ("C0SEVEN", org_token)}
