@@ -103,6 +103,15 @@ class FakeSlack:
         self.messages: dict[str, list[dict[str, Any]]] = {}
         self.left: set[str] = set()
         """Conversations the bot was removed from: reading or posting there is refused."""
+        self.members: dict[str, list[str]] = {}
+        """Who is in each conversation (``conversations.members``, ``users.conversations``); one not
+        listed is not found. The bot is in every conversation named here or holding messages,
+        unless removed (``left``)."""
+        self.kinds: dict[str, str] = {}
+        """A conversation's type as ``users.conversations`` names it; by default from its id:
+        ``D…`` im, ``G…`` private_channel, else public_channel."""
+        self.home_views: dict[str, dict[str, Any]] = {}
+        """The App Home view last published for each user (``views.publish``)."""
         self._overrides: dict[str, _Override] = {}
         self.call_tokens: list[str | None] = []
         """The bearer token of each entry of ``calls`` (``None``: sent without one)."""
@@ -451,6 +460,28 @@ class FakeSlack:
                 msg.setdefault("latest_reply", latest[msg["ts"]])
         return raw
 
+    def _kind(self, channel: str) -> str:
+        defaults = {"D": "im", "G": "private_channel"}
+        return self.kinds.get(channel, defaults.get(channel[:1], "public_channel"))
+
+    def _user_conversations(self, params: dict[str, Any]) -> dict[str, Any]:
+        """``users.conversations`` as a bot token sees it: the user's (or, without ``user``, the
+        bot's) conversations of the asked ``types``; a private one only when the bot is in it too."""
+        user = str(params.get("user") or BOT_USER_ID)
+        types = set(str(params.get("types") or "public_channel").split(","))
+        with self._lock:
+            known = sorted(set(self.members) | set(self.messages))
+            bot_in = {c for c in known if c not in self.left}
+            ids = [
+                c for c in known
+                if self._kind(c) in types
+                and (c in bot_in if user == BOT_USER_ID else user in self.members.get(c, []))
+                and (self._kind(c) == "public_channel" or c in bot_in)
+            ]
+        channels = [{"id": c, "is_private": self._kind(c) != "public_channel"} for c in ids]
+        chunk, nxt = _page(channels, params)
+        return {"ok": True, "channels": chunk, "response_metadata": {"next_cursor": nxt}}
+
     def _history(self, params: dict[str, Any]) -> dict[str, Any]:
         top = [
             m
@@ -486,6 +517,48 @@ class FakeSlack:
             "response_metadata": {"next_cursor": nxt},
         }
 
+    def _members(self, params: dict[str, Any]) -> dict[str, Any]:
+        """``conversations.members``: paged like Slack; one not listed, or that the bot left, is not found."""
+        channel = str(params.get("channel", ""))
+        with self._lock:
+            listed = self.members.get(channel)
+            members = list(listed) if listed is not None and channel not in self.left else None
+        if members is None:
+            return {"ok": False, "error": "channel_not_found"}
+        chunk, nxt = _page([{"id": m} for m in members], params)
+        return {"ok": True, "members": [m["id"] for m in chunk], "response_metadata": {"next_cursor": nxt}}
+
+    def _assistant_status(self, params: dict[str, Any]) -> dict[str, Any]:
+        """``assistant.threads.setStatus``: Slack needs the DM, the thread and the status."""
+        if not (params.get("channel_id") and params.get("thread_ts")) or "status" not in params:
+            return {"ok": False, "error": "invalid_arguments"}
+        return {"ok": True}
+
+    def _assistant_prompts(self, params: dict[str, Any]) -> dict[str, Any]:
+        """``assistant.threads.setSuggestedPrompts``: one to four prompts, each a title and a message."""
+        prompts = params.get("prompts")
+        if isinstance(prompts, str):  # a form-encoded call sends the list as JSON
+            prompts = json.loads(prompts)
+        well_formed = isinstance(prompts, list) and 0 < len(prompts) <= 4 and all(
+            isinstance(p, dict) and p.get("title") and p.get("message") for p in prompts
+        )
+        if not params.get("channel_id") or not well_formed:
+            return {"ok": False, "error": "invalid_arguments"}
+        return {"ok": True}
+
+    def _publish(self, params: dict[str, Any]) -> dict[str, Any]:
+        """``views.publish``: a home view (JSON or a JSON string, as slack_sdk sends it) for a user."""
+        user = str(params.get("user_id", ""))
+        view = params.get("view")
+        view = json.loads(view) if isinstance(view, str) else view
+        if not user or not isinstance(view, dict) or view.get("type") != "home":
+            return {"ok": False, "error": "invalid_arguments"}
+        if len(view.get("blocks") or []) > 100:
+            return {"ok": False, "error": "invalid_blocks"}
+        with self._lock:
+            self.home_views[user] = view
+        return {"ok": True, "view": {"id": f"V{user}", "type": "home", **view}}
+
     _DEFAULTS: ClassVar[dict[str, Callable[[FakeSlack, dict[str, Any]], dict[str, Any]]]] = {
         "chat.postMessage": _post,
         "chat.update": lambda self, p: self._edit("chat.update", p),
@@ -502,7 +575,12 @@ class FakeSlack:
         },
         "conversations.join": lambda _self, p: {"ok": True, "channel": {"id": p.get("channel")}},
         "conversations.history": _history,
+        "users.conversations": _user_conversations,
         "conversations.replies": _replies,
+        "conversations.members": _members,
+        "assistant.threads.setStatus": _assistant_status,
+        "assistant.threads.setSuggestedPrompts": _assistant_prompts,
+        "views.publish": _publish,
     }
 
     def _handler_class(self) -> type[BaseHTTPRequestHandler]:

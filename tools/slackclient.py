@@ -95,6 +95,30 @@ class SignedClient:
         }
         return self.post(urlencode({"payload": json.dumps(payload)}), FORM)
 
+    def block_action(
+        self, action_id: str, value: str, user: str = "U0BENCH", *, message: dict[str, Any] | None = None,
+        response_url: str | None = None, trigger_id: str | None = None, action_type: str = "button",
+    ) -> tuple[int, str]:
+        """Click a button (``action_id``, ``value``) in the user's App Home view, or in ``message``
+        (``{"channel", "ts"}``, answered through ``response_url``)."""
+        payload: dict[str, Any] = {
+            "type": "block_actions", "team": {"id": "T1"}, "user": {"id": user, "team_id": "T1"},
+            "api_app_id": "A1", "trigger_id": trigger_id or _new_id("trigger"),
+            "actions": [{
+                "type": action_type, "action_id": action_id, "block_id": "b1", "value": value,
+                "action_ts": f"{time.time():.6f}",
+            }],
+        }
+        if message is None:
+            payload["container"] = {"type": "view", "view_id": f"V{user}"}
+            payload["view"] = {"id": f"V{user}", "type": "home"}
+        else:
+            payload["container"] = {
+                "type": "message", "message_ts": message["ts"], "channel_id": message["channel"], "is_ephemeral": False,
+            }
+            payload |= {"channel": {"id": message["channel"]}, "message": message, "response_url": response_url}
+        return self.post(urlencode({"payload": json.dumps(payload)}), FORM)
+
 
 def _new_id(prefix: str) -> str:
     return f"{prefix}{uuid.uuid4().hex[:16]}"

@@ -15,6 +15,7 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import threading
+from concurrent.futures import CancelledError, Future
 from concurrent.futures import TimeoutError as FutureTimeout
 from typing import TYPE_CHECKING
 
@@ -62,6 +63,7 @@ class FetchPool:
         self.budget_s = settings.fetch_timeout_s + settings.fetch_extract_timeout_s
         self._pool: ProcessPool | None = None
         self._lock = threading.Lock()
+        self._in_flight: set[Future[FetchedPage]] = set()
 
     def start(self) -> FetchPool:
         """Start the processes (idempotent); returns ``self``."""
@@ -83,6 +85,8 @@ class FetchPool:
         if self._pool is None:
             raise FetchProcessError("The link reader is not running. Please try again.")
         future = self._pool.schedule(fetch_page, args=(url, self.settings), timeout=self.budget_s)
+        with self._lock:
+            self._in_flight.add(future)
         try:
             # The budget counts from here: a link that waited for a free process gets no extra time.
             return future.result(timeout=self.budget_s)
@@ -94,15 +98,23 @@ class FetchPool:
             raise FetchError(
                 f"Reading that page took longer than {self.budget_s:g} seconds, so I stopped."
             ) from None
+        except CancelledError as exc:  # close() cancelled it: a BaseException, not an Exception
+            raise FetchProcessError("Reading that page stopped unexpectedly. Please try again.") from exc
         except Exception as exc:  # pebble.ProcessExpired, a cancelled task: the pool stopped or a process died
             if self._pool is not None:
                 logger.error("a fetch process died: %r", exc)
             raise FetchProcessError("Reading that page stopped unexpectedly. Please try again.") from exc
+        finally:
+            with self._lock:
+                self._in_flight.discard(future)
 
     def close(self) -> None:
         """Stop the processes at once (a fetch in flight fails)."""
         with self._lock:
             pool, self._pool = self._pool, None
+            in_flight = list(self._in_flight)
         if pool is not None:
             pool.stop()
+            for future in in_flight:  # a task the pool had not started yet would otherwise wait out its budget
+                future.cancel()
             pool.join(timeout=10)

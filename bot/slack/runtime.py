@@ -101,12 +101,15 @@ def runner_config(settings: Settings) -> RunnerConfig:
 def build_runner(settings: Settings, services: Services) -> JobRunner:
     """A job runner with every use case; only processes that run jobs import them and the pool."""
     from bot.adapters.processes import PoolError
+    from bot.slack.agent.usecases import AGENT, PLANNED
+    from bot.slack.catchup.usecases import CATCHUP_USE_CASES
     from bot.slack.digests.usecases import DIGESTS
+    from bot.slack.items.usecases import ITEM_USE_CASES
     from bot.slack.usecases import SUMMARIES
 
-    return JobRunner(
-        services, runner_config(settings), use_cases={**SUMMARIES, **DIGESTS}, machinery_errors=(PoolError,)
-    )
+    # Later entries win: a feature's own use case replaces its placeholder in PLANNED.
+    use_cases = {**PLANNED, **SUMMARIES, **DIGESTS, **AGENT, **CATCHUP_USE_CASES, **ITEM_USE_CASES}
+    return JobRunner(services, runner_config(settings), use_cases=use_cases, machinery_errors=(PoolError,))
 
 
 def build_runtime(

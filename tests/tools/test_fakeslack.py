@@ -153,3 +153,24 @@ def test_a_rotating_token_expires_and_its_refresh_token_works_once(fake: FakeSla
         client_id=CLIENT_ID, client_secret=CLIENT_SECRET, grant_type="refresh_token", refresh_token=answer["refresh_token"]
     )
     assert _error(again) == "invalid_refresh_token"
+
+
+def test_members_are_paged_and_an_unlisted_or_left_channel_is_not_found(fake: FakeSlack) -> None:
+    client = _client(fake)
+    fake.members = {"C1": [f"U{n}" for n in range(5)], "C2": ["U0"]}
+    pages = client.conversations_members(channel="C1", limit=2)
+    assert [m for page in pages for m in page["members"]] == [f"U{n}" for n in range(5)]
+    fake.left.add("C2")
+    for channel in ("C2", "C3"):
+        with pytest.raises(SlackApiError) as refused:
+            client.conversations_members(channel=channel)
+        assert refused.value.response["error"] == "channel_not_found"
+
+
+def test_views_publish_keeps_each_users_home_view(fake: FakeSlack) -> None:
+    client = _client(fake)
+    view = {"type": "home", "blocks": [{"type": "divider"}]}
+    assert client.views_publish(user_id="U1", view=view)["view"]["type"] == "home"
+    assert fake.home_views == {"U1": view}
+    with pytest.raises(SlackApiError):
+        client.views_publish(user_id="U1", view={"type": "modal", "blocks": []})

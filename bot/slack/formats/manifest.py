@@ -8,6 +8,7 @@ from __future__ import annotations
 BOT_SCOPES = frozenset(
     {
         "app_mentions:read",
+        "assistant:write",
         "channels:history",
         "channels:read",
         "chat:write",
@@ -16,11 +17,13 @@ BOT_SCOPES = frozenset(
         "groups:read",
         "im:history",
         "mpim:history",
+        "mpim:read",
         "users:read",
     }
 )
 BOT_EVENTS = frozenset(
     {
+        "app_home_opened",
         "app_mention",
         "app_uninstalled",
         "channel_archive",

@@ -23,6 +23,18 @@ if TYPE_CHECKING:
 Blocks = list[dict[str, Any]]
 Payload = dict[str, Any]
 
+CATCHUP = "catchup"
+"""The job kind of "catch me up". Args: ``user`` (the asker), ``since`` (a
+:class:`~bot.slack.formats.intents.Since` as JSON), ``channels`` (ids the asker named; empty:
+all theirs), ``team_id``, ``enterprise_id``."""
+MY_ITEMS = "my_items"
+"""The job kind of "my action items". Args: ``user`` (the asker), ``team_id``, ``enterprise_id``."""
+AGENT_PROMPTS = "agent_prompts"
+"""The job kind that sets the agent view's suggested prompts. Args: ``channel`` (the DM)."""
+AGENT_CHANNEL = "agent_channel"
+"""The job kind of "summarise #channel" from a DM. Args: ``channel``, ``user`` (the asker, who
+must be a member), ``since`` (a :class:`~bot.slack.formats.intents.Since` as JSON)."""
+
 
 def request_key(source: str, slack_id: object) -> str:
     """The job key of a Slack request: its ``event_id`` or ``trigger_id``, unique per request.
@@ -57,6 +69,13 @@ def response_url_target(
     }
 
 
+def agent_target(channel: str, thread_ts: str, user: str | None, kind: str | None) -> dict[str, Any]:
+    """A reply target in a direct message's thread (the agent view or a plain DM): a loading
+    status while the job runs, then the answer with feedback buttons rating ``kind`` (``None``:
+    no buttons, for fixed answers such as the help)."""
+    return {"type": "agent", "channel": channel, "thread_ts": thread_ts, "user": user, "kind": kind}
+
+
 def channel_target(channel: str) -> dict[str, Any]:
     """A reply target that posts into a channel (scheduled digests)."""
     return {"type": "channel", "channel": channel}
@@ -86,3 +105,9 @@ class UseCase:
 def notice_outcome(mrkdwn: str) -> Outcome:
     """An outcome of one line of text (a confirmation, a hint)."""
     return Outcome(notice_blocks(mrkdwn), mrkdwn)
+
+
+HOME_PUBLISH = "home_publish"
+"""The job kind that publishes a user's App Home (args: ``user``, ``team_id``)."""
+HOME_DIGEST = "home_digest"
+"""The job kind of an App Home digest button (args: ``user``, ``channel``, ``setting``, ``team_id``)."""

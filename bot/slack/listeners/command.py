@@ -166,7 +166,7 @@ def handle(deps: Deps, command: dict[str, Any], ack: Ack, *, workspace: Workspac
         return
     if parsed.action == "digest_off":
         # What was stored for the digest goes with it: nothing is kept for an unsubscribed channel.
-        unsubscribed = deps.store.forget_conversation(channel)
+        unsubscribed = deps.store.forget_conversation(channel, items=False)
         _notice(ack, (strings.DIGEST_UNSUBSCRIBED if unsubscribed else strings.DIGEST_NOT_SUBSCRIBED).format(
             channel=channel))
         return
