@@ -103,6 +103,7 @@ LISTENERS_MAY_IMPORT = (
     "bot.slack.deps", "bot.slack.jobs.spec", "bot.slack.formats", "bot.slack.listeners", "bot.core.clock",
     "bot.slack.digests.schedule",  # the wording of `digest status`, answered at once
     "bot.slack.storage.database",  # the widest id the store takes, checked before a request is stored
+    "bot.slack.install.workspace",  # the workspace a request names, stored with its job
     "bot.core.thread.closing",  # whether a thread reply says "done", applied to the item store at once
 )
 

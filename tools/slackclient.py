@@ -62,12 +62,23 @@ class SignedClient:
         }
         return self.post(urlencode(form), FORM)
 
-    def event(self, event: dict[str, Any], event_id: str | None = None, retry: int | None = None) -> tuple[int, str]:
-        """Send an Events API callback (with ``X-Slack-Retry-Num`` when ``retry`` is set)."""
-        body = json.dumps({
-            "type": "event_callback", "team_id": "T1", "api_app_id": "A1",
+    def event(
+        self, event: dict[str, Any], event_id: str | None = None, retry: int | None = None, team_id: str = "T1",
+        enterprise_id: str | None = None, org_wide: bool = False,
+    ) -> tuple[int, str]:
+        """Send an Events API callback from workspace ``team_id`` (of org ``enterprise_id``, where the app
+        may be installed ``org_wide``; ``retry``: with ``X-Slack-Retry-Num``)."""
+        callback: dict[str, Any] = {
+            "type": "event_callback", "team_id": team_id, "api_app_id": "A1",
             "event_id": event_id or _new_id("Ev"), "event_time": int(time.time()), "event": event,
-        })
+        }
+        if enterprise_id:
+            callback["enterprise_id"] = enterprise_id
+            callback["authorizations"] = [{
+                "enterprise_id": enterprise_id, "team_id": None if org_wide else team_id, "user_id": "UBOT",
+                "is_bot": True, "is_enterprise_install": org_wide,
+            }]
+        body = json.dumps(callback)
         headers = {"X-Slack-Retry-Num": str(retry), "X-Slack-Retry-Reason": "http_timeout"} if retry else None
         return self.post(body, "application/json", headers=headers)
 

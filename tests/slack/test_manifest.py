@@ -77,3 +77,25 @@ def test_the_manifest_validates_against_slacks_schema() -> None:
     too_many["features"]["agent_view"]["suggested_prompts"] *= 2
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate(too_many, schema)
+
+
+def test_the_bot_hears_when_it_loses_a_workspace() -> None:
+    from bot.slack.listeners.uninstall import EVENTS
+
+    assert set(EVENTS) <= manifest.BOT_EVENTS
+
+
+def test_the_readme_names_the_install_pages_the_bot_serves() -> None:
+    from bot.slack.install.oauth import INSTALL_PATH, REDIRECT_PATH
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert f"https://YOUR-HOST{REDIRECT_PATH}" in readme and f"https://YOUR-HOST{INSTALL_PATH}" in readme
+    assert ENV_EXAMPLE.get("SLACK_CLIENT_ID") == "" and ENV_EXAMPLE.get("SLACK_CLIENT_SECRET") == ""
+
+
+def test_the_install_set_up_flips_fields_the_manifest_has() -> None:
+    """README's install set-up changes these settings; the manifest carries each, as a boolean."""
+    settings = MANIFEST["settings"]
+    assert all(isinstance(settings[key], bool) for key in ("socket_mode_enabled", "token_rotation_enabled", "org_deploy_enabled"))
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert '"socket_mode_enabled": false, "token_rotation_enabled": true, "org_deploy_enabled": true' in readme

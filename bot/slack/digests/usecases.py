@@ -150,6 +150,7 @@ def digest_subscribe(services: Services, payload: Payload) -> Outcome:
     # Reading one page first proves the bot is a member (not_in_channel otherwise);
     # then the subscription starts storing new messages before the slow back-fill.
     reading.fetch_history(services.client, channel, oldest, now, include_threads=False, max_messages=1)
+    services.store.workspaces.remember(channel, services.workspace)  # its digests use this workspace's token
     services.store.subscribe(
         channel, cadence, payload.get("hhmm") or services.settings.digest_default_time, services.users.tz(user),
         weekday=(weekday if weekday is not None else 0) if cadence == "weekly" else None,

@@ -25,6 +25,7 @@ BOT_EVENTS = frozenset(
     {
         "app_home_opened",
         "app_mention",
+        "app_uninstalled",
         "channel_archive",
         "channel_deleted",
         "channel_left",
@@ -36,6 +37,7 @@ BOT_EVENTS = frozenset(
         "message.groups",
         "message.im",
         "message.mpim",
+        "tokens_revoked",
     }
 )
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from bot.slack.formats.blocks import notice_blocks
+from bot.slack.install.workspace import Workspace
 
 if TYPE_CHECKING:
     from bot.slack.deps import Services
@@ -44,9 +45,13 @@ def request_key(source: str, slack_id: object) -> str:
     return f"{source}:{value}" if value else f"{source}:unkeyed:{uuid.uuid4().hex}"
 
 
-def job_payload(args: dict[str, Any], reply: dict[str, Any]) -> dict[str, Any]:
-    """The stored payload of a job: its use case's arguments and its reply target."""
-    return {"args": args, "reply": reply}
+def job_payload(args: dict[str, Any], reply: dict[str, Any], workspace: Workspace | None = None) -> dict[str, Any]:
+    """The stored payload of a job: its use case's arguments, its reply target and its workspace
+    (whose token the job uses; see :class:`~bot.slack.install.workspace.Workspace`)."""
+    payload: dict[str, Any] = {"args": args, "reply": reply}
+    if workspace is not None:
+        payload["workspace"] = workspace.as_json()
+    return payload
 
 
 def thread_target(channel: str, thread_ts: str, user: str | None, response_url: str | None = None) -> dict[str, Any]:

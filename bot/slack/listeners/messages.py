@@ -19,12 +19,13 @@ import logging
 from collections.abc import Mapping
 from typing import Any
 
-from slack_bolt import App
+from slack_bolt import App, BoltContext
 
 from bot.core.thread.closing import says_done
 from bot.slack.deps import Deps
 from bot.slack.formats.markup import SKIP_SUBTYPES
 from bot.slack.formats.shapes import edited_message, is_bot_message, message_text
+from bot.slack.install.workspace import Workspace, workspace_of
 
 logger = logging.getLogger(__name__)
 
@@ -55,7 +56,7 @@ def close_items(deps: Deps, channel: str, event: Mapping[str, Any]) -> None:
             logger.info("%s closed %d action item(s) in %s by replying done", user, closed, channel)
 
 
-def handle(deps: Deps, event: dict[str, Any]) -> None:
+def handle(deps: Deps, event: dict[str, Any], *, workspace: Workspace | None = None) -> None:
     """Store a channel's message; apply an edit or a delete wherever it is stored.
 
     In a DM or group DM without a subscription nothing new is stored, but a stored message
@@ -82,6 +83,8 @@ def handle(deps: Deps, event: dict[str, Any]) -> None:
     if message.get("subtype") in SKIP_SUBTYPES:  # e.g. a thread parent deleted to a tombstone
         deps.store.delete_message(channel, str(message["ts"]), create=keep)
         return
+    if keep and workspace is not None:  # what is kept of a conversation goes with its workspace's uninstall
+        deps.store.workspaces.remember(channel, workspace)
     deps.store.save_message(
         channel,
         str(message["ts"]),
@@ -97,5 +100,5 @@ def register(app: App, deps: Deps) -> None:
     """Listen to every message event (all subtypes)."""
 
     @app.event("message")
-    def on_message(event: dict[str, Any]) -> None:
-        handle(deps, event)
+    def on_message(event: dict[str, Any], context: BoltContext) -> None:
+        handle(deps, event, workspace=workspace_of(context))

@@ -24,10 +24,12 @@ from sqlalchemy import Boolean, Float, Index, Integer, String, Table, Text, dele
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
+from bot.slack.install.workspace import Workspace
 from bot.slack.storage.database import ID_LENGTH, Base, Sessions, make_engine, rowcount, upsert
 from bot.slack.storage.feedback import FeedbackStore
 from bot.slack.storage.items import ItemStore
 from bot.slack.storage.jobs import JobStore
+from bot.slack.storage.workspaces import WorkspaceStore
 
 logger = logging.getLogger(__name__)
 
@@ -158,6 +160,7 @@ class Store:
             Base.metadata.create_all(self.engine)
         self._db = Sessions(self.engine)
         self.jobs = JobStore(self.engine)
+        self.workspaces = WorkspaceStore(self.engine)
         self.feedback = FeedbackStore(self.engine)
         self.items = ItemStore(self.engine)
 
@@ -455,6 +458,18 @@ class Store:
             forgotten = rowcount(result) > 0
         logger.info("forgot conversation %s (%s)", channel_id, "was subscribed" if forgotten else "no subscription")
         return forgotten
+
+    def forget_workspace(self, workspace: Workspace) -> list[str]:
+        """Forget every conversation of a workspace (of the whole org, for an org-wide install):
+        the app was uninstalled there or its token revoked. Returns the conversations forgotten."""
+        channels = self.workspaces.channels(workspace)
+        for channel in channels:
+            self.forget_conversation(channel)
+        if workspace.team_id and not workspace.is_enterprise_install:
+            self.items.forget_team(workspace.team_id)  # items of conversations never stored, too
+        self.workspaces.forget(channels)
+        logger.info("forgot %d conversation(s) of %s", len(channels), workspace.key)
+        return channels
 
     # -- digests --------------------------------------------------------------------
 
