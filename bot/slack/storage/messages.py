@@ -467,6 +467,7 @@ class Store:
             self.forget_conversation(channel)
         if workspace.team_id and not workspace.is_enterprise_install:
             self.items.forget_team(workspace.team_id)  # items of conversations never stored, too
+            self.feedback.forget_team(workspace.team_id)
         self.workspaces.forget(channels)
         logger.info("forgot %d conversation(s) of %s", len(channels), workspace.key)
         return channels

@@ -126,3 +126,19 @@ def test_an_org_wide_install_answers_every_workspace_of_the_org(installable: Loc
     fake.wait_for("chat.postMessage", 2, timeout=30)
     posted = {(params["channel"], token) for params, token in fake.calls_with_tokens("chat.postMessage")}
     assert posted == {("C0SIX", org_token), ("C0SEVEN", org_token)}
+
+
+def test_a_dm_and_the_home_tab_of_a_second_workspace_use_its_own_token(
+    installable: LocalSlackApp, fake: FakeSlack
+) -> None:
+    fake.channel_teams = {"D0TWO": "T2"}
+    assert install(installable, fake, "T2")[0] == 200
+    dm = {"type": "message", "channel": "D0TWO", "channel_type": "im", "user": "U0ANA", "text": "help",
+          "ts": "1700000100.000100"}
+    assert installable.event(dm, team_id="T2")[0] == 200
+    home = {"type": "app_home_opened", "user": "U0ANA", "channel": "D0TWO", "tab": "home"}
+    assert installable.event(home, team_id="T2")[0] == 200
+    fake.wait_for("chat.postMessage", 1, timeout=30)
+    fake.wait_for("views.publish", 1, timeout=30)
+    for method in ("chat.postMessage", "views.publish"):
+        assert {token for _, token in fake.calls_with_tokens(method)} == {fake.token_of("T2")}, method
