@@ -16,7 +16,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from slack_bolt import Ack, App
+from slack_bolt import Ack, App, BoltContext
 
 from bot.slack.deps import Deps
 from bot.slack.formats import strings
@@ -32,6 +32,7 @@ from bot.slack.formats.intents import (
     parse_intent,
 )
 from bot.slack.formats.shapes import message_text
+from bot.slack.install.workspace import Workspace, workspace_of
 from bot.slack.jobs.spec import (
     AGENT_CHANNEL,
     AGENT_PROMPTS,
@@ -81,19 +82,23 @@ def intent_job(intent: Intent, user: str, body: dict[str, Any]) -> Job:
     raise TypeError(f"no job answers {intent!r}")
 
 
-def handle_message(deps: Deps, body: dict[str, Any], event: dict[str, Any]) -> None:
+def handle_message(
+    deps: Deps, body: dict[str, Any], event: dict[str, Any], *, workspace: Workspace | None = None
+) -> None:
     """Store the job a DM asks for; its answer goes in the message's thread."""
     channel, user = str(event["channel"]), str(event["user"])
     thread_ts = str(event.get("thread_ts") or event.get("ts") or "")
     kind, args = intent_job(parse_intent(message_text(event)), user, body)
     target = agent_target(channel, thread_ts, user, None if kind == NOTICE else kind)
-    deps.queue.submit(request_key("event", body.get("event_id")), kind, job_payload(args, target))
+    deps.queue.submit(request_key("event", body.get("event_id")), kind, job_payload(args, target, workspace))
 
 
-def handle_home_opened(deps: Deps, body: dict[str, Any], event: dict[str, Any]) -> None:
+def handle_home_opened(
+    deps: Deps, body: dict[str, Any], event: dict[str, Any], *, workspace: Workspace | None = None
+) -> None:
     """Store the job that sets the Messages tab's suggested prompts."""
     channel = str(event["channel"])
-    payload = job_payload({"channel": channel}, channel_target(channel))
+    payload = job_payload({"channel": channel}, channel_target(channel), workspace)
     deps.queue.submit(request_key("event", body.get("event_id")), AGENT_PROMPTS, payload)
 
 
@@ -116,12 +121,12 @@ def register(app: App, deps: Deps) -> None:
     """Listen to DMs, the Messages tab opening and the feedback buttons (before ``messages``)."""
 
     @app.event("message", matchers=[is_dm_request])
-    def on_dm(body: dict[str, Any], event: dict[str, Any]) -> None:
-        handle_message(deps, body, event)
+    def on_dm(body: dict[str, Any], event: dict[str, Any], context: BoltContext) -> None:
+        handle_message(deps, body, event, workspace=workspace_of(context))
 
     @app.event("app_home_opened", matchers=[is_messages_tab])
-    def on_messages_tab(body: dict[str, Any], event: dict[str, Any]) -> None:
-        handle_home_opened(deps, body, event)
+    def on_messages_tab(body: dict[str, Any], event: dict[str, Any], context: BoltContext) -> None:
+        handle_home_opened(deps, body, event, workspace=workspace_of(context))
 
     @app.action(FEEDBACK_ACTION)
     def on_feedback(ack: Ack, body: dict[str, Any]) -> None:

@@ -11,10 +11,11 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from slack_bolt import Ack, App
+from slack_bolt import Ack, App, BoltContext
 
 from bot.slack.deps import Deps
 from bot.slack.formats.items import DIGEST_ACTIONS, ITEM_DONE
+from bot.slack.install.workspace import Workspace, workspace_of
 from bot.slack.jobs.spec import (
     HOME_DIGEST,
     HOME_PUBLISH,
@@ -37,13 +38,13 @@ def _team(body: dict[str, Any]) -> str | None:
     return str(team) if team else None
 
 
-def publish(deps: Deps, key: str, user: str, team: str | None) -> None:
+def publish(deps: Deps, key: str, user: str, team: str | None, workspace: Workspace | None = None) -> None:
     """Store the job that publishes ``user``'s App Home (its result goes nowhere else)."""
     args = {"user": user, "team_id": team}
-    deps.queue.submit(key, HOME_PUBLISH, job_payload(args, channel_target(user)))
+    deps.queue.submit(key, HOME_PUBLISH, job_payload(args, channel_target(user), workspace))
 
 
-def on_done(deps: Deps, body: dict[str, Any]) -> None:
+def on_done(deps: Deps, body: dict[str, Any], workspace: Workspace | None = None) -> None:
     """"Done" on an item: close it (its owner only), then show the list again where it was
     pressed: the Home tab is published again, a "my action items" message is replaced."""
     user = str((body.get("user") or {}).get("id") or "")
@@ -58,12 +59,12 @@ def on_done(deps: Deps, body: dict[str, Any]) -> None:
     if container.get("type") == "message" and body.get("response_url"):
         channel = str(container.get("channel_id") or (body.get("channel") or {}).get("id") or "")
         reply = response_url_target(str(body["response_url"]), "ephemeral", channel, user)
-        deps.queue.submit(key, MY_ITEMS, job_payload({"user": user, "team_id": _team(body)}, reply))
+        deps.queue.submit(key, MY_ITEMS, job_payload({"user": user, "team_id": _team(body)}, reply, workspace))
         return
-    publish(deps, key, user, _team(body))
+    publish(deps, key, user, _team(body), workspace)
 
 
-def on_digest(deps: Deps, body: dict[str, Any]) -> None:
+def on_digest(deps: Deps, body: dict[str, Any], workspace: Workspace | None = None) -> None:
     """A digest button: a job changes or stops the digest, then publishes the Home tab again."""
     user = str((body.get("user") or {}).get("id") or "")
     action: dict[str, Any] = next(iter(body.get("actions") or []), {})
@@ -73,7 +74,7 @@ def on_digest(deps: Deps, body: dict[str, Any]) -> None:
         return
     args = {"user": user, "channel": channel, "setting": setting, "team_id": _team(body)}
     deps.queue.submit(
-        request_key("action", body.get("trigger_id")), HOME_DIGEST, job_payload(args, channel_target(user))
+        request_key("action", body.get("trigger_id")), HOME_DIGEST, job_payload(args, channel_target(user), workspace)
     )
 
 
@@ -81,19 +82,19 @@ def register(app: App, deps: Deps) -> None:
     """Listen to the Home tab opening and to its buttons."""
 
     @app.event("app_home_opened", matchers=[_is_home_tab])
-    def on_home_opened(event: dict[str, Any], body: dict[str, Any]) -> None:
+    def on_home_opened(event: dict[str, Any], body: dict[str, Any], context: BoltContext) -> None:
         user = event.get("user")
         if user:
-            publish(deps, request_key("home", body.get("event_id")), str(user), _team(body))
+            publish(deps, request_key("home", body.get("event_id")), str(user), _team(body), workspace_of(context))
 
     @app.action(ITEM_DONE)
-    def on_item_done(ack: Ack, body: dict[str, Any]) -> None:
+    def on_item_done(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
         ack()
-        on_done(deps, body)
+        on_done(deps, body, workspace_of(context))
 
     for action_id in DIGEST_ACTIONS:
 
         @app.action(action_id)
-        def on_digest_button(ack: Ack, body: dict[str, Any]) -> None:
+        def on_digest_button(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
             ack()
-            on_digest(deps, body)
+            on_digest(deps, body, workspace_of(context))

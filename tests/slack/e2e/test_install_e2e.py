@@ -126,3 +126,16 @@ def test_an_org_wide_install_answers_every_workspace_of_the_org(installable: Loc
     fake.wait_for("chat.postMessage", 2, timeout=30)
     posted = {(params["channel"], token) for params, token in fake.calls_with_tokens("chat.postMessage")}
     assert posted == {("C0SIX", org_token), ("C0SEVEN", org_token)}
+
+
+def test_the_agent_view_of_an_installed_workspace_uses_its_token(installable: LocalSlackApp, fake: FakeSlack) -> None:
+    install(installable, fake, "T2")
+    opened = {"type": "app_home_opened", "user": "U0ANA", "channel": "D0TWO", "tab": "messages", "event_ts": "1.0"}
+    assert installable.event(opened, team_id="T2")[0] == 200
+    dm = {"type": "message", "channel": "D0TWO", "channel_type": "im", "user": "U0ANA", "text": "help",
+          "ts": "1700005000.000100", "event_ts": "1700005000.000100"}
+    assert installable.event(dm, team_id="T2")[0] == 200
+    installable.wait_idle()
+    used = {name: token for (name, _), token in zip(fake.calls, fake.call_tokens, strict=True)
+            if name in ("assistant.threads.setSuggestedPrompts", "chat.postMessage")}
+    assert used == {"assistant.threads.setSuggestedPrompts": fake.token_of("T2"), "chat.postMessage": fake.token_of("T2")}
