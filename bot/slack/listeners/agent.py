@@ -82,7 +82,9 @@ def intent_job(intent: Intent, user: str, body: dict[str, Any]) -> Job:
     raise TypeError(f"no job answers {intent!r}")
 
 
-def handle_message(deps: Deps, body: dict[str, Any], event: dict[str, Any], workspace: Workspace | None = None) -> None:
+def handle_message(
+    deps: Deps, body: dict[str, Any], event: dict[str, Any], *, workspace: Workspace | None = None
+) -> None:
     """Store the job a DM asks for; its answer goes in the message's thread."""
     channel, user = str(event["channel"]), str(event["user"])
     thread_ts = str(event.get("thread_ts") or event.get("ts") or "")
@@ -92,7 +94,7 @@ def handle_message(deps: Deps, body: dict[str, Any], event: dict[str, Any], work
 
 
 def handle_home_opened(
-    deps: Deps, body: dict[str, Any], event: dict[str, Any], workspace: Workspace | None = None
+    deps: Deps, body: dict[str, Any], event: dict[str, Any], *, workspace: Workspace | None = None
 ) -> None:
     """Store the job that sets the Messages tab's suggested prompts."""
     channel = str(event["channel"])
@@ -120,11 +122,11 @@ def register(app: App, deps: Deps) -> None:
 
     @app.event("message", matchers=[is_dm_request])
     def on_dm(body: dict[str, Any], event: dict[str, Any], context: BoltContext) -> None:
-        handle_message(deps, body, event, workspace_of(context))
+        handle_message(deps, body, event, workspace=workspace_of(context))
 
     @app.event("app_home_opened", matchers=[is_messages_tab])
     def on_messages_tab(body: dict[str, Any], event: dict[str, Any], context: BoltContext) -> None:
-        handle_home_opened(deps, body, event, workspace_of(context))
+        handle_home_opened(deps, body, event, workspace=workspace_of(context))
 
     @app.action(FEEDBACK_ACTION)
     def on_feedback(ack: Ack, body: dict[str, Any]) -> None:

@@ -142,3 +142,14 @@ def test_a_dm_and_the_home_tab_of_a_second_workspace_use_its_own_token(
     fake.wait_for("views.publish", 1, timeout=30)
     for method in ("chat.postMessage", "views.publish"):
         assert {token for _, token in fake.calls_with_tokens(method)} == {fake.token_of("T2")}, method
+def test_the_agent_view_of_an_installed_workspace_uses_its_token(installable: LocalSlackApp, fake: FakeSlack) -> None:
+    install(installable, fake, "T2")
+    opened = {"type": "app_home_opened", "user": "U0ANA", "channel": "D0TWO", "tab": "messages", "event_ts": "1.0"}
+    assert installable.event(opened, team_id="T2")[0] == 200
+    dm = {"type": "message", "channel": "D0TWO", "channel_type": "im", "user": "U0ANA", "text": "help",
+          "ts": "1700005000.000100", "event_ts": "1700005000.000100"}
+    assert installable.event(dm, team_id="T2")[0] == 200
+    installable.wait_idle()
+    used = {name: token for (name, _), token in zip(fake.calls, fake.call_tokens, strict=True)
+            if name in ("assistant.threads.setSuggestedPrompts", "chat.postMessage")}
+    assert used == {"assistant.threads.setSuggestedPrompts": fake.token_of("T2"), "chat.postMessage": fake.token_of("T2")}
