@@ -171,8 +171,8 @@ def test_spacy_types_have_one_home(path: Path) -> None:
 
 
 MAX_FUNCTION_LINES = 60
-# TODO(lead): third_person goes with the summary split (issue 14).
-LONG_FUNCTIONS_FOR_NOW = {("core/summary.py", "third_person")}
+# TODO(lead): third_person to be split (issue 16).
+LONG_FUNCTIONS_FOR_NOW = {("core/thread/third_person.py", "third_person")}
 
 
 @pytest.mark.parametrize("path", sorted(BOT.rglob("*.py")), ids=lambda p: str(p.relative_to(BOT)))

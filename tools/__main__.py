@@ -15,6 +15,7 @@ SCRIPTS: dict[str, tuple[str, str]] = {
     "eval-quotes": ("eval_quotes", "quote extraction and attribution on PolNeAR-shaped JSONL"),
     "eval-actions": ("eval_actions", "decisions and action items on AMI and the extraction dev set"),
     "eval-devset": ("eval_devset", "decisions and priorities on the extraction dev set"),
+    "eval-threads": ("eval_threads", "work-thread figures (score.py) on annotated thread folders"),
     "train-scorer": ("train_scorer", "train bot/resources/scorer.npz on ../shared/train"),
     "train-statements": ("train_statements", "train bot/resources/statements.npz on AMI train"),
     "tune-statements": ("tune_statements", "tune the statement thresholds on AMI validation"),

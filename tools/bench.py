@@ -57,8 +57,8 @@ def cold_start() -> tuple[float, float]:
 def run(args: argparse.Namespace, settings: Settings) -> int:
     """Run the benchmark and print its figures."""
     from bot.adapters.models import load_summariser
+    from bot.core.article.summary import article_candidates
     from bot.core.documents import build_document
-    from bot.core.summary import article_candidates
 
     cold_s = cold_rss = None
     if not args.no_cold:

@@ -303,7 +303,14 @@ def extraction_section(eval_dir: Path, summariser: Summariser, _limit: int | Non
     return extraction_sections(eval_dir, summariser)
 
 
-SECTIONS: list[Section] = [rouge_section, quote_scores, extraction_section]
+def work_threads_section(eval_dir: Path, summariser: Summariser, _limit: int | None = None) -> str:
+    """The score.py figures of each work-thread part under ``tests/data/work_threads/``."""
+    from tools.eval_threads import work_threads_section as section
+
+    return section(eval_dir, summariser)
+
+
+SECTIONS: list[Section] = [rouge_section, quote_scores, extraction_section, work_threads_section]
 """What ``python -m tools eval`` prints, in order; each section reads its own sets and says when one is missing."""
 
 

@@ -12,8 +12,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.core import summary
+from bot.core.article.summary import article_candidate_texts
 from bot.core.scorer import feature_text
+from bot.core.thread.summary import thread_candidates
 from tools.train_data import ptb_sentences, read_training_rows, training_file
 
 logger = logging.getLogger(__name__)
@@ -43,7 +44,7 @@ def article_examples(train_dir: Path, split: str, limit: int, seed: int = 0) -> 
     examples: list[Example] = []
     for row in rows:
         units = [feature_text(s) for s in ptb_sentences(row["text"])]
-        texts = summary.article_candidate_texts(units)
+        texts = article_candidate_texts(units)
         if len(texts) >= 2:
             refs = [feature_text(line) for line in row["reference"].splitlines() if line.strip()]
             examples.append(Example(str(row["id"]), texts, texts, ["\n".join(refs)], units, units[:3]))
@@ -66,7 +67,7 @@ def thread_examples(train_dir: Path, split: str, limit: int, nlp: object, seed: 
         except ValueError:
             continue
         parsed = list(nlp.pipe([m.text for m in doc.messages]))  # type: ignore[attr-defined]
-        cands = summary.thread_candidates(doc.messages, parsed)
+        cands = thread_candidates(doc.messages, parsed)
         if len(cands) >= 2:
             refs = row.get("references") or [row["reference"]]
             embedded = [c.embedded for c in cands]

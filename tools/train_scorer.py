@@ -7,7 +7,7 @@ evaluation set is ever opened.
 
 The model scores whole candidate summaries. For each document, every subset of its
 candidates that the summariser may output (within the sentence and word budgets, no
-redundant pair; :func:`bot.core.summary.allowed_subsets`) gets its ROUGE against the
+redundant pair; :func:`bot.core.selection.allowed_subsets`) gets its ROUGE against the
 reference. A small network scores each sentence from
 :func:`bot.core.scorer.sentence_features`; a summary's score is the sum of its sentences'
 scores plus learned weights on its :func:`bot.core.scorer.subset_features` (length,
@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 
-from bot.core import summary
+from bot.core import selection
 from bot.core.scorer import (
     Lexicon,
     SentenceScorer,
@@ -118,7 +118,7 @@ class Prepared:
 
 def budget(kind: Kind) -> tuple[int, int]:
     """(sentences, words) the summariser allows for ``kind``."""
-    return summary.BUDGET[kind]
+    return selection.BUDGET[kind]
 
 
 def prepare(kind: Kind, examples: Sequence[Example], cache: EmbeddingCache, rouge: Rouge) -> list[Prepared]:
@@ -128,9 +128,9 @@ def prepare(kind: Kind, examples: Sequence[Example], cache: EmbeddingCache, roug
     for ex in examples:
         embedded = [feature_text(t) for t in ex.embedded]
         emb = cache.matrix(embedded)
-        words = np.asarray([summary.summary_words(t) for t in ex.shown], dtype=np.float32)
-        blocked = summary.redundant_pairs(embedded, emb)
-        subsets = summary.allowed_subsets(words, blocked, max_sentences, max_words)
+        words = np.asarray([selection.summary_words(t) for t in ex.shown], dtype=np.float32)
+        blocked = selection.redundant_pairs(embedded, emb)
+        subsets = selection.allowed_subsets(words, blocked, max_sentences, max_words)
         if len(subsets) < 2:
             continue
         members = np.zeros((len(subsets), len(ex.shown)), dtype=np.float32)
@@ -343,9 +343,9 @@ def decoded_rouge1(kind: Kind, dev: Sequence[Prepared], scorer: SentenceScorer |
     max_sentences, max_words = budget(kind)
     values = []
     for d in dev:
-        scores = summary.rank_scores(d.embeddings, list(d.words), scorer, kind, d.texts, d.lexicon)
+        scores = selection.rank_scores(d.embeddings, list(d.words), scorer, kind, d.texts, d.lexicon)
         theta = scorer.subset_weights(kind) if scorer is not None else None
-        picked = summary.choose_subset(
+        picked = selection.choose_subset(
             scores, d.words, d.embeddings, d.blocked, max_sentences, max_words, d.lexicon, kind, theta
         )
         values.append(d.rouge1[d.subsets.index(tuple(sorted(picked)))])

@@ -11,8 +11,9 @@ from dataclasses import replace
 from typing import Any
 
 from bot.core import language as lang
-from bot.core import summary
+from bot.core import selection
 from bot.core.article import priorities
+from bot.core.article.summary import summarise_article
 from bot.core.documents import thread_text
 from bot.core.errors import EmptyInputError
 from bot.core.notes.reader import Notes, read_notes
@@ -23,6 +24,7 @@ from bot.core.text import bound_for_parse, token_prefix
 from bot.core.thread import shape
 from bot.core.thread.analysis import analyse_thread
 from bot.core.thread.statements import StatementClassifier
+from bot.core.thread.summary import summarise_thread
 from bot.core.types import Document, Kind, SummaryResult
 
 MAX_PARSE_TOKENS = 50_000
@@ -87,7 +89,7 @@ class Summariser:
         if self.abstractor is not None:
             return self.abstractor.name
         learned = (
-            self.scorer is not None and self.scorer.supports(kind) and summary.LEARNED_WEIGHT[kind] > 0
+            self.scorer is not None and self.scorer.supports(kind) and selection.LEARNED_WEIGHT[kind] > 0
         )
         return self.encoder.name + (" + learned scorer" if learned else "")
 
@@ -127,7 +129,7 @@ class Summariser:
         if self.abstractor is not None:
             sentences = self.abstractor.summarise(doc.text)
         else:
-            sentences = summary.summarise_article(parsed, self.encoder, self.scorer)
+            sentences = summarise_article(parsed, self.encoder, self.scorer)
         return SummaryResult(
             source=doc.source,
             kind="article",
@@ -165,7 +167,9 @@ class Summariser:
         if self.abstractor is not None:
             sentences = self.abstractor.summarise(doc.text)
         else:
-            sentences = summary.summarise_thread(messages, parsed, encoder, self.scorer)
+            sentences = summarise_thread(
+                messages, parsed, encoder, self.scorer, analysis.decisions, analysis.actions
+            )
         shown = [*sentences, *analysis.decisions, *(p.text for p in analysis.actions)]
         result = SummaryResult(
             source=doc.source,

@@ -14,6 +14,7 @@ from bot.core.notes.owners import assign, looks_like_name
 from bot.core.notes.reader import read_notes
 from bot.core.notes.summary import notes_summary
 from bot.core.pipeline import Summariser
+from bot.core.thread.analysis import analyse_thread
 from bot.core.types import Message, Priority
 
 # -- one item, each way of writing it ------------------------------------------------------
@@ -359,7 +360,7 @@ def test_a_markdown_notes_file_through_the_pipeline(summariser: Summariser, tmp_
     assert result.summary[1].startswith("Decided:")
 
 
-def test_the_hook_on_what_the_thread_analysis_found(summariser: Summariser) -> None:
+def test_the_thread_analysis_applies_the_hook(summariser: Summariser) -> None:
     """A Slack message with *bold* labels and • bullets: the chat rules alone mangle its list."""
     from bot.core.documents import document_from_messages
 
@@ -371,11 +372,12 @@ def test_the_hook_on_what_the_thread_analysis_found(summariser: Summariser) -> N
     messages = [
         Message("Priya Shah", notes, "1.0", "UP"),
         Message("Ben Carter", "on it", "2.0", "UB"),
-        Message("Tom Becker", "can someone book the room for the retro?", "3.0", "UT"),
+        Message("Tom Becker", "I'll book the room for the retro", "3.0", "UT"),
     ]
     doc = document_from_messages(messages, "thread")
-    result = summariser.summarise(doc)
-    actions, decisions = with_listed_items(doc.messages, result.priorities, result.decisions)
+    parsed = list(summariser.nlp.pipe([m.text for m in doc.messages]))
+    analysis = analyse_thread(doc.messages, parsed, summariser.statements, summariser.encoder)
+    actions, decisions = analysis.actions, analysis.decisions
     assert [(p.text, p.owner, p.due, p.owner_id) for p in actions[:3]] == [
         ("write the runbook", "Ben Carter", "14 June", "UB"),
         ("check the cache settings", "Tom", "Friday", "UT"),

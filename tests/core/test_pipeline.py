@@ -89,9 +89,9 @@ def test_a_lone_overlong_sentence_is_cut_to_the_budget(summariser: Summariser) -
 
 
 def test_model_field_names_the_learned_scorer_only_where_it_is_used(summariser: Summariser) -> None:
-    from bot.core import summary
+    from bot.core import selection
 
     for kind in ("article", "thread"):
-        used = summariser.scorer is not None and summary.LEARNED_WEIGHT[kind] > 0
+        used = summariser.scorer is not None and selection.LEARNED_WEIGHT[kind] > 0
         assert summariser.model_for(kind).endswith("+ learned scorer") is used
     assert summariser.model_for("article").startswith("all-MiniLM-L6-v2")

@@ -173,7 +173,7 @@ def _actions(nlp: Any, messages: list[Message]) -> tuple[list[Priority], list[st
                 Message("Marcus", "We need to persist partial progress.", "21", "UM"),
                 Message("Marcus", "OK.", "22", "UM"),
             ],
-            [Priority("persist partial progress", None, None, "21", None)],
+            [],  # a need nobody takes on is no one's item
         ),
         (
             [Message("Lena Ortiz", "I'll redo the copy for step two, the old wording confuses people.", "14", "UL")],

@@ -11,10 +11,14 @@ from typing import Any
 import numpy as np
 import pytest
 
-from bot.core import summary
+from bot.core import selection
+from bot.core.article import sentences as article_sentences
+from bot.core.article import summary as article_summary
 from bot.core.pipeline import Summariser
 from bot.core.scorer import POSITION_BUCKETS, SUBSET_FEATURES, Lexicon, SentenceScorer, feature_width
 from bot.core.text import is_verbatim, word_count
+from bot.core.thread import summary as thread_summary
+from bot.core.thread import third_person as third_person_mod
 from bot.core.types import Message
 
 DIM = 64
@@ -82,13 +86,13 @@ WORDY = [
 
 def _check_article(sentences: Sequence[str], picked: list[str]) -> None:
     source = " ".join(sentences)
-    assert 1 <= len(picked) <= summary.ARTICLE_MAX_SENTENCES
+    assert 1 <= len(picked) <= selection.ARTICLE_MAX_SENTENCES
     # A lone sentence longer than the budget is cut to a verbatim prefix ending in "…".
     kept = [p.removesuffix("…") for p in picked]
     assert all(is_verbatim(k, source) and p == p.strip() for k, p in zip(kept, picked, strict=False))
     positions = [source.index(k) for k in kept]
     assert positions == sorted(positions), "summary sentences must keep document order"
-    assert sum(word_count(p) for p in picked) <= summary.ARTICLE_MAX_WORDS
+    assert sum(word_count(p) for p in picked) <= selection.ARTICLE_MAX_WORDS
 
 
 @pytest.mark.parametrize(
@@ -104,25 +108,25 @@ def _check_article(sentences: Sequence[str], picked: list[str]) -> None:
     ids=["news", "two", "single", "wordy", "one-long", "long-plus-short"],
 )
 def test_article_summary_budget_order_and_verbatim(sentences: list[str], expected_count: int) -> None:
-    picked = summary.summarise_article(FakeDoc(sentences), HashEncoder())
+    picked = article_summary.summarise_article(FakeDoc(sentences), HashEncoder())
     _check_article(sentences, picked)
     assert len(picked) == expected_count
 
 
 def test_a_sentence_longer_than_the_budget_is_only_chosen_alone() -> None:
-    picked = summary.summarise_article(FakeDoc([LONG, *NEWS[:3]]), HashEncoder())
+    picked = article_summary.summarise_article(FakeDoc([LONG, *NEWS[:3]]), HashEncoder())
     assert LONG not in picked
 
 
 def test_duplicate_sentences_are_not_both_chosen() -> None:
     sentences = [NEWS[0], NEWS[0], NEWS[1], NEWS[4]]
-    picked = summary.summarise_article(FakeDoc(sentences), HashEncoder())
+    picked = article_summary.summarise_article(FakeDoc(sentences), HashEncoder())
     assert picked.count(NEWS[0]) == 1
 
 
 def test_one_batched_encoder_call_per_document() -> None:
     encoder = HashEncoder()
-    summary.summarise_article(FakeDoc(NEWS), encoder)
+    article_summary.summarise_article(FakeDoc(NEWS), encoder)
     assert encoder.calls == 1
 
 
@@ -137,14 +141,14 @@ def test_one_batched_encoder_call_per_document() -> None:
     ],
 )
 def test_boilerplate_is_not_chosen(noise: str, dropped: str) -> None:
-    picked = summary.summarise_article(FakeDoc([noise, *NEWS[:2]]), HashEncoder())
+    picked = article_summary.summarise_article(FakeDoc([noise, *NEWS[:2]]), HashEncoder())
     assert not any(dropped in p for p in picked)
     assert picked == NEWS[:2]
 
 
 def test_title_line_merged_into_first_sentence_is_split_off() -> None:
     doc = FakeDoc(["Council Backs Transport Budget\n\n" + NEWS[0], *NEWS[1:3]])
-    picked = summary.summarise_article(doc, HashEncoder())
+    picked = article_summary.summarise_article(doc, HashEncoder())
     assert NEWS[0] in picked
     assert not any("Council Backs" in p for p in picked)
 
@@ -166,24 +170,24 @@ def test_title_line_merged_into_first_sentence_is_split_off() -> None:
     ],
 )
 def test_glued_photo_captions_are_split_off(unit: str, expected: list[str]) -> None:
-    assert summary.split_glued_captions(unit) == expected
+    assert article_sentences.split_glued_captions(unit) == expected
 
 
 def test_glued_caption_is_not_chosen_but_its_sentence_can_be() -> None:
     caption = "The mayor smiles at the opening ceremony on Friday"
     doc = FakeDoc([caption + " " + NEWS[0], *NEWS[1:3]])
-    picked = summary.summarise_article(doc, HashEncoder())
+    picked = article_summary.summarise_article(doc, HashEncoder())
     assert NEWS[0] in picked
     assert not any(caption in p for p in picked)
 
 
 def test_boilerplate_prefix_is_stripped_but_sentence_kept() -> None:
     doc = FakeDoc(["Scroll down for video " + NEWS[0], NEWS[1]])
-    assert summary.summarise_article(doc, HashEncoder()) == [NEWS[0], NEWS[1]]
+    assert article_summary.summarise_article(doc, HashEncoder()) == [NEWS[0], NEWS[1]]
 
 
 def test_empty_article_gives_empty_summary() -> None:
-    assert summary.summarise_article(FakeDoc([]), HashEncoder()) == []
+    assert article_summary.summarise_article(FakeDoc([]), HashEncoder()) == []
 
 
 def _position_scorer(prefer_late: bool) -> SentenceScorer:
@@ -205,24 +209,24 @@ def _position_scorer(prefer_late: bool) -> SentenceScorer:
 def test_scorer_drives_the_choice_and_none_falls_back(
     scorer: SentenceScorer | None, must_include: str, must_exclude: str | None
 ) -> None:
-    picked = summary.summarise_article(FakeDoc(NEWS), HashEncoder(), scorer)
+    picked = article_summary.summarise_article(FakeDoc(NEWS), HashEncoder(), scorer)
     _check_article(NEWS, picked)
     assert must_include in picked
     assert must_exclude not in picked
 
 
 def test_learned_scores_are_blended_with_the_priors(monkeypatch: pytest.MonkeyPatch) -> None:
-    unsupervised = summary.summarise_article(FakeDoc(NEWS), HashEncoder(), None)
-    monkeypatch.setitem(summary.LEARNED_WEIGHT, "article", 10.0)
-    late = summary.summarise_article(FakeDoc(NEWS), HashEncoder(), _position_scorer(prefer_late=True))
+    unsupervised = article_summary.summarise_article(FakeDoc(NEWS), HashEncoder(), None)
+    monkeypatch.setitem(selection.LEARNED_WEIGHT, "article", 10.0)
+    late = article_summary.summarise_article(FakeDoc(NEWS), HashEncoder(), _position_scorer(prefer_late=True))
     _check_article(NEWS, late)
-    last = min(len(NEWS), summary.ARTICLE_MAX_CANDIDATES)  # only the leading candidates are ranked
+    last = min(len(NEWS), article_summary.ARTICLE_MAX_CANDIDATES)  # only the leading candidates are ranked
     assert late == NEWS[last - 3 : last] and late != unsupervised
 
 
 def test_scorer_with_wrong_width_falls_back_to_unsupervised() -> None:
     bad = SentenceScorer({"article.w0": np.ones((7, 1), np.float32), "article.b0": np.zeros(1, np.float32)})
-    assert summary.summarise_article(FakeDoc(NEWS), HashEncoder(), bad) == summary.summarise_article(
+    assert article_summary.summarise_article(FakeDoc(NEWS), HashEncoder(), bad) == article_summary.summarise_article(
         FakeDoc(NEWS), HashEncoder(), None
     )
 
@@ -242,9 +246,9 @@ def _thread_docs(messages: Sequence[Message]) -> list[FakeDoc]:
 
 
 def test_thread_summary_is_one_or_two_attributed_messages_in_order() -> None:
-    picked = summary.summarise_thread(THREAD, _thread_docs(THREAD), HashEncoder())
+    picked = thread_summary.summarise_thread(THREAD, _thread_docs(THREAD), HashEncoder())
     rendered = [f"{m.author}: {m.text}" for m in THREAD]
-    assert 1 <= len(picked) <= summary.THREAD_MAX_SENTENCES
+    assert 1 <= len(picked) <= selection.THREAD_MAX_SENTENCES
     assert all(p in rendered for p in picked)
     assert [rendered.index(p) for p in picked] == sorted(rendered.index(p) for p in picked)
     assert not any("<file_gif>" in p or p.endswith(": ok") for p in picked)
@@ -261,24 +265,24 @@ def test_thread_summary_is_one_or_two_attributed_messages_in_order() -> None:
     ids=["single", "no-author", "only-short", "empty"],
 )
 def test_thread_edge_cases(messages: list[Message], expected: list[str]) -> None:
-    assert summary.summarise_thread(messages, _thread_docs(messages), HashEncoder()) == expected
+    assert thread_summary.summarise_thread(messages, _thread_docs(messages), HashEncoder()) == expected
 
 
 def test_long_message_is_split_into_sentences() -> None:
     long_text = " ".join(NEWS)
     messages = [Message("Ann", long_text), Message("Bob", "Thanks, that is very helpful for the team.")]
     docs = [FakeDoc(NEWS), FakeDoc([messages[1].text])]
-    picked = summary.summarise_thread(messages, docs, HashEncoder())
+    picked = thread_summary.summarise_thread(messages, docs, HashEncoder())
     assert all(p.startswith(("Ann: ", "Bob: ")) for p in picked)
     assert all(word_count(p) < word_count(long_text) for p in picked)
 
 
 @pytest.mark.slow
 def test_real_models_on_the_seed_article(summariser: Summariser, seed_text: str) -> None:
-    picked = summary.summarise_article(summariser.nlp(seed_text), summariser.encoder, summariser.scorer)
+    picked = article_summary.summarise_article(summariser.nlp(seed_text), summariser.encoder, summariser.scorer)
     assert 1 <= len(picked) <= 3
     assert all(is_verbatim(p, seed_text) for p in picked)
-    assert sum(word_count(p) for p in picked) <= summary.ARTICLE_MAX_WORDS
+    assert sum(word_count(p) for p in picked) <= selection.ARTICLE_MAX_WORDS
     assert not any(p.startswith("Vice Premier Zhang Guoqing Emphasizes") for p in picked)  # the title
     assert any("advanced manufacturing" in p for p in picked)
 
@@ -317,7 +321,7 @@ def spacy_nlp() -> Any:
     ],
 )
 def test_third_person_rewrite(spacy_nlp: Any, text: str, expected: str | None) -> None:
-    assert summary.third_person("Amanda", list(spacy_nlp(text))) == expected
+    assert third_person_mod.third_person("Amanda", list(spacy_nlp(text))) == expected
 
 
 @pytest.mark.parametrize(
@@ -332,7 +336,7 @@ def test_third_person_rewrite(spacy_nlp: Any, text: str, expected: str | None) -
     ],
 )
 def test_fit_words_keeps_a_verbatim_prefix_within_the_budget(text: str, max_words: int, expected: str) -> None:
-    from bot.core.summary import fit_words
+    from bot.core.selection import fit_words
 
     out = fit_words(text, max_words)
     assert out == expected
@@ -357,7 +361,7 @@ def test_fit_words_keeps_a_verbatim_prefix_within_the_budget(text: str, max_word
     ],
 )
 def test_glued_captions_are_split_by_the_parse(spacy_nlp: Any, text: str, expected: list[str] | None) -> None:
-    assert summary.article_units(spacy_nlp(text)) == (expected or [text])
+    assert article_sentences.article_units(spacy_nlp(text)) == (expected or [text])
 
 
 @pytest.mark.parametrize(
@@ -376,14 +380,14 @@ def test_glued_captions_are_split_by_the_parse(spacy_nlp: Any, text: str, expect
     ],
 )
 def test_summary_sentences_never_carry_half_a_quotation(text: str, whole: bool) -> None:
-    assert summary._is_article_sentence(text) is whole
+    assert article_sentences.is_article_sentence(text) is whole
 
 
 def test_fragments_starting_in_lowercase_are_dropped_in_cased_text() -> None:
     units = [*NEWS[:3], "and then the council voted again on the very same budget."]
-    assert summary.article_candidate_texts(units) == NEWS[:3]
+    assert article_summary.article_candidate_texts(units) == NEWS[:3]
     lowered = [u.lower() for u in units]  # the lowercased training text keeps every unit
-    assert summary.article_candidate_texts(lowered) == lowered
+    assert article_summary.article_candidate_texts(lowered) == lowered
 
 
 def test_feature_text_is_the_same_for_ptb_and_cased_raw_text() -> None:
@@ -392,7 +396,7 @@ def test_feature_text_is_the_same_for_ptb_and_cased_raw_text() -> None:
     ptb = "the 35 - year - old -lrb- pictured -rrb- said `` i do n't know '' ."
     raw = "The 35-year-old (pictured) said “I don’t know”."
     assert feature_text(ptb).replace(" ", "") == feature_text(raw).replace(" ", "")
-    assert summary.summary_words(ptb) == summary.summary_words(raw) == 7
+    assert selection.summary_words(ptb) == selection.summary_words(raw) == 7
 
 
 def test_choose_subset_respects_budget_redundancy_and_learned_length() -> None:
@@ -403,10 +407,10 @@ def test_choose_subset_respects_budget_redundancy_and_learned_length() -> None:
     scores = np.array([3.0, 2.9, 1.0, 0.5], dtype=np.float32)
     texts = ["rates rise", "rates go up", "markets fall", "banks wait"]
     lexicon = Lexicon.of(texts, texts)
-    assert summary.choose_subset(scores, words, emb, blocked, 3, 75, lexicon, "article") == [0, 2, 3]
+    assert selection.choose_subset(scores, words, emb, blocked, 3, 75, lexicon, "article") == [0, 2, 3]
     # a learned dislike of long summaries (the words-share feature) trades the third sentence away
     theta = np.zeros(len(SUBSET_FEATURES), dtype=np.float32)
     theta[3] = -4.0
-    assert summary.choose_subset(scores, words, emb, blocked, 3, 75, lexicon, "article", theta) == [0]
+    assert selection.choose_subset(scores, words, emb, blocked, 3, 75, lexicon, "article", theta) == [0]
     # nothing fits: the best sentence alone (fit_words cuts it later)
-    assert summary.choose_subset(scores, words * 10, emb, blocked, 3, 75, lexicon, "article") == [0]
+    assert selection.choose_subset(scores, words * 10, emb, blocked, 3, 75, lexicon, "article") == [0]

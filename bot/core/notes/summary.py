@@ -14,6 +14,7 @@ import re
 from collections.abc import Sequence
 
 from bot.core.notes.reader import Notes
+from bot.core.outcome import action_items_line, decided_line, end_sentence
 
 MAX_WORDS = 70
 MAX_LISTED = 3
@@ -30,19 +31,6 @@ def _first_sentence(text: str, words: int = 30) -> str:
     if len(tokens) > words:
         sentence = " ".join(tokens[:words]) + "\u2026"
     return sentence
-
-
-def _series(items: Sequence[str]) -> str:
-    """"A", "A and B", "A, B and C"."""
-    items = list(items)
-    if len(items) <= 1:
-        return "".join(items)
-    return ", ".join(items[:-1]) + " and " + items[-1]
-
-
-def _end(text: str) -> str:
-    text = text.rstrip()
-    return text if text.endswith((".", "!", "?", "\u2026")) else text + "."
 
 
 def _topic(notes: Notes, title: str | None) -> str | None:
@@ -62,29 +50,18 @@ def _topic(notes: Notes, title: str | None) -> str | None:
     name = (title or notes.heading or "").strip()
     if name and detail:
         joint = " \u2014 " if ":" in name.rstrip(":") else ": "
-        return _end(f"{name.rstrip(':.')}{joint}{detail}")
-    return _end(detail or name) if (detail or name) else None
+        return end_sentence(f"{name.rstrip(':.')}{joint}{detail}")
+    return end_sentence(detail or name) if (detail or name) else None
 
 
 def _decided(decisions: Sequence[str]) -> str | None:
-    if not decisions:
-        return None
-    shown = [_first_sentence(d, DECISION_WORDS).rstrip(".") for d in decisions[:MAX_LISTED]]
-    more = len(decisions) - len(shown)
-    text = "Decided: " + "; ".join(shown)
-    return _end(text + (f" (and {more} more)" if more else ""))
+    shown = [_first_sentence(d, DECISION_WORDS) for d in decisions[:MAX_LISTED]]
+    return decided_line(shown, len(decisions) - len(shown))
 
 
 def _who(notes: Notes) -> str | None:
-    if not notes.actions:
-        return None
     owners = list(dict.fromkeys(p.owner for p in notes.actions if p.owner))
-    count = len(notes.actions)
-    noun = "action item" if count == 1 else "action items"
-    if not owners:
-        return f"{count} {noun}."
-    shown = owners[:4] + ([f"{len(owners) - 4} more"] if len(owners) > 4 else [])
-    return f"{count} {noun}, for {_series(shown)}."
+    return action_items_line(len(notes.actions), owners)
 
 
 def notes_summary(notes: Notes, title: str | None) -> list[str]:

@@ -28,6 +28,7 @@ from dataclasses import dataclass, replace
 from typing import Any, Literal
 
 from bot.core.phrases import inflections, tokens_text, trim
+from bot.core.scorer import content_words
 from bot.core.spacy_types import Token
 from bot.core.thread.addressees import (
     GROUP_OWNER,
@@ -42,8 +43,8 @@ from bot.core.thread.addressees import (
     same_person,
     vocative,
 )
-from bot.core.thread.decisions import decision_cue
-from bot.core.thread.due import due_span
+from bot.core.thread.decisions import accepted_proposal, decision_cue
+from bot.core.thread.due import due_spans, task_due_span
 from bot.core.types import Message
 
 StatementKind = Literal["decision", "commitment", "ask"]
@@ -77,6 +78,40 @@ _NOT_TASKS = frozenset(
 )
 _PARTICIPANT_SUBJECTS = _ASKED | {"i", "we"}
 _ACCEPT_WINDOW = 3
+_BASE_TAGS = frozenset({"VB", "VBP"})
+_DECLINE = re.compile(
+    r"^\W*(?!no (?:problem|worries|prob)\b)(?:no\b|nope|sorry|unfortunately|i can'?t|i cannot|can'?t|cannot"
+    r"|i won'?t be able|won'?t be able|not me|i'm out|i am out|i'm off)",
+    re.I,
+)
+"""A refusal of the ask just made to the speaker."""
+_SOMEDAY = re.compile(
+    r"\b(?:some ?day|at some point|(?<!in )(?<!within )one day|eventually|down the (?:road|line)|in the future"
+    r"|one of these days|when we have time|if we ever|nice to have|would love to)\b",
+    re.I,
+)
+_STANDUP_LABELS = re.compile(r"(?:^|\s)(?:y|yday|yesterday|blockers?|blocked)\s*:", re.I)
+_TODAY = re.compile(
+    r"(?:^|(?<=[\s.!;]))(?:t|today|tdy)\s*:\s*(?P<plan>.+?)\s*(?=\b(?:y|yday|yesterday|blockers?|blocked)\s*:"
+    r"|\bno blockers?\b|$)",
+    re.I | re.S,
+)
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n")
+_OWN_CLAUSE = re.compile(r",\s+(?=(?:i|we|it|that|which|this|they)\b)", re.I)
+"""Where a plan's comment starts ("the flaky tests, I think the DB isn't reset")."""
+_PLAN_FILLERS = re.compile(r"^(?:still|starting on|start on|continuing(?: with| on)?|more|then|wfh|ooo)\b[\s,]*", re.I)
+_NOT_COMMITTED = frozenset({"was", "were", "would", "'d", "could", "might", "should"})
+_NO_CONTENT = frozenset({"ready", "done", "finished", "sorted", "live", "asap", "later", "soon", "today", "tomorrow"})
+"""Words that say how or when, not what: "have it ready", "get it done" are about nothing yet."""
+_PRONOUN = re.compile(r"\b(?:it|them|this|that|those|one)\b", re.I)
+_ANTECEDENT_DEPS = frozenset({"dobj", "nsubj", "nsubjpass", "attr", "appos", "ROOT"})
+_QUALIFIED = re.compile(r"^\W*(?:but|though|however|although|only if|unless|except|as long as)\b", re.I)
+_ME = re.compile(r"\bme\b")
+_MY = re.compile(r"\bmy\b")
+_YOU = re.compile(r"\byou\b")
+_FRAGMENT_WORDS = 3
+_FRAGMENT_POS = frozenset({"INTJ", "ADV", "CCONJ", "PART", "ADJ", "ADP", "DET"})
+"""Words a due fragment may carry besides its date: "ok", "ideally", "and", "at the latest"."""
 
 
 @dataclass(frozen=True)
@@ -97,6 +132,12 @@ class ThreadStatement:
     """For decisions: an explicit cue (``False``: only "agreed, ..."; the classifier confirms)."""
     reversal: bool = False
     """For decisions: the sentence changes an earlier decision."""
+    accepted: bool = False
+    """For decisions: an acceptance of the proposal before it, stated as that proposal."""
+    declined: bool = False
+    """For asks: the addressee refused it; it is open until someone else takes it."""
+    chat_only: bool = False
+    """For decisions: a cue of written chat, not read in meeting transcripts."""
 
     @property
     def is_acceptance(self) -> bool:
@@ -176,12 +217,37 @@ def _contiguous(tokens: Sequence[Token]) -> bool:
 
 
 def _verb_coordination(verb: Token) -> list[Token]:
-    """The verb and the verbs coordinated with it that share its subject ("review X and update Y")."""
+    """The verb and the verbs coordinated with it that share its subject ("review X and update Y";
+    "book X and set up Y", where the tagger may read the base form "set" as a past one)."""
     verbs = [verb]
     for child in verb.children:
-        if child.dep_ == "conj" and child.pos_ == "VERB" and _subject(child) is None and child.tag_ in {"VB", "VBP"}:
+        if child.dep_ != "conj" or child.pos_ != "VERB" or _subject(child) is not None:
+            continue
+        if child.tag_ in _BASE_TAGS or (verb.tag_ in _BASE_TAGS and child.tag_ in {"VBD", "VBN"}):
             verbs.extend(_verb_coordination(child))
     return verbs
+
+
+def _series(parts: Sequence[str]) -> str:
+    """ "a", "a and b", "a, b and c"."""
+    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+
+
+def _named(text: str, speaker: str | None, answering: str | None = None) -> str:
+    """The task as a reader sees it: the speaker's "me" and "my" named ("share it with Priya"),
+    and, in a commitment, the "you" it answers ("ping Julia")."""
+    if speaker:
+        name = speaker.split()[0]
+        text = _MY.sub(f"{name}'s", _ME.sub(name, text))
+    if answering:
+        text = _YOU.sub(answering.split()[0], text)
+    return text
+
+
+def _has_content(text: str) -> bool:
+    """Whether a task says what it is about beyond its verb: "share it", "push them", "do it
+    then" point back to something said elsewhere and are no item on their own."""
+    return any(w not in _NO_CONTENT for w in content_words(text.lower().partition(" ")[2]))
 
 
 @dataclass(frozen=True)
@@ -191,10 +257,42 @@ class SentenceContext:
     message: Message
     index: int
     people: dict[str, str | None]
+    answering: str | None = None
+    """Who spoke last before the message, other than its author: the "you" of a commitment."""
+
+
+def _dues(sent: Any) -> list[tuple[str, tuple[int, int]]]:
+    """Every due phrase of the sentence with its document character range, the first as
+    :func:`_due` reads it."""
+    first = _due(sent)
+    if first is None:
+        return []
+    found = [first]
+    for start, end in due_spans(sent.text):
+        span = (sent.start_char + start, sent.start_char + end)
+        if span[1] <= first[1][0] or span[0] >= first[1][1]:
+            found.append((sent.text[start:end], span))
+    return sorted(found, key=lambda due: due[1])
+
+
+def _due_of(verb: Token, verbs: Sequence[Token], dues: Sequence[tuple[str, tuple[int, int]]]) -> str | None:
+    """The due phrase of ``verb``'s own clause ("I'll send the offer by Thursday, and I'll send
+    the decline today"): inside its subtree and not inside another of the ``verbs``' under it;
+    else the sentence's first."""
+    if not dues:
+        return None
+    nested = [v for v in verbs if v is not verb and verb.is_ancestor(v)]
+
+    def inside(token: Token, start: int) -> bool:
+        first, last = token.left_edge, token.right_edge
+        return first.idx <= start < last.idx + len(last.text)
+
+    own = [text for text, (start, _) in dues if inside(verb, start) and not any(inside(v, start) for v in nested)]
+    return own[0] if own else dues[0][0]
 
 
 def _due(sent: Any) -> tuple[str, tuple[int, int]] | None:
-    span = due_span(sent.text)
+    span = task_due_span(sent.text)
     if span is None:
         return None
     start = sent.start_char + span[0]
@@ -219,6 +317,13 @@ def _task_object_is_anaphoric(verb: Token) -> bool:
     return bool(objects) and all(o.lower_ in _ANAPHORIC for o in objects) and len(list(verb.subtree)) <= 8
 
 
+def _objects_point_back(verb: Token) -> bool:
+    """Whether what ``verb`` acts on is a pronoun ("I'll send it", "I'll have it ready by the 20th")."""
+    objects = [t for t in verb.subtree if (t.dep_ in {"dobj", "nsubj"} and t.head is not verb) or t.dep_ == "dobj"]
+    objects = [t for t in objects if t is not verb and t.i > verb.i]
+    return bool(objects) and all(o.lower_ in _ANAPHORIC for o in objects) and verb.lower_ not in _BE
+
+
 def _commitment_verbs(sent: Any) -> list[Token]:
     """Verbs the author takes on: "I'll X", "I can X", "I'm going to X", "let me X"."""
     found: list[Token] = []
@@ -228,6 +333,8 @@ def _commitment_verbs(sent: Any) -> list[Token]:
         subject = _subject(token)
         aux = _aux_words(token)
         future = bool(aux & _COMMIT_AUX) or "going" in aux or token.lower_ == "going"
+        # "I was going to ...", "I could ...", "I can't ...": a plan given up, a hypothetical, a refusal
+        future = future and not (aux & _NOT_COMMITTED or any(c.dep_ == "neg" for c in token.children))
         if (subject is not None and subject.lower_ == "i" and future) or _is_let_me(token):
             found.append(token)
     # "I'm going to X": keep the outer verb only; its content verb is found from it.
@@ -240,8 +347,12 @@ def _states_a_change(sent: Any) -> bool:
     something (not "is", not in the past), so the sentence settles something rather than
     agreeing with an opinion ("Agreed, signup is exactly that")."""
     root = sent.root
+    if root.lower_ in {"agree", "agreed"}:  # "agree, stay on the primary": what follows is what was agreed
+        root = next((c for c in root.children if c.dep_ in {"ccomp", "conj", "parataxis"} and c.pos_ == "VERB"), root)
     if root.pos_ not in {"VERB", "NOUN"} or root.lower_ in _BE or root.tag_ in {"VBD", "VBN"}:
         return False
+    if root.tag_ == "VB" and _subject(root) is None:
+        return True  # an instruction: "stay on the primary"
     subject = _subject(root) or next((c for c in root.children if c.dep_ == "compound"), None)
     return subject is not None and subject.pos_ in {"NOUN", "PROPN"}
 
@@ -259,18 +370,63 @@ def _main_verb(sent: Any) -> Token | None:
     return next((t for t in sent if t.pos_ == "VERB"), None)
 
 
-def _statement_tasks(verb: Token, cut: list[tuple[int, int]]) -> list[str]:
-    """One task per verb of a coordination ("review X and update Y" gives two)."""
-    tasks: list[str] = []
-    for v in _verb_coordination(_content_verb(verb)):
-        text = task_phrase(v, cut)
-        if _usable_task(v, text):
-            tasks.append(text)
-    return tasks
+def coordinated_task(
+    verb: Token, cut: Sequence[tuple[int, int]], speaker: str | None = None, answering: str | None = None
+) -> str:
+    """The task of a verb and the verbs coordinated with it, as one commitment ("patch the parser
+    and get it reviewed"), with the speaker's "me" (and the ``answering`` "you") named; ``""``
+    when none of them is a task or it is only a pronoun fragment ("share it")."""
+    head, *others = _verb_coordination(_content_verb(verb))
+    parts = [text for text in [task_phrase(head, cut)] if _usable_task(head, text)]
+    parts += [text for v in others if _usable_task(v, text := task_phrase(v, cut), coordinated=True)]
+    task = _named(_series(parts), speaker, answering) if parts else ""
+    if task and not _has_content(task):
+        task = _resolved(task, head)
+    return task if _has_content(task) else ""
 
 
-def _usable_task(verb: Token, text: str) -> bool:
-    if not text or verb.lower_ in _BE or text.lower() in _NOT_TASKS or verb.tag_ in {"VBD", "VBN"}:
+def _resolved(task: str, verb: Token) -> str:
+    """A pronoun-only task with its pronoun replaced by what it points back to in the same
+    message ("your scorecard isn't in, can you get it in" -> "get your scorecard in")."""
+    pronoun = next((c for c in verb.children if c.dep_ in {"dobj", "nsubjpass"} and c.lower_ in _ANAPHORIC), None)
+    if pronoun is None:
+        return task
+    found = _antecedent(pronoun)
+    return _PRONOUN.sub(found, task, count=1) if found else task
+
+
+def _antecedent(pronoun: Token) -> str | None:
+    """The nearest thing named before ``pronoun`` in its message: an object or subject noun, with
+    the words that qualify it ("access to the CI secrets"), up to a verb or a comma."""
+    before = list(reversed(pronoun.doc[: pronoun.i]))
+    nouns = [t for t in before if t.pos_ == "NOUN" and t.dep_ in _ANTECEDENT_DEPS]
+    nouns += [t for t in before if t.pos_ == "NOUN" and t.dep_ == "pobj"]
+    for token in nouns[:1]:
+        while token.dep_ == "pobj" and token.head.head.pos_ == "NOUN" and token.head.head.i < token.i:
+            token = token.head.head  # "access to the CI secrets": the thing is "access"
+        phrase: list[Token] = []
+        for t in token.subtree:
+            if t.i > token.i and (t.pos_ in {"VERB", "AUX"} or t.text in _STOP_PUNCT or t.i >= pronoun.i):
+                break
+            phrase.append(t)
+        words_before = [t for t in phrase if t.i <= token.i]
+        if words_before and all(t.pos_ in {"DET", "ADJ", "NOUN", "PROPN", "NUM", "PRON", "ADP"} for t in phrase):
+            return tokens_text(phrase)
+        return tokens_text([t for t in phrase if t.i <= token.i]) or None
+    return None
+
+
+def _statement_tasks(
+    verb: Token, cut: list[tuple[int, int]], speaker: str | None, answering: str | None = None
+) -> list[str]:
+    task = coordinated_task(verb, cut, speaker, answering)
+    return [task] if task else []
+
+
+def _usable_task(verb: Token, text: str, coordinated: bool = False) -> bool:
+    """A task phrase worth listing (a verb coordinated with a task may be tagged as past)."""
+    past = verb.tag_ in {"VBD", "VBN"} and not coordinated
+    if not text or verb.lower_ in _BE or text.lower() in _NOT_TASKS or past:
         return False
     return " " in text  # a lone verb ("keep" of "keep you posted", "check") is no task
 
@@ -285,16 +441,22 @@ def sentence_statements(sent: Any, order: int, context: SentenceContext) -> list
     cue = decision_cue(raw)
     if cue is not None:
         marked = cue.marked or _states_a_change(sent)
-        found.append(ThreadStatement("decision", raw, index, order, cue.text, marked=marked, reversal=cue.reversal))
+        found.append(
+            ThreadStatement(
+                "decision", raw, index, order, cue.text, marked=marked, reversal=cue.reversal, chat_only=cue.chat_only
+            )
+        )
     broadcast = is_broadcast(raw)
-    due = _due(sent)
-    due_text = due[0] if due is not None else None
+    dues = _dues(sent)
+    due_text = dues[0][0] if dues else None
     people = context.people
     named = sentence_mentions(sent, people)
     cut = [span for _, span in named]
     called = vocative(sent, people)
     cut += [called[1]] if called is not None else []
-    cut += [due[1]] if due is not None else []
+    cut += [span for _, span in dues]
+    if is_someday(raw):  # "we could rewrite the tokenizer someday": a wish, no task
+        return found
     commitments = _commitment_verbs(sent)
     verb = _main_verb(sent)
     accepted = False
@@ -303,9 +465,13 @@ def sentence_statements(sent: Any, order: int, context: SentenceContext) -> list
         if _task_object_is_anaphoric(content) or (content.lower_ in _LIGHT_VERBS and len(list(content.subtree)) <= 3):
             accepted = True
             continue
-        for task in _statement_tasks(committed, cut):
+        tasks = _statement_tasks(committed, cut, message.author, context.answering)
+        if not tasks and _objects_point_back(content):
+            accepted = True  # "can do, I'll have it ready by the 20th"
+        own_due = _due_of(committed, commitments, dues)
+        for task in tasks:
             found.append(
-                ThreadStatement("commitment", raw, index, order, task, message.author, message.author_id, due_text)
+                ThreadStatement("commitment", raw, index, order, task, message.author, message.author_id, own_due)
             )
     if not accepted and not any(s.kind == "commitment" for s in found):
         accepted = _is_acceptance_clause(sent, verb)
@@ -318,6 +484,11 @@ def sentence_statements(sent: Any, order: int, context: SentenceContext) -> list
     ask = _ask(sent, raw, verb, named, called, cut, due_text, context, order)
     # "@channel please read X" asks everyone, so no one: only a named addressee makes it a task.
     return found + [a for a in ask if not broadcast or a.owner is not None]
+
+
+def is_someday(text: str) -> bool:
+    """Whether a sentence puts its task off to no time at all ("someday", "at some point")."""
+    return bool(_SOMEDAY.search(text))
 
 
 def _ask(
@@ -351,7 +522,7 @@ def _ask(
     # "Should we also update X?", "Do I need to ...?": a question about what to do is no task.
     if question and not is_question_ask and not (owner and subject_word in {None, "you"}):
         return []
-    tasks = _statement_tasks(verb, cut)
+    tasks = _statement_tasks(verb, cut, context.message.author)
     if any(t.split()[0].lower() in _BOT_TASKS for t in tasks):
         return []
     name = owner.name if owner else None
@@ -424,7 +595,7 @@ def flagged_task(
     verb = _main_verb(sent)
     text = ""
     if verb is not None and verb.tag_ not in {"VBD", "VBN"}:
-        text = task_phrase(_content_verb(verb), cut)
+        text = coordinated_task(verb, cut, message.author) or task_phrase(_content_verb(verb), cut)
     if len(text.split()) < min_words:
         text = raw
     owner: Addressee | None = None
@@ -465,28 +636,166 @@ def accept_open_ask(
                 other = statements[j]
                 if other.kind == "ask" and other.text == ask.text and other.message_index == ask.message_index:
                     statements[j] = replace(
-                        other, owner=message.author or other.owner, owner_id=message.author_id, due=other.due or due
+                        other, owner=message.author or other.owner, owner_id=message.author_id,
+                        due=other.due or due, declined=False,
                     )
             return
+
+
+def due_fragment(sent: Any) -> str | None:
+    """The due phrase of a sentence that says nothing else ("By tomorrow.", "by Thursday?",
+    "ideally before the demo"): a date given to the task just asked or taken on."""
+    due = _due(sent)
+    if due is None:
+        return None
+    start, end = due[1]
+    rest = [t for t in sent if not (t.is_punct or t.is_space) and not start <= t.idx < end]
+    return due[0] if len(rest) <= _FRAGMENT_WORDS and all(t.pos_ in _FRAGMENT_POS for t in rest) else None
+
+
+def attach_due(statements: list[ThreadStatement], messages: Sequence[Message], index: int, due: str) -> None:
+    """Give ``due`` to the latest task without one, asked or taken on by the fragment's author or
+    asked of them, in the last few messages (in place)."""
+    speaker = messages[index]
+    for k in range(len(statements) - 1, -1, -1):
+        task = statements[k]
+        if index - task.message_index > _ACCEPT_WINDOW:
+            return
+        if task.kind == "decision" or not task.action:
+            continue
+        said = messages[task.message_index]
+        asked_by_speaker = (said.author, said.author_id) == (speaker.author, speaker.author_id)
+        if not asked_by_speaker and not same_person(task.owner, speaker):
+            continue
+        if task.due is None:
+            for j in range(len(statements)):  # every task of that sentence
+                other = statements[j]
+                if other.order == task.order and other.action and other.due is None:
+                    statements[j] = replace(other, due=due)
+        return
+
+
+def drop_declined(statements: list[ThreadStatement], messages: Sequence[Message], index: int) -> None:
+    """Take the latest ask to the author of a refusal ("sorry, can't this week") off them: it is
+    open again, for whoever accepts it or is handed it next (in place)."""
+    author = messages[index]
+    for k in range(len(statements) - 1, -1, -1):
+        ask = statements[k]
+        if index - ask.message_index > _ACCEPT_WINDOW:
+            return
+        if ask.kind == "ask" and ask.message_index < index and same_person(ask.owner, author):
+            for j in range(len(statements)):
+                if statements[j].kind == "ask" and statements[j].order == ask.order:
+                    statements[j] = replace(statements[j], owner=None, owner_id=None, declined=True)
+            return
+
+
+def reassignment(sent: Any, people: dict[str, str | None]) -> Addressee | None:
+    """Who a sentence hands the task just discussed to: "actually Mia will do it", "Mia can take
+    this one", "Mia, can you take it over?"."""
+    for verb in sent:
+        if verb.pos_ != "VERB" or not (_task_object_is_anaphoric(verb) or _takes_over(verb)):
+            continue
+        named = named_subject(verb, people)
+        if named is not None:
+            return resolve(named, people)
+        called = vocative(sent, people)
+        if called is not None and getattr(_subject(verb), "lower_", None) == "you":
+            return resolve(called[0], people)
+    return None
+
+
+def _takes_over(verb: Token) -> bool:
+    return verb.lower_ in {"take", "takes"} and any(c.lower_ == "over" for c in verb.children)
+
+
+def reassign(statements: list[ThreadStatement], messages: Sequence[Message], index: int, taker: Addressee) -> None:
+    """Move the latest task of the last few messages to ``taker`` (in place)."""
+    for k in range(len(statements) - 1, -1, -1):
+        task = statements[k]
+        if index - task.message_index > _ACCEPT_WINDOW:
+            return
+        if task.kind == "decision" or not task.action:
+            continue
+        if task.owner == taker.name:
+            return
+        for j in range(len(statements)):
+            if statements[j].order == task.order and statements[j].action:
+                statements[j] = replace(statements[j], owner=taker.name, owner_id=taker.user_id, declined=False)
+        return
+
+
+def standup_plan(text: str) -> tuple[str, str | None, int] | None:
+    """What a stand-up update says its author does today ("y: ... t: training the staff at 11.
+    blockers: none"): the plan without its date, the date, and where the plan starts."""
+    if not _STANDUP_LABELS.search(text):
+        return None
+    match = _TODAY.search(text)
+    if match is None:
+        return None
+    plan = match.group("plan").strip()
+    start = match.start("plan")
+    plan = _OWN_CLAUSE.split(_SENTENCE_END.split(plan, maxsplit=1)[0], maxsplit=1)[0]
+    span = task_due_span(plan)
+    due = plan[span[0] : span[1]] if span else None
+    if span is not None:
+        plan = (plan[: span[0]].rstrip(" ,;") + " " + plan[span[1] :].lstrip(" ,;")).strip()
+    plan = _PLAN_FILLERS.sub("", plan).strip(" ,.;:-")
+    return (plan, due, start) if _has_content("do " + plan) else None
 
 
 def classify_thread(messages: Sequence[Message], parsed: Sequence[Any]) -> list[ThreadStatement]:
     """The decision, commitment and ask statements of a thread, in order, by the rules alone.
 
-    Acceptances hand open asks to their authors, and first names become the one thread
-    participant they name.
+    Acceptances hand open asks to their authors, a sentence that only names a date gives it to
+    the task just asked or taken on, and first names become the one thread participant they name.
     """
     people = participants(messages)
     statements: list[ThreadStatement] = []
     order = 0
+    said: list[tuple[int, str]] = []
     for index, (message, doc) in enumerate(zip(messages, parsed, strict=False)):
-        context = SentenceContext(message, index, people)
+        answering = next((m.author for m in reversed(messages[:index]) if m.author != message.author), None)
+        context = SentenceContext(message, index, people, answering)
+        answered = next((i for i, _ in reversed(said) if messages[i].author != message.author), None)
+        earlier = [(messages[i].author, text) for i, text in reversed(said) if i == answered]
+        first, first_order = len(statements), order
         for sent in doc.sents:
-            for statement in sentence_statements(sent, order, context):
+            found = sentence_statements(sent, order, context)
+            decided = None if any(s.kind == "decision" for s in found) else accepted_proposal(
+                sent.text, earlier, message.author
+            )
+            if decided is not None:
+                accepted = ThreadStatement(
+                    "decision", sent.text.strip(), index, order, decided, accepted=True, chat_only=True
+                )
+                found.insert(0, accepted)
+            said.append((index, sent.text.strip()))
+            for statement in found:
                 if statement.is_acceptance:
                     accept_open_ask(statements, messages, statement)
                 statements.append(statement)
+            due = due_fragment(sent) if not any(s.action for s in found) else None
+            if due is not None:
+                attach_due(statements, messages, index, due)
+            if not any(s.kind == "commitment" for s in found):
+                if _DECLINE.match(sent.text):
+                    drop_declined(statements, messages, index)
+                elif (taker := reassignment(sent, people)) is not None:
+                    reassign(statements, messages, index, taker)
             order += 1
+        plan = standup_plan(message.text)
+        if plan is not None:
+            sent_order = first_order + sum(1 for sent in doc.sents if sent.end_char <= plan[2])
+            statements.append(
+                ThreadStatement("commitment", plan[0], index, sent_order, plan[0], message.author, message.author_id,
+                                plan[1])
+            )
+        # "agreed. we move the cutover to the 23rd": the message's own decision, not what "agreed"
+        # answered; "good idea. but let's see ... first" accepts nothing yet
+        own = any(s.kind == "decision" and not s.accepted for s in statements[first:])
+        if own or any(_QUALIFIED.match(sent.text) for sent in list(doc.sents)[1:]):
+            statements[first:] = [s for s in statements[first:] if not s.accepted]
     return [_with_participant(s, people) for s in statements]
 
 

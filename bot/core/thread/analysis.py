@@ -20,10 +20,18 @@ from typing import Any
 
 import numpy as np
 
+from bot.core.notes.messages import with_listed_items
 from bot.core.protocols import CachedEncoder, Encoder
-from bot.core.thread.action_items import ThreadStatement, addressed_to_you, classify_thread, flagged_task
+from bot.core.scorer import content_words
+from bot.core.thread.action_items import (
+    ThreadStatement,
+    addressed_to_you,
+    classify_thread,
+    flagged_task,
+    is_someday,
+)
 from bot.core.thread.addressees import is_broadcast, participants
-from bot.core.thread.decisions import is_proposal
+from bot.core.thread.decisions import is_proposal, rejected
 from bot.core.thread.statements import LABELS, StatementClassifier, Unit, words
 from bot.core.types import Message, Priority
 
@@ -99,10 +107,14 @@ def analyse_thread(
     decisions.sort(key=lambda c: (-c.score, c.order))
     actions.sort(key=lambda c: (-c.score, c.order))
     logger.debug("thread: %d decisions, %d action items before the caps", len(decisions), len(actions))
+    # A message laid out as notes ("Action items:" and a list) gives its items from that layout.
+    listed_actions, listed_decisions = with_listed_items(
+        messages, [Priority(c.text, c.owner, c.due, c.ts, c.owner_id) for c in actions], [c.text for c in decisions]
+    )
     return ThreadAnalysis(
         statements=statements,
-        actions=[Priority(c.text, c.owner, c.due, c.ts, c.owner_id) for c in actions[:max_actions]],
-        decisions=[c.text for c in decisions[: decision_cap(len(units), max_decisions)]],
+        actions=listed_actions[:max_actions],
+        decisions=listed_decisions[: decision_cap(len(units), max_decisions)],
         units=units,
         probabilities=probs,
     )
@@ -130,7 +142,7 @@ def _decisions(
 ) -> list[_Candidate]:
     found: dict[int, _Candidate] = {}
     for s in statements:
-        if s.kind != "decision" or not s.action:
+        if s.kind != "decision" or not s.action or (meeting and s.chat_only):
             continue
         p = _probability(probs, s.order, "decision")
         if (s.marked and not meeting) or p >= threshold:
@@ -143,7 +155,19 @@ def _decisions(
             if order in found or p < threshold or is_proposal(unit.text) or len(words(unit.text)) < MIN_UNIT_WORDS:
                 continue
             found[order] = _Candidate(p, order, unit.text)
-    return _standing(sorted(found.values(), key=lambda c: c.order), encoder)
+    standing = _standing(sorted(found.values(), key=lambda c: c.order), encoder)
+    return _not_rejected(standing, units)
+
+
+def _not_rejected(candidates: list[_Candidate], units: Sequence[Unit]) -> list[_Candidate]:
+    """Drop decisions a later sentence scraps ("ok scrap the trailers", "no to the 10%")."""
+    drops = [(order, term) for order, unit in enumerate(units) for term in rejected(unit.text)]
+    if not drops:
+        return candidates
+    return [
+        c for c in candidates
+        if not any(order > c.order and term in content_words(c.text.lower()) for order, term in drops)
+    ]
 
 
 def _standing(candidates: list[_Candidate], encoder: Encoder | None) -> list[_Candidate]:
@@ -197,21 +221,53 @@ def _actions(
         key = s.action.lower()
         if key not in found or found[key].score < score:
             owner, owner_id = s.owner, s.owner_id
-            if owner is None and addressed_to_you(sents[s.order]):
+            if owner is None and not s.declined and addressed_to_you(sents[s.order]):
                 replier = _replier(messages, s.message_index)
                 owner, owner_id = (replier.author, replier.author_id) if replier is not None else (None, None)
             ts = messages[s.message_index].ts
             found[key] = _Candidate(score, s.order, s.action, False, owner, owner_id, s.due, ts)
-    if probs is None:
-        return list(found.values())
-    for order, (unit, sent) in enumerate(zip(units, sents, strict=True)):
-        p = float(probs[order, 1])
-        if order in covered or p < threshold or unit.text.rstrip().endswith("?") or is_broadcast(unit.text):
+    if probs is not None:
+        for order, (unit, sent) in enumerate(zip(units, sents, strict=True)):
+            p = float(probs[order, 1])
+            if order in covered or p < threshold or unit.text.rstrip().endswith("?") or is_broadcast(unit.text):
+                continue
+            if is_someday(unit.text):
+                continue
+            candidate = _learned_action(unit, sent, p, order, messages, people)
+            if candidate.text.lower() not in found:
+                found[candidate.text.lower()] = candidate
+    return _one_per_commitment(list(found.values()), meeting)
+
+
+def _one_per_commitment(candidates: list[_Candidate], meeting: bool) -> list[_Candidate]:
+    """One item per commitment: an ask and its owner's restatement ("rebook the trucking" ...
+    "I'll rebook trucking for the Thursday pickup") are one item, in the words that say more, with
+    the due phrase of either. In a chat thread an item nobody took on is no one's action item."""
+    kept: list[_Candidate] = []
+    for candidate in sorted(candidates, key=lambda c: c.order):
+        if candidate.owner is None and not meeting:
             continue
-        candidate = _learned_action(unit, sent, p, order, messages, people)
-        if candidate.text.lower() not in found:
-            found[candidate.text.lower()] = candidate
-    return list(found.values())
+        same = next((k for k in kept if k.owner == candidate.owner and _same_task(k.text, candidate.text)), None)
+        if same is None:
+            kept.append(candidate)
+            continue
+        if len(_objects(candidate.text)) > len(_objects(same.text)):
+            same.text = candidate.text
+        same.due = same.due or candidate.due
+        same.score = max(same.score, candidate.score)
+    return kept
+
+
+def _objects(task: str) -> set[str]:
+    """The content words of a task after its verb: what it is about."""
+    return set(content_words(task.lower().partition(" ")[2]))
+
+
+def _same_task(a: str, b: str) -> bool:
+    """Whether two tasks share at least half of what the shorter one is about."""
+    first, second = _objects(a), _objects(b)
+    shared = first & second
+    return bool(shared) and 2 * len(shared) >= min(len(first), len(second))
 
 
 def _learned_action(
