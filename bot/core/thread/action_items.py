@@ -29,7 +29,7 @@ from typing import Any, Literal
 
 from bot.core.phrases import inflections, tokens_text, trim
 from bot.core.scorer import content_words
-from bot.core.spacy_types import Token
+from bot.core.spacy_types import Span, Token
 from bot.core.thread.addressees import (
     GROUP_OWNER,
     Addressee,
@@ -357,7 +357,7 @@ def _states_a_change(sent: Any) -> bool:
     return subject is not None and subject.pos_ in {"NOUN", "PROPN"}
 
 
-def _main_verb(sent: Any) -> Token | None:
+def _main_verb(sent: Span) -> Token | None:
     """The verb whose subject is a participant ("we need to ..."), else the root verb."""
     for token in sent:
         if token.pos_ in {"VERB", "AUX"}:
