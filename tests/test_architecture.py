@@ -171,17 +171,14 @@ def test_spacy_types_have_one_home(path: Path) -> None:
 
 
 MAX_FUNCTION_LINES = 60
-# TODO(lead): third_person to be split (issue 16).
-LONG_FUNCTIONS_FOR_NOW = {("core/thread/third_person.py", "third_person")}
 
 
 @pytest.mark.parametrize("path", sorted(BOT.rglob("*.py")), ids=lambda p: str(p.relative_to(BOT)))
 def test_no_function_is_longer_than_60_lines(path: Path) -> None:
-    name = str(path.relative_to(BOT))
     long = [
         f"{node.name} ({node.end_lineno - node.lineno + 1} lines)"
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
         if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and node.end_lineno is not None
-        and node.end_lineno - node.lineno + 1 > MAX_FUNCTION_LINES and (name, node.name) not in LONG_FUNCTIONS_FOR_NOW
+        and node.end_lineno - node.lineno + 1 > MAX_FUNCTION_LINES
     ]
     assert long == []
