@@ -143,8 +143,6 @@ def test_no_test_module_imports_another(path: Path) -> None:
     assert bad == [], f"{path.relative_to(TESTS)} imports {bad}"
 
 
-# TODO(lead): the core still reads Slack mentions here; adapters should hand it names (issue 16).
-MARKUP_PARSED_ELSEWHERE_FOR_NOW = ("core/thread/addressees.py",)
 _SLACK_TOKENS = re.compile(r"<@|(?<!\(\?)<!(?!--)|\[UW\]|here\|channel\|everyone")  # not a lookbehind's "(?<!"
 
 
@@ -152,7 +150,7 @@ _SLACK_TOKENS = re.compile(r"<@|(?<!\(\?)<!(?!--)|\[UW\]|here\|channel\|everyone
 def test_slack_markup_is_parsed_in_formats_markup_only(path: Path) -> None:
     """No regex outside formats/markup.py matches Slack's mentions, broadcasts or user ids."""
     name = str(path.relative_to(BOT))
-    if name == "slack/formats/markup.py" or name in MARKUP_PARSED_ELSEWHERE_FOR_NOW:
+    if name == "slack/formats/markup.py":
         return
     patterns = [
         node.args[0].value
