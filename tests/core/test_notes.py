@@ -376,7 +376,7 @@ def test_the_thread_analysis_applies_the_hook(summariser: Summariser) -> None:
     ]
     doc = document_from_messages(messages, "thread")
     parsed = list(summariser.nlp.pipe([m.text for m in doc.messages]))
-    analysis = analyse_thread(doc.messages, parsed, summariser.statements, summariser.encoder)
+    analysis = analyse_thread(doc.messages, parsed, summariser.unit_classifier, summariser.encoder)
     actions, decisions = analysis.actions, analysis.decisions
     assert [(p.text, p.owner, p.due, p.owner_id) for p in actions[:3]] == [
         ("write the runbook", "Ben Carter", "14 June", "UB"),
