@@ -1,4 +1,4 @@
-"""Command-line entry point: ``python -m bot summarise|serve|worker``.
+"""Command-line entry point: ``python -m bot summarise|serve|worker|stats``.
 
 This is the composition root for the CLI: it reads settings, configures logging and
 loads the models once, then hands them to the commands.
@@ -52,6 +52,8 @@ def _build_parser() -> argparse.ArgumentParser:
 
     sub.add_parser("serve", help="run the Slack bot (Socket Mode or HTTP)")
     sub.add_parser("worker", help="run jobs of the procrastinate queue (JOB_QUEUE=procrastinate)")
+    stats = sub.add_parser("stats", help="count the votes people gave the bot's answers (feedback buttons)")
+    stats.add_argument("--json", action="store_true", help="print JSON instead of a table")
 
     return parser
 
@@ -162,6 +164,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     if args.command in ("summarise", "summarize"):
         return _summarise(args, settings)
+    if args.command == "stats":
+        from bot.slack.stats import main as stats_main
+
+        print(stats_main(settings, as_json=args.json))
+        return EXIT_OK
     if args.command == "serve":
         from bot.slack.serve import main as serve_main
 

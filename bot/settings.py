@@ -38,6 +38,8 @@ class Settings:
     slack_bot_token: str | None = None
     slack_signing_secret: str | None = None
     slack_app_token: str | None = None
+    slack_client_id: str | None = None
+    slack_client_secret: str | None = None
     slack_api_url: str = DEFAULT_SLACK_API_URL
     database_url: str = "sqlite:///data/bot.db"
     fetch_allow_hosts: frozenset[str] = field(default_factory=frozenset)
@@ -69,10 +71,21 @@ class Settings:
     problems: tuple[str, ...] = ()
     """Malformed settings only the bot uses (not the CLI): reported by :meth:`require_slack`."""
 
+    @property
+    def oauth(self) -> bool:
+        """Whether the bot installs to any workspace (``SLACK_CLIENT_ID`` and ``SLACK_CLIENT_SECRET``
+        set): tokens then come from its installations, not from ``SLACK_BOT_TOKEN``."""
+        return bool(self.slack_client_id and self.slack_client_secret)
+
     def require_slack(self) -> None:
         """Raise :class:`SettingsError` unless everything needed to serve Slack is set and valid."""
         if self.problems:
             raise SettingsError(self.problems[0])
+        if bool(self.slack_client_id) != bool(self.slack_client_secret):
+            raise SettingsError("SLACK_CLIENT_ID and SLACK_CLIENT_SECRET go together: set both (installs) or neither")
+        if self.oauth:
+            self._require_oauth()
+            return
         if not self.slack_bot_token:
             raise SettingsError("SLACK_BOT_TOKEN is not set (xoxb-...); see .env.example")
         if not self.slack_bot_token.startswith(BOT_TOKEN_PREFIXES):
@@ -84,6 +97,13 @@ class Settings:
             )
         if self.slack_app_token and not self.slack_app_token.startswith("xapp-"):
             raise SettingsError("SLACK_APP_TOKEN must be an app-level token starting with xapp-")
+        self.require_database()
+
+    def _require_oauth(self) -> None:
+        if not self.slack_signing_secret:
+            raise SettingsError("SLACK_SIGNING_SECRET is not set: installing to workspaces needs HTTP mode")
+        if self.slack_app_token:
+            raise SettingsError("installing to workspaces needs HTTP mode (/slack/install): unset SLACK_APP_TOKEN")
         self.require_database()
 
     def require_database(self) -> None:
@@ -201,6 +221,8 @@ def load_settings(
         slack_bot_token=_opt(env, "SLACK_BOT_TOKEN"),
         slack_signing_secret=_opt(env, "SLACK_SIGNING_SECRET"),
         slack_app_token=_opt(env, "SLACK_APP_TOKEN"),
+        slack_client_id=_opt(env, "SLACK_CLIENT_ID"),
+        slack_client_secret=_opt(env, "SLACK_CLIENT_SECRET"),
         slack_api_url=bot("slack_api_url", lambda d: _api_url(env, "SLACK_API_URL", d)),
         database_url=_opt(env, "DATABASE_URL") or DEFAULTS.database_url,
         fetch_allow_hosts=hosts,

@@ -80,6 +80,11 @@ def test_malformed_values_fail_with_one_line(env: dict[str, str], message: str) 
         ({}, "SLACK_BOT_TOKEN is not set"),
         ({"SLACK_BOT_TOKEN": "xoxb-1"}, "SLACK_SIGNING_SECRET is not set"),
         ({"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_APP_TOKEN": "xoxb-wrong"}, "must be an app-level token"),
+        ({"SLACK_CLIENT_ID": "1.2", "SLACK_SIGNING_SECRET": "s"}, "SLACK_CLIENT_ID and SLACK_CLIENT_SECRET go together"),
+        ({"SLACK_CLIENT_SECRET": "x", "SLACK_BOT_TOKEN": "xoxb-1", "SLACK_SIGNING_SECRET": "s"}, "go together"),
+        ({"SLACK_CLIENT_ID": "1.2", "SLACK_CLIENT_SECRET": "x"}, "installing to workspaces needs HTTP mode"),
+        ({"SLACK_CLIENT_ID": "1.2", "SLACK_CLIENT_SECRET": "x", "SLACK_SIGNING_SECRET": "s", "SLACK_APP_TOKEN": "xapp-1"},
+         "unset SLACK_APP_TOKEN"),
     ],
 )
 def test_require_slack(env: dict[str, str], message: str) -> None:
@@ -117,6 +122,13 @@ def test_bot_settings_fail_the_bot_with_one_line_but_not_the_cli(env: dict[str, 
 def test_require_slack_accepts_http_and_socket_modes() -> None:
     load_settings({"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_SIGNING_SECRET": "s"}, dotenv_path=None).require_slack()
     load_settings({"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_APP_TOKEN": "xapp-1"}, dotenv_path=None).require_slack()
+
+
+def test_installs_need_no_bot_token() -> None:
+    env = {"SLACK_CLIENT_ID": "1.2", "SLACK_CLIENT_SECRET": "x", "SLACK_SIGNING_SECRET": "s"}
+    settings = load_settings(env, dotenv_path=None)
+    settings.require_slack()
+    assert settings.oauth and not load_settings({"SLACK_CLIENT_ID": "1.2"}, dotenv_path=None).oauth
 
 
 @pytest.mark.parametrize(

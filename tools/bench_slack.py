@@ -53,6 +53,7 @@ from typing import Any
 
 from bot.adapters.pool import torch_threads_per_process
 from bot.settings import Settings
+from tools import bench_catchup
 from tools.bench import percentile
 from tools.datasets import REPO_ROOT
 from tools.fakeslack import FakeSlack
@@ -66,6 +67,7 @@ CHANNEL = "C0BENCH"
 READY_TIMEOUT_S = 240.0
 SCENARIOS = (
     "throughput", "burst", "hostile", "crash", "shutdown", "stall", "replicas", "hostile-fetch", "slow-connections",
+    "catchup",
 )
 HOSTILE_FETCH_THREADS = Settings().worker_pool_size
 """Runner threads in the hostile-fetch run: the default (the other scenarios size theirs)."""
@@ -776,6 +778,17 @@ def replicas(fake: FakeSlack, tmp: Path, args: argparse.Namespace, retry_share: 
     }
 
 
+def catchup(fake: FakeSlack, tmp: Path, args: argparse.Namespace) -> dict[str, Any]:
+    """A catch-up over 20 channels and 2,000 messages (:mod:`tools.bench_catchup`)."""
+    deployment = _deployment(fake, tmp, args.database_url, 1)
+    deployment.start(1 if args.database_url else 0)
+    try:
+        client = SignedClient(deployment.url, SIGNING_SECRET)
+        return bench_catchup.catchup(fake, client, deployment.env["DATABASE_URL"], args.timeout)
+    finally:
+        deployment.stop()
+
+
 def _throughputs(fake: FakeSlack, tmp: Path, args: argparse.Namespace) -> list[dict[str, Any]]:
     results = []
     for workers in (int(w) for w in str(args.workers).split(",") if w.strip()):
@@ -792,7 +805,7 @@ def _run_scenario(scenario: str, fake: FakeSlack, tmp: Path, args: argparse.Name
     }
     one: dict[str, Callable[[FakeSlack, Path, argparse.Namespace], dict[str, Any]]] = {
         "burst": burst, "hostile": hostile, "crash": crash, "shutdown": shutdown, "replicas": replicas,
-        "stall": stall,
+        "stall": stall, "catchup": catchup,
     }
     return many[scenario](fake, tmp, args) if scenario in many else [one[scenario](fake, tmp, args)]
 

@@ -6,10 +6,20 @@ records every call, and records POSTs to ``response_url`` paths. Point a
 at it. Its :meth:`FakeSlack.edit_message`, :meth:`FakeSlack.delete_message` and
 :meth:`FakeSlack.remove_bot` change what it serves and return the event Slack would send
 for the change, shaped as Slack sends it. Nothing here touches the internet.
+
+Workspaces: once a token is registered (:meth:`FakeSlack.add_workspace`, or an install through
+``oauth.v2.access`` with a code from :meth:`FakeSlack.install`), every call must carry a token of a
+workspace (``invalid_auth``, ``token_revoked`` and ``token_expired`` otherwise, as Slack answers) and
+a channel of another workspace is ``channel_not_found``; ``call_tokens`` records the token of each
+call. ``oauth.v2.access`` checks the app's credentials, exchanges a code once, and with token
+rotation hands out expiring tokens whose refresh token works once. Before any registration every
+token is workspace ``T1``'s (the single-token set-up).
 """
 
 from __future__ import annotations
 
+import base64
+import itertools
 import json
 import threading
 import time
@@ -29,6 +39,20 @@ _MEMBERS_ONLY = frozenset(
 BOT_USER_ID = "UBOT"
 BOT_ID = "BBOT"
 """Who the bot is (``auth.test``), and the author of the messages it posts."""
+CLIENT_ID = "111.222"
+CLIENT_SECRET = "fake-client-secret"
+"""The app's credentials ``oauth.v2.access`` accepts."""
+_NO_TOKEN_METHODS = frozenset({"oauth.v2.access"})
+
+
+@dataclass
+class _Token:
+    team_id: str
+    enterprise_id: str | None = None
+    expires_at: float | None = None
+    revoked: bool = False
+    org_wide: bool = False
+    """An org-wide install's token: it serves every workspace of its org."""
 
 
 @dataclass
@@ -79,7 +103,25 @@ class FakeSlack:
         self.messages: dict[str, list[dict[str, Any]]] = {}
         self.left: set[str] = set()
         """Conversations the bot was removed from: reading or posting there is refused."""
+        self.members: dict[str, list[str]] = {}
+        """Who is in each conversation (``conversations.members``, ``users.conversations``); one not
+        listed is not found. The bot is in every conversation named here or holding messages,
+        unless removed (``left``)."""
+        self.kinds: dict[str, str] = {}
+        """A conversation's type as ``users.conversations`` names it; by default from its id:
+        ``D…`` im, ``G…`` private_channel, else public_channel."""
+        self.home_views: dict[str, dict[str, Any]] = {}
+        """The App Home view last published for each user (``views.publish``)."""
         self._overrides: dict[str, _Override] = {}
+        self.call_tokens: list[str | None] = []
+        """The bearer token of each entry of ``calls`` (``None``: sent without one)."""
+        self.tokens: dict[str, _Token] = {}
+        self.channel_teams: dict[str, str] = {}
+        """The workspace of each channel (unlisted channels belong to every workspace)."""
+        self._codes: dict[str, dict[str, Any]] = {}
+        self._refresh: dict[str, str] = {}
+        """Refresh token -> the workspace it refreshes (each works once)."""
+        self._serial = itertools.count(1)
         self._lock = threading.Condition()
         self._last_ts = 0.0
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
@@ -204,10 +246,47 @@ class FakeSlack:
         kind = "group_left" if channel.startswith("G") else "channel_left"
         return {"type": kind, "channel": channel, "actor_id": actor, "event_ts": self._next_ts()}
 
+    def add_workspace(self, team_id: str, token: str, enterprise_id: str | None = None) -> None:
+        """Register a bot token of workspace ``team_id``; from now on every call's token is checked."""
+        with self._lock:
+            self.tokens[token] = _Token(team_id, enterprise_id)
+
+    def install(self, team_id: str, *, rotating: bool = False, expires_in: int = 43_200,
+                enterprise_id: str | None = None, org_wide: bool = False) -> str:
+        """A one-time OAuth code for installing the app in ``team_id`` (what Slack's authorize page
+        hands the redirect); with ``rotating`` its token expires after ``expires_in`` seconds."""
+        code = f"code-{team_id}-{next(self._serial)}"
+        with self._lock:
+            self._codes[code] = {
+                "team_id": team_id, "rotating": rotating, "expires_in": expires_in,
+                "enterprise_id": enterprise_id, "org_wide": org_wide,
+            }
+        return code
+
+    def revoke(self, team_id: str) -> dict[str, Any]:
+        """Revoke every token of ``team_id`` (uninstall); returns the ``app_uninstalled`` event."""
+        with self._lock:
+            for token in self.tokens.values():
+                if token.team_id == team_id:
+                    token.revoked = True
+        return {"type": "app_uninstalled", "event_ts": self._next_ts()}
+
+    def token_of(self, team_id: str) -> str:
+        """The newest live token of ``team_id``."""
+        with self._lock:
+            live = [t for t, info in self.tokens.items() if info.team_id == team_id and not info.revoked]
+        return live[-1]
+
+    def calls_with_tokens(self, method: str) -> list[tuple[dict[str, Any], str | None]]:
+        """Parameters and token of every call to ``method`` so far, in order."""
+        with self._lock:
+            return [(p, t) for (name, p), t in zip(self.calls, self.call_tokens, strict=True) if name == method]
+
     # -- request handling -------------------------------------------------------------
 
-    def _record(self, method: str, params: dict[str, Any]) -> _Override | None:
+    def _record(self, method: str, params: dict[str, Any], token: str | None = None) -> _Override | None:
         with self._lock:
+            self.call_tokens.append(token)
             self.calls.append((method, params))
             self.call_times.append(time.time())
             override = self._overrides.get(method)
@@ -225,12 +304,20 @@ class FakeSlack:
             self._lock.notify_all()
 
     def _api(
-        self, method: str, params: dict[str, Any]
+        self, method: str, params: dict[str, Any], auth: str = ""
     ) -> tuple[int, dict[str, str], dict[str, Any]]:
-        override = self._record(method, params)
+        token = auth.removeprefix("Bearer ").strip() if auth.startswith("Bearer ") else params.get("token")
+        override = self._record(method, params, token)
         if override is not None:
             payload = override.payload(params) if callable(override.payload) else override.payload
             return override.status, override.headers, payload
+        if method == "oauth.v2.access":
+            return 200, {}, self._oauth(params, auth)
+        refused = self._refuse(method, params, token)
+        if refused is not None:
+            return 200, {}, {"ok": False, "error": refused}
+        if method == "auth.test":
+            return 200, {}, self._auth_test(token)
         channel = str(params.get("channel", ""))
         if channel in self.left and method in _MEMBERS_ONLY:
             return 200, {}, {"ok": False, "error": "not_in_channel"}
@@ -238,6 +325,76 @@ class FakeSlack:
             return 200, {}, {"ok": False, "error": "channel_not_found"}  # a private channel disappears
         handler = self._DEFAULTS.get(method)
         return 200, {}, handler(self, params) if handler else {"ok": True}
+
+    def _refuse(self, method: str, params: dict[str, Any], token: str | None) -> str | None:
+        """Slack's error for a call whose token is missing, unknown, revoked, expired or of another
+        workspace than the channel's; ``None`` when it may go on."""
+        with self._lock:
+            if not self.tokens or method in _NO_TOKEN_METHODS:
+                return None
+            info = self.tokens.get(token or "")
+        if not token:
+            return "not_authed"
+        if info is None:
+            return "invalid_auth"
+        if info.revoked:
+            return "token_revoked"
+        if info.expires_at is not None and info.expires_at < time.time():
+            return "token_expired"
+        team = self.channel_teams.get(str(params.get("channel", "")))
+        return "channel_not_found" if team is not None and team != info.team_id and not info.org_wide else None
+
+    def _auth_test(self, token: str | None) -> dict[str, Any]:
+        with self._lock:
+            info = self.tokens.get(token or "")
+        team_id = info.team_id if info is not None else "T1"
+        return {
+            "ok": True, "url": "https://example.slack.com/", "user": "bot",
+            "team": "Example" if team_id == "T1" else f"Team {team_id}",
+            "team_id": team_id, "user_id": BOT_USER_ID, "bot_id": BOT_ID,
+            "enterprise_id": info.enterprise_id if info is not None else None,
+        }
+
+    def _oauth(self, params: dict[str, Any], auth: str) -> dict[str, Any]:
+        """``oauth.v2.access``: a code's installation, or a refreshed token (``grant_type=refresh_token``)."""
+        client_id, client_secret = params.get("client_id"), params.get("client_secret")
+        if auth.startswith("Basic "):
+            client_id, _, client_secret = base64.b64decode(auth[6:]).decode().partition(":")
+        if (client_id, client_secret) != (CLIENT_ID, CLIENT_SECRET):
+            return {"ok": False, "error": "invalid_client_id" if client_id != CLIENT_ID else "bad_client_secret"}
+        if params.get("grant_type") == "refresh_token":
+            with self._lock:
+                team = self._refresh.pop(str(params.get("refresh_token")), None)
+            if team is None:
+                return {"ok": False, "error": "invalid_refresh_token"}
+            return {"ok": True, "token_type": "bot", **self._issue(team, rotating=True, expires_in=43_200)}
+        with self._lock:
+            grant = self._codes.pop(str(params.get("code")), None)
+        if grant is None:
+            return {"ok": False, "error": "invalid_code"}
+        issued = self._issue(grant["team_id"], grant["rotating"], grant["expires_in"], grant["enterprise_id"])
+        if grant["org_wide"]:
+            with self._lock:
+                self.tokens[issued["access_token"]].org_wide = True
+        enterprise = {"id": grant["enterprise_id"], "name": "Org"} if grant["enterprise_id"] else None
+        return {
+            "ok": True, "app_id": "A1", "authed_user": {"id": "U0INSTALLER"}, "token_type": "bot",
+            "scope": "app_mentions:read,chat:write,commands", "bot_user_id": BOT_USER_ID,
+            "team": None if grant["org_wide"] else {"id": grant["team_id"], "name": f"Team {grant['team_id']}"},
+            "enterprise": enterprise, "is_enterprise_install": grant["org_wide"], **issued,
+        }
+
+    def _issue(self, team_id: str, rotating: bool, expires_in: int, enterprise_id: str | None = None) -> dict[str, Any]:
+        serial = next(self._serial)
+        token = f"xoxe.xoxb-{team_id}-{serial}" if rotating else f"xoxb-{team_id}-{serial}"
+        issued: dict[str, Any] = {"access_token": token}
+        with self._lock:
+            self.tokens[token] = _Token(team_id, enterprise_id, time.time() + expires_in if rotating else None)
+            if rotating:
+                refresh = f"xoxe-1-{team_id}-{serial}"
+                self._refresh[refresh] = team_id
+                issued |= {"refresh_token": refresh, "expires_in": expires_in}
+        return issued
 
     def _next_ts(self) -> str:
         """A message ts from the clock, as Slack's are, unique within this fake."""
@@ -303,6 +460,28 @@ class FakeSlack:
                 msg.setdefault("latest_reply", latest[msg["ts"]])
         return raw
 
+    def _kind(self, channel: str) -> str:
+        defaults = {"D": "im", "G": "private_channel"}
+        return self.kinds.get(channel, defaults.get(channel[:1], "public_channel"))
+
+    def _user_conversations(self, params: dict[str, Any]) -> dict[str, Any]:
+        """``users.conversations`` as a bot token sees it: the user's (or, without ``user``, the
+        bot's) conversations of the asked ``types``; a private one only when the bot is in it too."""
+        user = str(params.get("user") or BOT_USER_ID)
+        types = set(str(params.get("types") or "public_channel").split(","))
+        with self._lock:
+            known = sorted(set(self.members) | set(self.messages))
+            bot_in = {c for c in known if c not in self.left}
+            ids = [
+                c for c in known
+                if self._kind(c) in types
+                and (c in bot_in if user == BOT_USER_ID else user in self.members.get(c, []))
+                and (self._kind(c) == "public_channel" or c in bot_in)
+            ]
+        channels = [{"id": c, "is_private": self._kind(c) != "public_channel"} for c in ids]
+        chunk, nxt = _page(channels, params)
+        return {"ok": True, "channels": chunk, "response_metadata": {"next_cursor": nxt}}
+
     def _history(self, params: dict[str, Any]) -> dict[str, Any]:
         top = [
             m
@@ -338,16 +517,49 @@ class FakeSlack:
             "response_metadata": {"next_cursor": nxt},
         }
 
+    def _members(self, params: dict[str, Any]) -> dict[str, Any]:
+        """``conversations.members``: paged like Slack; one not listed, or that the bot left, is not found."""
+        channel = str(params.get("channel", ""))
+        with self._lock:
+            listed = self.members.get(channel)
+            members = list(listed) if listed is not None and channel not in self.left else None
+        if members is None:
+            return {"ok": False, "error": "channel_not_found"}
+        chunk, nxt = _page([{"id": m} for m in members], params)
+        return {"ok": True, "members": [m["id"] for m in chunk], "response_metadata": {"next_cursor": nxt}}
+
+    def _assistant_status(self, params: dict[str, Any]) -> dict[str, Any]:
+        """``assistant.threads.setStatus``: Slack needs the DM, the thread and the status."""
+        if not (params.get("channel_id") and params.get("thread_ts")) or "status" not in params:
+            return {"ok": False, "error": "invalid_arguments"}
+        return {"ok": True}
+
+    def _assistant_prompts(self, params: dict[str, Any]) -> dict[str, Any]:
+        """``assistant.threads.setSuggestedPrompts``: one to four prompts, each a title and a message."""
+        prompts = params.get("prompts")
+        if isinstance(prompts, str):  # a form-encoded call sends the list as JSON
+            prompts = json.loads(prompts)
+        well_formed = isinstance(prompts, list) and 0 < len(prompts) <= 4 and all(
+            isinstance(p, dict) and p.get("title") and p.get("message") for p in prompts
+        )
+        if not params.get("channel_id") or not well_formed:
+            return {"ok": False, "error": "invalid_arguments"}
+        return {"ok": True}
+
+    def _publish(self, params: dict[str, Any]) -> dict[str, Any]:
+        """``views.publish``: a home view (JSON or a JSON string, as slack_sdk sends it) for a user."""
+        user = str(params.get("user_id", ""))
+        view = params.get("view")
+        view = json.loads(view) if isinstance(view, str) else view
+        if not user or not isinstance(view, dict) or view.get("type") != "home":
+            return {"ok": False, "error": "invalid_arguments"}
+        if len(view.get("blocks") or []) > 100:
+            return {"ok": False, "error": "invalid_blocks"}
+        with self._lock:
+            self.home_views[user] = view
+        return {"ok": True, "view": {"id": f"V{user}", "type": "home", **view}}
+
     _DEFAULTS: ClassVar[dict[str, Callable[[FakeSlack, dict[str, Any]], dict[str, Any]]]] = {
-        "auth.test": lambda _self, _p: {
-            "ok": True,
-            "url": "https://example.slack.com/",
-            "team": "Example",
-            "user": "bot",
-            "team_id": "T1",
-            "user_id": BOT_USER_ID,
-            "bot_id": BOT_ID,
-        },
         "chat.postMessage": _post,
         "chat.update": lambda self, p: self._edit("chat.update", p),
         "chat.delete": lambda self, p: self._edit("chat.delete", p),
@@ -363,7 +575,12 @@ class FakeSlack:
         },
         "conversations.join": lambda _self, p: {"ok": True, "channel": {"id": p.get("channel")}},
         "conversations.history": _history,
+        "users.conversations": _user_conversations,
         "conversations.replies": _replies,
+        "conversations.members": _members,
+        "assistant.threads.setStatus": _assistant_status,
+        "assistant.threads.setSuggestedPrompts": _assistant_prompts,
+        "views.publish": _publish,
     }
 
     def _handler_class(self) -> type[BaseHTTPRequestHandler]:
@@ -404,7 +621,7 @@ class FakeSlack:
                 body, ctype = self._body()
                 if url.path.startswith("/api/"):
                     params = self._params(url.query, body, ctype)
-                    self._send(*fake._api(url.path[len("/api/") :], params))
+                    self._send(*fake._api(url.path[len("/api/") :], params, self.headers.get("Authorization") or ""))
                 elif url.path.startswith("/response/") and self.command == "POST":
                     payload = json.loads(body.decode("utf-8")) if body else {}
                     fake._record_response(url.path, payload)

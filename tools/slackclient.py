@@ -62,12 +62,23 @@ class SignedClient:
         }
         return self.post(urlencode(form), FORM)
 
-    def event(self, event: dict[str, Any], event_id: str | None = None, retry: int | None = None) -> tuple[int, str]:
-        """Send an Events API callback (with ``X-Slack-Retry-Num`` when ``retry`` is set)."""
-        body = json.dumps({
-            "type": "event_callback", "team_id": "T1", "api_app_id": "A1",
+    def event(
+        self, event: dict[str, Any], event_id: str | None = None, retry: int | None = None, team_id: str = "T1",
+        enterprise_id: str | None = None, org_wide: bool = False,
+    ) -> tuple[int, str]:
+        """Send an Events API callback from workspace ``team_id`` (of org ``enterprise_id``, where the app
+        may be installed ``org_wide``; ``retry``: with ``X-Slack-Retry-Num``)."""
+        callback: dict[str, Any] = {
+            "type": "event_callback", "team_id": team_id, "api_app_id": "A1",
             "event_id": event_id or _new_id("Ev"), "event_time": int(time.time()), "event": event,
-        })
+        }
+        if enterprise_id:
+            callback["enterprise_id"] = enterprise_id
+            callback["authorizations"] = [{
+                "enterprise_id": enterprise_id, "team_id": None if org_wide else team_id, "user_id": "UBOT",
+                "is_bot": True, "is_enterprise_install": org_wide,
+            }]
+        body = json.dumps(callback)
         headers = {"X-Slack-Retry-Num": str(retry), "X-Slack-Retry-Reason": "http_timeout"} if retry else None
         return self.post(body, "application/json", headers=headers)
 
@@ -82,6 +93,30 @@ class SignedClient:
             "response_url": response_url, "trigger_id": trigger_id or _new_id("trigger"),
             "message_ts": message["ts"],
         }
+        return self.post(urlencode({"payload": json.dumps(payload)}), FORM)
+
+    def block_action(
+        self, action_id: str, value: str, user: str = "U0BENCH", *, message: dict[str, Any] | None = None,
+        response_url: str | None = None, trigger_id: str | None = None, action_type: str = "button",
+    ) -> tuple[int, str]:
+        """Click a button (``action_id``, ``value``) in the user's App Home view, or in ``message``
+        (``{"channel", "ts"}``, answered through ``response_url``)."""
+        payload: dict[str, Any] = {
+            "type": "block_actions", "team": {"id": "T1"}, "user": {"id": user, "team_id": "T1"},
+            "api_app_id": "A1", "trigger_id": trigger_id or _new_id("trigger"),
+            "actions": [{
+                "type": action_type, "action_id": action_id, "block_id": "b1", "value": value,
+                "action_ts": f"{time.time():.6f}",
+            }],
+        }
+        if message is None:
+            payload["container"] = {"type": "view", "view_id": f"V{user}"}
+            payload["view"] = {"id": f"V{user}", "type": "home"}
+        else:
+            payload["container"] = {
+                "type": "message", "message_ts": message["ts"], "channel_id": message["channel"], "is_ephemeral": False,
+            }
+            payload |= {"channel": {"id": message["channel"]}, "message": message, "response_url": response_url}
         return self.post(urlencode({"payload": json.dumps(payload)}), FORM)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from typing import TYPE_CHECKING
 
 from slack_bolt import App
 from slack_bolt.logger.messages import warning_client_prioritized_and_token_skipped
@@ -14,7 +15,11 @@ from slack_sdk.http_retry.builtin_handlers import (
 
 from bot.settings import Settings
 from bot.slack.deps import Deps
+from bot.slack.install.tokens import InstallationAuthorize
 from bot.slack.listeners import register_all
+
+if TYPE_CHECKING:
+    from bot.slack.install.oauth import Installs
 
 logger = logging.getLogger(__name__)
 
@@ -30,10 +35,11 @@ class _DropTokenWarning(logging.Filter):
         return record.getMessage() != warning_client_prioritized_and_token_skipped()
 
 
-def create_client(settings: Settings) -> WebClient:
-    """A WebClient for ``settings.slack_api_url`` that honours Retry-After on 429s."""
+def create_client(settings: Settings, token: str | None = None) -> WebClient:
+    """A WebClient for ``settings.slack_api_url`` that honours Retry-After on 429s, with ``token``
+    (default: ``SLACK_BOT_TOKEN``; none when the bot installs to any workspace)."""
     return WebClient(
-        token=settings.slack_bot_token,
+        token=token or (None if settings.oauth else settings.slack_bot_token),
         base_url=settings.slack_api_url,
         timeout=API_TIMEOUT_S,
         retry_handlers=[
@@ -43,22 +49,30 @@ def create_client(settings: Settings) -> WebClient:
     )
 
 
-def build_app(deps: Deps, client: WebClient, *, verify_token: bool = False) -> App:
+def build_app(deps: Deps, client: WebClient, *, verify_token: bool = False, installs: Installs | None = None) -> App:
     """The Bolt app with every listener registered; request signatures are verified.
 
     Listeners run before the response is sent (``process_before_response``): they only
     store a job or answer from the database, so the ack still comes in milliseconds, and
     it is sent only once the job is durably stored. ``verify_token`` calls ``auth.test`` now
     (the entry point does, after its own start-up check) so no request waits for it later;
-    without it, building the app never touches the network.
+    without it, building the app never touches the network. With ``installs`` (the bot installs to
+    any workspace) Bolt serves the install flow, and each request is authorised with its workspace's
+    token (:class:`~bot.slack.install.tokens.InstallationAuthorize`); listeners that call Slack use
+    the client Bolt injects, which holds that token.
     """
     logging.getLogger("slack_bolt.App").addFilter(_DropTokenWarning())
-    app = App(
-        client=client,
-        signing_secret=deps.settings.slack_signing_secret or "",
-        process_before_response=True,
-        token_verification_enabled=verify_token,
-        request_verification_enabled=True,
-    )
+    if installs is None:
+        app = App(
+            client=client, signing_secret=deps.settings.slack_signing_secret or "", process_before_response=True,
+            token_verification_enabled=verify_token, request_verification_enabled=True,
+        )
+    else:
+        app = App(
+            client=client, signing_secret=deps.settings.slack_signing_secret or "", process_before_response=True,
+            request_verification_enabled=True, oauth_settings=installs.oauth_settings,
+            installation_store=installs.store,
+            authorize=InstallationAuthorize(installs.tokens),  # type: ignore[arg-type]  # an Authorize is accepted
+        )
     register_all(app, deps)
     return app

@@ -9,7 +9,7 @@ and no Services; a worker has Services and no listeners.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, Protocol
 
 from bot.adapters.fetch import FetchedPage
@@ -17,9 +17,12 @@ from bot.adapters.fetchpool import fetch_page
 from bot.core.documents import build_document
 from bot.core.types import Document, SummaryResult
 from bot.settings import Settings
+from bot.slack.install.tokens import TokenSource
+from bot.slack.install.workspace import Workspace
 
 if TYPE_CHECKING:
     from slack_sdk import WebClient
+    from slack_sdk.oauth.installation_store import InstallationStore
 
     from bot.slack.reading import UserDirectory
     from bot.slack.storage.jobs import Job
@@ -57,6 +60,22 @@ class Services:
     summariser: SummariserLike
     users: UserDirectory
     fetch: Callable[[str], Document]
+    tokens: TokenSource | None = None
+    """Each workspace's client (installs to any workspace); ``None``: ``client`` serves all."""
+    workspace: Workspace | None = None
+    """The workspace of the job these services run (set by :meth:`in_workspace`)."""
+
+    def in_workspace(self, workspace: Workspace | None) -> Services:
+        """These services with the Web API client (and user directory) of the job's workspace.
+
+        Raises :class:`~bot.slack.install.tokens.NotInstalled` when the workspace has no installation.
+        """
+        client = self.tokens.client(workspace) if self.tokens is not None else self.client
+        if client is self.client:
+            return replace(self, workspace=workspace)
+        from bot.slack.reading import UserDirectory
+
+        return replace(self, client=client, users=UserDirectory(client), workspace=workspace)
 
 
 @dataclass(frozen=True)
@@ -66,6 +85,8 @@ class Deps:
     settings: Settings
     store: Store
     queue: JobQueue
+    installations: InstallationStore | None = None
+    """Where installations are kept (installs to any workspace), so an uninstall can delete them."""
 
 
 def make_fetcher(

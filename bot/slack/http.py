@@ -10,6 +10,9 @@ buffering reverse proxy in front is still the production set-up). Before a reque
 - the timestamp and signature headers are well-formed, fresh and valid (401);
 - the body is UTF-8 and parses as Slack's form or JSON payload, however deeply nested (400).
 
+With installs to any workspace, ``GET /slack/install`` and ``GET /slack/oauth_redirect`` go to
+Bolt's OAuth flow as they are (they are the browser's requests, not signed by Slack).
+
 ``GET /healthz`` answers ``ok`` (or ``503 draining`` after SIGTERM, so a load balancer stops
 sending traffic); ``GET /readyz`` answers 200 only when the models are loaded and the
 database accepts a write, with what it checked (and why not) as JSON.
@@ -108,6 +111,10 @@ class Front:
             body = json.dumps({"ready": ready, "draining": self.draining, **checks}).encode()
             status = "200 OK" if ready else "503 Service Unavailable"
             return _respond(start_response, status, body, "application/json")
+        flow = self.bolt.app.oauth_flow if self.bolt is not None else None
+        if flow is not None and method == "GET" and path in (flow.install_path, flow.redirect_uri_path):
+            assert self.bolt is not None
+            return self.bolt(environ, start_response)
         if path != EVENTS_PATH or self.bolt is None:
             return _respond(start_response, "404 Not Found", b"not found")
         if method != "POST":

@@ -28,6 +28,8 @@ logger = logging.getLogger(__name__)
 
 PAGE_SIZE = 200
 """Messages asked per page; Slack may return fewer (15 for rate-limited apps)."""
+MEMBERS_PAGE = 1000
+"""Members per ``conversations.members`` page (Slack's largest)."""
 
 THREAD_BUDGET = 1000
 """Messages of one thread the bot reads at most: all of a shorter thread; of a longer one the
@@ -281,6 +283,44 @@ def is_member(client: WebClient, channel: str) -> bool:
     return conversation.get("is_member") is not False
 
 
+CHANNEL_TYPES = "public_channel,private_channel"
+"""The conversations a membership list names: channels, never DMs or group DMs."""
+
+
+def member_channels(client: WebClient, user: str | None = None) -> frozenset[str]:
+    """Ids of the unarchived public and private channels ``user`` is in (``users.conversations``);
+    without ``user``, the bot's own. A bot token sees only the private channels the bot is in."""
+    params: dict[str, Any] = {"types": CHANNEL_TYPES, "exclude_archived": True, "limit": PAGE_SIZE}
+    if user:
+        params["user"] = user
+    found: set[str] = set()
+    while True:
+        response = client.users_conversations(**params)
+        found.update(str(c["id"]) for c in response.get("channels") or () if c.get("id"))
+        params["cursor"] = (response.get("response_metadata") or {}).get("next_cursor") or None
+        if not params["cursor"]:
+            return frozenset(found)
+
+
+def has_member(client: WebClient, channel: str, user: str) -> bool:
+    """Whether ``user`` is in the conversation (``conversations.members``, every page).
+
+    Fails closed: when Slack will not list the members, the person is not taken for one.
+    """
+    cursor: str | None = None
+    try:
+        while True:
+            response = client.conversations_members(channel=channel, limit=MEMBERS_PAGE, cursor=cursor)
+            if user in (response.get("members") or []):
+                return True
+            cursor = (response.get("response_metadata") or {}).get("next_cursor") or None
+            if not cursor:
+                return False
+    except SlackApiError as exc:
+        logger.info("could not list the members of %s: %s", channel, exc.response.get("error"))
+        return False
+
+
 def permalink(client: WebClient, channel: str, ts: str) -> str | None:
     """The message's permalink, or ``None`` when Slack will not give one."""
     try:
@@ -288,6 +328,24 @@ def permalink(client: WebClient, channel: str, ts: str) -> str | None:
     except SlackApiError as exc:
         logger.warning("No permalink for %s/%s: %s", channel, ts, exc.response.get("error"))
         return None
+
+
+def permalinks(client: WebClient) -> Callable[[str, str, str | None], str | None]:
+    """``(channel, ts, thread ts) -> link`` built from the workspace's URL (one ``auth.test``),
+    so many links cost no call each; :func:`permalink` per message when Slack gives no URL."""
+    try:
+        base = str(client.auth_test().get("url") or "")
+    except SlackApiError as exc:
+        logger.warning("auth.test failed, asking Slack for each permalink: %s", exc.response.get("error"))
+        base = ""
+
+    def link(channel: str, ts: str, thread_ts: str | None) -> str | None:
+        if not base.startswith("https://"):
+            return permalink(client, channel, ts)
+        url = f"{base.rstrip('/')}/archives/{channel}/p{ts.replace('.', '')}"
+        return url + f"?thread_ts={thread_ts}&cid={channel}" if thread_ts and thread_ts != ts else url
+
+    return link
 
 
 class UserDirectory:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from slack_bolt import App
 from slack_sdk import WebClient
@@ -23,6 +24,10 @@ from bot.slack.jobs.runner import JobRunner, RunnerConfig
 from bot.slack.jobs.spec import channel_target, job_payload
 from bot.slack.reading import UserDirectory
 from bot.slack.storage.messages import Store
+
+if TYPE_CHECKING:
+    from bot.slack.install.oauth import Installs
+    from bot.slack.install.tokens import TokenSource
 
 logger = logging.getLogger(__name__)
 
@@ -54,25 +59,37 @@ class Runtime:
         return {"models": models, "database": False, "reason": f"database: {problem}"}
 
 
-def digest_enqueuer(queue: JobQueue) -> Callable[[str, float, float, str], bool]:
-    """The scheduler's callback: a scheduled digest becomes a job keyed by its run key."""
+def digest_enqueuer(queue: JobQueue, store: Store) -> Callable[[str, float, float, str], bool]:
+    """The scheduler's callback: a scheduled digest becomes a job keyed by its run key, in the
+    channel's workspace (whose token posts it)."""
 
     def enqueue(channel: str, period_start: float, period_end: float, run_key: str) -> bool:
         args = {"channel": channel, "period_start": period_start, "period_end": period_end, "run_key": run_key}
-        job = queue.submit(f"digest:{run_key}", "digest_run", job_payload(args, channel_target(channel)))
+        payload = job_payload(args, channel_target(channel), store.workspaces.of(channel))
+        job = queue.submit(f"digest:{run_key}", "digest_run", payload)
         return job.attempts == 0 and job.status == "queued"
 
     return enqueue
 
 
+def open_installs(settings: Settings, store: Store) -> Installs | None:
+    """The installations and each workspace's tokens when the bot installs to any workspace, else ``None``."""
+    if not settings.oauth:
+        return None
+    from bot.slack.install.oauth import open_installs as open_on
+
+    return open_on(settings, store.engine, lambda token: create_client(settings, token))
+
+
 def build_services(
     settings: Settings, store: Store, client: WebClient, summariser: SummariserLike,
-    pages: Callable[[str], FetchedPage] | None = None,
+    pages: Callable[[str], FetchedPage] | None = None, tokens: TokenSource | None = None,
 ) -> Services:
-    """What jobs need, around a loaded summariser (``pages``: a fetch pool's, else in-thread fetching)."""
+    """What jobs need, around a loaded summariser (``pages``: a fetch pool's, else in-thread fetching;
+    ``tokens``: each workspace's client, else ``client`` serves all)."""
     return Services(
         settings=settings, client=client, store=store, summariser=summariser,
-        users=UserDirectory(client), fetch=make_fetcher(settings, pages),
+        users=UserDirectory(client), fetch=make_fetcher(settings, pages), tokens=tokens,
     )
 
 
@@ -84,12 +101,15 @@ def runner_config(settings: Settings) -> RunnerConfig:
 def build_runner(settings: Settings, services: Services) -> JobRunner:
     """A job runner with every use case; only processes that run jobs import them and the pool."""
     from bot.adapters.processes import PoolError
+    from bot.slack.agent.usecases import AGENT, PLANNED
+    from bot.slack.catchup.usecases import CATCHUP_USE_CASES
     from bot.slack.digests.usecases import DIGESTS
+    from bot.slack.items.usecases import ITEM_USE_CASES
     from bot.slack.usecases import SUMMARIES
 
-    return JobRunner(
-        services, runner_config(settings), use_cases={**SUMMARIES, **DIGESTS}, machinery_errors=(PoolError,)
-    )
+    # Later entries win: a feature's own use case replaces its placeholder in PLANNED.
+    use_cases = {**PLANNED, **SUMMARIES, **DIGESTS, **AGENT, **CATCHUP_USE_CASES, **ITEM_USE_CASES}
+    return JobRunner(services, runner_config(settings), use_cases=use_cases, machinery_errors=(PoolError,))
 
 
 def build_runtime(
@@ -110,6 +130,8 @@ def build_runtime(
     """
     client = client or create_client(settings)
     store = store or Store(settings.database_url)
+    installs = open_installs(settings, store)
+    tokens = installs.tokens if installs is not None else None
     local: LocalQueue | None = None
     queue: JobQueue
     closers: list[Callable[[], None]] = []
@@ -122,15 +144,15 @@ def build_runtime(
     else:
         if summariser is None:
             raise ValueError("JOB_QUEUE=local runs jobs in this process: a summariser is needed")
-        runner = build_runner(settings, build_services(settings, store, client, summariser, pages))
+        runner = build_runner(settings, build_services(settings, store, client, summariser, pages, tokens))
         local = LocalQueue(store.jobs, runner, threads=settings.worker_pool_size)
         queue = local
     scheduler = DigestScheduler(
-        store, digest_enqueuer(queue), grace_s=settings.digest_grace_s,
+        store, digest_enqueuer(queue, store), grace_s=settings.digest_grace_s,
         retention_days=settings.message_retention_days,
     )
-    deps = Deps(settings=settings, store=store, queue=queue)
-    app = build_app(deps, client, verify_token=verify_token)
+    deps = Deps(settings=settings, store=store, queue=queue, installations=installs.store if installs else None)
+    app = build_app(deps, client, verify_token=verify_token and installs is None, installs=installs)
     return Runtime(settings, store, client, deps, app, scheduler, local, summariser, closers)
 
 

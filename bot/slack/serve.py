@@ -36,6 +36,7 @@ from bot.slack.runtime import (
     build_runner,
     build_runtime,
     build_services,
+    open_installs,
     start_runtime,
     stop_runtime,
 )
@@ -121,7 +122,11 @@ def worker_main(settings: Settings) -> int:
         return _fail(f"the worker needs the postgres extra: pip install '.[postgres]' ({exc.name})")
     client = create_client(settings)
     fetcher = FetchPool(settings).start()
-    runner = build_runner(settings, build_services(settings, store, client, summariser, fetcher.fetch))
+    installs = open_installs(settings, store)
+    services = build_services(
+        settings, store, client, summariser, fetcher.fetch, installs.tokens if installs is not None else None
+    )
+    runner = build_runner(settings, services)
     app = worker_app(settings.database_url, store.jobs, runner)
     heartbeat = Heartbeat(runner)
     heartbeat.start()

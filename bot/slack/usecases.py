@@ -22,6 +22,7 @@ from bot.slack.digests.usecases import DAY_S, backfill_s, readable_store, retent
 from bot.slack.formats import blocks, strings
 from bot.slack.formats.markup import first_url, looks_binary, plain_text
 from bot.slack.formats.shapes import message_text, participant_ids
+from bot.slack.items.keep import keep_items
 from bot.slack.jobs.spec import Outcome, Payload, UseCase, notice_outcome
 
 logger = logging.getLogger(__name__)
@@ -45,6 +46,11 @@ def _permalinks(services: Services, channel: str, result: SummaryResult) -> dict
         if link:
             links[ts] = link
     return links
+
+
+def _team(payload: Payload) -> str:
+    """The workspace a job came from, where its payload says (items are kept per workspace)."""
+    return str(payload.get("team_id") or "")
 
 
 # -- summaries --------------------------------------------------------------------------
@@ -89,9 +95,10 @@ def summarise_thread(services: Services, payload: Payload) -> Outcome:
             article = services.summariser.summarise(services.fetch(url))
         except SummariserError as exc:  # the thread summary stands on its own
             thread.notices.append(str(exc))
+    links = _permalinks(services, channel, thread)
+    keep_items(services, channel, thread.priorities, raw, team_id=_team(payload), thread_ts=thread_ts, permalinks=links)
     thread_blocks = blocks.summary_blocks(
-        thread, source_url=source, permalinks=_permalinks(services, channel, thread),
-        mentionable=participant_ids(raw),
+        thread, source_url=source, permalinks=links, mentionable=participant_ids(raw),
     )
     if article is None:
         return Outcome(thread_blocks, blocks.summary_text(thread))
@@ -144,6 +151,7 @@ def summarise_channel(services: Services, payload: Payload) -> Outcome:
     if not complete:
         result.notices.insert(0, strings.CHANNEL_PARTLY_READ.format(period=label, count=len(raw)))
     links = _permalinks(services, channel, result)
+    keep_items(services, channel, result.priorities, raw, team_id=_team(payload), permalinks=links)
     content = blocks.summary_blocks(result, permalinks=links, mentionable=participant_ids(raw))
     return Outcome(content, blocks.summary_text(result))
 

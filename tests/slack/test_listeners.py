@@ -103,10 +103,11 @@ class FakeDeps:
     store: FakeStore
 
 
-def test_messages_are_stored_for_subscribed_channels_only() -> None:
+def test_messages_are_stored_for_channels_and_subscribed_conversations_only() -> None:
     deps: Any = FakeDeps(FakeStore(subscribed={"C1"}))
     messages.handle(deps, {"channel": "C1", "ts": "1.1", "user": "U1", "text": "hello"})
-    messages.handle(deps, {"channel": "C2", "ts": "1.2", "user": "U1", "text": "elsewhere"})
+    messages.handle(deps, {"channel": "D2", "ts": "1.2", "user": "U1", "text": "a DM", "channel_type": "im"})
+    messages.handle(deps, {"channel": "G3", "ts": "1.2", "user": "U1", "text": "a group DM", "channel_type": "mpim"})
     messages.handle(deps, {"channel": "C1", "ts": "1.3", "bot_id": "B1", "text": "a bot"})
     messages.handle(deps, {"channel": "C1", "ts": "1.4", "subtype": "channel_join", "user": "U2", "text": "joined"})
     messages.handle(deps, {"channel": "C1", "ts": "1.5", "user": "U2", "text": "reply", "thread_ts": "1.1"})
@@ -115,6 +116,21 @@ def test_messages_are_stored_for_subscribed_channels_only() -> None:
                            "message": {"ts": "1.1", "user": "U1", "text": "hello, edited"}})
     messages.handle(deps, {"channel": "C1", "subtype": "message_deleted", "deleted_ts": "1.5"})
     assert deps.store.saved == {("C1", "1.1"): ("hello, edited", "U1", None)}
+
+
+def test_every_channel_the_bot_is_in_is_stored_without_a_subscription() -> None:
+    deps: Any = FakeDeps(FakeStore())
+    messages.handle(deps, {"channel": "C2", "ts": "1.1", "user": "U1", "text": "public", "channel_type": "channel"})
+    messages.handle(deps, {"channel": "G2", "ts": "1.2", "user": "U1", "text": "private", "channel_type": "group"})
+    messages.handle(deps, {"channel": "C2", "ts": "1.3", "user": "U2", "text": "a reply", "thread_ts": "1.1",
+                           "channel_type": "channel"})
+    messages.handle(deps, {"channel": "C2", "subtype": "message_changed", "channel_type": "channel",
+                           "message": {"ts": "1.1", "user": "U1", "text": "public, edited"}})
+    assert deps.store.saved == {
+        ("C2", "1.1"): ("public, edited", "U1", None),
+        ("G2", "1.2"): ("private", "U1", None),
+        ("C2", "1.3"): ("a reply", "U2", "1.1"),
+    }
 
 
 def test_every_message_shape_is_stored_as_seen() -> None:

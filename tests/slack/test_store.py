@@ -144,14 +144,24 @@ def test_messages_between_with_threads_edits_and_deletes(store: Store) -> None:
     assert store.messages_between("C1", oldest=300.0, latest=400.0) == []
 
 
-def test_purge_messages(store: Store) -> None:
+def test_purge_messages_keeps_the_retention_period_of_every_channel(store: Store) -> None:
     store.subscribe("C1", "daily", "09:00", "UTC")
     for ts in ("100.0", "200.0", "300.0"):
         store.save_message("C1", ts, "x", "U1")
-    store.save_message("C2", "300.0", "left behind by a race with digest off", "U1")
+    store.save_message("C2", "150.0", "an unsubscribed channel, too old", "U1")
+    store.save_message("C2", "300.0", "an unsubscribed channel (kept for catch-ups)", "U1")
     assert store.purge_messages(older_than=250.0) == 3
     assert [m.ts for m in store.messages_between("C1", 0, 1e12)] == ["300.0"]
-    assert store.messages_between("C2", 0, 1e12) == []
+    assert [m.ts for m in store.messages_between("C2", 0, 1e12)] == ["300.0"]
+
+
+def test_active_channels_have_a_live_message_in_the_window(store: Store) -> None:
+    store.save_message("C1", "100.0", "old", "U1")
+    store.save_message("C2", "200.0", "in the window", "U1")
+    store.save_message("C3", "210.0", "deleted", "U1")
+    store.delete_message("C3", "210.0")
+    store.save_message("C4", "300.0", "at the end: outside", "U1")
+    assert store.active_channels(150.0, 300.0) == {"C2"}
 
 
 def test_record_digest_is_an_idempotent_claim(db_url: str) -> None:

@@ -114,3 +114,63 @@ def test_response_url_and_wait_for(fake: FakeSlack) -> None:
     assert fake.responses == [("/response/r9", {"text": "done"})]
     with pytest.raises(TimeoutError):
         fake.wait_for("chat.delete", timeout=0.05)
+
+
+def _error(call: object) -> str:
+    with pytest.raises(SlackApiError) as refused:
+        call()  # type: ignore[operator]
+    return str(refused.value.response["error"])
+
+
+def test_tokens_are_checked_per_workspace_once_one_is_registered(fake: FakeSlack) -> None:
+    assert WebClient(token="xoxb-anything", base_url=fake.api_url).auth_test()["team_id"] == "T1"  # single token
+    fake.add_workspace("T1", "xoxb-one")
+    fake.add_workspace("T2", "xoxb-two")
+    fake.channel_teams = {"C0ONE": "T1"}
+    one, two = (WebClient(token=t, base_url=fake.api_url) for t in ("xoxb-one", "xoxb-two"))
+    assert one.auth_test()["team_id"] == "T1" and two.auth_test()["team_id"] == "T2"
+    assert one.chat_postMessage(channel="C0ONE", text="hi")["ok"]
+    assert _error(lambda: two.chat_postMessage(channel="C0ONE", text="hi")) == "channel_not_found"
+    assert _error(lambda: WebClient(token="xoxb-forged", base_url=fake.api_url).auth_test()) == "invalid_auth"
+    assert _error(lambda: WebClient(base_url=fake.api_url).auth_test()) == "not_authed"
+    fake.revoke("T2")
+    assert _error(two.auth_test) == "token_revoked"
+    assert [token for _, token in fake.calls_with_tokens("chat.postMessage")] == ["xoxb-one", "xoxb-two"]
+
+
+def test_a_rotating_token_expires_and_its_refresh_token_works_once(fake: FakeSlack) -> None:
+    from tools.fakeslack import CLIENT_ID, CLIENT_SECRET
+
+    api = WebClient(base_url=fake.api_url)
+    answer = api.oauth_v2_access(client_id=CLIENT_ID, client_secret=CLIENT_SECRET, code=fake.install("T3", rotating=True, expires_in=-1))
+    assert _error(WebClient(token=answer["access_token"], base_url=fake.api_url).auth_test) == "token_expired"
+    assert _error(lambda: api.oauth_v2_access(client_id=CLIENT_ID, client_secret=CLIENT_SECRET, code="code-T3-1")) == "invalid_code"
+    refreshed = api.oauth_v2_access(
+        client_id=CLIENT_ID, client_secret=CLIENT_SECRET, grant_type="refresh_token", refresh_token=answer["refresh_token"]
+    )
+    assert WebClient(token=refreshed["access_token"], base_url=fake.api_url).auth_test()["team_id"] == "T3"
+    again = lambda: api.oauth_v2_access(  # noqa: E731
+        client_id=CLIENT_ID, client_secret=CLIENT_SECRET, grant_type="refresh_token", refresh_token=answer["refresh_token"]
+    )
+    assert _error(again) == "invalid_refresh_token"
+
+
+def test_members_are_paged_and_an_unlisted_or_left_channel_is_not_found(fake: FakeSlack) -> None:
+    client = _client(fake)
+    fake.members = {"C1": [f"U{n}" for n in range(5)], "C2": ["U0"]}
+    pages = client.conversations_members(channel="C1", limit=2)
+    assert [m for page in pages for m in page["members"]] == [f"U{n}" for n in range(5)]
+    fake.left.add("C2")
+    for channel in ("C2", "C3"):
+        with pytest.raises(SlackApiError) as refused:
+            client.conversations_members(channel=channel)
+        assert refused.value.response["error"] == "channel_not_found"
+
+
+def test_views_publish_keeps_each_users_home_view(fake: FakeSlack) -> None:
+    client = _client(fake)
+    view = {"type": "home", "blocks": [{"type": "divider"}]}
+    assert client.views_publish(user_id="U1", view=view)["view"]["type"] == "home"
+    assert fake.home_views == {"U1": view}
+    with pytest.raises(SlackApiError):
+        client.views_publish(user_id="U1", view={"type": "modal", "blocks": []})

@@ -132,7 +132,7 @@ def pick_candidates(
     return sorted(chosen[:max_items], key=lambda c: float(c.ts))
 
 
-def _snippet(text: str, limit: int = TITLE_CHARS) -> str | None:
+def snippet(text: str, limit: int = TITLE_CHARS) -> str | None:
     """The start of a message as a title: first line, cut at a word boundary."""
     line = normalise_ws(text.strip().split("\n", 1)[0]) if text.strip() else ""
     if len(line) <= limit:
@@ -267,7 +267,7 @@ def build_digest(
             continue
         title = doc.title or result.title or candidate.url
         if title is None:
-            title = _snippet(plain_text(candidate.messages[0].text, known))
+            title = snippet(plain_text(candidate.messages[0].text, known))
         items.append(
             DigestItem(
                 kind=candidate.kind,

@@ -17,6 +17,7 @@ from bot.slack.deps import Services
 from bot.slack.digests import build
 from bot.slack.digests.schedule import schedule_words
 from bot.slack.formats import blocks, markup, strings
+from bot.slack.items.keep import keep_items
 from bot.slack.jobs.spec import Blocks, Outcome, Payload, UseCase, notice_outcome
 
 logger = logging.getLogger(__name__)
@@ -49,17 +50,24 @@ def readable_store(services: Services, channel: str) -> bool:
     return True
 
 
-def _build_digest(services: Services, channel: str, period_start: float, period_end: float) -> build.Digest:
-    """The digest of the stored messages of ``[period_start, period_end)`` (within retention)."""
+def _build_digest(
+    services: Services, channel: str, period_start: float, period_end: float, team_id: str = ""
+) -> build.Digest:
+    """The digest of the stored messages of ``[period_start, period_end)`` (within retention); the
+    action items it finds are kept."""
     oldest = max(period_start, retention_start(services, time.time()))
     messages = services.store.messages_between(channel, oldest, period_end)
-    return build.build_digest(
+    built = build.build_digest(
         channel, period_start, period_end, messages,
         summarise=services.summariser.summarise,
         fetch=services.fetch,
         names=services.users.name,
         permalink=lambda ts: reading.permalink(services.client, channel, ts),
     )
+    raw = [{"ts": m.ts, "thread_ts": m.thread_ts, "user": m.user_id, "text": m.text} for m in messages]
+    links = {item.ts: item.permalink for item in built.items if item.permalink}
+    keep_items(services, channel, built.priorities, raw, team_id=team_id, permalinks=links)
+    return built
 
 
 def _digest_post(services: Services, built: build.Digest) -> Outcome | None:
@@ -92,7 +100,10 @@ def digest_run(services: Services, payload: Payload) -> Outcome | None:
     if not readable_store(services, channel):
         logger.info("digest for %s: not subscribed any more, or the bot left it", channel)
         return None
-    built = _build_digest(services, channel, float(payload["period_start"]), float(payload["period_end"]))
+    built = _build_digest(
+        services, channel, float(payload["period_start"]), float(payload["period_end"]),
+        str(payload.get("team_id") or ""),
+    )
     return _digest_post(services, built)
 
 
@@ -115,7 +126,7 @@ def digest_now(services: Services, payload: Payload) -> Outcome:
         start = services.store.last_digest(channel) or end - DAY_S
         if not services.store.record_digest(channel, f"{channel}:now:{start:.6f}", end, claimed_by=job_id):
             return notice_outcome(strings.DIGEST_ALREADY_RUNNING)
-    built = _build_digest(services, channel, start, end)
+    built = _build_digest(services, channel, start, end, str(payload.get("team_id") or ""))
     post = _digest_post(services, built)
     if not built.items:
         return Outcome(*_words(_empty_digest_message(built, strings.DIGEST_NOTHING)), publish=post)
@@ -139,6 +150,7 @@ def digest_subscribe(services: Services, payload: Payload) -> Outcome:
     # Reading one page first proves the bot is a member (not_in_channel otherwise);
     # then the subscription starts storing new messages before the slow back-fill.
     reading.fetch_history(services.client, channel, oldest, now, include_threads=False, max_messages=1)
+    services.store.workspaces.remember(channel, services.workspace)  # its digests use this workspace's token
     services.store.subscribe(
         channel, cadence, payload.get("hhmm") or services.settings.digest_default_time, services.users.tz(user),
         weekday=(weekday if weekday is not None else 0) if cadence == "weekly" else None,

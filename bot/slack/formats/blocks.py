@@ -284,16 +284,17 @@ def _block_chars(block: Block) -> int:
     return total
 
 
-def fit_blocks(blocks: Sequence[Block]) -> list[Block]:
-    """Keep within 50 blocks and 40,000 characters, ending with a note when anything is cut.
+def fit_blocks(blocks: Sequence[Block], max_blocks: int = MAX_BLOCKS) -> list[Block]:
+    """Keep within ``max_blocks`` (Slack's 50) and 40,000 characters, ending with a note when
+    anything is cut.
 
     A trailing context block (source, model, time) is always kept.
     """
-    if len(blocks) <= MAX_BLOCKS and sum(_block_chars(b) for b in blocks) <= MESSAGE_LIMIT:
+    if len(blocks) <= max_blocks and sum(_block_chars(b) for b in blocks) <= MESSAGE_LIMIT:
         return list(blocks)
     tail = [blocks[-1]] if blocks and blocks[-1].get("type") == "context" else []
     body = blocks[: len(blocks) - len(tail)]
-    max_body = MAX_BLOCKS - len(tail) - 1  # one block for the note
+    max_body = max_blocks - len(tail) - 1  # one block for the note
     budget = MESSAGE_LIMIT - sum(_block_chars(b) for b in tail) - CONTEXT_LIMIT
     kept: list[Block] = []
     used = 0

@@ -8,6 +8,7 @@ from __future__ import annotations
 BOT_SCOPES = frozenset(
     {
         "app_mentions:read",
+        "assistant:write",
         "channels:history",
         "channels:read",
         "chat:write",
@@ -16,12 +17,15 @@ BOT_SCOPES = frozenset(
         "groups:read",
         "im:history",
         "mpim:history",
+        "mpim:read",
         "users:read",
     }
 )
 BOT_EVENTS = frozenset(
     {
+        "app_home_opened",
         "app_mention",
+        "app_uninstalled",
         "channel_archive",
         "channel_deleted",
         "channel_left",
@@ -33,6 +37,7 @@ BOT_EVENTS = frozenset(
         "message.groups",
         "message.im",
         "message.mpim",
+        "tokens_revoked",
     }
 )
 

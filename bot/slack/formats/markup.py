@@ -34,6 +34,7 @@ TOKEN = re.compile(r"<([^<>|]*)(?:\|([^<>]*))?>")
 """One ``<target|label>`` token of Slack markup."""
 
 _USER_ID = re.compile(r"^[UW][A-Z0-9]{2,}$")
+_CONVERSATION_ID = re.compile(r"^[CGD][A-Z0-9]{2,}$")
 _BARE_BROADCAST = re.compile(r"@(here|channel|everyone)", re.IGNORECASE)
 _BROADCASTS = {"here": "@here", "channel": "@channel", "everyone": "@everyone"}
 _BARE_URL = re.compile(r"\bhttps?://[^\s<>|\"']+")
@@ -141,6 +142,16 @@ def mentioned_user_ids(text: str) -> set[str]:
     return {
         m[1][1:] for m in TOKEN.finditer(text) if m[1].startswith("@") and _USER_ID.match(m[1][1:])
     }
+
+
+def conversation_ids(text: str) -> list[str]:
+    """Conversation ids named as ``<#C…>`` / ``<#C…|name>`` tokens, in order, without duplicates."""
+    ids: list[str] = []
+    for match in TOKEN.finditer(text):
+        target = match[1]
+        if target.startswith("#") and _CONVERSATION_ID.match(target[1:]) and target[1:] not in ids:
+            ids.append(target[1:])
+    return ids
 
 
 def urls_in(text: str) -> list[str]:

@@ -77,6 +77,30 @@ DIGEST_WHEN_DAILY = "every day at {hhmm}"
 DIGEST_WHEN_WEEKLY = "every {weekday} at {hhmm}"
 DIGEST_NO_SCHEDULER = "Digests are not available on this server (no scheduler is running)."
 
+CATCHUP_TITLE = "Your catch-up"
+CATCHUP_CONTEXT = "Since {since} · {count} channel(s) you and I are both in"
+CATCHUP_NEEDS_YOU = ":bell: *Needs you:* {gist}"
+CATCHUP_ITEM = ":ballot_box_with_check: *Your item:* {text}"
+CATCHUP_DECISION = ":white_check_mark: *Decided:* {text}"
+CATCHUP_THREAD = ":speech_balloon: {gist}"
+CATCHUP_REPLIES = ("(1 new reply)", "({count} new replies)")
+"""One reply, several."""
+CATCHUP_OPENING = "“{words}”"
+"""A thread not summarised in time, shown by its first message's words."""
+CATCHUP_MORE_CHANNELS = "Also news in {channels}."
+CATCHUP_ACTIVE = "People also talked in {channels}."
+CATCHUP_UNREAD = (
+    "{count} conversation(s) were not summarised in time (those in quotes show their first message): "
+    "the ones that need you went first."
+)
+CATCHUP_CLAMPED = "I keep messages for {days} day(s), so this starts {since}."
+CATCHUP_NOTHING = "Nothing new since {since} in the {count} channel(s) you and I are both in."
+CATCHUP_NO_CHANNELS = (
+    "I'm not in any channel you're in, so there is nothing I can catch you up on. Invite me to a "
+    "channel with `/invite @Summariser`: from then on I keep what's said there."
+)
+CATCHUP_SKIPPED = "I left out {count} channel(s) you asked for: you or I are not in them."
+
 BAD_COMMAND = "I didn't understand `{text}`. " + f"Try `{COMMAND} help`."
 BAD_PERIOD = "I can recap the last `24h` or `7d` only (you wrote `{text}`)."
 BAD_TIME = "`{text}` isn't a time; use 24-hour HH:MM, e.g. `08:30`."
@@ -137,3 +161,56 @@ def failures(counts: Mapping[str, int]) -> str:
         for kind, n in counts.items() if n
     ]
     return "; ".join(parts) + "." if parts else ""
+
+
+# -- the agent view and direct messages ---------------------------------------------------
+
+AGENT_DESCRIPTION = (
+    "Catches you up on your channels, lists your action items, and summarises a channel or a "
+    "link, with a local model. Ask in plain words: \"catch me up since Monday\"."
+)
+AGENT_PROMPTS: tuple[tuple[str, str], ...] = (
+    ("Catch me up", "Catch me up since yesterday"),
+    ("My action items", "My action items"),
+    ("Summarise a channel", "Summarise a channel"),
+    ("Summarise a link", "Summarise a link"),
+)
+"""The suggested prompts of the agent view: (title, the message it sends)."""
+AGENT_PROMPTS_TITLE = "Try one of these:"
+AGENT_STATUS = "is working on it…"
+PROGRESS_CATCHUP = "what you missed"
+PROGRESS_CHANNEL_NAMED = "the channel's recent discussion"
+PROGRESS_MY_ITEMS = "your action items"
+AGENT_HELP_LINES: tuple[str, ...] = (
+    "*catch me up* [since yesterday | since Monday | last 3 days] [#channel …]: "
+    "what happened in your channels, what needs you, and your new action items.",
+    "*my action items*: the open items you own, soonest due first.",
+    "*summarise #channel* [last 3 days]: a recap of a channel you are in.",
+    "*summarise* &lt;link&gt;: an article's summary, key quotes and priorities.",
+)
+AGENT_HELP = "Here is what I can do in this conversation:\n" + "\n".join(f"• {line}" for line in AGENT_HELP_LINES)
+AGENT_UNCLEAR = "I'm not sure what you'd like. " + AGENT_HELP
+AGENT_WHICH = (
+    "What should I summarise? Name a channel (`summarise #channel last 3 days`) "
+    "or paste a link (`summarise https://…`)."
+)
+AGENT_NOT_READY = "That isn't available on this server yet."
+AGENT_NOT_A_MEMBER = "You're not a member of <#{channel}>, so I can't summarise it for you."
+FEEDBACK_GOOD = "Good answer"
+FEEDBACK_BAD = "Bad answer"
+FEEDBACK_THANKS = "Thanks for the feedback."
+MY_ITEMS_TITLE = "Your action items"
+MY_ITEMS_NONE = "You have no open action items. Items I find in threads and channels I summarise appear here."
+MY_ITEMS_MORE = "_…and {count} more: the Home tab lists them all._"
+MY_ITEMS_HINT = "Press Done here or in my Home tab, or reply `done` in the item's thread."
+ITEM_LINE = "{text}{due} · {where}"
+ITEM_IN = "in <#{channel}>"
+ITEM_THREAD = "thread"
+ITEM_OVERDUE = " *overdue*"
+ITEM_DONE_BUTTON = "Done"
+HOME_DIGESTS_TITLE = "Digests in your channels"
+HOME_DIGESTS_NONE = f"None of your channels has a digest. Start one in a channel with `{COMMAND} digest daily`."
+HOME_DIGEST_DAILY = "Daily"
+HOME_DIGEST_WEEKLY = "Weekly"
+HOME_DIGEST_STOP = "Stop"
+HOME_DIGEST_STOP_CONFIRM = "Stop the digest of this channel for everyone in it?"

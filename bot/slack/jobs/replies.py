@@ -357,4 +357,9 @@ def make_reply(
         )
     if kind == "channel":
         return ChannelReply(poster, str(target["channel"]), posted_ts=placeholder_ts, remember=remember)
+    if kind == "agent":
+        from bot.slack.jobs.agent_reply import AgentReply  # it builds on this module's Poster
+
+        rated = target.get("kind")
+        return AgentReply(poster, str(target["channel"]), str(target["thread_ts"]), str(rated) if rated else None)
     raise ValueError(f"unknown reply target {kind!r}")

@@ -31,11 +31,13 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Literal
 
-from slack_sdk.errors import SlackApiError, SlackClientError
+from slack_sdk.errors import SlackApiError, SlackClientError, SlackTokenRotationError
 
 from bot.core.errors import SummariserError
 from bot.slack.deps import Services
 from bot.slack.formats import strings
+from bot.slack.install.tokens import NotInstalled
+from bot.slack.install.workspace import Workspace
 from bot.slack.jobs.replies import Reply, ReplyError, make_reply, slack_error_message
 from bot.slack.jobs.spec import UseCase
 from bot.slack.storage.jobs import Job
@@ -128,9 +130,9 @@ class JobRunner:
             with self._lock:
                 self._held.discard(job.id)
 
-    def _reply(self, job: Job) -> Reply:
+    def _reply(self, job: Job, services: Services) -> Reply:
         return make_reply(
-            self.services.client,
+            services.client,
             job.payload["reply"],
             job_id=job.id,
             created_at=job.created_at,
@@ -141,7 +143,11 @@ class JobRunner:
 
     def _run_claimed(self, job: Job) -> RunResult:
         jobs = self.services.store.jobs
-        reply = self._reply(job)
+        try:  # the Web API client of the job's own workspace
+            services = self.services.in_workspace(Workspace.from_json(job.payload.get("workspace")))
+        except (NotInstalled, SlackClientError, OSError) as exc:
+            return self._without_client(job, exc)
+        reply = self._reply(job, services)
         if job.attempts > self.config.max_attempts:
             logger.error("job %s (%s): giving up after %d attempts", job.id, job.kind, job.attempts - 1)
             return self._fail(job, reply, strings.GAVE_UP, job.error or "too many attempts")
@@ -151,7 +157,7 @@ class JobRunner:
         try:
             if use_case.progress is not None:
                 reply.progress(use_case.progress)
-            outcome = use_case.run(self.services, {**job.payload["args"], "job_id": job.id})
+            outcome = use_case.run(services, {**job.payload["args"], "job_id": job.id})
             if outcome is not None:
                 if outcome.publish is not None:
                     reply.publish(outcome.publish.blocks, outcome.publish.text)
@@ -162,6 +168,18 @@ class JobRunner:
             logger.warning("job %s (%s): finished after its lease was lost", job.id, job.kind)
         logger.info("job %s (%s) done (attempt %d)", job.id, job.kind, job.attempts)
         return "done"
+
+    def _without_client(self, job: Job, exc: Exception) -> RunResult:
+        """No token to answer with: the workspace is gone (or its refresh refused), so the job is
+        dropped; Slack or the network failing while refreshing puts it back for a retry."""
+        jobs = self.services.store.jobs
+        if isinstance(exc, NotInstalled | SlackTokenRotationError) or job.attempts >= self.config.max_attempts:
+            logger.warning("job %s (%s): dropped, its workspace has no usable token (%s)", job.id, job.kind, exc)
+            jobs.finish(job.id, self.owner, "failed", error=f"no token: {exc}")
+            return "failed"
+        logger.warning("job %s (%s): could not get its workspace's token (%r); retrying", job.id, job.kind, exc)
+        jobs.release(job.id, self.owner, delay_s=self.config.retry_delay_s * job.attempts, error=str(exc))
+        return "retry"
 
     def _handle(self, job: Job, reply: Reply, exc: Exception) -> RunResult:
         if self.stopping and isinstance(exc, self.machinery_errors):

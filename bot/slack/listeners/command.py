@@ -13,13 +13,14 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from slack_bolt import Ack, App
+from slack_bolt import Ack, App, BoltContext
 
 from bot.core.clock import WEEKDAY_WORDS, parse_hhmm
 from bot.slack.deps import Deps
 from bot.slack.digests.schedule import schedule_words
 from bot.slack.formats import blocks, markup, strings
 from bot.slack.formats.markup import first_url, plain_text
+from bot.slack.install.workspace import Workspace, workspace_of
 from bot.slack.jobs.spec import job_payload, request_key, response_url_target
 
 logger = logging.getLogger(__name__)
@@ -146,7 +147,7 @@ def _notice(ack: Ack, mrkdwn: str) -> None:
     ack(text=mrkdwn, blocks=blocks.notice_blocks(mrkdwn), response_type="ephemeral")
 
 
-def handle(deps: Deps, command: dict[str, Any], ack: Ack) -> None:
+def handle(deps: Deps, command: dict[str, Any], ack: Ack, *, workspace: Workspace | None = None) -> None:
     """Answer at once (help, errors, digest off/status), or store a job and ack with a progress line.
 
     The job is stored before the ack is sent, keyed by the command's ``trigger_id``, so a
@@ -165,7 +166,7 @@ def handle(deps: Deps, command: dict[str, Any], ack: Ack) -> None:
         return
     if parsed.action == "digest_off":
         # What was stored for the digest goes with it: nothing is kept for an unsubscribed channel.
-        unsubscribed = deps.store.forget_conversation(channel)
+        unsubscribed = deps.store.forget_conversation(channel, items=False)
         _notice(ack, (strings.DIGEST_UNSUBSCRIBED if unsubscribed else strings.DIGEST_NOT_SUBSCRIBED).format(
             channel=channel))
         return
@@ -180,7 +181,7 @@ def handle(deps: Deps, command: dict[str, Any], ack: Ack) -> None:
         return
     kind, args, visibility, what = job
     reply = response_url_target(str(command.get("response_url", "")), visibility, channel, user)
-    deps.queue.submit(request_key("command", command.get("trigger_id")), kind, job_payload(args, reply))
+    deps.queue.submit(request_key("command", command.get("trigger_id")), kind, job_payload(args, reply, workspace))
     ack(text=strings.progress(what), response_type="ephemeral")
 
 
@@ -188,5 +189,5 @@ def register(app: App, deps: Deps) -> None:
     """Listen to /summarise and /summarize."""
 
     @app.command(COMMANDS)
-    def on_command(command: dict[str, Any], ack: Ack) -> None:
-        handle(deps, command, ack)
+    def on_command(command: dict[str, Any], ack: Ack, context: BoltContext) -> None:
+        handle(deps, command, ack, workspace=workspace_of(context))

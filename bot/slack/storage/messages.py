@@ -24,8 +24,12 @@ from sqlalchemy import Boolean, Float, Index, Integer, String, Table, Text, dele
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
+from bot.slack.install.workspace import Workspace
 from bot.slack.storage.database import ID_LENGTH, Base, Sessions, make_engine, rowcount, upsert
+from bot.slack.storage.feedback import FeedbackStore
+from bot.slack.storage.items import ItemStore
 from bot.slack.storage.jobs import JobStore
+from bot.slack.storage.workspaces import WorkspaceStore
 
 logger = logging.getLogger(__name__)
 
@@ -156,6 +160,9 @@ class Store:
             Base.metadata.create_all(self.engine)
         self._db = Sessions(self.engine)
         self.jobs = JobStore(self.engine)
+        self.workspaces = WorkspaceStore(self.engine)
+        self.feedback = FeedbackStore(self.engine)
+        self.items = ItemStore(self.engine)
 
     def close(self) -> None:
         """Release the connection pool."""
@@ -325,6 +332,7 @@ class Store:
             )
         with self._db.write() as session:
             session.execute(statement)
+        self.items.forget_messages(channel_id, [ts])
 
     def replace_window(
         self, channel_id: str, messages: Iterable[SlackMessage], window: ReadWindow, read_at: float
@@ -363,6 +371,7 @@ class Store:
                     .where(table.c.channel_id == channel_id, table.c.ts.in_(gone[start : start + _CHUNK]))
                     .values(text="", deleted=True)
                 )
+        self.items.forget_messages(channel_id, gone)
         return stored, len(gone)
 
     def messages_between(
@@ -412,28 +421,36 @@ class Store:
             for row in rows
         ]
 
+    def active_channels(self, oldest: float, latest: float) -> set[str]:
+        """Conversations with a stored message (not a tombstone) with ``oldest <= ts < latest``."""
+        query = select(_MessageRow.channel_id).distinct().where(
+            _MessageRow.ts_value >= oldest, _MessageRow.ts_value < latest, _MessageRow.deleted.is_(False)
+        )
+        with self._db.read() as session:
+            return set(session.scalars(query))
+
     def purge_messages(self, older_than: float) -> int:
-        """Delete messages (and tombstones) posted before ``older_than`` (unix time), and those of
-        conversations without a subscription (left over from a race with ``digest off``);
-        return how many."""
-        subscribed = select(_SubscriptionRow.channel_id)
+        """Delete messages (and tombstones) posted before ``older_than`` (unix time); return how many.
+
+        Every channel the bot is in is stored (for catch-ups), subscribed or not, so the
+        retention bound is the one limit.
+        """
         with self._db.write() as session:
-            result = session.execute(
-                delete(_MessageRow).where(
-                    (_MessageRow.ts_value < older_than) | _MessageRow.channel_id.not_in(subscribed)
-                )
-            )
+            result = session.execute(delete(_MessageRow).where(_MessageRow.ts_value < older_than))
             return rowcount(result)
 
     # -- forgetting -----------------------------------------------------------------
 
-    def forget_conversation(self, channel_id: str) -> bool:
+    def forget_conversation(self, channel_id: str, *, items: bool = True) -> bool:
         """Delete everything kept about a conversation: its stored messages (tombstones too),
-        its digest subscription and its digest runs, in one transaction.
+        its digest subscription and its digest runs, in one transaction, and its action items.
 
-        Called on ``digest off`` and when the bot leaves or loses a conversation; the one
-        place that knows what the bot keeps per conversation. ``True`` if it had a subscription.
+        Called on ``digest off`` (``items=False``: people's action items outlive the digest)
+        and when the bot leaves or loses a conversation; the one place that knows what the
+        bot keeps per conversation. ``True`` if it had a subscription.
         """
+        if items:
+            self.items.forget_conversation(channel_id)
         with self._db.write() as session:
             session.execute(delete(_MessageRow).where(_MessageRow.channel_id == channel_id))
             session.execute(delete(_DigestRow).where(_DigestRow.channel_id == channel_id))
@@ -441,6 +458,19 @@ class Store:
             forgotten = rowcount(result) > 0
         logger.info("forgot conversation %s (%s)", channel_id, "was subscribed" if forgotten else "no subscription")
         return forgotten
+
+    def forget_workspace(self, workspace: Workspace) -> list[str]:
+        """Forget every conversation of a workspace (of the whole org, for an org-wide install):
+        the app was uninstalled there or its token revoked. Returns the conversations forgotten."""
+        channels = self.workspaces.channels(workspace)
+        for channel in channels:
+            self.forget_conversation(channel)
+        if workspace.team_id and not workspace.is_enterprise_install:
+            self.items.forget_team(workspace.team_id)  # items of conversations never stored, too
+            self.feedback.forget_team(workspace.team_id)
+        self.workspaces.forget(channels)
+        logger.info("forgot %d conversation(s) of %s", len(channels), workspace.key)
+        return channels
 
     # -- digests --------------------------------------------------------------------
 

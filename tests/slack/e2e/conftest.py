@@ -20,6 +20,8 @@ def fake() -> Iterator[FakeSlack]:
             "U0ANA": {"id": "U0ANA", "name": "ana", "real_name": "Ana Lima", "tz": "Europe/Paris"},
             "U0BO": {"id": "U0BO", "name": "bo", "real_name": "Bo Chen", "tz": "Asia/Shanghai"},
         }
+        for token in ("xoxb-test", "xoxb-1"):  # the single tokens of these tests: every call's token is checked
+            fake.add_workspace("T1", token)
         yield fake
 
 

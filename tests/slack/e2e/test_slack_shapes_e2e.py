@@ -200,18 +200,19 @@ def test_message_changed_and_thread_broadcast_are_stored_as_seen(bot: LocalSlack
 @pytest.mark.parametrize(
     "body",
     [
-        _envelope({"type": "app_home_opened", "user": "U0ANA", "channel": "D0HOME", "tab": "home",
-                   "event_ts": "1700013000.1"}, "EvHome"),
+        _envelope({"type": "app_home_opened", "user": "U0ANA", "channel": "D0HOME", "tab": "about",
+                   "event_ts": "1700013000.1"}, "EvHome"),  # the "home" tab is published (test_items_e2e)
         _envelope({"type": "member_joined_channel", "user": "U0NEW", "channel": CHANNEL, "channel_type": "C",
                    "team": "T1", "event_ts": "1700013000.2"}, "EvJoin"),
         _envelope({"type": "reaction_added", "user": "U0ANA", "reaction": "eyes", "event_ts": "1700013000.3",
                    "item": {"type": "message", "channel": CHANNEL, "ts": "1700010000.000100"}}, "EvReact"),
-        _envelope({"type": "message", "channel": "D0DM", "channel_type": "im", "user": "U0ANA",
-                   "ts": "1700013000.4", "text": "hello bot"}, "EvIm"),
+        # A person's DM is a request (tests/slack/e2e/test_agent_e2e.py); the bot's own post in a DM is not.
+        _envelope({"type": "message", "channel": "D0DM", "channel_type": "im", "user": "UBOT", "bot_id": "BBOT",
+                   "ts": "1700013000.4", "text": "hello"}, "EvIm"),
         _envelope({"type": "message", "subtype": "message_deleted", "hidden": True, "channel": CHANNEL,
                    "ts": "1700013000.5", "deleted_ts": "1700010000.000100"}, "EvDel"),
     ],
-    ids=["app_home_opened", "member_joined_channel", "reaction_added", "message.im", "message_deleted"],
+    ids=["app_home_opened", "member_joined_channel", "reaction_added", "message.im by the bot", "message_deleted"],
 )
 def test_events_without_a_reply_are_acked_with_200_and_silence(bot: LocalSlackApp, fake: FakeSlack, body: str) -> None:
     assert bot.post(body, "application/json")[0] == 200
