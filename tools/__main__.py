@@ -17,8 +17,8 @@ SCRIPTS: dict[str, tuple[str, str]] = {
     "eval-devset": ("eval_devset", "decisions and priorities on the extraction dev set"),
     "eval-threads": ("eval_threads", "work-thread figures (score.py) on annotated thread folders"),
     "train-scorer": ("train_scorer", "train bot/resources/scorer.npz on ../shared/train"),
-    "train-statements": ("train_statements", "train bot/resources/statements.npz on AMI train"),
-    "tune-statements": ("tune_statements", "tune the statement thresholds on AMI validation"),
+    "train-units": ("train_units", "train bot/resources/units.npz on AMI train"),
+    "tune-units": ("tune_units", "tune the unit classifier thresholds on AMI validation"),
     "polnear-jsonl": ("polnear_jsonl", "convert a PolNeAR split to JSONL"),
 }
 

@@ -17,7 +17,7 @@ from bot.adapters.nlp import load_nlp
 from bot.core.errors import ModelError
 from bot.core.pipeline import Summariser
 from bot.core.scorer import SentenceScorer
-from bot.core.thread.statements import StatementClassifier
+from bot.core.thread.units import UnitClassifier
 from bot.settings import Settings
 
 logger = logging.getLogger(__name__)
@@ -33,9 +33,9 @@ def default_scorer_path() -> Path:
     return _resource("scorer.npz")
 
 
-def default_statements_path() -> Path:
-    """The trained decision / action-item classifier (``bot/resources/statements.npz``)."""
-    return _resource("statements.npz")
+def default_units_path() -> Path:
+    """The trained decision / action-item classifier (``bot/resources/units.npz``)."""
+    return _resource("units.npz")
 
 
 def _load(path: Path, build: Callable[[dict[str, np.ndarray]], T], what: str, without: str) -> T | None:
@@ -57,12 +57,12 @@ def load_scorer(path: Path | None = None) -> SentenceScorer | None:
     )
 
 
-def load_statement_classifier(path: Path | None = None) -> StatementClassifier | None:
-    """The learned statement classifier, or ``None`` (threads then use the rules alone)."""
+def load_unit_classifier(path: Path | None = None) -> UnitClassifier | None:
+    """The learned unit classifier, or ``None`` (threads then use the rules alone)."""
     return _load(
-        path or default_statements_path(),
-        StatementClassifier,
-        "statement classifier weights",
+        path or default_units_path(),
+        UnitClassifier,
+        "unit classifier weights",
         "thread decisions and action items use the rules alone",
     )
 
@@ -82,6 +82,6 @@ def load_summariser(settings: Settings) -> Summariser:
         nlp=nlp,
         scorer=load_scorer(),
         abstractor=abstractor,
-        statements=load_statement_classifier(),
+        unit_classifier=load_unit_classifier(),
         language=FastTextLanguageIdentifier.load(),
     )

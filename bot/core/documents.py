@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from bot.core.errors import EmptyInputError, InputError
 from bot.core.types import Document, Kind, Message
@@ -233,7 +233,7 @@ def document_from_messages(
     says so.
     """
     usable = [
-        Message(m.author, cleaned, m.ts, m.author_id)
+        replace(m, text=cleaned)
         for m in messages
         if (cleaned := clean_text(m.text))
     ]
@@ -254,7 +254,7 @@ def document_from_messages(
             f"The thread has {len(usable):,} messages; summarised the first and the newest {len(newest):,}."
         )
     if len(kept[0].text) > max_chars:
-        kept[0] = Message(kept[0].author, truncate(kept[0].text, max_chars), kept[0].ts, kept[0].author_id)
+        kept[0] = replace(kept[0], text=truncate(kept[0].text, max_chars))
     return _thread_document(kept, source, title, notices)
 
 

@@ -23,8 +23,8 @@ from bot.core.quoting import quotes
 from bot.core.text import bound_for_parse, token_prefix
 from bot.core.thread import shape
 from bot.core.thread.analysis import analyse_thread
-from bot.core.thread.statements import StatementClassifier
 from bot.core.thread.summary import summarise_thread
+from bot.core.thread.units import UnitClassifier
 from bot.core.types import Document, Kind, SummaryResult
 
 MAX_PARSE_TOKENS = 50_000
@@ -67,14 +67,14 @@ class Summariser:
         nlp: Any,
         scorer: Any | None = None,
         abstractor: Abstractor | None = None,
-        statements: StatementClassifier | None = None,
+        unit_classifier: UnitClassifier | None = None,
         language: LanguageIdentifier | None = None,
     ) -> None:
         self.encoder = encoder
         self.nlp = nlp
         self.scorer = scorer
         self.abstractor = abstractor
-        self.statements = statements
+        self.unit_classifier = unit_classifier
         self.language = language
 
     @property
@@ -163,7 +163,7 @@ class Summariser:
         # the parse of a long meeting (outputs checked identical on 120 SAMSum dialogues).
         parsed = list(self.nlp.pipe([m.text for m in messages], disable=THREAD_DISABLED_PIPES))
         encoder = CachedEncoder(self.encoder)
-        analysis = analyse_thread(messages, parsed, self.statements, encoder)
+        analysis = analyse_thread(messages, parsed, self.unit_classifier, encoder)
         if self.abstractor is not None:
             sentences = self.abstractor.summarise(doc.text)
         else:

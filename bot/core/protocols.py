@@ -45,7 +45,7 @@ class LanguageIdentifier(Protocol):
 class CachedEncoder:
     """Wraps an :class:`Encoder` so each distinct text is embedded once (per wrapper).
 
-    The pipeline wraps its encoder per document, so the summary, the statement classifier
+    The pipeline wraps its encoder per document, so the summary, the unit classifier
     and the decision comparison share the embeddings of the sentences they have in common.
     """
 

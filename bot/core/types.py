@@ -18,6 +18,14 @@ class Message:
     """Slack message ts (or a transcript time label); identifies the message for permalinks."""
     author_id: str | None = None
     """Slack user id when known, so owners can be rendered as mentions."""
+    mentions: tuple[tuple[str, str], ...] = ()
+    """``(name, Slack user id)`` of each person the text mentions as ``@name``: the adapters
+    write mentions as names and keep their ids here."""
+
+    def mention_id(self, name: str) -> str | None:
+        """The Slack id of the person the text mentions as ``@name`` (any case), if any."""
+        key = name.lstrip("@").lower()
+        return next((uid for shown, uid in self.mentions if shown.lower() == key), None)
 
 
 @dataclass(frozen=True)

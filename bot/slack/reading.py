@@ -21,8 +21,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.core.types import Message
-from bot.slack.formats.markup import plain_text
-from bot.slack.formats.shapes import is_human_message, message_text
+from bot.slack.formats.shapes import is_human_message, message_text, to_message
 from bot.slack.storage.messages import ReadWindow, SlackMessage, Store
 
 logger = logging.getLogger(__name__)
@@ -409,14 +408,9 @@ class UserDirectory:
 
 def to_messages(raw: list[dict[str, Any]], users: UserDirectory) -> list[Message]:
     """Model input from raw Slack messages: people only, every message shape read as a person
-    sees it (:func:`message_text`), mentions rendered as ``@Name``."""
+    sees it (:func:`message_text`), mentions rendered as ``@Name`` with their ids kept beside."""
     return [
-        Message(
-            author=users.name(item["user"]),
-            text=plain_text(message_text(item), users.name),
-            ts=item.get("ts"),
-            author_id=item["user"],
-        )
+        to_message(message_text(item), users.name, users.name(item["user"]), item.get("ts"), item["user"])
         for item in raw
         if is_human_message(item)
     ]

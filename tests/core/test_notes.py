@@ -47,10 +47,12 @@ def test_owner_task_and_due_of_one_item(text: str, lead: str | None, task: str, 
     assert (found.task, found.owner, found.due) == (task, owner, due)
 
 
-def test_first_person_owner_is_the_author_and_mentions_keep_their_id() -> None:
+def test_first_person_owner_is_the_author_and_a_mention_names_the_owner() -> None:
     assert assign("I'll write up the survey questions by Monday", author="Maya Levin").owner == "Maya Levin"
-    mention = assign("<@U123ABC|dan> rotate the staging keys")
-    assert (mention.owner, mention.owner_id, mention.task) == ("dan", "U123ABC", "rotate the staging keys")
+    mention = assign("@dan rotate the staging keys")
+    assert (mention.owner, mention.task) == ("dan", "rotate the staging keys")
+    known = assign("@Dana Ruiz rotate the staging keys", people=["Dana Ruiz"])
+    assert (known.owner, known.task) == ("Dana Ruiz", "rotate the staging keys")
 
 
 def test_a_done_field_marks_finished_work() -> None:
@@ -319,6 +321,19 @@ def test_a_thread_message_with_an_action_list_gives_its_items() -> None:
     assert decisions == ["we ship on Monday"]
 
 
+def test_a_listed_owner_mentioned_in_the_message_keeps_the_mentions_id() -> None:
+    """Adapters write ``<@U7>`` as "@Dana Ruiz" and keep the id beside; the list's owner takes it."""
+    messages = [
+        Message("Priya Shah", "Action items:\n- @Dana Ruiz rotate the staging keys\n- @Ben — write the runbook",
+                "1.0", "UPRIYA", mentions=(("Dana Ruiz", "U7"), ("Ben", "UBEN"))),
+    ]
+    actions, _ = with_listed_items(messages, [], [])
+    assert [(p.text, p.owner, p.owner_id) for p in actions] == [
+        ("rotate the staging keys", "Dana Ruiz", "U7"),
+        ("write the runbook", "Ben", "UBEN"),
+    ]
+
+
 def test_a_thread_without_lists_is_left_as_it_is() -> None:
     messages = [Message("Ana", "Can you review my PR by Friday?"), Message("Bo", "sure")]
     rules = [Priority("review my PR", "Bo", "by Friday")]
@@ -361,7 +376,7 @@ def test_the_thread_analysis_applies_the_hook(summariser: Summariser) -> None:
     ]
     doc = document_from_messages(messages, "thread")
     parsed = list(summariser.nlp.pipe([m.text for m in doc.messages]))
-    analysis = analyse_thread(doc.messages, parsed, summariser.statements, summariser.encoder)
+    analysis = analyse_thread(doc.messages, parsed, summariser.unit_classifier, summariser.encoder)
     actions, decisions = analysis.actions, analysis.decisions
     assert [(p.text, p.owner, p.due, p.owner_id) for p in actions[:3]] == [
         ("write the runbook", "Ben Carter", "14 June", "UB"),

@@ -125,8 +125,8 @@ def _actions(nlp: Any, messages: list[Message]) -> tuple[list[Priority], list[st
             [Priority("review the PR", "Dan", "before the release", "4", None)],
         ),
         (
-            [Message("Carol", "<@U123> can you update the ticket tomorrow?", "5", "UC")],
-            [Priority("update the ticket", "<@U123>", "tomorrow", "5", "U123")],
+            [Message("Carol", "@Dan Ruiz can you update the ticket tomorrow?", "5", "UC", (("Dan Ruiz", "U123"),))],
+            [Priority("update the ticket", "Dan Ruiz", "tomorrow", "5", "U123")],
         ),
         (
             [

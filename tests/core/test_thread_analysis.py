@@ -18,8 +18,12 @@ from bot.core.types import Message
 
 
 def _analyse(nlp: Any, lines: list[tuple[str, str]], ids: dict[str, str] | None = None) -> ThreadAnalysis:
+    """The analysis of a thread; ``ids`` are authors' ids, and of people mentioned as "@name"."""
     ids = ids or {}
-    messages = [Message(author, text, str(k), ids.get(author)) for k, (author, text) in enumerate(lines)]
+    messages = [
+        Message(author, text, str(k), ids.get(author), tuple((n, i) for n, i in ids.items() if f"@{n}" in text))
+        for k, (author, text) in enumerate(lines)
+    ]
     return analyse_thread(messages, list(nlp.pipe([m.text for m in messages])))
 
 
@@ -120,11 +124,11 @@ def _actions(analysis: ThreadAnalysis) -> list[tuple[str, str | None, str | None
         ([("Hana Sato", "I'll take the database migration.")], [("take the database migration", "Hana Sato", None)]),
         # no item from a request to the bot, nor from a broadcast
         ([("Gil Ortega", "@Summariser can you summarise this thread?")], []),
-        ([("Gil Ortega", "<!channel> please read the incident review before Friday.")], []),
+        ([("Gil Ortega", "@channel please read the incident review before Friday.")], []),
         ([("Gil Ortega", "@here please fill in the survey by Monday.")], []),
         # ...but a broadcast that names someone still gives them the task
         (
-            [("Gil Ortega", "<!here> Bo, please fix the export test by Friday."), ("Bo Chen", "<!here> On it.")],
+            [("Gil Ortega", "@here Bo, please fix the export test by Friday."), ("Bo Chen", "@here On it.")],
             [("fix the export test", "Bo Chen", "by Friday")],
         ),
         # a plain "you" is addressed to whoever answers it; with no answer there is no owner
@@ -161,10 +165,10 @@ def test_owner_ids_only_from_authors_and_real_mentions(nlp: Any) -> None:
         [
             ("Gil Ortega", "Sam, can you book the room?"),
             ("Sam Wu", "Yes."),
-            ("Gil Ortega", "<@U777|dana> please order the badges."),
+            ("Gil Ortega", "@dana please order the badges."),
             ("Gil Ortega", "Zed, can you print the agenda?"),
         ],
-        ids={"Gil Ortega": "U1", "Sam Wu": "U9"},
+        ids={"Gil Ortega": "U1", "Sam Wu": "U9", "dana": "U777"},
     )
     owners = {p.text: (p.owner, p.owner_id) for p in analysis.actions}
     assert owners == {

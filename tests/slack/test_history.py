@@ -190,7 +190,7 @@ def test_to_messages(client: WebClient) -> None:
         {"ts": "4.0", "user": "U2", "text": "pong"},
     ]
     assert to_messages(raw, UserDirectory(client)) == [
-        Message(author="Ada Lovelace", text="ping @Grace", ts="1.0", author_id="U1"),
+        Message(author="Ada Lovelace", text="ping @Grace", ts="1.0", author_id="U1", mentions=(("Grace", "U2"),)),
         Message(author="Grace", text="pong", ts="4.0", author_id="U2"),
     ]
 

@@ -14,6 +14,7 @@ from bot.slack.formats.markup import (
     escape,
     first_url,
     looks_binary,
+    mentioned_names,
     mentioned_user_ids,
     plain_text,
     trim,
@@ -79,6 +80,14 @@ def test_digests_skip_slack_pages_that_commands_still_see() -> None:
     text = "<https://team.slack.com/archives/C1/p1> and https://news.example/story"
     assert first_url(text) == "https://team.slack.com/archives/C1/p1"
     assert shared_urls(text) == ["https://news.example/story"]
+
+
+def test_mentioned_names_are_the_names_plain_text_shows_with_their_ids() -> None:
+    markup = "<@U0A1> and <@W0B2|gil>, <@U0A1> again; <!here> <#C0C1> <!subteam^S1|@ops>"
+    names = {"U0A1": "Ana Lopez"}.get
+    assert plain_text(markup, lambda uid: names(uid) or uid) == "@Ana Lopez and @gil, @Ana Lopez again; @here #C0C1 @ops"
+    assert mentioned_names(markup, lambda uid: names(uid) or uid) == (("Ana Lopez", "U0A1"), ("gil", "W0B2"))
+    assert mentioned_names("no one") == ()
 
 
 def test_mentioned_user_ids() -> None:

@@ -198,6 +198,7 @@ def test_slack_export_is_sorted_filtered_and_rendered() -> None:
         ("sam", "The vendor moved the deadline to Friday; #C0OPS must sign off first.", "U4"),
     ]
     assert messages[0].ts == "1700000100.000100"
+    assert [m.mentions for m in messages] == [(("Ana Lopez", "U2"),), (), (), ()]
 
 
 def test_slack_export_accepts_history_response() -> None:

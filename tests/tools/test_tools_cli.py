@@ -15,7 +15,7 @@ from tools import __main__ as dispatcher
 def test_help_lists_every_dev_command(capsys: pytest.CaptureFixture[str]) -> None:
     assert dispatcher.main(["--help"]) == 0
     out = capsys.readouterr().out
-    for name in ("eval", "bench", "bench-slack", "train-scorer", "train-statements", "tune-statements", "eval-quotes"):
+    for name in ("eval", "bench", "bench-slack", "train-scorer", "train-units", "tune-units", "eval-quotes"):
         assert name in out
 
 

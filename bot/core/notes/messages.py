@@ -20,16 +20,20 @@ def listed_notes(messages: Sequence[Message]) -> list[tuple[int, Notes]]:
     for index, message in enumerate(messages):
         if "\n" not in message.text:
             continue
-        notes = read_notes(message.text, people=authors, author=message.author)
+        people = [*authors, *(name for name, _ in message.mentions)]
+        notes = read_notes(message.text, people=people, author=message.author)
         if notes.structured and (notes.actions or notes.decisions):
             found.append((index, notes))
     return found
 
 
-def _owner_id(owner: str | None, current: str | None, messages: Sequence[Message]) -> str | None:
-    """A real Slack id for the owner: the one a mention gave, else a thread author's of that name."""
-    if current or not owner:
-        return current
+def _owner_id(owner: str | None, message: Message, messages: Sequence[Message]) -> str | None:
+    """A real Slack id for the owner: the one ``message``'s mention of that name has, else a
+    thread author's of that name."""
+    if not owner:
+        return None
+    if (mentioned := message.mention_id(owner)) is not None:
+        return mentioned
     low = owner.lower()
     for message in messages:
         author = (message.author or "").lower()
@@ -56,7 +60,7 @@ def with_listed_items(
     for index, notes in listed:
         message = messages[index]
         for item in notes.actions:
-            owner_id = _owner_id(item.owner, item.owner_id, messages)
+            owner_id = _owner_id(item.owner, message, messages)
             own_actions.append(Priority(item.text, item.owner, item.due, message.ts, owner_id))
         own_decisions += notes.decisions
 

@@ -20,7 +20,7 @@ _TRAILING_GROUP = re.compile(r"\s*(?:\((?P<paren>[^()]{1,80})\)|\[(?P<bracket>[^
 _OWNER_LABEL = re.compile(
     r"^(?:owners?|assignees?|assigned(?: to)?|who|responsible|dri|lead|by)\s*[:=\-\u2013\u2014]?\s+(?P<name>.+)$", re.I
 )
-_MENTION = re.compile(r"^<@(?P<id>[UW][A-Z0-9]+)(?:\|(?P<label>[^>]+))?>|^@(?P<handle>[\w][\w.'\u2019-]*)")
+_HANDLE = re.compile(r"^@[\w][\w.'\u2019-]*")
 _COLON = re.compile(r"^(?P<name>[^:]{1,40}?)\s*:\s+(?P<rest>\S.*)$")
 _NAME_WORD = re.compile(r"^(?:[A-Z\u00c0-\u00de][\w'\u2019.-]*|[A-Z]{2,4})$")
 _PARTICLES = frozenset("van von de der den da di du le la del dos bin al ter ten".split())
@@ -66,7 +66,6 @@ class Assignment:
     task: str
     owner: str | None = None
     due: str | None = None
-    owner_id: str | None = None
     done: bool = False
 
 
@@ -85,7 +84,7 @@ def looks_like_name(text: str, people: Collection[str] = ()) -> bool:
     text = text.strip().strip("*_").rstrip(":").strip()
     if not text or len(text) > 60:
         return False
-    if _MENTION.match(text) and _MENTION.match(text).end() == len(text):  # type: ignore[union-attr]
+    if _mention_end(text, people) == len(text):
         return True
     if text.lower() in _GROUPS or text.lower() in _FIRST_PERSON:
         return True
@@ -107,17 +106,25 @@ def _one_name(part: str, people: Collection[str]) -> bool:
     return all(_NAME_WORD.match(w) or w.lower() in _PARTICLES for w in words) and bool(_NAME_WORD.match(words[0]))
 
 
-def _owner_of(text: str, author: str | None) -> tuple[str | None, str | None]:
-    """The owner as shown and its Slack id: a mention's label or handle, "me" as the author."""
+def _mention_end(text: str, people: Collection[str]) -> int | None:
+    """Where an ``@name`` opening ``text`` ends: the longest of ``people`` written after the
+    ``@`` ("@Priya Shah"), else a one-word handle ("@tom"); ``None`` when there is none."""
+    if not text.startswith("@"):
+        return None
+    rest = text[1:].lower()
+    for person in sorted(people, key=len, reverse=True):
+        if rest.startswith(person.lower()) and not rest[len(person) : len(person) + 1].isalnum():
+            return 1 + len(person)
+    m = _HANDLE.match(text)
+    return m.end() if m is not None else None
+
+
+def _owner_of(text: str, author: str | None, people: Collection[str]) -> str | None:
+    """The owner as shown: a mention without its ``@``, "me" as the author."""
     text = text.strip().strip("*_").rstrip(":").strip()
-    m = _MENTION.match(text)
-    if m is not None and m.end() == len(text):
-        if m["id"]:
-            return (m["label"] or f"<@{m['id']}>"), m["id"]
-        return m["handle"], None
     if text.lower() in _FIRST_PERSON:
-        return author, None
-    return text, None
+        return author
+    return text[1:] if _mention_end(text, people) == len(text) else text
 
 
 def _fields(text: str) -> tuple[list[str], list[str], str]:
@@ -173,12 +180,12 @@ def assign(
 ) -> Assignment:
     """Owner, task and due date of one written action item (markers already removed)."""
     if cells:
-        return _from_cells(cells, author)
+        return _from_cells(cells, author, people)
     parts = _Parts()
     body = text.strip()
-    m = _MENTION.match(body)
-    if m is not None:
-        parts.owner, body = body[: m.end()], body[m.end() :]
+    end = _mention_end(body, people)
+    if end is not None:
+        parts.owner, body = body[:end], body[end:]
     elif lead and looks_like_name(lead, people) and body.startswith(lead):
         parts.owner, body = lead, body[len(lead) :]
     fields, group, group_text = _fields(body)
@@ -197,8 +204,7 @@ def assign(
     if due is None and (found := inline_due(task)) is not None:
         due, (start, end) = found
         task = task[:start] + " " + task[end:]
-    shown, owner_id = _owner_of(owner, author) if owner else (None, None)
-    return Assignment(_clean_task(task), shown, due, owner_id, parts.done)
+    return Assignment(_clean_task(task), _owner_of(owner, author, people) if owner else None, due, parts.done)
 
 
 class _Parts:
@@ -244,7 +250,7 @@ def row_is_done(cells: Sequence[tuple[str, str]]) -> bool:
     return any(_STATUS_HEADER.search(h) and (_DONE.match(v.strip()) or v.strip().lower() == "yes") for h, v in cells)
 
 
-def _from_cells(cells: Sequence[tuple[str, str]], author: str | None) -> Assignment:
+def _from_cells(cells: Sequence[tuple[str, str]], author: str | None, people: Collection[str]) -> Assignment:
     owner: str | None = None
     due: str | None = None
     task: list[str] = []
@@ -258,5 +264,4 @@ def _from_cells(cells: Sequence[tuple[str, str]], author: str | None) -> Assignm
             due = value if value.lower() not in {"tbd", "n/a", "-", "?"} else None
         else:
             task.append(value)
-    shown, owner_id = _owner_of(owner, author) if owner else (None, None)
-    return Assignment(_clean_task(" — ".join(task)), shown, due, owner_id)
+    return Assignment(_clean_task(" — ".join(task)), _owner_of(owner, author, people) if owner else None, due)

@@ -122,7 +122,7 @@ class _Reader:
             return None
         if found.done or not found.task or not any(ch.isalpha() for ch in found.task):
             return None
-        self.actions.append(Priority(found.task, found.owner, found.due, owner_id=found.owner_id))
+        self.actions.append(Priority(found.task, found.owner, found.due))
         return found
 
     def decision(self, entry: Entry) -> None:

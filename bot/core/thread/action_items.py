@@ -29,7 +29,7 @@ from typing import Any, Literal
 
 from bot.core.phrases import inflections, tokens_text, trim
 from bot.core.scorer import content_words
-from bot.core.spacy_types import Token
+from bot.core.spacy_types import Span, Token
 from bot.core.thread.addressees import (
     GROUP_OWNER,
     Addressee,
@@ -357,7 +357,7 @@ def _states_a_change(sent: Any) -> bool:
     return subject is not None and subject.pos_ in {"NOUN", "PROPN"}
 
 
-def _main_verb(sent: Any) -> Token | None:
+def _main_verb(sent: Span) -> Token | None:
     """The verb whose subject is a participant ("we need to ..."), else the root verb."""
     for token in sent:
         if token.pos_ in {"VERB", "AUX"}:
@@ -505,7 +505,7 @@ def _ask(
     subject = _subject(verb)
     subject_word = subject.lower_ if subject is not None else None
     aux = _aux_words(verb)
-    owner = _ask_owner(sent, raw, named, context.people, called)
+    owner = _ask_owner(raw, named, context.people, called)
     question = raw.endswith("?")
     is_question_ask = subject_word in _ASKED and bool(aux & _ASK_AUX)
     is_imperative = subject is None and verb.tag_ == "VB" and verb.dep_ == "ROOT" and not question
@@ -531,7 +531,6 @@ def _ask(
 
 
 def _ask_owner(
-    sent: Any,
     raw: str,
     named: Sequence[tuple[Addressee, tuple[int, int]]],
     people: dict[str, str | None],
@@ -709,7 +708,7 @@ def _takes_over(verb: Token) -> bool:
     return verb.lower_ in {"take", "takes"} and any(c.lower_ == "over" for c in verb.children)
 
 
-def reassign(statements: list[ThreadStatement], messages: Sequence[Message], index: int, taker: Addressee) -> None:
+def reassign(statements: list[ThreadStatement], index: int, taker: Addressee) -> None:
     """Move the latest task of the last few messages to ``taker`` (in place)."""
     for k in range(len(statements) - 1, -1, -1):
         task = statements[k]
@@ -782,7 +781,7 @@ def classify_thread(messages: Sequence[Message], parsed: Sequence[Any]) -> list[
                 if _DECLINE.match(sent.text):
                     drop_declined(statements, messages, index)
                 elif (taker := reassignment(sent, people)) is not None:
-                    reassign(statements, messages, index, taker)
+                    reassign(statements, index, taker)
             order += 1
         plan = standup_plan(message.text)
         if plan is not None:

@@ -1,8 +1,9 @@
 """Who a chat sentence is addressed to: mentions, vocatives, broadcasts, the bot itself.
 
-Owner ids come only from where they are real: a Slack ``<@U123>`` mention in the message
-text, or the ``author_id`` of a thread participant whose name the sentence uses. A name
-alone never makes up an id.
+Owner ids come only from where they are real: the id of a mention the adapters resolved
+(``Message.mentions``: Slack's ``<@U123>`` arrives as "@Name" with the id beside), or the
+``author_id`` of a thread participant whose name the sentence uses. A name alone never makes
+up an id.
 """
 
 from __future__ import annotations
@@ -15,9 +16,8 @@ from typing import Any
 from bot.core.spacy_types import Token
 from bot.core.types import Message
 
-_SLACK_MENTION = re.compile(r"<@([UW][A-Z0-9]+)(?:\|([^>]+))?>")
-_PLAIN_MENTION = re.compile(r"(?<![\w<])@([\w][\w.'-]*)")
-_BROADCAST = re.compile(r"<!(?:channel|here|everyone)(?:\|[^>]*)?>|(?<![\w<])@(?:channel|here|everyone)\b", re.I)
+_MENTION = re.compile(r"(?<!\w)@([\w][\w.'-]*)")
+_BROADCAST = re.compile(r"(?<!\w)@(?:channel|here|everyone)\b", re.I)
 _NOT_NAMES = frozenset(
     "ok okay so well right yes yeah yep no nope sure thanks thank hi hey hello morning all folks guys team "
     "everyone anyway also and but then great cool nice agreed fine alright good sorry please honestly".split()
@@ -35,29 +35,28 @@ class Addressee:
 
 
 def is_broadcast(text: str) -> bool:
-    """``<!channel>``, ``<!here>``, ``@channel``, ``@here`` or ``@everyone``."""
+    """``@channel``, ``@here`` or ``@everyone``."""
     return bool(_BROADCAST.search(text))
 
 
 def participants(messages: Sequence[Message]) -> dict[str, str | None]:
-    """Thread authors, name -> author id (``None`` when unknown)."""
+    """Thread authors and the people their messages mention, name -> Slack id (``None`` when unknown)."""
     found: dict[str, str | None] = {}
     for message in messages:
-        if message.author and (message.author not in found or found[message.author] is None):
-            found[message.author] = message.author_id
+        for name, user_id in [(message.author, message.author_id), *message.mentions]:
+            if name and found.get(name) is None:
+                found[name] = user_id
     return found
 
 
 def mentions(text: str, people: dict[str, str | None]) -> list[tuple[Addressee, tuple[int, int]]]:
-    """Mentions in ``text`` with their character ranges: ``<@U123|name>`` and ``@Name``.
+    """``@Name`` mentions in ``text`` with their character ranges, in order.
 
-    A plain ``@Name`` takes the longest participant name that follows the ``@`` (so
-    "@Lisa Berg" is one mention); broadcasts are not mentions.
+    A mention takes the longest participant name that follows the ``@`` (so "@Lisa Berg" is
+    one mention), else the word after it; broadcasts are not mentions.
     """
     found: list[tuple[Addressee, tuple[int, int]]] = []
-    for match in _SLACK_MENTION.finditer(text):
-        found.append((Addressee(match.group(2) or f"<@{match.group(1)}>", match.group(1)), match.span()))
-    for match in _PLAIN_MENTION.finditer(text):
+    for match in _MENTION.finditer(text):
         if _BROADCAST.match(text, match.start()):
             continue
         rest = text[match.start() + 1 :]
@@ -71,7 +70,7 @@ def mentions(text: str, people: dict[str, str | None]) -> list[tuple[Addressee, 
             found.append((Addressee(name, people.get(name)), (match.start(), end)))
         else:
             found.append((Addressee(match.group(1)), match.span()))
-    return sorted(found, key=lambda item: item[1])
+    return found
 
 
 def vocative(sent: Any, people: dict[str, str | None] | None = None) -> tuple[str, tuple[int, int]] | None:
@@ -81,6 +80,8 @@ def vocative(sent: Any, people: dict[str, str | None] | None = None) -> tuple[st
     A participant's name counts whatever the tagger made of it ("Bea" as an adverb).
     """
     tokens = [t for t in sent if not t.is_space]
+    while tokens and _BROADCAST.fullmatch(tokens[0].text):  # "@here Bo, ...": Bo is addressed
+        tokens = tokens[1:]
     lead: list[Token] = []
     for token in tokens[:4]:
         if token.text == ",":
@@ -178,5 +179,5 @@ def same_person(name: str | None, message: Message) -> bool:
     key = name.lower().lstrip("@")
     candidates = {message.author.lower(), message.author.split()[0].lower()}
     if message.author_id:
-        candidates |= {message.author_id.lower(), f"<@{message.author_id.lower()}>"}
+        candidates.add(message.author_id.lower())
     return key in candidates

@@ -1,7 +1,7 @@
 """One analysis per thread: decisions and action items, ranked and capped.
 
 The rules of :mod:`bot.core.thread.action_items` and :mod:`bot.core.thread.decisions` find what chat
-phrasing makes explicit; the learned :class:`~bot.core.thread.statements.StatementClassifier`
+phrasing makes explicit; the learned :class:`~bot.core.thread.units.UnitClassifier`
 (when injected with an encoder) scores every sentence, confirms weak cues, adds the
 decisions and action items the rules miss (as in meeting transcripts), and ranks all of
 them. A later decision on the same topic replaces the earlier one. At most
@@ -32,7 +32,7 @@ from bot.core.thread.action_items import (
 )
 from bot.core.thread.addressees import is_broadcast, participants
 from bot.core.thread.decisions import is_proposal, rejected
-from bot.core.thread.statements import LABELS, StatementClassifier, Unit, words
+from bot.core.thread.units import LABELS, Unit, UnitClassifier, words
 from bot.core.types import Message, Priority
 
 logger = logging.getLogger(__name__)
@@ -88,7 +88,7 @@ def _units(messages: Sequence[Message], parsed: Sequence[Any]) -> tuple[list[Uni
 def analyse_thread(
     messages: Sequence[Message],
     parsed: Sequence[Any],
-    classifier: StatementClassifier | None = None,
+    classifier: UnitClassifier | None = None,
     encoder: Encoder | None = None,
     max_actions: int = MAX_ACTIONS,
     max_decisions: int = MAX_DECISIONS,

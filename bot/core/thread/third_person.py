@@ -42,53 +42,58 @@ def third_person(author: str, tokens: Sequence[Any]) -> str | None:
     i = 0
     while i < len(tokens):
         tok = tokens[i]
-        low = tok.lower_
-        text = tok.text
-        if low == "i" and tok.tag_ == "PRP":
-            nxt = tokens[i + 1] if i + 1 < len(tokens) else None
-            if nxt is None or (i > 0 and tokens[i - 1].tag_ in {"MD", "VBP", "VBD", "VBZ"}):
+        if tok.lower_ == "i" and tok.tag_ == "PRP":
+            step = _rewritten_i(author, tokens, i)
+            if step is None:
                 return None
-            coordinated = (i > 0 and tokens[i - 1].lower_ in {"and", "or"}) or nxt.lower_ in {"and", "or"}
-            if coordinated:  # "Tom and I are going": the verb agrees with the pair already
-                out.append(author + tok.whitespace_)
-                i += 1
-                changed = True
-                continue
-            adverb = nxt if nxt.tag_ == "RB" and nxt.lower_ not in {"n't", "not"} else None
-            if adverb is not None and i + 2 < len(tokens):
-                nxt = tokens[i + 2]  # "I also think" -> "Amanda also thinks"
-            verb_at = i + (2 if adverb is not None else 1)
-            if not (nxt.is_alpha or nxt.lower_ in _THIRD_PERSON):
-                return None  # split contractions in the source ("I ' Ve"): no safe verb to agree
-            if nxt.lower_ in _THIRD_PERSON or nxt.tag_ in {"VBP", "VB"}:
-                after = tokens[verb_at + 1] if verb_at + 1 < len(tokens) else None
-                verb = _rewritten_verb(author, nxt, after)
-                if verb is None:
-                    return None
-                out.append(author + " ")
-                if adverb is not None:
-                    out.append(adverb.text + adverb.whitespace_)
-                out.append(verb + nxt.whitespace_)
-                i = verb_at + 1
-                changed = True
-                continue
-            if nxt.tag_ not in _AGREES_ANYWAY:
-                return None
-            text, changed = author, True
-            if adverb is not None:  # "I really can't" -> "Amanda really can't"
-                out.append(text + " ")
-                text = adverb.text
-                i += 1
-                tok = adverb
-        elif low in _POSSESSIVE and tok.tag_ in {"PRP$", "PRP"}:
-            text, changed = author + "'s", True
-        elif low == "me" and tok.tag_ == "PRP":
-            text, changed = author, True
-        elif low == "myself":
+            pieces, i = step
+            out += pieces
+            changed = True
+            continue
+        if tok.lower_ == "myself":
             return None
-        out.append(text + tok.whitespace_)
+        text = _rewritten_object(author, tok)
+        changed = changed or text is not None
+        out.append((tok.text if text is None else text) + tok.whitespace_)
         i += 1
     return normalise_ws("".join(out)) if changed else None
+
+
+def _rewritten_object(author: str, tok: Any) -> str | None:
+    """"my"/"mine" as the author's, "me" as the author; ``None`` for any other token."""
+    if tok.lower_ in _POSSESSIVE and tok.tag_ in {"PRP$", "PRP"}:
+        return author + "'s"
+    if tok.lower_ == "me" and tok.tag_ == "PRP":
+        return author
+    return None
+
+
+def _rewritten_i(author: str, tokens: Sequence[Any], i: int) -> tuple[list[str], int] | None:
+    """The text that replaces the "I" at ``i`` (with the verb after it where the verb must agree)
+    and the index after what it replaces; ``None`` when unsure."""
+    tok = tokens[i]
+    nxt = tokens[i + 1] if i + 1 < len(tokens) else None
+    if nxt is None or (i > 0 and tokens[i - 1].tag_ in {"MD", "VBP", "VBD", "VBZ"}):
+        return None
+    if (i > 0 and tokens[i - 1].lower_ in {"and", "or"}) or nxt.lower_ in {"and", "or"}:
+        return [author + tok.whitespace_], i + 1  # "Tom and I are going": the verb agrees with the pair already
+    adverb = nxt if nxt.tag_ == "RB" and nxt.lower_ not in {"n't", "not"} else None
+    if adverb is not None and i + 2 < len(tokens):
+        nxt = tokens[i + 2]  # "I also think" -> "Amanda also thinks"
+    verb_at = i + (2 if adverb is not None else 1)
+    if not (nxt.is_alpha or nxt.lower_ in _THIRD_PERSON):
+        return None  # split contractions in the source ("I ' Ve"): no safe verb to agree
+    if nxt.lower_ in _THIRD_PERSON or nxt.tag_ in {"VBP", "VB"}:
+        verb = _rewritten_verb(nxt, tokens[verb_at + 1] if verb_at + 1 < len(tokens) else None)
+        if verb is None:
+            return None
+        said = [adverb.text + adverb.whitespace_] if adverb is not None else []
+        return [author + " ", *said, verb + nxt.whitespace_], verb_at + 1
+    if nxt.tag_ not in _AGREES_ANYWAY:
+        return None
+    if adverb is not None:  # "I really can't" -> "Amanda really can't"
+        return [author + " ", adverb.text + adverb.whitespace_], i + 2
+    return [author + tok.whitespace_], i + 1
 
 
 def _third_person_verb(word: str) -> str:
@@ -110,7 +115,7 @@ def _unsafe_to_rewrite(tokens: Sequence[Any]) -> bool:
     return bool(_QUOTE_MARK.search(text)) or any(_ADDRESSEE.match(t.text) for t in tokens)
 
 
-def _rewritten_verb(author: str, verb: Any, after: Any | None) -> str | None:
+def _rewritten_verb(verb: Any, after: Any | None) -> str | None:
     """The third-person form of the verb after "I", or ``None`` when its tense would be in doubt."""
     low = verb.lower_
     if low in {"'d", "’d"}:  # "I'd gone" is "had", "I'd go" is "would"; anything else: unsure

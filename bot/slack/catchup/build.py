@@ -21,11 +21,12 @@ from typing import Literal
 
 from bot.core.documents import document_from_messages
 from bot.core.errors import SummariserError
-from bot.core.types import Document, Message, Priority, SummaryResult
+from bot.core.types import Document, Priority, SummaryResult
 from bot.slack.catchup.cache import SummaryCache, content_key
 from bot.slack.digests.build import snippet
 from bot.slack.formats.catchup import LINE_KINDS
 from bot.slack.formats.markup import mentioned_user_ids, plain_text
+from bot.slack.formats.shapes import to_message
 from bot.slack.storage.messages import StoredMessage
 
 logger = logging.getLogger(__name__)
@@ -177,12 +178,7 @@ def conversations(channel_id: str, messages: Iterable[StoredMessage], user_id: s
 
 def _document(conversation: Conversation, names: Callable[[str], str], max_chars: int) -> Document:
     thread = [
-        Message(
-            author=names(m.user_id) if m.user_id else None,
-            text=plain_text(m.text, names),
-            ts=m.ts,
-            author_id=m.user_id,
-        )
+        to_message(m.text, names, names(m.user_id) if m.user_id else None, m.ts, m.user_id)
         for m in conversation.messages
     ]
     return document_from_messages(

@@ -18,9 +18,9 @@ from urllib.parse import urlsplit
 from bot.core.documents import build_document, document_from_messages
 from bot.core.errors import SummariserError
 from bot.core.text import canonical, loggable_url, normalise_ws, word_count
-from bot.core.types import Document, Message, Priority, SummaryResult
+from bot.core.types import Document, Priority, SummaryResult
 from bot.slack.formats.markup import plain_text, urls_in
-from bot.slack.formats.shapes import participant_ids
+from bot.slack.formats.shapes import participant_ids, to_message
 from bot.slack.storage.messages import StoredMessage
 
 logger = logging.getLogger(__name__)
@@ -179,12 +179,7 @@ def _document(
         return fetch(candidate.url)
     if candidate.kind == "thread":
         thread = [
-            Message(
-                author=names(m.user_id) if m.user_id else None,
-                text=plain_text(m.text, names),
-                ts=m.ts,
-                author_id=m.user_id,
-            )
+            to_message(m.text, names, names(m.user_id) if m.user_id else None, m.ts, m.user_id)
             for m in candidate.messages
         ]
         return document_from_messages(

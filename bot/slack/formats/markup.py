@@ -127,6 +127,16 @@ def plain_text(text: str, name: Callable[[str], str] | None = None) -> str:
     return "".join(parts)
 
 
+def mentioned_names(text: str, name: Callable[[str], str] | None = None) -> tuple[tuple[str, str], ...]:
+    """``(name, user id)`` of each user mentioned in Slack markup, the name as
+    :func:`plain_text` shows it after the ``@``; once each, in order."""
+    found: dict[str, str] = {}
+    for match in TOKEN.finditer(text):
+        if match[1].startswith("@"):
+            found.setdefault(_token_text(match[1], match[2], name)[1:], match[1][1:])
+    return tuple(found.items())
+
+
 def mentioned_user_ids(text: str) -> set[str]:
     """User ids mentioned as ``<@U…>`` tokens in Slack markup."""
     return {

@@ -10,12 +10,12 @@ Pure: no Slack client, no network.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from bot.core.errors import InputError
 from bot.core.types import Message
-from bot.slack.formats.markup import SKIP_SUBTYPES, escape, mentioned_user_ids, plain_text
+from bot.slack.formats.markup import SKIP_SUBTYPES, escape, mentioned_names, mentioned_user_ids, plain_text
 
 Raw = Mapping[str, Any]
 
@@ -201,6 +201,14 @@ def participant_ids(raws: Iterable[Raw]) -> frozenset[str]:
     return frozenset(ids)
 
 
+def to_message(
+    markup: str, name: Callable[[str], str], author: str | None, ts: str | None, author_id: str | None
+) -> Message:
+    """A message as the core reads it: plain text, each ``<@U…>`` written ``@Name`` (``name``
+    maps ids to names) with the id kept in :attr:`Message.mentions`."""
+    return Message(author, plain_text(markup, name).strip(), ts, author_id, mentioned_names(markup, name))
+
+
 # -- Slack exports -----------------------------------------------------------------------
 
 
@@ -246,17 +254,15 @@ def messages_from_export(data: object) -> list[Message]:
     for item in sorted(data, key=_ts_value):
         if is_bot_message(item) or item.get("subtype") in SKIP_SUBTYPES:
             continue
-        text = plain_text(message_text(item), lambda uid: names.get(uid, uid)).strip()
-        if not text:
-            continue
         user = item.get("user")
-        messages.append(
-            Message(
-                author=_export_author(item),
-                text=text,
-                ts=str(item["ts"]) if "ts" in item else None,
-                author_id=user if isinstance(user, str) else None,
-            )
+        message = to_message(
+            message_text(item),
+            lambda uid: names.get(uid, uid),
+            author=_export_author(item),
+            ts=str(item["ts"]) if "ts" in item else None,
+            author_id=user if isinstance(user, str) else None,
         )
+        if message.text:
+            messages.append(message)
     return messages
 

@@ -1,4 +1,4 @@
-"""Train the decision / action-item classifier shipped as ``bot/resources/statements.npz``.
+"""Train the decision / action-item classifier shipped as ``bot/resources/units.npz``.
 
 Data: the AMI meetings of ``../shared/eval/ami_actions_decisions/ami_actions_decisions_all.jsonl``
 (one dialogue act a line, gold links from the abstractive summary's decision and action
@@ -6,14 +6,14 @@ sentences to lines). Only rows with ``split == "train"`` are fitted on (``requir
 refuses anything else); the probability thresholds are tuned on ``validation``; ``test`` is
 never read here.
 
-Both stages of :mod:`bot.core.thread.statements` are fitted, each as one class-balanced logistic
+Both stages of :mod:`bot.core.thread.units` are fitted, each as one class-balanced logistic
 regression per label: the screen over hashed n-grams and context features, the classifier
 over MiniLM embeddings, context features, the screen's logits and its neighbours' logits.
 (A one-hidden-layer network did no better on validation: actions F1 0.40-0.42 against
 0.41-0.45, decisions about 0.1 either way.) MiniLM embeddings of every line are cached
 under ``/tmp``.
 
-Run ``python -m tools train-statements`` (fixed seeds; embedding 63k lines takes about ten
+Run ``python -m tools train-units`` (fixed seeds; embedding 63k lines takes about ten
 minutes on 2 cores the first time, fitting a few minutes).
 """
 
@@ -29,7 +29,7 @@ from typing import Any
 
 import numpy as np
 
-from bot.core.thread.statements import (
+from bot.core.thread.units import (
     CONTEXT_NAMES,
     HASH_DIM,
     LABELS,
@@ -43,11 +43,11 @@ from bot.core.thread.statements import (
 from tools.ami_scoring import PREFIX, score
 from tools.datasets import REPO_ROOT, read_jsonl, resolve_eval_dir
 
-logger = logging.getLogger("train_statements")
+logger = logging.getLogger("train_units")
 
 SEED = 0
-OUT = REPO_ROOT / "bot" / "resources" / "statements.npz"
-CACHE = Path("/tmp/slack-summariser-statements-cache")
+OUT = REPO_ROOT / "bot" / "resources" / "units.npz"
+CACHE = Path("/tmp/slack-summariser-units-cache")
 AMI = Path("ami_actions_decisions") / "ami_actions_decisions_all.jsonl"
 CHUNK = 2000
 CAPS = {"decision": 5, "action": 8}
@@ -168,7 +168,7 @@ def fit_screen(meetings: Sequence[Meeting], c: float) -> dict[str, np.ndarray]:
 
 def screen_of(meeting: Meeting, screen: dict[str, np.ndarray]) -> np.ndarray:
     """Stage-one logits of a meeting's units."""
-    from bot.core.thread.statements import screen_logits
+    from bot.core.thread.units import screen_logits
 
     return screen_logits(meeting.units, context_features(meeting.units), screen)
 
@@ -222,10 +222,10 @@ def fit_classifier(
 def meeting_probabilities(
     meetings: Sequence[Meeting], weights: dict[str, np.ndarray], cache: EmbeddingCache
 ) -> list[np.ndarray]:
-    """What :class:`~bot.core.thread.statements.StatementClassifier` would say, from cached embeddings."""
-    from bot.core.thread.statements import StatementClassifier
+    """What :class:`~bot.core.thread.units.UnitClassifier` would say, from cached embeddings."""
+    from bot.core.thread.units import UnitClassifier
 
-    classifier = StatementClassifier({**weights, "thresholds": np.zeros(len(LABELS), dtype=np.float32)})
+    classifier = UnitClassifier({**weights, "thresholds": np.zeros(len(LABELS), dtype=np.float32)})
 
     class Cached:
         name = "cache"

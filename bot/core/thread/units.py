@@ -2,7 +2,7 @@
 
 A *unit* is one sentence of a message (one dialogue act in the AMI meetings it is trained
 on). Classification runs in two stages, both plain numpy over injected weights (trained by
-``tools/train_statements.py``; shipped as ``bot/resources/statements.npz``):
+``tools/train_units.py``; shipped as ``bot/resources/units.npz``):
 
 1. a *screen*: logistic regression over hashed word uni- and bigrams plus
    :func:`context_features`; cheap, so it scores every unit of a 700-line meeting;
@@ -166,7 +166,7 @@ def _sigmoid(x: np.ndarray) -> np.ndarray:
     return np.asarray(1.0 / (1.0 + np.exp(-np.clip(x, -30.0, 30.0))), dtype=np.float32)
 
 
-class StatementClassifier:
+class UnitClassifier:
     """Decision and action-item probabilities for the units of a conversation."""
 
     def __init__(self, weights: Mapping[str, np.ndarray]) -> None:

@@ -1,13 +1,13 @@
-"""Tune the statement classifier's thresholds through the whole thread pipeline on AMI validation.
+"""Tune the unit classifier's thresholds through the whole thread pipeline on AMI validation.
 
-``tools/train_statements.py`` fits the weights and picks provisional thresholds on verbatim
+``tools/train_units.py`` fits the weights and picks provisional thresholds on verbatim
 units; what the bot shows, though, are the items of :func:`bot.core.thread.analysis.analyse_thread`
 (rule items, task phrases, owners, caps). This script runs that on the 20 AMI validation
 meetings for a grid of decision and action thresholds, prints the utterance-level scores
 (``score_actions.py --containment`` definitions) and, with ``--write``, stores the best pair
-in ``bot/resources/statements.npz``. The test split is refused.
+in ``bot/resources/units.npz``. The test split is refused.
 
-Run ``python -m tools tune-statements [--write]`` (parses are cached under ``/tmp``).
+Run ``python -m tools tune-units [--write]`` (parses are cached under ``/tmp``).
 """
 
 from __future__ import annotations
@@ -22,17 +22,17 @@ from typing import Any
 
 import numpy as np
 
-from bot.adapters.models import default_statements_path, load_statement_classifier
+from bot.adapters.models import default_units_path, load_unit_classifier
 from bot.core.documents import build_document
 from bot.core.protocols import CachedEncoder, Encoder
 from bot.core.thread.analysis import analyse_thread
-from bot.core.thread.statements import StatementClassifier
+from bot.core.thread.units import UnitClassifier
 from tools.ami_scoring import Scores, score
 from tools.datasets import resolve_eval_dir
 from tools.eval_actions import ami_rows
 
-logger = logging.getLogger("tune_statements")
-CACHE = Path("/tmp/slack-summariser-statements-cache")
+logger = logging.getLogger("tune_units")
+CACHE = Path("/tmp/slack-summariser-units-cache")
 DECISION_GRID = (0.5, 0.7, 0.9, 0.97)
 ACTION_GRID = (0.2, 0.3, 0.4, 0.5, 0.7)
 
@@ -61,7 +61,7 @@ def parsed_meetings(rows: Sequence[dict[str, Any]], nlp: Any, split: str) -> lis
 def run(
     rows: Sequence[dict[str, Any]],
     meetings: Sequence[tuple[list[Any], list[Any]]],
-    classifier: StatementClassifier,
+    classifier: UnitClassifier,
     encoder: Encoder,
 ) -> Scores:
     """Score the pipeline's decisions and action items at the classifier's current thresholds."""
@@ -86,9 +86,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     from bot.adapters.embedder import MiniLMEncoder
     from bot.adapters.nlp import load_nlp
 
-    classifier = load_statement_classifier()
+    classifier = load_unit_classifier()
     if classifier is None:
-        logger.error("no weights: run tools/train_statements.py first")
+        logger.error("no weights: run tools/train_units.py first")
         return 1
     rows = ami_rows(resolve_eval_dir(args.data), args.split)
     meetings = parsed_meetings(rows, load_nlp(), args.split)
@@ -109,7 +109,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     logger.info("best on %s: decision %.2f (F1 %.3f), action %.2f (F1 %.3f)", args.split, chosen[0],
                 best["decision"][0], chosen[1], best["action"][0])
     if args.write:
-        path = default_statements_path()
+        path = default_units_path()
         with np.load(path, allow_pickle=False) as data:
             weights = {key: data[key] for key in data.files}
         weights["thresholds"] = chosen

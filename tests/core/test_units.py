@@ -1,4 +1,4 @@
-"""The statement classifier's features and inference, and its training script's guard rails."""
+"""The unit classifier's features and inference, and its training script's guard rails."""
 
 from __future__ import annotations
 
@@ -11,20 +11,20 @@ from types import ModuleType
 import numpy as np
 import pytest
 
-from bot.core.thread.statements import (
+from bot.core.thread.units import (
     CONTEXT_NAMES,
     HASH_DIM,
     LABELS,
     NEIGHBOUR_FEATURES,
-    StatementClassifier,
     Unit,
+    UnitClassifier,
     context_features,
     hashed_ngrams,
 )
 
 
 def _trainer() -> ModuleType:
-    return importlib.import_module("tools.train_statements")
+    return importlib.import_module("tools.train_units")
 
 
 def _rows(tmp_path: Path) -> Path:
@@ -116,7 +116,7 @@ def _weights(dim: int) -> dict[str, np.ndarray]:
 
 
 def test_classifier_probabilities_in_numpy() -> None:
-    classifier = StatementClassifier(_weights(4))
+    classifier = UnitClassifier(_weights(4))
     units = [Unit("I'll write the doc.", "Ann", 0), Unit("Nice weather.", "Bob", 1)]
     encoder = _FakeEncoder(4)
     probs = classifier.probabilities(units, encoder)
@@ -128,5 +128,5 @@ def test_classifier_probabilities_in_numpy() -> None:
 
 
 def test_classifier_ignores_an_encoder_of_another_width() -> None:
-    classifier = StatementClassifier(_weights(4))
+    classifier = UnitClassifier(_weights(4))
     assert not classifier.probabilities([Unit("I'll write the doc.", "Ann", 0)], _FakeEncoder(8)).any()
